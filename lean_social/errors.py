@@ -1,0 +1,50 @@
+"""One error hierarchy, so callers can catch the library's failures apart from bugs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["InputProblem", "InvalidInputError", "LeanSocialError", "SolverError"]
+
+
+class LeanSocialError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InputProblem:
+    """One thing wrong with the input, located precisely enough for a planner to fix it in Excel.
+
+    ``row`` counts lines the way a spreadsheet does: the header is row 1, the first record row 2.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column '{self.column}'"
+        shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+        return f"{where}: {self.expected} (got {shown!r})"
+
+
+class InvalidInputError(LeanSocialError, ValueError):
+    """Every problem found in the input at once: fixing one at a time wastes a planner's afternoon."""
+
+    def __init__(self, problems: Iterable[InputProblem]) -> None:
+        self.problems: tuple[InputProblem, ...] = tuple(problems)
+        count = len(self.problems)
+        lines = [f"{count} problem{'s' if count != 1 else ''} in the input:"]
+        lines += [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class SolverError(LeanSocialError, RuntimeError):
+    """The solver failed in a way no input check predicted; the message says what it returned."""

@@ -1,0 +1,156 @@
+"""Problem → neutral routing instance for one department-day, with the index maps kept in one place.
+
+Visits that no worker could ever make are sorted out here with a reason, before the solver sees them:
+the solver only says "dropped", a planner needs to know why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from lean_social.demand import Visit
+from lean_social.model import Location, Problem, Worker
+from lean_social.optimise.instance import Break, Job, RoutingInstance, Vehicle
+from lean_social.timefmt import WEEKDAYS
+from lean_social.travel import TravelModel
+
+__all__ = ["DROP_PENALTY", "DayInstance", "compile_day", "workers_on_duty"]
+
+#: Cost of leaving a visit unserved, in seconds of travel: far above any day's walking, so the solver
+#: drops a visit only when it cannot be fitted at all.
+DROP_PENALTY = 1_000_000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DayInstance:
+    """A routing instance and the maps back to the domain: job i is ``visits[i]``, vehicle k is
+    ``workers[k]``, place p is ``places[p]``."""
+
+    instance: RoutingInstance
+    visits: tuple[Visit, ...]
+    workers: tuple[Worker, ...]
+    places: tuple[Location, ...]
+    rejected: tuple[tuple[Visit, str], ...]  # visits kept out of the instance, with the reason
+
+
+def workers_on_duty(problem: Problem, day: dt.date) -> dict[str, str | None]:
+    """Worker id → None if on duty that day, or the reason they are not."""
+    status: dict[str, str | None] = {}
+    for worker in problem.workers:
+        absence = problem.absence(worker.id, day)
+        if absence is not None:
+            why = f" ({absence.reason})" if absence.reason else ""
+            status[worker.id] = f"is absent{why} {absence.start}..{absence.end}"
+        elif worker.shift_on(day) is None:
+            status[worker.id] = f"has no shift on {WEEKDAYS[day.weekday()]}"
+        else:
+            status[worker.id] = None
+    return status
+
+
+def compile_day(
+    problem: Problem,
+    day: dt.date,
+    visits: Sequence[Visit],
+    workers: Sequence[Worker],
+    travel: TravelModel,
+) -> DayInstance:
+    """``workers`` are those on duty in the visits' department; each visit is checked against them."""
+    duty = workers_on_duty(problem, day)
+    places: list[Location] = [w.start for w in workers] + [problem.client(v.client_id).location for v in visits]
+    modes = sorted({w.mode for w in workers})
+    mats = {mode: travel.matrices(places, mode) for mode in modes}
+    duration = np.stack([mats[m].duration_s for m in modes]) if modes else np.zeros((1, len(places),
+                                                                                      len(places)), np.int64)
+    distance = np.stack([mats[m].distance_m for m in modes]) if modes else duration
+    profile = {m: i for i, m in enumerate(modes)}
+
+    vehicles = []
+    for k, worker in enumerate(workers):
+        shift = worker.shift_on(day)
+        assert shift is not None  # callers pass workers on duty
+        breaks: tuple[Break, ...] = ()
+        if worker.lunch is not None:
+            earliest = max(worker.lunch.window.start, shift.start)
+            latest = min(worker.lunch.latest_start, shift.end - worker.lunch.duration_min * 60)
+            if earliest <= latest:
+                breaks = (Break(earliest=earliest, latest=latest, duration=worker.lunch.duration_min * 60),)
+        vehicles.append(Vehicle(start_place=k, end_place=k, profile=profile[worker.mode],
+                                shift_start=shift.start, shift_end=shift.end, breaks=breaks,
+                                max_jobs=worker.max_visits_per_day))
+
+    jobs: list[Job] = []
+    kept: list[Visit] = []
+    rejected: list[tuple[Visit, str]] = []
+    index_of = {w.id: k for k, w in enumerate(workers)}
+    for i, visit in enumerate(visits):
+        place = len(workers) + i
+        eligible, reason = _eligible(problem, visit, workers, index_of, duty)
+        windows = tuple((w.start, w.end - visit.duration_s) for w in visit.windows
+                        if w.end - visit.duration_s >= w.start)
+        if reason is None:
+            reason = _window_reason(visit, windows, eligible, vehicles, duration, place)
+        if reason is not None:
+            rejected.append((visit, reason))
+            continue
+        jobs.append(Job(place=place, service=visit.duration_s, windows=windows, penalty=DROP_PENALTY,
+                        allowed=frozenset(eligible) if len(eligible) < len(workers) else None))
+        kept.append(visit)
+    instance = RoutingInstance(duration=duration, cost=duration, distance=distance, jobs=tuple(jobs),
+                               vehicles=tuple(vehicles))
+    return DayInstance(instance=instance, visits=tuple(kept), workers=tuple(workers), places=tuple(places),
+                       rejected=tuple(rejected))
+
+
+def _eligible(
+    problem: Problem,
+    visit: Visit,
+    workers: Sequence[Worker],
+    index_of: Mapping[str, int],
+    duty: Mapping[str, str | None],
+) -> tuple[list[int], str | None]:
+    need = sorted(visit.skills)
+    if visit.worker_id is not None:
+        assigned = problem.worker(visit.worker_id)
+        if assigned.department != visit.department:
+            return [], f"assigned worker {assigned.id} belongs to department {assigned.department}"
+        why_not = duty.get(assigned.id)
+        if why_not is not None:
+            return [], f"assigned worker {assigned.id} {why_not}"
+        missing = [s for s in need if s not in assigned.skills]
+        if missing:
+            return [], f"assigned worker {assigned.id} lacks skill {', '.join(missing)}"
+        return [index_of[assigned.id]], None
+    if not workers:
+        return [], f"no worker of department {visit.department} is on duty"
+    eligible = [k for k, w in enumerate(workers) if visit.skills <= w.skills]
+    if not eligible:
+        return [], f"no worker on duty in department {visit.department} has skill {', '.join(need)}"
+    return eligible, None
+
+
+def _window_reason(
+    visit: Visit,
+    windows: tuple[tuple[int, int], ...],
+    eligible: Sequence[int],
+    vehicles: Sequence[Vehicle],
+    duration: np.ndarray,
+    place: int,
+) -> str | None:
+    minutes = visit.duration_s // 60
+    if not visit.windows:
+        return f"client is not at home on {WEEKDAYS[visit.date.weekday()]}"
+    if not windows:
+        return f"the visit ({minutes} min) is longer than every window the client is at home"
+    for k in eligible:
+        v = vehicles[k]
+        out = int(duration[v.profile, v.start_place, place])
+        back = int(duration[v.profile, place, v.end_place])
+        for early, late in windows:
+            if max(early, v.shift_start + out) <= min(late, v.shift_end - back - visit.duration_s):
+                return None
+    return "no window when the client is at home fits the shift of an eligible worker, with travel"

@@ -1,0 +1,135 @@
+"""Plan one day: each department on its own (its workers serve only its clients), then one Schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Sequence
+
+from lean_social.demand import Visit, visits_for_day
+from lean_social.model import Problem
+from lean_social.optimise.compile import DayInstance, compile_day, workers_on_duty
+from lean_social.optimise.instance import RoutingSolution
+from lean_social.optimise.ortools_engine import SearchSettings, solve_ortools
+from lean_social.optimise.timing import TimedRoute, time_route
+from lean_social.schedule import LunchBreak, Route, Schedule, Stop, Unassigned
+from lean_social.travel import GeodesicTravel, TravelModel
+
+__all__ = ["plan_day"]
+
+log = logging.getLogger(__name__)
+
+#: No department gets less search than this, however small its share of the budget.
+MIN_DEPARTMENT_TIME_S = 0.2
+
+
+def plan_day(
+    problem: Problem,
+    day: dt.date,
+    *,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    travel: TravelModel | None = None,
+    departments: Sequence[str] | None = None,
+) -> Schedule:
+    """Plan every visit due on ``day``; visits that cannot be made come back in ``unassigned`` with why.
+
+    ``time_limit`` (seconds) is the whole search budget, shared among departments by their number of
+    visits. Same problem, seed and time limit give the same plan unless the machine is so loaded that
+    the search gets through fewer iterations.
+    """
+    travel = travel or GeodesicTravel()
+    started = time.perf_counter()
+    all_visits = visits_for_day(problem, day)
+    wanted = set(departments) if departments is not None else None
+    visits = [v for v in all_visits if wanted is None or v.department in wanted]
+    info: dict[str, object] = {"date": day.isoformat(), "time_limit_s": time_limit, "seed": seed,
+                               "visits": len(visits), "departments": {}}
+    holiday = problem.holiday(day)
+    if holiday is not None:
+        reason = f"public holiday{f' ({holiday.name})' if holiday.name else ''}"
+        info["holiday"] = holiday.name
+        return Schedule(routes=(), unassigned=tuple(_unassigned(v, reason) for v in visits), info=info)
+    duty = workers_on_duty(problem, day)
+    by_department: dict[str, list[Visit]] = {}
+    for visit in visits:
+        by_department.setdefault(visit.department, []).append(visit)
+    parts = []
+    for department in sorted(by_department):
+        dept_visits = by_department[department]
+        workers = [w for w in problem.workers if w.department == department and duty[w.id] is None]
+        share = max(MIN_DEPARTMENT_TIME_S, time_limit * len(dept_visits) / max(1, len(visits)))
+        log.info("planning %s on %s: %d visits, %d workers, %.1f s", department, day, len(dept_visits),
+                 len(workers), share)
+        compiled = compile_day(problem, day, dept_visits, workers, travel)
+        solution = solve_ortools(compiled.instance, SearchSettings(time_limit_s=share, seed=seed))
+        part = _to_schedule(compiled, solution, day)
+        parts.append(part)
+        info["departments"][department] = {  # type: ignore[index]
+            "visits": len(dept_visits), "workers": len(workers), "status": solution.status,
+            "served": sum(len(r.stops) for r in part.routes), "unassigned": len(part.unassigned),
+            "objective": solution.cost, "solve_s": round(solution.wall_time_s, 3),
+        }
+    info["wall_s"] = round(time.perf_counter() - started, 3)
+    return Schedule.merge(parts, info=info)
+
+
+def _unassigned(visit: Visit, reason: str) -> Unassigned:
+    return Unassigned(visit_id=visit.id, client_id=visit.client_id, date=visit.date,
+                      services=visit.services, duration_s=visit.duration_s, reason=reason)
+
+
+def _to_schedule(compiled: DayInstance, solution: RoutingSolution, day: dt.date) -> Schedule:
+    instance = compiled.instance
+    routes: list[Route] = []
+    timed_routes: list[TimedRoute] = []
+    for k, worker in enumerate(compiled.workers):
+        jobs = solution.routes[k]
+        if not jobs:
+            continue
+        timed = time_route(instance, k, jobs, solution.break_after[k])
+        if not timed.feasible:  # the solver's order must be timeable; say so loudly if it is not
+            log.error("route of %s on %s could not be timed within its windows", worker.id, day)
+        timed_routes.append(timed)
+        profile = instance.vehicles[k].profile
+        previous = instance.vehicles[k].start_place
+        stops = []
+        for ts in timed.stops:
+            visit = compiled.visits[ts.job]
+            place = instance.jobs[ts.job].place
+            stops.append(Stop(visit_id=visit.id, client_id=visit.client_id, services=visit.services,
+                              arrival=ts.arrival, start=ts.start, end=ts.end, travel_s=ts.travel,
+                              travel_m=int(instance.distance[profile, previous, place])))
+            previous = place
+        lunch = None
+        if timed.breaks:
+            b = timed.breaks[0]
+            lunch = LunchBreak(start=b.start, end=b.end, after=b.after)
+        end_place = instance.vehicles[k].end_place
+        routes.append(Route(worker_id=worker.id, date=day, departure=timed.departure, stops=tuple(stops),
+                            lunch=lunch, return_travel_s=timed.return_travel,
+                            return_travel_m=int(instance.distance[profile, previous, end_place]),
+                            return_arrival=timed.return_arrival))
+    unassigned = [_unassigned(visit, reason) for visit, reason in compiled.rejected]
+    loads = {k: len(r) for k, r in enumerate(solution.routes)}
+    for job in solution.dropped:
+        unassigned.append(_unassigned(compiled.visits[job], _drop_reason(compiled, job, loads)))
+    return Schedule(routes=tuple(routes), unassigned=tuple(unassigned))
+
+
+def _drop_reason(compiled: DayInstance, job: int, loads: dict[int, int]) -> str:
+    spec = compiled.instance.jobs[job]
+    eligible = sorted(spec.allowed) if spec.allowed is not None else list(range(len(compiled.workers)))
+    full = [k for k in eligible
+            if compiled.instance.vehicles[k].max_jobs is not None
+            and loads[k] >= (compiled.instance.vehicles[k].max_jobs or 0)]
+    names = ", ".join(compiled.workers[k].id for k in eligible)
+    if compiled.visits[job].worker_id is not None:
+        worker = compiled.workers[eligible[0]].id
+        if full:
+            return f"assigned worker {worker} already has the maximum of {loads[eligible[0]]} visits"
+        return f"assigned worker {worker} has no room left in the day within the client's hours"
+    if len(full) == len(eligible):
+        return f"every eligible worker ({names}) already has the maximum number of visits"
+    return "no eligible worker has room left in the day within the client's hours"

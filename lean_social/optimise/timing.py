@@ -1,0 +1,112 @@
+"""Times of a route from its order: earliest starts, lunch where the solver put it, late departure.
+
+The solver decides the order and which gap holds each break; this pass makes the times readable and
+canonical: each visit starts as early as its window allows, a break starts as early as its window
+allows (the worker may stop on the way), and the worker leaves the start place just in time for the
+first visit, so time before that counts as office time rather than waiting. Since every start is no
+later than in the solver's own (feasible) timing, the result keeps every window.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from lean_social.optimise.instance import RoutingInstance
+
+__all__ = ["TimedBreak", "TimedRoute", "TimedStop", "time_route"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimedStop:
+    job: int
+    travel: int
+    arrival: int
+    start: int
+    end: int
+
+    @property
+    def wait(self) -> int:
+        return self.start - self.arrival
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimedBreak:
+    """``after`` counts the stops before the break (0: before the first visit)."""
+
+    after: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimedRoute:
+    vehicle: int
+    departure: int
+    stops: tuple[TimedStop, ...]
+    breaks: tuple[TimedBreak, ...]
+    return_travel: int
+    return_arrival: int
+    feasible: bool
+
+    @property
+    def finish(self) -> int:
+        """When the worker's day of visits is over: back at the start place and past every break."""
+        return max([self.return_arrival, *(b.end for b in self.breaks)])
+
+
+def _start_in_windows(arrival: int, windows: tuple[tuple[int, int], ...]) -> int | None:
+    for early, late in windows:
+        if arrival <= late:
+            return max(arrival, early)
+    return None
+
+
+def time_route(
+    instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...], break_after: tuple[int, ...]
+) -> TimedRoute:
+    """Earliest-start times for one route; ``feasible`` is False if a window or the shift is missed."""
+    spec = instance.vehicles[vehicle]
+    feasible = True
+    place, clock = spec.start_place, spec.shift_start
+    stops: list[TimedStop] = []
+    breaks: list[TimedBreak] = []
+    pending = sorted(zip(break_after, spec.breaks, strict=True), key=lambda p: (p[0], p[1].earliest))
+
+    def leg(to_place: int, position: int) -> tuple[int, int]:
+        """Travel from ``place`` at ``clock``, taking the breaks due in this gap on the way."""
+        nonlocal feasible
+        travel = instance.travel(vehicle, place, to_place)
+        arrival = clock + travel
+        for after, brk in pending:
+            if after != position:
+                continue
+            start = max(clock, brk.earliest)
+            feasible &= start <= brk.latest
+            breaks.append(TimedBreak(after=position, start=start, end=start + brk.duration))
+            arrival = max(arrival + brk.duration, start + brk.duration)
+        return travel, arrival
+
+    for position, job_index in enumerate(jobs):
+        job = instance.jobs[job_index]
+        travel, arrival = leg(job.place, position)
+        start = _start_in_windows(arrival, job.windows)
+        if start is None:
+            feasible = False
+            start = arrival
+        stops.append(TimedStop(job=job_index, travel=travel, arrival=arrival, start=start,
+                               end=start + job.service))
+        place, clock = job.place, start + job.service
+    return_travel, return_arrival = leg(spec.end_place, len(jobs))
+    departure = spec.shift_start
+    if stops and not any(b.after == 0 for b in breaks):
+        first = stops[0]
+        departure = max(spec.shift_start, first.start - first.travel)
+        stops[0] = TimedStop(job=first.job, travel=first.travel, arrival=departure + first.travel,
+                             start=first.start, end=first.end)
+    route = TimedRoute(vehicle=vehicle, departure=departure, stops=tuple(stops), breaks=tuple(breaks),
+                       return_travel=return_travel, return_arrival=return_arrival, feasible=feasible)
+    feasible &= route.finish <= spec.shift_end
+    if spec.max_jobs is not None:
+        feasible &= len(jobs) <= spec.max_jobs
+    return dataclasses.replace(route, feasible=feasible)

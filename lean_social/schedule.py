@@ -1,0 +1,241 @@
+"""What a plan is: routes of timed stops per worker-day, and the visits nobody could make, with why.
+
+Times are integer seconds since midnight of the route's date; ``to_frame`` and the JSON form are the
+edges where they become ``HH:MM`` text and minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from lean_social.timefmt import format_hhmm
+
+__all__ = ["SCHEDULE_COLUMNS", "UNASSIGNED_COLUMNS", "LunchBreak", "Route", "Schedule", "Stop", "Unassigned"]
+
+SCHEDULE_COLUMNS = (
+    "date", "worker_id", "seq", "client_id", "services", "arrival", "start", "end",
+    "travel_min", "travel_km", "wait_min",
+)
+UNASSIGNED_COLUMNS = ("date", "client_id", "services", "duration_min", "reason")
+LUNCH = "lunch"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stop:
+    """A visit as planned; ``travel_s``/``travel_m`` are from the previous place of the route."""
+
+    visit_id: str
+    client_id: str
+    services: tuple[str, ...]
+    arrival: int
+    start: int
+    end: int
+    travel_s: int
+    travel_m: int
+
+    @property
+    def wait_s(self) -> int:
+        return self.start - self.arrival
+
+    @property
+    def service_s(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LunchBreak:
+    """``after`` is the number of stops before the break; it may be taken on the way to the next one."""
+
+    start: int
+    end: int
+    after: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Route:
+    worker_id: str
+    date: dt.date
+    departure: int
+    stops: tuple[Stop, ...]
+    lunch: LunchBreak | None
+    return_travel_s: int
+    return_travel_m: int
+    return_arrival: int
+
+    @property
+    def finish(self) -> int:
+        return max(self.return_arrival, self.lunch.end if self.lunch else 0)
+
+    @property
+    def service_s(self) -> int:
+        return sum(s.service_s for s in self.stops)
+
+    @property
+    def travel_s(self) -> int:
+        return sum(s.travel_s for s in self.stops) + self.return_travel_s
+
+    @property
+    def travel_m(self) -> int:
+        return sum(s.travel_m for s in self.stops) + self.return_travel_m
+
+    @property
+    def wait_s(self) -> int:
+        """Idle time on the road: the span not spent travelling, serving or at lunch."""
+        return self.finish - self.departure - self.service_s - self.travel_s - self.break_s
+
+    @property
+    def break_s(self) -> int:
+        return self.lunch.end - self.lunch.start if self.lunch else 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unassigned:
+    visit_id: str
+    client_id: str
+    date: dt.date
+    services: tuple[str, ...]
+    duration_s: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Schedule:
+    """A day's (or several days') plan; ``info`` carries solver status and settings, for ``run.json``."""
+
+    routes: tuple[Route, ...]
+    unassigned: tuple[Unassigned, ...] = ()
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    def route(self, worker_id: str, date: dt.date) -> Route | None:
+        return next((r for r in self.routes if r.worker_id == worker_id and r.date == date), None)
+
+    @property
+    def stops(self) -> Iterator[tuple[Route, Stop]]:
+        return ((route, stop) for route in self.routes for stop in route.stops)
+
+    def rows(self) -> list[dict[str, object]]:
+        """``schedule.csv`` rows in route order, lunch breaks as rows of their own."""
+        rows: list[dict[str, object]] = []
+        for route in self.routes:
+            seq = 0
+            entries: list[tuple[str, tuple[str, ...], int, int, int, int, int]] = []
+            for i, stop in enumerate(route.stops):
+                if route.lunch is not None and route.lunch.after == i:
+                    entries.append(_lunch_entry(route.lunch))
+                entries.append((stop.client_id, stop.services, stop.arrival, stop.start, stop.end,
+                                stop.travel_s, stop.travel_m))
+            if route.lunch is not None and route.lunch.after == len(route.stops):
+                entries.append(_lunch_entry(route.lunch))
+            for client_id, services, arrival, start, end, travel_s, travel_m in entries:
+                seq += 1
+                rows.append({
+                    "date": route.date.isoformat(), "worker_id": route.worker_id, "seq": seq,
+                    "client_id": client_id, "services": "+".join(services),
+                    "arrival": format_hhmm(arrival), "start": format_hhmm(start), "end": format_hhmm(end),
+                    "travel_min": round(travel_s / 60, 1), "travel_km": round(travel_m / 1000, 2),
+                    "wait_min": round((start - arrival) / 60, 1),
+                })
+        return rows
+
+    def unassigned_rows(self) -> list[dict[str, object]]:
+        return [
+            {"date": u.date.isoformat(), "client_id": u.client_id, "services": "+".join(u.services),
+             "duration_min": u.duration_s // 60, "reason": u.reason}
+            for u in self.unassigned
+        ]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The plan as ``schedule.csv`` has it: for notebooks and spreadsheets."""
+        return pd.DataFrame(self.rows(), columns=list(SCHEDULE_COLUMNS))
+
+    def unassigned_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.unassigned_rows(), columns=list(UNASSIGNED_COLUMNS))
+
+    # JSON keeps seconds, so a plan read back is equal to the plan written.
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": "lean_social.schedule/1",
+            "routes": [_route_to_dict(r) for r in self.routes],
+            "unassigned": [
+                {"visit_id": u.visit_id, "client_id": u.client_id, "date": u.date.isoformat(),
+                 "services": list(u.services), "duration_s": u.duration_s, "reason": u.reason}
+                for u in self.unassigned
+            ],
+            "info": dict(self.info),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Schedule:
+        if data.get("format") != "lean_social.schedule/1":
+            msg = f"not a lean_social schedule (format {data.get('format')!r})"
+            raise ValueError(msg)
+        return cls(
+            routes=tuple(_route_from_dict(r) for r in data["routes"]),
+            unassigned=tuple(
+                Unassigned(visit_id=u["visit_id"], client_id=u["client_id"],
+                           date=dt.date.fromisoformat(u["date"]), services=tuple(u["services"]),
+                           duration_s=int(u["duration_s"]), reason=u["reason"])
+                for u in data["unassigned"]
+            ),
+            info=dict(data.get("info", {})),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Schedule:
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def merge(cls, parts: Iterable[Schedule], *, info: Mapping[str, Any] | None = None) -> Schedule:
+        parts = list(parts)
+        return cls(
+            routes=tuple(r for p in parts for r in p.routes),
+            unassigned=tuple(u for p in parts for u in p.unassigned),
+            info=dict(info or {}),
+        )
+
+
+def _lunch_entry(lunch: LunchBreak) -> tuple[str, tuple[str, ...], int, int, int, int, int]:
+    return ("", (LUNCH,), lunch.start, lunch.start, lunch.end, 0, 0)
+
+
+def _route_to_dict(route: Route) -> dict[str, Any]:
+    return {
+        "worker_id": route.worker_id, "date": route.date.isoformat(), "departure": route.departure,
+        "return_travel_s": route.return_travel_s, "return_travel_m": route.return_travel_m,
+        "return_arrival": route.return_arrival,
+        "lunch": None if route.lunch is None else
+        {"start": route.lunch.start, "end": route.lunch.end, "after": route.lunch.after},
+        "stops": [
+            {"visit_id": s.visit_id, "client_id": s.client_id, "services": list(s.services),
+             "arrival": s.arrival, "start": s.start, "end": s.end, "travel_s": s.travel_s,
+             "travel_m": s.travel_m}
+            for s in route.stops
+        ],
+    }
+
+
+def _route_from_dict(data: Mapping[str, Any]) -> Route:
+    lunch = data["lunch"]
+    return Route(
+        worker_id=data["worker_id"], date=dt.date.fromisoformat(data["date"]),
+        departure=int(data["departure"]),
+        stops=tuple(
+            Stop(visit_id=s["visit_id"], client_id=s["client_id"], services=tuple(s["services"]),
+                 arrival=int(s["arrival"]), start=int(s["start"]), end=int(s["end"]),
+                 travel_s=int(s["travel_s"]), travel_m=int(s["travel_m"]))
+            for s in data["stops"]
+        ),
+        lunch=None if lunch is None else LunchBreak(start=int(lunch["start"]), end=int(lunch["end"]),
+                                                    after=int(lunch["after"])),
+        return_travel_s=int(data["return_travel_s"]), return_travel_m=int(data["return_travel_m"]),
+        return_arrival=int(data["return_arrival"]),
+    )

@@ -1,0 +1,274 @@
+"""An independent check of a plan against the problem: trust nothing the planner computed.
+
+Every time is recomputed from the Problem (norms, windows, shifts, lunch) and the travel model; what is
+due each day is worked out again from the programmes here, not taken from the planner's demand code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from lean_social.model import Client, Problem, Worker
+from lean_social.schedule import Route, Schedule, Stop
+from lean_social.timefmt import WEEKDAYS, format_hhmm
+from lean_social.travel import GeodesicTravel, TravelModel
+
+__all__ = ["Violation", "due_services", "validate"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Violation:
+    """One broken rule, in words a planner can act on; ``rule`` is a stable key for tests and filters."""
+
+    rule: str
+    message: str
+    worker_id: str = ""
+    client_id: str = ""
+    date: dt.date | None = None
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+def due_services(problem: Problem, client_id: str, day: dt.date) -> set[str]:
+    """Services a client's programme asks for on ``day`` (monthly items: the first ``times`` such weekdays)."""
+    codes = set()
+    for item in problem.programmes:
+        if item.client_id != client_id or day.weekday() not in item.days:
+            continue
+        if item.per == "week" or (day.day + 6) // 7 <= item.times:
+            codes.add(item.service_code)
+    return codes
+
+
+def _t(seconds: int) -> str:
+    return format_hhmm(seconds)
+
+
+def validate(
+    schedule: Schedule,
+    problem: Problem,
+    *,
+    travel: TravelModel | None = None,
+    days: Iterable[dt.date] | None = None,
+    departments: Sequence[str] | None = None,
+) -> list[Violation]:
+    """Every violation found; an empty list means the plan keeps every rule checked here.
+
+    ``days`` are the dates the plan claims to cover (default: every date it mentions); on those, each
+    client due a visit must be either served or listed as unassigned with a reason.
+    """
+    travel = travel or GeodesicTravel()
+    out: list[Violation] = []
+    seen_routes: set[tuple[str, dt.date]] = set()
+    for route in schedule.routes:
+        key = (route.worker_id, route.date)
+        if key in seen_routes:
+            out.append(Violation(rule="duplicate-route", worker_id=route.worker_id, date=route.date,
+                                 message=f"worker {route.worker_id} has two routes on {route.date}"))
+        seen_routes.add(key)
+        out.extend(_check_route(route, problem, travel))
+    if days is None:
+        mentioned = {r.date for r in schedule.routes} | {u.date for u in schedule.unassigned}
+        if "date" in schedule.info:
+            mentioned.add(dt.date.fromisoformat(str(schedule.info["date"])))
+        days = mentioned
+    out.extend(_check_coverage(schedule, problem, sorted(set(days)), departments))
+    return out
+
+
+def _check_route(route: Route, problem: Problem, travel: TravelModel) -> list[Violation]:
+    out: list[Violation] = []
+
+    def bad(rule: str, message: str, client_id: str = "") -> None:
+        out.append(Violation(rule=rule, message=message, worker_id=route.worker_id, client_id=client_id,
+                             date=route.date))
+
+    try:
+        worker = problem.worker(route.worker_id)
+    except KeyError:
+        bad("unknown-worker", f"route of unknown worker {route.worker_id}")
+        return out
+    day = route.date
+    holiday = problem.holiday(day)
+    if holiday is not None:
+        bad("holiday", f"{worker.id} works on the public holiday {day} {holiday.name}".rstrip())
+    absence = problem.absence(worker.id, day)
+    if absence is not None:
+        bad("absence", f"{worker.id} is absent on {day} ({absence.reason}) but has a route")
+    shift = worker.shift_on(day)
+    if shift is None:
+        bad("shift", f"{worker.id} has no shift on {WEEKDAYS[day.weekday()]} {day} but has a route")
+        return out
+    if not route.stops:
+        return out
+    if worker.max_visits_per_day is not None and len(route.stops) > worker.max_visits_per_day:
+        bad("max-visits", f"{worker.id} has {len(route.stops)} visits on {day}, "
+                          f"more than the maximum of {worker.max_visits_per_day}")
+    clients: list[Client] = []
+    for stop in route.stops:
+        try:
+            clients.append(problem.client(stop.client_id))
+        except KeyError:
+            bad("unknown-client", f"stop at unknown client {stop.client_id}", stop.client_id)
+            return out
+    places = [worker.start, *(c.location for c in clients)]
+    matrix = travel.matrices(places, worker.mode).duration_s
+    if route.departure < shift.start:
+        bad("shift", f"{worker.id} leaves at {_t(route.departure)}, before the shift starts at "
+                     f"{_t(shift.start)}")
+    lunch_due = worker.lunch is not None and _lunch_possible(worker, shift.start, shift.end)
+    if route.lunch is None and lunch_due:
+        bad("lunch", f"{worker.id} has no lunch break on {day}")
+    if route.lunch is not None:
+        out.extend(_check_lunch(route, worker))
+
+    prev_end, prev_place = route.departure, 0
+    for i, (stop, client) in enumerate(zip(route.stops, clients, strict=True)):
+        who = f"visit to {client.id} by {worker.id} on {day}"
+        leg = int(matrix[prev_place, i + 1])
+        if stop.travel_s != leg:
+            bad("travel", f"{who}: travel reported {stop.travel_s} s, recomputed {leg} s", client.id)
+        expected = _arrival(route, i, prev_end, leg)
+        if stop.arrival != expected:
+            bad("arrival", f"{who}: arrival {_t(stop.arrival)} but recomputed {_t(expected)}", client.id)
+        if stop.start < max(stop.arrival, expected):
+            bad("start", f"{who}: starts at {_t(stop.start)} before arriving at {_t(expected)}", client.id)
+        if stop.start < prev_end:
+            bad("overlap", f"{who}: starts at {_t(stop.start)} before the previous visit ends at "
+                           f"{_t(prev_end)}", client.id)
+        for rule, message in _check_visit(problem, stop, client, worker, day, who):
+            bad(rule, message, client.id)
+        prev_end, prev_place = stop.end, i + 1
+    back = int(matrix[prev_place, 0])
+    if route.return_travel_s != back:
+        bad("travel", f"{worker.id} on {day}: return travel reported {route.return_travel_s} s, "
+                      f"recomputed {back} s")
+    expected_back = _arrival(route, len(route.stops), prev_end, back)
+    if route.return_arrival != expected_back:
+        bad("arrival", f"{worker.id} on {day}: back at {_t(route.return_arrival)}, recomputed "
+                       f"{_t(expected_back)}")
+    finish = max(expected_back, route.lunch.end if route.lunch else 0)
+    if finish > shift.end:
+        bad("shift", f"{worker.id} on {day} finishes at {_t(finish)}, after the shift ends at "
+                     f"{_t(shift.end)}")
+    return out
+
+
+def _lunch_possible(worker: Worker, shift_start: int, shift_end: int) -> bool:
+    assert worker.lunch is not None
+    earliest = max(worker.lunch.window.start, shift_start)
+    latest = min(worker.lunch.latest_start, shift_end - worker.lunch.duration_min * 60)
+    return earliest <= latest
+
+
+def _arrival(route: Route, position: int, prev_end: int, leg: int) -> int:
+    """Arrival after leaving at ``prev_end``; a lunch in this gap may be taken on the way."""
+    lunch = route.lunch
+    if lunch is None or lunch.after != position:
+        return prev_end + leg
+    return max(prev_end + leg + (lunch.end - lunch.start), lunch.end)
+
+
+def _check_lunch(route: Route, worker: Worker) -> list[Violation]:
+    assert route.lunch is not None
+    out = []
+    lunch, who = route.lunch, f"lunch of {worker.id} on {route.date}"
+
+    def bad(message: str) -> None:
+        out.append(Violation(rule="lunch", message=message, worker_id=worker.id, date=route.date))
+
+    if worker.lunch is None:
+        bad(f"{who}: the worker has no lunch break in the data")
+        return out
+    if lunch.end - lunch.start != worker.lunch.duration_min * 60:
+        bad(f"{who} lasts {(lunch.end - lunch.start) // 60} min, not {worker.lunch.duration_min}")
+    if lunch.start < worker.lunch.window.start or lunch.end > worker.lunch.window.end:
+        bad(f"{who} {_t(lunch.start)}-{_t(lunch.end)} is outside its window {worker.lunch.window}")
+    if not 0 <= lunch.after <= len(route.stops):
+        bad(f"{who} is placed after stop {lunch.after} of {len(route.stops)}")
+        return out
+    before = route.stops[lunch.after - 1].end if lunch.after > 0 else route.departure
+    if lunch.start < before:
+        bad(f"{who} starts at {_t(lunch.start)}, before the previous visit ends at {_t(before)}")
+    if lunch.after < len(route.stops) and lunch.end > route.stops[lunch.after].start:
+        bad(f"{who} ends at {_t(lunch.end)}, after the next visit starts")
+    return out
+
+
+def _check_visit(
+    problem: Problem, stop: Stop, client: Client, worker: Worker, day: dt.date, who: str
+) -> list[tuple[str, str]]:
+    """Duration from norms, client window, skills, assignment, department and programme of one visit."""
+    out: list[tuple[str, str]] = []
+    try:
+        services = [problem.service(code) for code in stop.services]
+    except KeyError:
+        return [("unknown-service", f"{who}: unknown service in {'+'.join(stop.services)}")]
+    norm = 60 * sum(s.norm_min for s in services)
+    if stop.end - stop.start != norm:
+        out.append(("duration", f"{who} lasts {(stop.end - stop.start) // 60} min, but the norms of "
+                                f"{'+'.join(stop.services)} add up to {norm // 60} min"))
+    windows = client.available.on(day)
+    if not any(w.start <= stop.start and max(stop.end, stop.start + norm) <= w.end for w in windows):
+        shown = ", ".join(str(w) for w in windows) or "none"
+        out.append(("window", f"{who} at {_t(stop.start)}-{_t(stop.end)} is outside the client's hours "
+                              f"at home ({shown})"))
+    shift = worker.shift_on(day)
+    if shift is not None and not (shift.start <= stop.start and stop.end <= shift.end):
+        out.append(("shift", f"{who} at {_t(stop.start)}-{_t(stop.end)} is outside the shift {shift}"))
+    missing = sorted({s.skill for s in services if s.skill} - worker.skills)
+    if missing:
+        out.append(("skill", f"{who}: {worker.id} lacks skill {', '.join(missing)}"))
+    if client.worker_id is not None and client.worker_id != worker.id:
+        out.append(("continuity", f"{who}: client is assigned to {client.worker_id}"))
+    if client.department != worker.department:
+        out.append(("department", f"{who}: client of department {client.department}, worker of "
+                                  f"{worker.department}"))
+    due = due_services(problem, client.id, day)
+    if set(stop.services) != due:
+        out.append(("programme", f"{who} carries {'+'.join(sorted(stop.services))}, but the programme asks "
+                                 f"for {'+'.join(sorted(due)) or 'nothing'} that day"))
+    return out
+
+
+def _check_coverage(
+    schedule: Schedule, problem: Problem, days: Sequence[dt.date], departments: Sequence[str] | None
+) -> list[Violation]:
+    """Each due visit is served exactly once or listed as unassigned with a reason, never both."""
+    out: list[Violation] = []
+    served: dict[tuple[str, dt.date], int] = {}
+    for route, stop in schedule.stops:
+        served[(stop.client_id, route.date)] = served.get((stop.client_id, route.date), 0) + 1
+    listed: dict[tuple[str, dt.date], str] = {}
+    for item in schedule.unassigned:
+        key = (item.client_id, item.date)
+        if key in listed:
+            out.append(Violation(rule="coverage", client_id=item.client_id, date=item.date,
+                                 message=f"client {item.client_id} is listed unassigned twice on {item.date}"))
+        listed[key] = item.reason
+        if not item.reason.strip():
+            out.append(Violation(rule="reason", client_id=item.client_id, date=item.date,
+                                 message=f"unassigned visit to {item.client_id} on {item.date} has no reason"))
+    wanted = set(departments) if departments is not None else None
+    for day in days:
+        for client in problem.clients:
+            if wanted is not None and client.department not in wanted:
+                continue
+            key = (client.id, day)
+            is_due = bool(due_services(problem, client.id, day))
+            count = served.get(key, 0)
+            message = ""
+            if count > 1:
+                message = f"client {client.id} is visited {count} times on {day}"
+            elif count and key in listed:
+                message = f"client {client.id} is both visited and listed unassigned on {day}"
+            elif is_due and not count and key not in listed:
+                message = f"client {client.id} is due a visit on {day} that is neither planned nor listed"
+            elif not is_due and (count or key in listed):
+                message = f"client {client.id} has no service due on {day} but appears in the plan"
+            if message:
+                out.append(Violation(rule="coverage", client_id=client.id, date=day, message=message))
+    return out
