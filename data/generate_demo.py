@@ -15,9 +15,11 @@ the planning rule of thumb ``sum of visit minutes + 15 min travel per visit + 45
 <= shift - MARGIN_MIN`` and a small constructive schedule (travel 15 min, lunch inside its
 window, every visit inside the client's window and the shift). Monthly services count on
 every weekday they may ride on (the worst week, e.g. the first Monday of a month).
+A client who does not fit the own worker's week moves to the least loaded colleague.
 Unassigned clients are then placed by the same schedule check into the department's spare
-capacity. Where no weekday pattern fits, the client's programme is made lighter (monthly item
-dropped, then 3 -> 2 visits, then a service less); the count of such repairs is printed.
+capacity. Where no weekday pattern fits, the programme is made lighter (monthly item dropped,
+3 -> 2 visits, a service less, the lightest package, at last the client's hours widened); the
+numbers of moves and of such repairs are printed.
 """
 
 from __future__ import annotations
@@ -27,18 +29,23 @@ import csv
 import itertools
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 DEFAULT_SEED = 20261207
 DEFAULT_OUT = Path(__file__).resolve().parent / "volgodonsk"
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-TRAVEL_MIN = 15  # rule-of-thumb walk between two visits (the lead's feasibility rule)
+TRAVEL_MIN = 15  # rule-of-thumb travel to each visit
 LUNCH = (12 * 60, 14 * 60, 45)  # window start, window end, minutes
 LUNCH_TEXT = "12:00-14:00 45"
 MARGIN_MIN = 75  # kept free in every worker-day beyond visits, travel and lunch
 KEEP_FREE_VISITS = 1  # visits per worker-day kept free (max_visits_per_day) for unassigned clients
+KEEP_FREE_MIN = 45  # minutes per worker-day kept free of assigned clients for unassigned ones
 
 # --------------------------------------------------------------------------------------------
 # Catalogue. norm_min: sourced where DOMAIN.md has a figure, else assumed (see data/README.md).
@@ -88,6 +95,7 @@ NURSE_PACKAGES: tuple[tuple[tuple[str, ...], int], ...] = (
     (("MEDS", "BP", "PILLS"), 6),
     (("FOOD", "BP", "PILLS"), 4),
     (("COOK", "DISH", "BP"), 2),
+    (("BP", "PILLS", "DISH"), 4),
 )
 # Monthly items: code, times a month, weight.
 MONTHLY: tuple[tuple[str, int, int], ...] = (
@@ -98,8 +106,10 @@ MONTHLY: tuple[tuple[str, int, int], ...] = (
     ("ESCORT", 1, 2),
     ("DOCTOR", 1, 3),
 )
-MONTHLY_SHARE = 0.4
-THREE_VISITS_SHARE = 0.25
+LIGHTEST_PACKAGE = ("MEDS", "DISH")  # last resort when a programme does not fit
+FULL_WEEK = "mon-fri 09:00-18:00"
+MONTHLY_SHARE = 0.35
+THREE_VISITS_SHARE = 0.2
 
 # --------------------------------------------------------------------------------------------
 # Places. Boxes keep points inside the residential districts and off the reservoir and the
@@ -224,10 +234,6 @@ ABSENCES = (  # worker index (1-based), from, to, reason; keeps 2026-12-07/08 fr
 Week = dict[str, list[tuple[int, int]]]
 
 
-def hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def parse_minutes(text: str) -> int:
     hours, minutes = text.split(":")
     return int(hours) * 60 + int(minutes)
@@ -278,18 +284,18 @@ class DayVisit:
 
 
 def _simulate(order: list[DayVisit], shift: tuple[int, int], lunch_at: int) -> bool:
+    """Serve visits in this order from the shift start, lunch before visit number lunch_at."""
     lunch_start, lunch_end, lunch_len = LUNCH
     t = shift[0]
-    lunch_done = False
-    for i, visit in enumerate(order + [None]):  # type: ignore[list-item]
+    for i in range(len(order) + 1):
         if i == lunch_at:
             begin = max(t, lunch_start)
             if begin + lunch_len > lunch_end:
                 return False
             t = begin + lunch_len
-            lunch_done = True
-        if visit is None:
+        if i == len(order):
             break
+        visit = order[i]
         arrive = t + TRAVEL_MIN
         for w_start, w_end in visit.windows:
             start = max(arrive, w_start)
@@ -298,7 +304,7 @@ def _simulate(order: list[DayVisit], shift: tuple[int, int], lunch_at: int) -> b
                 break
         else:
             return False
-    return lunch_done and t <= shift[1]
+    return t <= shift[1]
 
 
 def day_feasible(visits: list[DayVisit], shift: tuple[int, int]) -> bool:
@@ -318,7 +324,7 @@ def day_feasible(visits: list[DayVisit], shift: tuple[int, int]) -> bool:
 
 
 def rule_load(durations: list[int]) -> int:
-    """The lead's rule of thumb: visits + 15 min travel each + 45 min lunch."""
+    """Planning rule of thumb: visit minutes + 15 min travel to each + 45 min lunch."""
     return sum(durations) + TRAVEL_MIN * len(durations) + LUNCH[2]
 
 
@@ -387,7 +393,7 @@ class Client:
 # --------------------------------------------------------------------------------------------
 # Generation
 # --------------------------------------------------------------------------------------------
-def weighted(rng: random.Random, items: tuple[tuple[object, int], ...] | list[tuple[object, int]]) -> object:
+def weighted(rng: random.Random, items: Sequence[tuple[T, int]]) -> T:
     values = [item for item, _ in items]
     weights = [weight for _, weight in items]
     return rng.choices(values, weights=weights, k=1)[0]
@@ -424,7 +430,7 @@ def point_near(rng: random.Random, district: District, centre: tuple[float, floa
 
 def make_workers(rng: random.Random) -> list[Worker]:
     workers: list[Worker] = []
-    names: set[str] = set()
+    surnames: set[str] = set()
     # Per department (index within department 0..9): special shifts, nurses, modes, home starts.
     plan = {
         "D1": {"short": {3}, "tuesat": {7}, "nurse": {1, 4, 8}, "bike": {2, 6}, "car": set(),
@@ -443,8 +449,9 @@ def make_workers(rng: random.Random) -> list[Worker]:
             while True:
                 pool = WORKER_FEMALE_NAMES if female else WORKER_MALE_NAMES
                 name = person_name(rng, female, True, pool)
-                if name not in names:
-                    names.add(name)
+                stem = name.split()[0].rstrip("а").replace("ская", "ский")
+                if stem not in surnames:  # colleagues do not share a surname
+                    surnames.add(stem)
                     break
             if i in spec["short"]:
                 shift = "mon-fri 08:00-16:00"
@@ -544,7 +551,7 @@ def availability(rng: random.Random, client: Client, worker: Worker | None) -> N
     if tuesat and r < 0.45:
         text = "mon-sat 09:00-18:00" if rng.random() < 0.6 else "mon-fri 09:00-18:00; sat 10:00-14:00"
     elif r < 0.80 or (tuesat and r < 0.85):
-        text = "mon-fri 09:00-18:00"
+        text = FULL_WEEK
     else:
         kinds = ["morning", "dialysis", "split", "saturday", "late"]
         if not short:
@@ -584,11 +591,11 @@ def widest_window(client: Client, worker: Worker | None) -> int:
 def make_programme(rng: random.Random, client: Client, worker: Worker | None) -> None:
     nurse_ok = worker is None or worker.nurse
     packages = list(PACKAGES) + (list(NURSE_PACKAGES) if nurse_ok else [])
-    client.weekly = weighted(rng, packages)  # type: ignore[assignment]
+    client.weekly = weighted(rng, packages)
     client.visits = 3 if rng.random() < THREE_VISITS_SHARE else 2
     client.monthly = None
     if rng.random() < MONTHLY_SHARE:
-        code, times = weighted(rng, [((c, t), w) for c, t, w in MONTHLY])  # type: ignore[misc]
+        code, times = weighted(rng, [((c, t), w) for c, t, w in MONTHLY])
         client.monthly = (code, times)
     # never a visit longer than the client's usable window minus half an hour
     room = widest_window(client, worker) - 30
@@ -641,11 +648,12 @@ def day_visits(worker: Worker, day: str, clients: list[Client]) -> list[DayVisit
     return out
 
 
-def worker_day_ok(worker: Worker, day: str, clients: list[Client], spare_visits: int) -> bool:
+def worker_day_ok(worker: Worker, day: str, clients: list[Client], spare_visits: int,
+                  spare_min: int) -> bool:
     mine = [c for c in clients if day in c.days]
     if len(mine) > worker.max_visits - spare_visits:
         return False
-    if rule_load([c.duration(day) for c in mine]) > worker.limit(day):
+    if rule_load([c.duration(day) for c in mine]) > worker.limit(day) - spare_min:
         return False
     span = worker.span(day)
     assert span is not None
@@ -660,6 +668,12 @@ def downgrade(client: Client) -> bool:
         client.visits = 2
     elif len(client.weekly) > 2:
         client.weekly = client.weekly[:-1]
+    elif client.weekly != LIGHTEST_PACKAGE:
+        client.weekly = LIGHTEST_PACKAGE
+    elif client.available_text != FULL_WEEK:
+        client.available_text, client.available, client.narrow = FULL_WEEK, parse_week(FULL_WEEK), False
+        if client.notes in DIALYSIS_NOTE.values():
+            client.notes = ""
     else:
         return False
     return True
@@ -672,7 +686,8 @@ def place(rng: random.Random, worker: Worker, placed: list[Client], c: Client) -
         for monthly_day in (combo if c.monthly else ("",)):
             c.days, c.monthly_day = combo, monthly_day
             trial = placed + [c]
-            if not all(worker_day_ok(worker, d, trial, KEEP_FREE_VISITS) for d in combo):
+            if not all(worker_day_ok(worker, d, trial, KEEP_FREE_VISITS, KEEP_FREE_MIN)
+                       for d in combo):
                 continue
             spans = {d: worker.limit(d) + MARGIN_MIN for d in worker.shift}
             loads = [rule_load([x.duration(d) for x in trial if d in x.days]) - spans[d]
@@ -744,7 +759,7 @@ def insert_unassigned(staff: list[Worker], load: dict[tuple[str, str], list[Clie
         candidates.append((-spare, w.id, w))
     for _, _, w in sorted(candidates):
         trial = load[(w.id, day)] + [c]
-        if worker_day_ok(w, day, trial, 0):
+        if worker_day_ok(w, day, trial, 0, 0):
             return w.id
     return None
 
@@ -756,7 +771,8 @@ def choose_days_unassigned(rng: random.Random, staff: list[Worker], assigned: li
     load: dict[tuple[str, str], list[Client]] = {
         (w.id, d): [c for c in assigned if c.worker_id == w.id and d in c.days]
         for w in staff for d in w.shift}
-    order = sorted(free, key=lambda c: (len(client_days(c, None, department_days)), not c.narrow,
+    order = sorted(free, key=lambda c: (not c.needs_nurse(),
+                                        len(client_days(c, None, department_days)), not c.narrow,
                                         -c.max_duration() * c.visits, rng.random()))
     for c in order:
         while True:
@@ -767,9 +783,13 @@ def choose_days_unassigned(rng: random.Random, staff: list[Worker], assigned: li
                     takers = [insert_unassigned(staff, load, d, c) for d in combo]
                     if any(t is None for t in takers):
                         continue
-                    totals = [sum(len(load[(w.id, d)]) for w in staff if d in w.shift)
-                              + (1 if d in combo else 0) for d in department_days]
-                    key = (max(totals), sum(n * n for n in totals) + penalty, rng.random())
+                    # keep the department's spare minutes even across the week
+                    spare = [sum(w.limit(d) - rule_load([x.duration(d) for x in load[(w.id, d)]])
+                                 for w in staff if d in w.shift)
+                             - (c.duration(d) + TRAVEL_MIN if d in combo else 0)
+                             for d in department_days]
+                    key = (-min(spare), sum(-v for v in spare if v < 300) + 5 * penalty,
+                           rng.random())
                     if best is None or key < best[0]:
                         best = (key, combo, monthly_day, takers)
             if best is not None:
@@ -858,7 +878,7 @@ def generate(seed: int, out: Path) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = argparse.ArgumentParser(description="Write the synthetic Volgodonsk demo data set.")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help="output folder (default: data/volgodonsk next to this script)")

@@ -86,8 +86,16 @@ class Route:
 
     @property
     def wait_s(self) -> int:
-        """Idle time on the road: the span not spent travelling, serving or at lunch."""
-        return self.finish - self.departure - self.service_s - self.travel_s - self.break_s
+        """Idle time between leaving and the last visit: the gaps not spent travelling or at lunch.
+
+        Time at the start place before leaving or after coming back is office time, not waiting.
+        """
+        idle, previous_end = 0, self.departure
+        for i, stop in enumerate(self.stops):
+            lunch = self.break_s if self.lunch is not None and self.lunch.after == i else 0
+            idle += stop.start - previous_end - stop.travel_s - lunch
+            previous_end = stop.end
+        return idle
 
     @property
     def break_s(self) -> int:

@@ -169,6 +169,8 @@ def _arrival(route: Route, position: int, prev_end: int, leg: int) -> int:
     lunch = route.lunch
     if lunch is None or lunch.after != position:
         return prev_end + leg
+    if position == len(route.stops) and lunch.start >= prev_end + leg:
+        return prev_end + leg  # back at the start place, lunch taken there
     return max(prev_end + leg + (lunch.end - lunch.start), lunch.end)
 
 

@@ -23,6 +23,9 @@ __all__ = ["DROP_PENALTY", "DayInstance", "compile_day", "workers_on_duty"]
 #: Cost of leaving a visit unserved, in seconds of travel: far above any day's walking, so the solver
 #: drops a visit only when it cannot be fitted at all.
 DROP_PENALTY = 1_000_000
+#: Weight of a second between leaving and coming back. Travel also costs 1 per second on its arcs, so a
+#: minute on the road weighs twice a minute of waiting: both are waste, walking tires the worker too.
+SPAN_COST = 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,7 +84,7 @@ def compile_day(
                 breaks = (Break(earliest=earliest, latest=latest, duration=worker.lunch.duration_min * 60),)
         vehicles.append(Vehicle(start_place=k, end_place=k, profile=profile[worker.mode],
                                 shift_start=shift.start, shift_end=shift.end, breaks=breaks,
-                                max_jobs=worker.max_visits_per_day))
+                                max_jobs=worker.max_visits_per_day, span_cost=SPAN_COST))
 
     jobs: list[Job] = []
     kept: list[Visit] = []

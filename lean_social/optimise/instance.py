@@ -73,8 +73,13 @@ class Vehicle:
     breaks: tuple[Break, ...] = ()
     capacity: int = 0
     max_jobs: int | None = None
+    #: Cost per time unit from leaving to coming back: makes idle time between visits count.
+    span_cost: int = 0
 
     def __post_init__(self) -> None:
+        if self.span_cost < 0:
+            msg = f"span_cost must not be negative, got {self.span_cost}"
+            raise ValueError(msg)
         if self.shift_end < self.shift_start:
             msg = f"shift_start ({self.shift_start}) must be <= shift_end ({self.shift_end})"
             raise ValueError(msg)

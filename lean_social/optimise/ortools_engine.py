@@ -147,6 +147,8 @@ def solve_ortools(instance: RoutingInstance, settings: SearchSettings | None = N
         break_vars.append(intervals)
         if intervals:
             time_dim.SetBreakIntervalsOfVehicle(intervals, v, node_visit_transits)
+        if vehicle.span_cost:
+            time_dim.SetSpanCostCoefficientForVehicle(vehicle.span_cost, v)
         routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
         routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
 

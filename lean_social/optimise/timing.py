@@ -65,10 +65,31 @@ def _start_in_windows(arrival: int, windows: tuple[tuple[int, int], ...]) -> int
 def time_route(
     instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...], break_after: tuple[int, ...]
 ) -> TimedRoute:
-    """Earliest-start times for one route; ``feasible`` is False if a window or the shift is missed."""
+    """Earliest-start times for one route, leaving as late as that allows; ``feasible`` is False if a
+    window, a break window, the shift end or the visit limit is missed."""
+    spec = instance.vehicles[vehicle]
+    early = _forward(instance, vehicle, jobs, break_after, spec.shift_start)
+    if early.stops:
+        first = early.stops[0]
+        lunch_first = sum(b.end - b.start for b in early.breaks if b.after == 0)
+        late_departure = first.start - first.travel - lunch_first
+        if late_departure > spec.shift_start:
+            late = _forward(instance, vehicle, jobs, break_after, late_departure)
+            if late.feasible and [s.start for s in late.stops] == [s.start for s in early.stops]:
+                early = late
+    feasible = early.feasible and early.finish <= spec.shift_end
+    if spec.max_jobs is not None:
+        feasible &= len(jobs) <= spec.max_jobs
+    return dataclasses.replace(early, feasible=feasible)
+
+
+def _forward(
+    instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...], break_after: tuple[int, ...],
+    departure: int,
+) -> TimedRoute:
     spec = instance.vehicles[vehicle]
     feasible = True
-    place, clock = spec.start_place, spec.shift_start
+    place, clock = spec.start_place, departure
     stops: list[TimedStop] = []
     breaks: list[TimedBreak] = []
     pending = sorted(zip(break_after, spec.breaks, strict=True), key=lambda p: (p[0], p[1].earliest))
@@ -80,6 +101,11 @@ def time_route(
         arrival = clock + travel
         for after, brk in pending:
             if after != position:
+                continue
+            if position == len(jobs) and max(arrival, brk.earliest) <= brk.latest:
+                # back at the start place first: lunch there, and the idle time before it is office time
+                start = max(arrival, brk.earliest)
+                breaks.append(TimedBreak(after=position, start=start, end=start + brk.duration))
                 continue
             start = max(clock, brk.earliest)
             feasible &= start <= brk.latest
@@ -98,15 +124,5 @@ def time_route(
                                end=start + job.service))
         place, clock = job.place, start + job.service
     return_travel, return_arrival = leg(spec.end_place, len(jobs))
-    departure = spec.shift_start
-    if stops and not any(b.after == 0 for b in breaks):
-        first = stops[0]
-        departure = max(spec.shift_start, first.start - first.travel)
-        stops[0] = TimedStop(job=first.job, travel=first.travel, arrival=departure + first.travel,
-                             start=first.start, end=first.end)
-    route = TimedRoute(vehicle=vehicle, departure=departure, stops=tuple(stops), breaks=tuple(breaks),
-                       return_travel=return_travel, return_arrival=return_arrival, feasible=feasible)
-    feasible &= route.finish <= spec.shift_end
-    if spec.max_jobs is not None:
-        feasible &= len(jobs) <= spec.max_jobs
-    return dataclasses.replace(route, feasible=feasible)
+    return TimedRoute(vehicle=vehicle, departure=departure, stops=tuple(stops), breaks=tuple(breaks),
+                      return_travel=return_travel, return_arrival=return_arrival, feasible=feasible)

@@ -1,0 +1,89 @@
+"""``lean-social``: the command line. The only module that configures logging or prints.
+
+Exit codes: 0 planned; 1 invalid input (every problem listed on stderr); 2 usage; 3 the plan failed its
+own independent check (a bug: please report it with run.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from lean_social import __version__
+from lean_social.errors import InvalidInputError
+from lean_social.run import run_day
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_INVALID_INPUT, EXIT_USAGE, EXIT_CHECK_FAILED = 0, 1, 2, 3
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"not a date in the form YYYY-MM-DD: {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        msg = f"must be a positive number of seconds: {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lean-social", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors on stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+    plan = sub.add_parser("plan", help="plan one day for every department of a data folder")
+    plan.add_argument("data_dir", help="folder with services.csv, clients.csv, programmes.csv, workers.csv")
+    plan.add_argument("--date", required=True, type=_date, help="day to plan, YYYY-MM-DD")
+    plan.add_argument("--out", required=True, help="output folder (created if missing)")
+    plan.add_argument("--time-limit", type=_positive, default=30.0,
+                      help="search budget in seconds for the whole day, shared by departments (default 30)")
+    plan.add_argument("--seed", type=int, default=0, help="search seed; same seed, same plan (default 0)")
+    plan.add_argument("--pseudonymise", action="store_true",
+                      help="replace client ids in the exports by keyed pseudonyms "
+                           "(key from LEAN_SOCIAL_PSEUDONYM_KEY, else a fresh random key)")
+    plan.add_argument("--map-tiles", default=None,
+                      help="map background, e.g. OpenStreetMap (off by default: no network requests)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if args.command == "plan":
+        try:
+            result = run_day(args.data_dir, args.date, args.out, time_limit=args.time_limit, seed=args.seed,
+                             pseudonymise=args.pseudonymise,
+                             pseudonym_key=os.environ.get("LEAN_SOCIAL_PSEUDONYM_KEY"),
+                             map_tiles=args.map_tiles)
+        except InvalidInputError as exc:
+            print(f"lean-social: invalid input in {args.data_dir}\n{exc}", file=sys.stderr)
+            return EXIT_INVALID_INPUT
+        served = sum(len(r.stops) for r in result.schedule.routes)
+        print(f"planned {args.date}: {served} visits served, {len(result.schedule.unassigned)} unassigned; "
+              f"outputs in {result.out_dir}", file=sys.stderr)
+        if result.violations:
+            print(f"lean-social: the plan failed {len(result.violations)} checks; see run.json",
+                  file=sys.stderr)
+            return EXIT_CHECK_FAILED
+        return EXIT_OK
+    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""One planning run from a data folder to an output folder: read, plan, check, write. Used by the CLI
+and by the nightly batch, so both leave exactly the same files behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from lean_social import __version__
+from lean_social.io.folder import FILES, read_folder
+from lean_social.io.outputs import atomic_write_text, write_csv, write_json
+from lean_social.kpi import schedule_kpis
+from lean_social.maps import day_map
+from lean_social.optimise.day import plan_day
+from lean_social.privacy import pseudonymiser
+from lean_social.schedule import SCHEDULE_COLUMNS, UNASSIGNED_COLUMNS, Schedule
+from lean_social.validate import Violation, validate
+
+__all__ = ["RunResult", "run_day"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunResult:
+    schedule: Schedule
+    violations: tuple[Violation, ...]
+    out_dir: Path
+    files: tuple[Path, ...]
+
+
+def _hashes(data_dir: Path) -> dict[str, str]:
+    return {name: hashlib.sha256((data_dir / name).read_bytes()).hexdigest()
+            for name in FILES if (data_dir / name).is_file()}
+
+
+def run_day(
+    data_dir: str | Path,
+    day: dt.date,
+    out_dir: str | Path,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    pseudonymise: bool = False,
+    pseudonym_key: str | None = None,
+    map_tiles: str | None = None,
+) -> RunResult:
+    """Plan ``day`` for every department in ``data_dir`` and write the outputs to ``out_dir``.
+
+    Raises InvalidInputError before anything is written if the data folder has problems.
+    """
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    problem = read_folder(data_dir)
+    timings["read_s"] = time.perf_counter() - clock
+    log.info("read %s: %d clients, %d workers, %d services", data_dir, len(problem.clients),
+             len(problem.workers), len(problem.services))
+    clock = time.perf_counter()
+    schedule = plan_day(problem, day, time_limit=time_limit, seed=seed)
+    timings["plan_s"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    violations = tuple(validate(schedule, problem))
+    timings["validate_s"] = time.perf_counter() - clock
+    for violation in violations:
+        log.error("plan check failed: %s", violation)
+
+    label: Callable[[str], str] = pseudonymiser(pseudonym_key) if pseudonymise else (lambda cid: cid)
+    schedule_rows = [row | {"client_id": label(str(row["client_id"])) if row["client_id"] else ""}
+                     for row in schedule.rows()]
+    unassigned_rows = [row | {"client_id": label(str(row["client_id"]))} for row in schedule.unassigned_rows()]
+    clock = time.perf_counter()
+    files = [
+        write_csv(out_dir / "schedule.csv", schedule_rows, SCHEDULE_COLUMNS),
+        write_csv(out_dir / "unassigned.csv", unassigned_rows, UNASSIGNED_COLUMNS),
+        write_json(out_dir / "kpis.json", schedule_kpis(schedule, problem)),  # names workers only
+    ]
+    fmap = day_map(schedule, problem, day, tiles=map_tiles,
+                   client_label=label if pseudonymise else None)
+    files.append(atomic_write_text(out_dir / "maps" / f"{day.isoformat()}.html", fmap.get_root().render()))
+    timings["write_s"] = time.perf_counter() - clock
+    run_info = {
+        "lean_social": __version__,
+        "python": platform.python_version(),
+        "data_dir": str(data_dir),
+        "inputs_sha256": _hashes(data_dir),
+        "settings": {"date": day.isoformat(), "time_limit_s": time_limit, "seed": seed,
+                     "pseudonymised": pseudonymise, "map_tiles": map_tiles},
+        "solver": dict(schedule.info),
+        "served": sum(len(r.stops) for r in schedule.routes),
+        "unassigned": len(schedule.unassigned),
+        "violations": [str(v) for v in violations],
+        "timings_s": {k: round(v, 3) for k, v in timings.items()},
+    }
+    files.append(write_json(out_dir / "run.json", run_info))
+    return RunResult(schedule=schedule, violations=violations, out_dir=out_dir, files=tuple(files))
+
