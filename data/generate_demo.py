@@ -52,22 +52,29 @@ KEEP_FREE_MIN = 45  # minutes per worker-day kept free of assigned clients for u
 # --------------------------------------------------------------------------------------------
 SERVICES: tuple[tuple[str, str, int, str, str], ...] = (
     # code, name, norm_min, skill, errand
-    ("FOOD", "Покупка за счёт средств получателя и доставка на дом продуктов питания (до 7 кг)",
-     40, "", "shop"),
+    (
+        "FOOD",
+        "Покупка за счёт средств получателя и доставка на дом продуктов питания (до 7 кг)",
+        40,
+        "",
+        "shop",
+    ),
     ("COOK", "Помощь в приготовлении пищи", 45, "", ""),
     ("DISH", "Мытьё посуды", 10, "", ""),
-    ("GOODS", "Покупка и доставка на дом промышленных товаров первой необходимости (до 5 кг)",
-     35, "", "shop"),
+    (
+        "GOODS",
+        "Покупка и доставка на дом промышленных товаров первой необходимости (до 5 кг)",
+        35,
+        "",
+        "shop",
+    ),
     ("LAUNDRY", "Сдача вещей в стирку, химчистку, ремонт и обратная их доставка", 40, "", ""),
-    ("POST", "Отправка за счёт средств получателя почтовой корреспонденции и посылок", 30, "",
-     "post"),
+    ("POST", "Отправка за счёт средств получателя почтовой корреспонденции и посылок", 30, "", "post"),
     ("ESCORT", "Сопровождение вне дома, в том числе к врачу", 80, "", ""),
     ("TALK", "Проведение санитарно-просветительской беседы", 30, "nurse", ""),
     ("CLEAN", "Уборка жилого помещения (влажная уборка, вынос мусора)", 40, "", ""),
-    ("BILLS", "Оплата за счёт средств получателя жилищно-коммунальных услуг и услуг связи", 30,
-     "", "post"),
-    ("MEDS", "Покупка и доставка на дом лекарственных препаратов и медицинских изделий", 30, "",
-     "pharmacy"),
+    ("BILLS", "Оплата за счёт средств получателя жилищно-коммунальных услуг и услуг связи", 30, "", "post"),
+    ("MEDS", "Покупка и доставка на дом лекарственных препаратов и медицинских изделий", 30, "", "pharmacy"),
     ("BP", "Измерение артериального давления и температуры тела", 10, "nurse", ""),
     ("PILLS", "Контроль за приёмом лекарств, помощь в приёме лекарств", 10, "nurse", ""),
     ("DOCTOR", "Запись на приём к врачу, вызов врача на дом", 15, "", ""),
@@ -111,6 +118,7 @@ FULL_WEEK = "mon-fri 09:00-18:00"
 MONTHLY_SHARE = 0.35
 THREE_VISITS_SHARE = 0.2
 
+
 # --------------------------------------------------------------------------------------------
 # Places. Boxes keep points inside the residential districts and off the reservoir and the
 # Sukho-Solenovsky bay between the Old and the New Town (approximate, synthetic).
@@ -127,21 +135,53 @@ class District:
 
 DISTRICTS = (
     District(
-        "D1", (47.5125, 42.1505), (47.5065, 47.5190), (42.1320, 42.1680),
-        ("ул. Ленина", "ул. Морская", "ул. Гагарина", "ул. Пионерская", "ул. Максима Горького",
-         "ул. Волгодонская", "ул. Черникова", "ул. 50 лет СССР", "ул. Пушкина", "ул. Советская"),
+        "D1",
+        (47.5125, 42.1505),
+        (47.5065, 47.5190),
+        (42.1320, 42.1680),
+        (
+            "ул. Ленина",
+            "ул. Морская",
+            "ул. Гагарина",
+            "ул. Пионерская",
+            "ул. Максима Горького",
+            "ул. Волгодонская",
+            "ул. Черникова",
+            "ул. 50 лет СССР",
+            "ул. Пушкина",
+            "ул. Советская",
+        ),
         0.15,
     ),
     District(
-        "D2", (47.5335, 42.1900), (47.5265, 47.5410), (42.1700, 42.2120),
-        ("Октябрьское ш.", "пр. Строителей", "ул. 30 лет Победы", "пр. Мира", "ул. Степная",
-         "ул. Энтузиастов", "ул. Молодёжная"),
+        "D2",
+        (47.5335, 42.1900),
+        (47.5265, 47.5410),
+        (42.1700, 42.2120),
+        (
+            "Октябрьское ш.",
+            "пр. Строителей",
+            "ул. 30 лет Победы",
+            "пр. Мира",
+            "ул. Степная",
+            "ул. Энтузиастов",
+            "ул. Молодёжная",
+        ),
         0.0,
     ),
     District(
-        "D3", (47.5495, 42.1930), (47.5420, 47.5585), (42.1720, 42.2130),
-        ("пр. Курчатова", "ул. Академика Королёва", "бул. Великой Победы", "ул. Маршала Кошевого",
-         "ул. Дружбы", "пр. Лазоревый"),
+        "D3",
+        (47.5495, 42.1930),
+        (47.5420, 47.5585),
+        (42.1720, 42.2130),
+        (
+            "пр. Курчатова",
+            "ул. Академика Королёва",
+            "бул. Великой Победы",
+            "ул. Маршала Кошевого",
+            "ул. Дружбы",
+            "пр. Лазоревый",
+        ),
         0.0,
     ),
 )
@@ -149,10 +189,15 @@ CLIENTS_PER_DEPARTMENT = 100
 ASSIGNED_SHARE = 0.85
 SPREAD_KM = 0.9  # standard deviation of client points around the office
 
+
 # --------------------------------------------------------------------------------------------
 # Names (fictional combinations of common Russian names).
 # --------------------------------------------------------------------------------------------
-SURNAMES = (
+def words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+SURNAMES = words(
     "Абрамов Агафонов Аксёнов Алексеев Андреев Антонов Архипов Афанасьев Баранов Белов Беляев "
     "Беспалов Бирюков Блохин Богданов Борисов Брагин Быков Васильев Виноградов Власов Волков "
     "Воробьёв Воронин Гаврилов Галкин Герасимов Гордеев Горбунов Горшков Григорьев Гришин Гусев "
@@ -168,31 +213,47 @@ SURNAMES = (
     "Субботин Суворов Тарасов Терентьев Тихонов Третьяков Трофимов Устинов Фадеев Федосеев Филатов "
     "Филиппов Фомин Фролов Фёдоров Харитонов Хохлов Чернов Чернышёв Шаров Шилов Шубин Щукин Юдин "
     "Яковлев Бондаренко Ковалевский Коваленко Кравченко Литвиненко Ткаченко Шевченко Черных Седых"
-).split()
-FEMALE_NAMES = (
+)
+FEMALE_NAMES = words(
     "Александра Алла Анна Антонина Валентина Вера Галина Евдокия Екатерина Елена Зинаида "
     "Капитолина Клавдия Лариса Лидия Любовь Людмила Мария Надежда Нина Ольга Раиса Римма "
     "Светлана Таисия Тамара Татьяна Юлия"
-).split()
-MALE_NAMES = (
+)
+MALE_NAMES = words(
     "Александр Алексей Анатолий Борис Василий Виктор Владимир Геннадий Григорий Иван Леонид "
     "Михаил Николай Пётр Сергей Степан Юрий Фёдор"
-).split()
-WORKER_FEMALE_NAMES = (
+)
+WORKER_FEMALE_NAMES = words(
     "Алёна Анастасия Валентина Галина Дарья Елена Ирина Ксения Лариса Марина Наталья Оксана "
     "Ольга Светлана Татьяна Юлия Людмила Надежда Екатерина Инна"
-).split()
-WORKER_MALE_NAMES = "Андрей Денис Дмитрий Евгений Игорь Максим Роман Сергей".split()
+)
+WORKER_MALE_NAMES = words("Андрей Денис Дмитрий Евгений Игорь Максим Роман Сергей")
 # father's name -> (male patronymic, female patronymic)
 PATRONYMICS = (
-    ("Иванович", "Ивановна"), ("Петрович", "Петровна"), ("Николаевич", "Николаевна"),
-    ("Васильевич", "Васильевна"), ("Михайлович", "Михайловна"), ("Александрович", "Александровна"),
-    ("Викторович", "Викторовна"), ("Анатольевич", "Анатольевна"), ("Григорьевич", "Григорьевна"),
-    ("Фёдорович", "Фёдоровна"), ("Алексеевич", "Алексеевна"), ("Сергеевич", "Сергеевна"),
-    ("Степанович", "Степановна"), ("Семёнович", "Семёновна"), ("Павлович", "Павловна"),
-    ("Дмитриевич", "Дмитриевна"), ("Яковлевич", "Яковлевна"), ("Андреевич", "Андреевна"),
-    ("Егорович", "Егоровна"), ("Юрьевич", "Юрьевна"), ("Владимирович", "Владимировна"),
-    ("Геннадьевич", "Геннадьевна"), ("Евгеньевич", "Евгеньевна"), ("Олегович", "Олеговна"),
+    ("Иванович", "Ивановна"),
+    ("Петрович", "Петровна"),
+    ("Николаевич", "Николаевна"),
+    ("Васильевич", "Васильевна"),
+    ("Михайлович", "Михайловна"),
+    ("Александрович", "Александровна"),
+    ("Викторович", "Викторовна"),
+    ("Анатольевич", "Анатольевна"),
+    ("Григорьевич", "Григорьевна"),
+    ("Фёдорович", "Фёдоровна"),
+    ("Алексеевич", "Алексеевна"),
+    ("Сергеевич", "Сергеевна"),
+    ("Степанович", "Степановна"),
+    ("Семёнович", "Семёновна"),
+    ("Павлович", "Павловна"),
+    ("Дмитриевич", "Дмитриевна"),
+    ("Яковлевич", "Яковлевна"),
+    ("Андреевич", "Андреевна"),
+    ("Егорович", "Егоровна"),
+    ("Юрьевич", "Юрьевна"),
+    ("Владимирович", "Владимировна"),
+    ("Геннадьевич", "Геннадьевна"),
+    ("Евгеньевич", "Евгеньевна"),
+    ("Олегович", "Олеговна"),
 )
 
 NOTES = (
@@ -202,23 +263,33 @@ NOTES = (
     "собака, звонить перед приходом",
     "плохо слышит, стучать громко",
     "ключ у соседки из кв. 3",
-    "просит приходить в первой половине дня",
     "сахарный диабет, продукты без сахара",
     "передвигается с ходунками",
 )
 FORMULA_NOTE = "=звонить дочери"  # exercises spreadsheet formula-injection safety
-DIALYSIS_NOTE = {"mon": "по понедельникам диализ", "tue": "по вторникам диализ",
-                 "wed": "по средам диализ", "thu": "по четвергам диализ",
-                 "fri": "по пятницам диализ"}
+DIALYSIS_NOTE = {
+    "mon": "по понедельникам диализ",
+    "tue": "по вторникам диализ",
+    "wed": "по средам диализ",
+    "thu": "по четвергам диализ",
+    "fri": "по пятницам диализ",
+}
 
 HOLIDAYS = (
-    ("01-01", "Новогодние каникулы"), ("01-02", "Новогодние каникулы"),
-    ("01-03", "Новогодние каникулы"), ("01-04", "Новогодние каникулы"),
-    ("01-05", "Новогодние каникулы"), ("01-06", "Новогодние каникулы"),
-    ("01-07", "Рождество Христово"), ("01-08", "Новогодние каникулы"),
-    ("02-23", "День защитника Отечества"), ("03-08", "Международный женский день"),
-    ("05-01", "Праздник Весны и Труда"), ("05-09", "День Победы"),
-    ("06-12", "День России"), ("11-04", "День народного единства"),
+    ("01-01", "Новогодние каникулы"),
+    ("01-02", "Новогодние каникулы"),
+    ("01-03", "Новогодние каникулы"),
+    ("01-04", "Новогодние каникулы"),
+    ("01-05", "Новогодние каникулы"),
+    ("01-06", "Новогодние каникулы"),
+    ("01-07", "Рождество Христово"),
+    ("01-08", "Новогодние каникулы"),
+    ("02-23", "День защитника Отечества"),
+    ("03-08", "Международный женский день"),
+    ("05-01", "Праздник Весны и Труда"),
+    ("05-09", "День Победы"),
+    ("06-12", "День России"),
+    ("11-04", "День народного единства"),
 )
 HOLIDAY_YEARS = (2026, 2027)
 ABSENCES = (  # worker index (1-based), from, to, reason; keeps 2026-12-07/08 free
@@ -244,7 +315,7 @@ def parse_days(text: str) -> list[str]:
     for part in text.split("+"):
         if "-" in part:
             first, last = part.split("-")
-            days.extend(DAYS[DAYS.index(first): DAYS.index(last) + 1])
+            days.extend(DAYS[DAYS.index(first) : DAYS.index(last) + 1])
         else:
             days.append(part)
     return days
@@ -399,7 +470,7 @@ def weighted(rng: random.Random, items: Sequence[tuple[T, int]]) -> T:
     return rng.choices(values, weights=weights, k=1)[0]
 
 
-def person_name(rng: random.Random, female: bool, full: bool, first_names: list[str]) -> str:
+def person_name(rng: random.Random, female: bool, full: bool, first_names: Sequence[str]) -> str:
     surname = rng.choice(SURNAMES)
     if female:
         if surname.endswith(("ов", "ев", "ёв", "ин")):
@@ -417,14 +488,17 @@ def km_to_deg(lat: float) -> tuple[float, float]:
     return 1 / 111.2, 1 / (111.2 * math.cos(math.radians(lat)))
 
 
-def point_near(rng: random.Random, district: District, centre: tuple[float, float],
-               sigma_km: float) -> tuple[float, float]:
+def point_near(
+    rng: random.Random, district: District, centre: tuple[float, float], sigma_km: float
+) -> tuple[float, float]:
     dlat, dlon = km_to_deg(centre[0])
     while True:
         lat = centre[0] + rng.gauss(0, sigma_km) * dlat
         lon = centre[1] + rng.gauss(0, sigma_km) * dlon
-        if (district.lat_box[0] <= lat <= district.lat_box[1]
-                and district.lon_box[0] <= lon <= district.lon_box[1]):
+        if (
+            district.lat_box[0] <= lat <= district.lat_box[1]
+            and district.lon_box[0] <= lon <= district.lon_box[1]
+        ):
             return round(lat, 6), round(lon, 6)
 
 
@@ -433,12 +507,33 @@ def make_workers(rng: random.Random) -> list[Worker]:
     surnames: set[str] = set()
     # Per department (index within department 0..9): special shifts, nurses, modes, home starts.
     plan = {
-        "D1": {"short": {3}, "tuesat": {7}, "nurse": {1, 4, 8}, "bike": {2, 6}, "car": set(),
-               "transit": {5, 9}, "home": {6}},
-        "D2": {"short": {5}, "tuesat": {2}, "nurse": {0, 3, 6, 9}, "bike": {8}, "car": {4},
-               "transit": {1, 2, 5, 7}, "home": {8, 1}},
-        "D3": {"short": {1}, "tuesat": {8}, "nurse": {2, 5, 7}, "bike": {3}, "car": {6},
-               "transit": {0, 4, 8, 9}, "home": {3}},
+        "D1": {
+            "short": {3},
+            "tuesat": {7},
+            "nurse": {1, 4, 8},
+            "bike": {2, 6},
+            "car": set(),
+            "transit": {5, 9},
+            "home": {6},
+        },
+        "D2": {
+            "short": {5},
+            "tuesat": {2},
+            "nurse": {0, 3, 6, 9},
+            "bike": {8},
+            "car": {4},
+            "transit": {1, 2, 5, 7},
+            "home": {8, 1},
+        },
+        "D3": {
+            "short": {1},
+            "tuesat": {8},
+            "nurse": {2, 5, 7},
+            "bike": {3},
+            "car": {6},
+            "transit": {0, 4, 8, 9},
+            "home": {3},
+        },
     }
     number = 0
     for district in DISTRICTS:
@@ -459,13 +554,25 @@ def make_workers(rng: random.Random) -> list[Worker]:
                 shift = "tue-sat 09:00-18:00"
             else:
                 shift = "mon-fri 08:00-17:00"
-            mode = ("car" if i in spec["car"] else "bike" if i in spec["bike"]
-                    else "transit" if i in spec["transit"] else "foot")
+            mode = (
+                "car"
+                if i in spec["car"]
+                else "bike"
+                if i in spec["bike"]
+                else "transit"
+                if i in spec["transit"]
+                else "foot"
+            )
             max_visits = 6 if i in spec["short"] else rng.choice((7, 8))
             worker = Worker(
-                id=f"W{number:02d}", name=name, department=district.department,
-                start=district.office, shift_text=shift,
-                skills="nurse" if i in spec["nurse"] else "", mode=mode, max_visits=max_visits,
+                id=f"W{number:02d}",
+                name=name,
+                department=district.department,
+                start=district.office,
+                shift_text=shift,
+                skills="nurse" if i in spec["nurse"] else "",
+                mode=mode,
+                max_visits=max_visits,
                 home=i in spec["home"],
             )
             worker.shift = parse_week(shift)
@@ -500,8 +607,16 @@ def make_clients(rng: random.Random) -> list[Client]:
             else:
                 address = f"{street}, д. {house}, кв. {rng.randint(1, 180)}"
             lat, lon = point_near(rng, district, district.office, SPREAD_KM)
-            clients.append(Client(id=f"C{number:03d}", name=name, address=address, lat=lat,
-                                  lon=lon, department=district.department))
+            clients.append(
+                Client(
+                    id=f"C{number:03d}",
+                    name=name,
+                    address=address,
+                    lat=lat,
+                    lon=lon,
+                    department=district.department,
+                )
+            )
     return clients
 
 
@@ -518,15 +633,16 @@ def assign_workers(rng: random.Random, clients: list[Client], workers: list[Work
         sizes = [math.floor(n_assigned * cap / total) for cap in capacity]
         for k in range(n_assigned - sum(sizes)):
             sizes[k % len(sizes)] += 1
-        assigned.sort(key=lambda c: (math.atan2(c.lat - district.office[0],
-                                                c.lon - district.office[1]), c.id))
+        assigned.sort(
+            key=lambda c: (math.atan2(c.lat - district.office[0], c.lon - district.office[1]), c.id)
+        )
         offset = rng.randrange(len(assigned))
         assigned = assigned[offset:] + assigned[:offset]
         order = list(range(len(staff)))
         rng.shuffle(order)
         cursor = 0
         for k in order:
-            for client in assigned[cursor: cursor + sizes[k]]:
+            for client in assigned[cursor : cursor + sizes[k]]:
                 client.worker_id = staff[k].id
             cursor += sizes[k]
         # historical lists: swap a few clients between workers
@@ -578,7 +694,7 @@ def availability(rng: random.Random, client: Client, worker: Worker | None) -> N
 
 
 def widest_window(client: Client, worker: Worker | None) -> int:
-    lengths = []
+    lengths: list[int] = []
     for day, windows in client.available.items():
         if worker is not None:
             if day not in worker.shift:
@@ -608,14 +724,16 @@ def make_programme(rng: random.Random, client: Client, worker: Worker | None) ->
             raise RuntimeError(f"no package fits the windows of client {client.id}")
 
 
+CONSECUTIVE_PENALTY = 1000
+
+
 def day_patterns(k: int, days: list[str]) -> list[tuple[tuple[str, ...], int]]:
     """Candidate fixed days with a spacing penalty (consecutive days are poor practice)."""
     out = []
     for combo in itertools.combinations(days, k):
         idx = [DAYS.index(d) for d in combo]
-        gaps = [b - a for a, b in zip(idx, idx[1:])] + [idx[0] + 7 - idx[-1]]
-        penalty = 0 if min(gaps) >= 2 else 100 * sum(1 for g in gaps if g < 2)
-        penalty += 5 * (max(gaps) - min(gaps))
+        gaps = [b - a for a, b in itertools.pairwise(idx)] + [idx[0] + 7 - idx[-1]]
+        penalty = CONSECUTIVE_PENALTY * sum(1 for g in gaps if g < 2) + max(gaps) - min(gaps)
         out.append((combo, penalty))
     return out
 
@@ -648,8 +766,7 @@ def day_visits(worker: Worker, day: str, clients: list[Client]) -> list[DayVisit
     return out
 
 
-def worker_day_ok(worker: Worker, day: str, clients: list[Client], spare_visits: int,
-                  spare_min: int) -> bool:
+def worker_day_ok(worker: Worker, day: str, clients: list[Client], spare_visits: int, spare_min: int) -> bool:
     mine = [c for c in clients if day in c.days]
     if len(mine) > worker.max_visits - spare_visits:
         return False
@@ -683,18 +800,22 @@ def place(rng: random.Random, worker: Worker, placed: list[Client], c: Client) -
     """Give client c the best fixed days with this worker; append to placed if it fits."""
     best = None
     for combo, penalty in day_patterns(c.visits, client_days(c, worker, [])):
-        for monthly_day in (combo if c.monthly else ("",)):
+        for monthly_day in combo if c.monthly else ("",):
             c.days, c.monthly_day = combo, monthly_day
-            trial = placed + [c]
-            if not all(worker_day_ok(worker, d, trial, KEEP_FREE_VISITS, KEEP_FREE_MIN)
-                       for d in combo):
+            trial = [*placed, c]
+            if not all(worker_day_ok(worker, d, trial, KEEP_FREE_VISITS, KEEP_FREE_MIN) for d in combo):
                 continue
             spans = {d: worker.limit(d) + MARGIN_MIN for d in worker.shift}
-            loads = [rule_load([x.duration(d) for x in trial if d in x.days]) - spans[d]
-                     for d in worker.shift]
+            loads = [
+                rule_load([x.duration(d) for x in trial if d in x.days]) - spans[d] for d in worker.shift
+            ]
             counts = [sum(1 for x in trial if d in x.days) for d in worker.shift]
-            key = (max(loads), sum(v * v for v in loads) + 400 * sum(n * n for n in counts)
-                   + 50 * penalty, rng.random())
+            key = (
+                penalty // CONSECUTIVE_PENALTY,  # visits on consecutive days only when forced
+                max(loads),
+                sum(v * v for v in loads) + 400 * sum(n * n for n in counts) + 50 * penalty,
+                rng.random(),
+            )
             if best is None or key < best[0]:
                 best = (key, combo, monthly_day)
     if best is None:
@@ -710,8 +831,7 @@ def weekly_ratio(worker: Worker, placed: list[Client]) -> float:
     return used / sum(worker.limit(d) for d in worker.shift)
 
 
-def choose_days_assigned(rng: random.Random, staff: list[Worker], clients: list[Client]
-                         ) -> tuple[int, int]:
+def choose_days_assigned(rng: random.Random, staff: list[Worker], clients: list[Client]) -> tuple[int, int]:
     """Greedy fixed days for a department's assigned clients, most constrained first.
 
     A client who does not fit the own worker's week goes to the least loaded colleague who
@@ -723,15 +843,21 @@ def choose_days_assigned(rng: random.Random, staff: list[Worker], clients: list[
     moves = downgrades = 0
 
     def tightness(c: Client) -> tuple[int, bool, int, float]:
-        return (len(client_days(c, by_id[c.worker_id], [])), not c.narrow,
-                -c.max_duration() * c.visits, rng.random())
+        return (
+            len(client_days(c, by_id[c.worker_id], [])),
+            not c.narrow,
+            -c.max_duration() * c.visits,
+            rng.random(),
+        )
 
     for c in sorted(clients, key=tightness):
         own = by_id[c.worker_id]
         if place(rng, own, placed[own.id], c):
             continue
-        others = sorted((w for w in staff if w is not own and (w.nurse or not c.needs_nurse())),
-                        key=lambda w: (weekly_ratio(w, placed[w.id]), w.id))
+        others = sorted(
+            (w for w in staff if w is not own and (w.nurse or not c.needs_nurse())),
+            key=lambda w: (weekly_ratio(w, placed[w.id]), w.id),
+        )
         for w in others:
             if place(rng, w, placed[w.id], c):
                 c.worker_id = w.id
@@ -747,8 +873,9 @@ def choose_days_assigned(rng: random.Random, staff: list[Worker], clients: list[
     return moves, downgrades
 
 
-def insert_unassigned(staff: list[Worker], load: dict[tuple[str, str], list[Client]],
-                      day: str, c: Client) -> str | None:
+def insert_unassigned(
+    staff: list[Worker], load: dict[tuple[str, str], list[Client]], day: str, c: Client
+) -> str | None:
     """Worker id that can take client c on day (most spare minutes first), or None."""
     candidates = []
     for w in staff:
@@ -758,43 +885,55 @@ def insert_unassigned(staff: list[Worker], load: dict[tuple[str, str], list[Clie
         spare = w.limit(day) - rule_load([x.duration(day) for x in mine])
         candidates.append((-spare, w.id, w))
     for _, _, w in sorted(candidates):
-        trial = load[(w.id, day)] + [c]
+        trial = [*load[(w.id, day)], c]
         if worker_day_ok(w, day, trial, 0, 0):
             return w.id
     return None
 
 
-def choose_days_unassigned(rng: random.Random, staff: list[Worker], assigned: list[Client],
-                           free: list[Client]) -> int:
+def choose_days_unassigned(
+    rng: random.Random, staff: list[Worker], assigned: list[Client], free: list[Client]
+) -> int:
     downgrades = 0
     department_days = sorted({d for w in staff for d in w.shift}, key=DAYS.index)
     load: dict[tuple[str, str], list[Client]] = {
         (w.id, d): [c for c in assigned if c.worker_id == w.id and d in c.days]
-        for w in staff for d in w.shift}
-    order = sorted(free, key=lambda c: (not c.needs_nurse(),
-                                        len(client_days(c, None, department_days)), not c.narrow,
-                                        -c.max_duration() * c.visits, rng.random()))
+        for w in staff
+        for d in w.shift
+    }
+    order = sorted(
+        free,
+        key=lambda c: (
+            not c.needs_nurse(),
+            len(client_days(c, None, department_days)),
+            not c.narrow,
+            -c.max_duration() * c.visits,
+            rng.random(),
+        ),
+    )
     for c in order:
         while True:
             best = None
             for combo, penalty in day_patterns(c.visits, client_days(c, None, department_days)):
-                for monthly_day in (combo if c.monthly else ("",)):
+                for monthly_day in combo if c.monthly else ("",):
                     c.days, c.monthly_day = combo, monthly_day
                     takers = [insert_unassigned(staff, load, d, c) for d in combo]
                     if any(t is None for t in takers):
                         continue
-                    # keep the department's spare minutes even across the week
-                    spare = [sum(w.limit(d) - rule_load([x.duration(d) for x in load[(w.id, d)]])
-                                 for w in staff if d in w.shift)
-                             - (c.duration(d) + TRAVEL_MIN if d in combo else 0)
-                             for d in department_days]
-                    key = (-min(spare), sum(-v for v in spare if v < 300) + 5 * penalty,
-                           rng.random())
+                    # spread the department's load evenly over its working days
+                    used = [
+                        sum(
+                            rule_load([x.duration(d) for x in load[(w.id, d)]]) for w in staff if d in w.shift
+                        )
+                        + (c.duration(d) + TRAVEL_MIN if d in combo else 0)
+                        for d in department_days
+                    ]
+                    key = (sum(u * u for u in used) / 1000 + 2 * penalty, rng.random())
                     if best is None or key < best[0]:
                         best = (key, combo, monthly_day, takers)
             if best is not None:
                 c.days, c.monthly_day = best[1], best[2]
-                for d, taker in zip(c.days, best[3]):
+                for d, taker in zip(c.days, best[3], strict=True):
                     load[(taker, d)].append(c)  # type: ignore[index]
                 break
             c.days, c.monthly_day = (), ""
@@ -805,10 +944,13 @@ def choose_days_unassigned(rng: random.Random, staff: list[Worker], assigned: li
 
 
 def add_notes(rng: random.Random, clients: list[Client]) -> None:
+    """Most notes are empty; each stock note goes to two clients, one client gets FORMULA_NOTE."""
     plain = [c for c in clients if not c.notes]
-    chosen = rng.sample(plain, 14)
-    for k, c in enumerate(sorted(chosen, key=lambda c: c.id)):
-        c.notes = FORMULA_NOTE if k == 6 else NOTES[k % len(NOTES)]
+    chosen = sorted(rng.sample(plain, 2 * len(NOTES) + 1), key=lambda c: c.id)
+    formula = chosen.pop(len(chosen) // 2)
+    formula.notes = FORMULA_NOTE
+    for k, c in enumerate(chosen):
+        c.notes = NOTES[k % len(NOTES)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -842,23 +984,63 @@ def generate(seed: int, out: Path) -> dict[str, int]:
         moved, lightened = choose_days_assigned(rng, staff, [c for c in own if c.worker_id])
         moves += moved
         downgrades += lightened
-        downgrades += choose_days_unassigned(rng, staff, [c for c in own if c.worker_id],
-                                             [c for c in own if not c.worker_id])
+        downgrades += choose_days_unassigned(
+            rng, staff, [c for c in own if c.worker_id], [c for c in own if not c.worker_id]
+        )
     add_notes(rng, clients)
 
     out.mkdir(parents=True, exist_ok=True)
-    write_csv(out / "services.csv", ["code", "name", "norm_min", "skill", "errand"],
-              [list(s) for s in SERVICES])
-    write_csv(out / "workers.csv",
-              ["id", "name", "department", "start_lat", "start_lon", "shift", "lunch", "skills",
-               "mode", "max_visits_per_day"],
-              [[w.id, w.name, w.department, fmt(w.start[0]), fmt(w.start[1]), w.shift_text,
-                LUNCH_TEXT, w.skills, w.mode, w.max_visits] for w in workers])
-    write_csv(out / "clients.csv",
-              ["id", "name", "address", "lat", "lon", "department", "available", "worker_id",
-               "notes"],
-              [[c.id, c.name, c.address, fmt(c.lat), fmt(c.lon), c.department, c.available_text,
-                c.worker_id, c.notes] for c in clients])
+    write_csv(
+        out / "services.csv", ["code", "name", "norm_min", "skill", "errand"], [list(s) for s in SERVICES]
+    )
+    write_csv(
+        out / "workers.csv",
+        [
+            "id",
+            "name",
+            "department",
+            "start_lat",
+            "start_lon",
+            "shift",
+            "lunch",
+            "skills",
+            "mode",
+            "max_visits_per_day",
+        ],
+        [
+            [
+                w.id,
+                w.name,
+                w.department,
+                fmt(w.start[0]),
+                fmt(w.start[1]),
+                w.shift_text,
+                LUNCH_TEXT,
+                w.skills,
+                w.mode,
+                w.max_visits,
+            ]
+            for w in workers
+        ],
+    )
+    write_csv(
+        out / "clients.csv",
+        ["id", "name", "address", "lat", "lon", "department", "available", "worker_id", "notes"],
+        [
+            [
+                c.id,
+                c.name,
+                c.address,
+                fmt(c.lat),
+                fmt(c.lon),
+                c.department,
+                c.available_text,
+                c.worker_id,
+                c.notes,
+            ]
+            for c in clients
+        ],
+    )
     programme_rows: list[list[object]] = []
     for c in clients:
         days = join_days(list(c.days))
@@ -866,22 +1048,36 @@ def generate(seed: int, out: Path) -> dict[str, int]:
             programme_rows.append([c.id, code, c.visits, "week", days])
         if c.monthly is not None:
             programme_rows.append([c.id, c.monthly[0], c.monthly[1], "month", c.monthly_day])
-    write_csv(out / "programmes.csv", ["client_id", "service_code", "times", "per", "days"],
-              programme_rows)
-    write_csv(out / "holidays.csv", ["date", "name"],
-              [[f"{year}-{md}", name] for year in HOLIDAY_YEARS for md, name in HOLIDAYS])
-    write_csv(out / "absences.csv", ["worker_id", "from", "to", "reason"],
-              [[f"W{n:02d}", start, end, reason] for n, start, end, reason in ABSENCES])
-    return {"services": len(SERVICES), "workers": len(workers), "clients": len(clients),
-            "programme_rows": len(programme_rows), "moved_clients": moves,
-            "lightened_programmes": downgrades}
+    write_csv(out / "programmes.csv", ["client_id", "service_code", "times", "per", "days"], programme_rows)
+    write_csv(
+        out / "holidays.csv",
+        ["date", "name"],
+        [[f"{year}-{md}", name] for year in HOLIDAY_YEARS for md, name in HOLIDAYS],
+    )
+    write_csv(
+        out / "absences.csv",
+        ["worker_id", "from", "to", "reason"],
+        [[f"W{n:02d}", start, end, reason] for n, start, end, reason in ABSENCES],
+    )
+    return {
+        "services": len(SERVICES),
+        "workers": len(workers),
+        "clients": len(clients),
+        "programme_rows": len(programme_rows),
+        "moved_clients": moves,
+        "lightened_programmes": downgrades,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Write the synthetic Volgodonsk demo data set.")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="output folder (default: data/volgodonsk next to this script)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help="output folder (default: data/volgodonsk next to this script)",
+    )
     args = parser.parse_args(argv)
     counts = generate(args.seed, args.out)
     print(", ".join(f"{k}={v}" for k, v in counts.items()), f"-> {args.out}")

@@ -50,36 +50,59 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("data_dir", help="folder with services.csv, clients.csv, programmes.csv, workers.csv")
     plan.add_argument("--date", required=True, type=_date, help="day to plan, YYYY-MM-DD")
     plan.add_argument("--out", required=True, help="output folder (created if missing)")
-    plan.add_argument("--time-limit", type=_positive, default=30.0,
-                      help="search budget in seconds for the whole day, shared by departments (default 30)")
+    plan.add_argument(
+        "--time-limit",
+        type=_positive,
+        default=30.0,
+        help="search budget in seconds for the whole day, shared by departments (default 30)",
+    )
     plan.add_argument("--seed", type=int, default=0, help="search seed; same seed, same plan (default 0)")
-    plan.add_argument("--pseudonymise", action="store_true",
-                      help="replace client ids in the exports by keyed pseudonyms "
-                           "(key from LEAN_SOCIAL_PSEUDONYM_KEY, else a fresh random key)")
-    plan.add_argument("--map-tiles", default=None,
-                      help="map background, e.g. OpenStreetMap (off by default: no network requests)")
+    plan.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="replace client ids in the exports by keyed pseudonyms "
+        "(key from LEAN_SOCIAL_PSEUDONYM_KEY, else a fresh random key)",
+    )
+    plan.add_argument(
+        "--map-tiles",
+        default=None,
+        help="map background, e.g. OpenStreetMap (off by default: no network requests)",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     if args.command == "plan":
         try:
-            result = run_day(args.data_dir, args.date, args.out, time_limit=args.time_limit, seed=args.seed,
-                             pseudonymise=args.pseudonymise,
-                             pseudonym_key=os.environ.get("LEAN_SOCIAL_PSEUDONYM_KEY"),
-                             map_tiles=args.map_tiles)
+            result = run_day(
+                args.data_dir,
+                args.date,
+                args.out,
+                time_limit=args.time_limit,
+                seed=args.seed,
+                pseudonymise=args.pseudonymise,
+                pseudonym_key=os.environ.get("LEAN_SOCIAL_PSEUDONYM_KEY"),
+                map_tiles=args.map_tiles,
+            )
         except InvalidInputError as exc:
             print(f"lean-social: invalid input in {args.data_dir}\n{exc}", file=sys.stderr)
             return EXIT_INVALID_INPUT
         served = sum(len(r.stops) for r in result.schedule.routes)
-        print(f"planned {args.date}: {served} visits served, {len(result.schedule.unassigned)} unassigned; "
-              f"outputs in {result.out_dir}", file=sys.stderr)
+        print(
+            f"planned {args.date}: {served} visits served, {len(result.schedule.unassigned)} unassigned; "
+            f"outputs in {result.out_dir}",
+            file=sys.stderr,
+        )
         if result.violations:
-            print(f"lean-social: the plan failed {len(result.violations)} checks; see run.json",
-                  file=sys.stderr)
+            print(
+                f"lean-social: the plan failed {len(result.violations)} checks; see run.json", file=sys.stderr
+            )
             return EXIT_CHECK_FAILED
         return EXIT_OK
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands

@@ -52,14 +52,14 @@ def visits_for_day(problem: Problem, day: dt.date) -> tuple[Visit, ...]:
     for client in problem.clients:
         if client.id not in due:
             continue
-        codes = tuple(sorted(due[client.id], key=order.__getitem__))
-        services = [problem.service(code) for code in codes]
+        ordered = tuple(sorted(due[client.id], key=order.__getitem__))
+        services = [problem.service(code) for code in ordered]
         visits.append(
             Visit(
                 id=f"{day.isoformat()}/{client.id}",
                 client_id=client.id,
                 date=day,
-                services=codes,
+                services=ordered,
                 duration_s=visit_duration_s(services),
                 windows=client.available.on(day),
                 skills=frozenset(s.skill for s in services if s.skill),

@@ -51,10 +51,14 @@ class TimeUse:
     def total(parts: Iterable[TimeUse]) -> TimeUse:
         parts = list(parts)
         return TimeUse(
-            shift_min=sum(p.shift_min for p in parts), service_min=sum(p.service_min for p in parts),
-            travel_min=sum(p.travel_min for p in parts), waiting_min=sum(p.waiting_min for p in parts),
-            break_min=sum(p.break_min for p in parts), office_min=sum(p.office_min for p in parts),
-            travel_km=sum(p.travel_km for p in parts), visits=sum(p.visits for p in parts),
+            shift_min=sum(p.shift_min for p in parts),
+            service_min=sum(p.service_min for p in parts),
+            travel_min=sum(p.travel_min for p in parts),
+            waiting_min=sum(p.waiting_min for p in parts),
+            break_min=sum(p.break_min for p in parts),
+            office_min=sum(p.office_min for p in parts),
+            travel_km=sum(p.travel_km for p in parts),
+            visits=sum(p.visits for p in parts),
         )
 
 
@@ -64,9 +68,14 @@ def route_time_use(route: Route, problem: Problem) -> TimeUse:
     service, travel = route.service_s / 60, route.travel_s / 60
     waiting, lunch = route.wait_s / 60, route.break_s / 60
     return TimeUse(
-        shift_min=shift_min, service_min=service, travel_min=travel, waiting_min=waiting, break_min=lunch,
+        shift_min=shift_min,
+        service_min=service,
+        travel_min=travel,
+        waiting_min=waiting,
+        break_min=lunch,
         office_min=max(0.0, shift_min - service - travel - waiting - lunch),
-        travel_km=route.travel_m / 1000, visits=len(route.stops),
+        travel_km=route.travel_m / 1000,
+        visits=len(route.stops),
     )
 
 
@@ -77,8 +86,7 @@ def schedule_kpis(schedule: Schedule, problem: Problem) -> dict[str, object]:
     for route, use in per_route:
         workers.setdefault(route.worker_id, []).append(use)
     return {
-        "total": TimeUse.total(u for _, u in per_route).as_dict()
-        | {"unassigned": len(schedule.unassigned)},
+        "total": TimeUse.total(u for _, u in per_route).as_dict() | {"unassigned": len(schedule.unassigned)},
         "workers": {w: TimeUse.total(uses).as_dict() for w, uses in sorted(workers.items())},
         "routes": [
             {"worker_id": r.worker_id, "date": r.date.isoformat(), **u.as_dict()} for r, u in per_route

@@ -37,11 +37,17 @@ def day_map(
     client's id and address.
     """
     routes = [r for r in schedule.routes if r.date == day]
-    points = [(problem.client(s.client_id).location.lat, problem.client(s.client_id).location.lon)
-              for r in routes for s in r.stops]
+    points = [
+        (problem.client(s.client_id).location.lat, problem.client(s.client_id).location.lon)
+        for r in routes
+        for s in r.stops
+    ]
     points += [(problem.worker(r.worker_id).start.lat, problem.worker(r.worker_id).start.lon) for r in routes]
-    center = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)) \
-        if points else (0.0, 0.0)
+    center = (
+        (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+        if points
+        else (0.0, 0.0)
+    )
     fmap = folium.Map(location=center, zoom_start=14, tiles=None, control_scale=True)
     if tiles is not None:
         attribution = OSM_ATTRIBUTION if tiles.lower() == "openstreetmap" else None
@@ -60,24 +66,38 @@ def day_map(
         start = (worker.start.lat, worker.start.lon)
         path = [start]
         folium.CircleMarker(
-            start, radius=7, color=colour, fill=True, fill_opacity=1.0,
-            tooltip=html.escape(f"{worker.id}: leaves {format_hhmm(route.departure)}, "
-                                f"back {format_hhmm(route.finish)}"),
+            start,
+            radius=7,
+            color=colour,
+            fill=True,
+            fill_opacity=1.0,
+            tooltip=html.escape(
+                f"{worker.id}: leaves {format_hhmm(route.departure)}, back {format_hhmm(route.finish)}"
+            ),
         ).add_to(layer)
         for seq, stop in enumerate(route.stops, start=1):
             loc = problem.client(stop.client_id).location
             path.append((loc.lat, loc.lon))
-            text = (f"{seq}. {html.escape(label(stop.client_id))}<br>{format_hhmm(stop.start)}-{format_hhmm(stop.end)} "
-                    f"{html.escape('+'.join(stop.services))}")
+            text = (
+                f"{seq}. {html.escape(label(stop.client_id))}<br>"
+                f"{format_hhmm(stop.start)}-{format_hhmm(stop.end)} "
+                f"{html.escape('+'.join(stop.services))}"
+            )
             folium.Marker(
                 (loc.lat, loc.lon),
-                icon=folium.DivIcon(html=(
-                    f'<div style="background:{colour};color:#fff;border-radius:50%;width:22px;height:22px;'
-                    f'text-align:center;font:bold 12px/22px sans-serif">{seq}</div>')),
+                icon=folium.DivIcon(
+                    html=(
+                        f'<div style="background:{colour};color:#fff;border-radius:50%;'
+                        f"width:22px;height:22px;"
+                        f'text-align:center;font:bold 12px/22px sans-serif">{seq}</div>'
+                    )
+                ),
                 tooltip=folium.Tooltip(text),
             ).add_to(layer)
         path.append(start)
-        folium.PolyLine(path, color=colour, weight=3, opacity=0.8).add_to(layer)
+        folium.PolyLine(  # type: ignore[no-untyped-call]
+            path, color=colour, weight=3, opacity=0.8
+        ).add_to(layer)
         layer.add_to(fmap)
     unassigned = [u for u in schedule.unassigned if u.date == day]
     if unassigned:
@@ -85,12 +105,19 @@ def day_map(
         for item in unassigned:
             loc = problem.client(item.client_id).location
             folium.CircleMarker(
-                (loc.lat, loc.lon), radius=6, color="#B00020", fill=False,
+                (loc.lat, loc.lon),
+                radius=6,
+                color="#B00020",
+                fill=False,
                 tooltip=html.escape(f"{label(item.client_id)}: {item.reason}"),
             ).add_to(layer)
         layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     if points:
-        fmap.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)],
-                         [max(p[0] for p in points), max(p[1] for p in points)]])
+        fmap.fit_bounds(
+            [
+                [min(p[0] for p in points), min(p[1] for p in points)],
+                [max(p[0] for p in points), max(p[1] for p in points)],
+            ]
+        )
     return fmap

@@ -7,6 +7,7 @@ entity, the field and the value it rejects, because these messages end up in fro
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -81,7 +82,7 @@ class WeeklyPattern:
             if list(windows) != ordered:
                 msg = f"windows on {weekday} are not in time order"
                 raise ValueError(msg)
-            for before, after in zip(ordered, ordered[1:], strict=False):
+            for before, after in itertools.pairwise(ordered):
                 if after.start < before.end:
                     msg = f"windows {before} and {after} on {weekday} overlap"
                     raise ValueError(msg)
@@ -92,7 +93,7 @@ class WeeklyPattern:
 
     @classmethod
     def every_weekday(cls, window: TimeWindow, *, days: Iterable[int] = range(5)) -> WeeklyPattern:
-        return cls.from_mapping({d: (window,) for d in days})
+        return cls.from_mapping(dict.fromkeys(days, (window,)))
 
     def on(self, day: dt.date | int) -> tuple[TimeWindow, ...]:
         weekday = day if isinstance(day, int) else day.weekday()
@@ -291,14 +292,15 @@ class Problem:
 
     def __post_init__(self) -> None:
         problems: list[InputProblem] = []
-        for kind, items, key in (
+        entities: tuple[tuple[str, tuple[Service | Client | Worker, ...], str], ...] = (
             ("service", self.services, "code"),
             ("client", self.clients, "id"),
             ("worker", self.workers, "id"),
-        ):
+        )
+        for kind, items, key in entities:
             seen: set[str] = set()
-            for item in items:
-                ident = getattr(item, key)
+            for entity in items:
+                ident = getattr(entity, key)
                 if ident in seen:
                     problems.append(_problem(f"{kind} {ident}", key, ident, f"{kind} {key}s to be unique"))
                 seen.add(ident)
@@ -315,8 +317,12 @@ class Problem:
                 problems.append(_problem("programme", "client_id", item.client_id, "a known client id"))
             if item.service_code not in self._service_by_code:
                 problems.append(
-                    _problem(f"programme of {item.client_id}", "service_code", item.service_code,
-                             "a known service code")
+                    _problem(
+                        f"programme of {item.client_id}",
+                        "service_code",
+                        item.service_code,
+                        "a known service code",
+                    )
                 )
         for absence in self.absences:
             if absence.worker_id not in self._worker_by_id:

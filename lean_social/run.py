@@ -36,8 +36,11 @@ class RunResult:
 
 
 def _hashes(data_dir: Path) -> dict[str, str]:
-    return {name: hashlib.sha256((data_dir / name).read_bytes()).hexdigest()
-            for name in FILES if (data_dir / name).is_file()}
+    return {
+        name: hashlib.sha256((data_dir / name).read_bytes()).hexdigest()
+        for name in FILES
+        if (data_dir / name).is_file()
+    }
 
 
 def run_day(
@@ -60,8 +63,13 @@ def run_day(
     clock = time.perf_counter()
     problem = read_folder(data_dir)
     timings["read_s"] = time.perf_counter() - clock
-    log.info("read %s: %d clients, %d workers, %d services", data_dir, len(problem.clients),
-             len(problem.workers), len(problem.services))
+    log.info(
+        "read %s: %d clients, %d workers, %d services",
+        data_dir,
+        len(problem.clients),
+        len(problem.workers),
+        len(problem.services),
+    )
     clock = time.perf_counter()
     schedule = plan_day(problem, day, time_limit=time_limit, seed=seed)
     timings["plan_s"] = time.perf_counter() - clock
@@ -72,17 +80,20 @@ def run_day(
         log.error("plan check failed: %s", violation)
 
     label: Callable[[str], str] = pseudonymiser(pseudonym_key) if pseudonymise else (lambda cid: cid)
-    schedule_rows = [row | {"client_id": label(str(row["client_id"])) if row["client_id"] else ""}
-                     for row in schedule.rows()]
-    unassigned_rows = [row | {"client_id": label(str(row["client_id"]))} for row in schedule.unassigned_rows()]
+    schedule_rows = [
+        row | {"client_id": label(str(row["client_id"])) if row["client_id"] else ""}
+        for row in schedule.rows()
+    ]
+    unassigned_rows = [
+        row | {"client_id": label(str(row["client_id"]))} for row in schedule.unassigned_rows()
+    ]
     clock = time.perf_counter()
     files = [
         write_csv(out_dir / "schedule.csv", schedule_rows, SCHEDULE_COLUMNS),
         write_csv(out_dir / "unassigned.csv", unassigned_rows, UNASSIGNED_COLUMNS),
         write_json(out_dir / "kpis.json", schedule_kpis(schedule, problem)),  # names workers only
     ]
-    fmap = day_map(schedule, problem, day, tiles=map_tiles,
-                   client_label=label if pseudonymise else None)
+    fmap = day_map(schedule, problem, day, tiles=map_tiles, client_label=label if pseudonymise else None)
     files.append(atomic_write_text(out_dir / "maps" / f"{day.isoformat()}.html", fmap.get_root().render()))
     timings["write_s"] = time.perf_counter() - clock
     run_info = {
@@ -90,8 +101,13 @@ def run_day(
         "python": platform.python_version(),
         "data_dir": str(data_dir),
         "inputs_sha256": _hashes(data_dir),
-        "settings": {"date": day.isoformat(), "time_limit_s": time_limit, "seed": seed,
-                     "pseudonymised": pseudonymise, "map_tiles": map_tiles},
+        "settings": {
+            "date": day.isoformat(),
+            "time_limit_s": time_limit,
+            "seed": seed,
+            "pseudonymised": pseudonymise,
+            "map_tiles": map_tiles,
+        },
         "solver": dict(schedule.info),
         "served": sum(len(r.stops) for r in schedule.routes),
         "unassigned": len(schedule.unassigned),
@@ -100,4 +116,3 @@ def run_day(
     }
     files.append(write_json(out_dir / "run.json", run_info))
     return RunResult(schedule=schedule, violations=violations, out_dir=out_dir, files=tuple(files))
-

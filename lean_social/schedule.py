@@ -19,8 +19,17 @@ from lean_social.timefmt import format_hhmm
 __all__ = ["SCHEDULE_COLUMNS", "UNASSIGNED_COLUMNS", "LunchBreak", "Route", "Schedule", "Stop", "Unassigned"]
 
 SCHEDULE_COLUMNS = (
-    "date", "worker_id", "seq", "client_id", "services", "arrival", "start", "end",
-    "travel_min", "travel_km", "wait_min",
+    "date",
+    "worker_id",
+    "seq",
+    "client_id",
+    "services",
+    "arrival",
+    "start",
+    "end",
+    "travel_min",
+    "travel_km",
+    "wait_min",
 )
 UNASSIGNED_COLUMNS = ("date", "client_id", "services", "duration_min", "reason")
 LUNCH = "lunch"
@@ -131,30 +140,52 @@ class Schedule:
         """``schedule.csv`` rows in route order, lunch breaks as rows of their own."""
         rows: list[dict[str, object]] = []
         for route in self.routes:
-            seq = 0
             entries: list[tuple[str, tuple[str, ...], int, int, int, int, int]] = []
             for i, stop in enumerate(route.stops):
                 if route.lunch is not None and route.lunch.after == i:
                     entries.append(_lunch_entry(route.lunch))
-                entries.append((stop.client_id, stop.services, stop.arrival, stop.start, stop.end,
-                                stop.travel_s, stop.travel_m))
+                entries.append(
+                    (
+                        stop.client_id,
+                        stop.services,
+                        stop.arrival,
+                        stop.start,
+                        stop.end,
+                        stop.travel_s,
+                        stop.travel_m,
+                    )
+                )
             if route.lunch is not None and route.lunch.after == len(route.stops):
                 entries.append(_lunch_entry(route.lunch))
-            for client_id, services, arrival, start, end, travel_s, travel_m in entries:
-                seq += 1
-                rows.append({
-                    "date": route.date.isoformat(), "worker_id": route.worker_id, "seq": seq,
-                    "client_id": client_id, "services": "+".join(services),
-                    "arrival": format_hhmm(arrival), "start": format_hhmm(start), "end": format_hhmm(end),
-                    "travel_min": round(travel_s / 60, 1), "travel_km": round(travel_m / 1000, 2),
-                    "wait_min": round((start - arrival) / 60, 1),
-                })
+            for seq, (client_id, services, arrival, start, end, travel_s, travel_m) in enumerate(
+                entries, start=1
+            ):
+                rows.append(
+                    {
+                        "date": route.date.isoformat(),
+                        "worker_id": route.worker_id,
+                        "seq": seq,
+                        "client_id": client_id,
+                        "services": "+".join(services),
+                        "arrival": format_hhmm(arrival),
+                        "start": format_hhmm(start),
+                        "end": format_hhmm(end),
+                        "travel_min": round(travel_s / 60, 1),
+                        "travel_km": round(travel_m / 1000, 2),
+                        "wait_min": round((start - arrival) / 60, 1),
+                    }
+                )
         return rows
 
     def unassigned_rows(self) -> list[dict[str, object]]:
         return [
-            {"date": u.date.isoformat(), "client_id": u.client_id, "services": "+".join(u.services),
-             "duration_min": u.duration_s // 60, "reason": u.reason}
+            {
+                "date": u.date.isoformat(),
+                "client_id": u.client_id,
+                "services": "+".join(u.services),
+                "duration_min": u.duration_s // 60,
+                "reason": u.reason,
+            }
             for u in self.unassigned
         ]
 
@@ -171,8 +202,14 @@ class Schedule:
             "format": "lean_social.schedule/1",
             "routes": [_route_to_dict(r) for r in self.routes],
             "unassigned": [
-                {"visit_id": u.visit_id, "client_id": u.client_id, "date": u.date.isoformat(),
-                 "services": list(u.services), "duration_s": u.duration_s, "reason": u.reason}
+                {
+                    "visit_id": u.visit_id,
+                    "client_id": u.client_id,
+                    "date": u.date.isoformat(),
+                    "services": list(u.services),
+                    "duration_s": u.duration_s,
+                    "reason": u.reason,
+                }
                 for u in self.unassigned
             ],
             "info": dict(self.info),
@@ -189,9 +226,14 @@ class Schedule:
         return cls(
             routes=tuple(_route_from_dict(r) for r in data["routes"]),
             unassigned=tuple(
-                Unassigned(visit_id=u["visit_id"], client_id=u["client_id"],
-                           date=dt.date.fromisoformat(u["date"]), services=tuple(u["services"]),
-                           duration_s=int(u["duration_s"]), reason=u["reason"])
+                Unassigned(
+                    visit_id=u["visit_id"],
+                    client_id=u["client_id"],
+                    date=dt.date.fromisoformat(u["date"]),
+                    services=tuple(u["services"]),
+                    duration_s=int(u["duration_s"]),
+                    reason=u["reason"],
+                )
                 for u in data["unassigned"]
             ),
             info=dict(data.get("info", {})),
@@ -217,15 +259,26 @@ def _lunch_entry(lunch: LunchBreak) -> tuple[str, tuple[str, ...], int, int, int
 
 def _route_to_dict(route: Route) -> dict[str, Any]:
     return {
-        "worker_id": route.worker_id, "date": route.date.isoformat(), "departure": route.departure,
-        "return_travel_s": route.return_travel_s, "return_travel_m": route.return_travel_m,
+        "worker_id": route.worker_id,
+        "date": route.date.isoformat(),
+        "departure": route.departure,
+        "return_travel_s": route.return_travel_s,
+        "return_travel_m": route.return_travel_m,
         "return_arrival": route.return_arrival,
-        "lunch": None if route.lunch is None else
-        {"start": route.lunch.start, "end": route.lunch.end, "after": route.lunch.after},
+        "lunch": None
+        if route.lunch is None
+        else {"start": route.lunch.start, "end": route.lunch.end, "after": route.lunch.after},
         "stops": [
-            {"visit_id": s.visit_id, "client_id": s.client_id, "services": list(s.services),
-             "arrival": s.arrival, "start": s.start, "end": s.end, "travel_s": s.travel_s,
-             "travel_m": s.travel_m}
+            {
+                "visit_id": s.visit_id,
+                "client_id": s.client_id,
+                "services": list(s.services),
+                "arrival": s.arrival,
+                "start": s.start,
+                "end": s.end,
+                "travel_s": s.travel_s,
+                "travel_m": s.travel_m,
+            }
             for s in route.stops
         ],
     }
@@ -234,16 +287,26 @@ def _route_to_dict(route: Route) -> dict[str, Any]:
 def _route_from_dict(data: Mapping[str, Any]) -> Route:
     lunch = data["lunch"]
     return Route(
-        worker_id=data["worker_id"], date=dt.date.fromisoformat(data["date"]),
+        worker_id=data["worker_id"],
+        date=dt.date.fromisoformat(data["date"]),
         departure=int(data["departure"]),
         stops=tuple(
-            Stop(visit_id=s["visit_id"], client_id=s["client_id"], services=tuple(s["services"]),
-                 arrival=int(s["arrival"]), start=int(s["start"]), end=int(s["end"]),
-                 travel_s=int(s["travel_s"]), travel_m=int(s["travel_m"]))
+            Stop(
+                visit_id=s["visit_id"],
+                client_id=s["client_id"],
+                services=tuple(s["services"]),
+                arrival=int(s["arrival"]),
+                start=int(s["start"]),
+                end=int(s["end"]),
+                travel_s=int(s["travel_s"]),
+                travel_m=int(s["travel_m"]),
+            )
             for s in data["stops"]
         ),
-        lunch=None if lunch is None else LunchBreak(start=int(lunch["start"]), end=int(lunch["end"]),
-                                                    after=int(lunch["after"])),
-        return_travel_s=int(data["return_travel_s"]), return_travel_m=int(data["return_travel_m"]),
+        lunch=None
+        if lunch is None
+        else LunchBreak(start=int(lunch["start"]), end=int(lunch["end"]), after=int(lunch["after"])),
+        return_travel_s=int(data["return_travel_s"]),
+        return_travel_m=int(data["return_travel_m"]),
         return_arrival=int(data["return_arrival"]),
     )

@@ -33,7 +33,7 @@ class Violation:
 
 
 def due_services(problem: Problem, client_id: str, day: dt.date) -> set[str]:
-    """Services a client's programme asks for on ``day`` (monthly items: the first ``times`` such weekdays)."""
+    """Services due on ``day``; a monthly item is due on the first ``times`` such weekdays."""
     codes = set()
     for item in problem.programmes:
         if item.client_id != client_id or day.weekday() not in item.days:
@@ -66,8 +66,14 @@ def validate(
     for route in schedule.routes:
         key = (route.worker_id, route.date)
         if key in seen_routes:
-            out.append(Violation(rule="duplicate-route", worker_id=route.worker_id, date=route.date,
-                                 message=f"worker {route.worker_id} has two routes on {route.date}"))
+            out.append(
+                Violation(
+                    rule="duplicate-route",
+                    worker_id=route.worker_id,
+                    date=route.date,
+                    message=f"worker {route.worker_id} has two routes on {route.date}",
+                )
+            )
         seen_routes.add(key)
         out.extend(_check_route(route, problem, travel))
     if days is None:
@@ -83,8 +89,11 @@ def _check_route(route: Route, problem: Problem, travel: TravelModel) -> list[Vi
     out: list[Violation] = []
 
     def bad(rule: str, message: str, client_id: str = "") -> None:
-        out.append(Violation(rule=rule, message=message, worker_id=route.worker_id, client_id=client_id,
-                             date=route.date))
+        out.append(
+            Violation(
+                rule=rule, message=message, worker_id=route.worker_id, client_id=client_id, date=route.date
+            )
+        )
 
     try:
         worker = problem.worker(route.worker_id)
@@ -105,8 +114,11 @@ def _check_route(route: Route, problem: Problem, travel: TravelModel) -> list[Vi
     if not route.stops:
         return out
     if worker.max_visits_per_day is not None and len(route.stops) > worker.max_visits_per_day:
-        bad("max-visits", f"{worker.id} has {len(route.stops)} visits on {day}, "
-                          f"more than the maximum of {worker.max_visits_per_day}")
+        bad(
+            "max-visits",
+            f"{worker.id} has {len(route.stops)} visits on {day}, "
+            f"more than the maximum of {worker.max_visits_per_day}",
+        )
     clients: list[Client] = []
     for stop in route.stops:
         try:
@@ -117,8 +129,10 @@ def _check_route(route: Route, problem: Problem, travel: TravelModel) -> list[Vi
     places = [worker.start, *(c.location for c in clients)]
     matrix = travel.matrices(places, worker.mode).duration_s
     if route.departure < shift.start:
-        bad("shift", f"{worker.id} leaves at {_t(route.departure)}, before the shift starts at "
-                     f"{_t(shift.start)}")
+        bad(
+            "shift",
+            f"{worker.id} leaves at {_t(route.departure)}, before the shift starts at {_t(shift.start)}",
+        )
     lunch_due = worker.lunch is not None and _lunch_possible(worker, shift.start, shift.end)
     if route.lunch is None and lunch_due:
         bad("lunch", f"{worker.id} has no lunch break on {day}")
@@ -137,23 +151,31 @@ def _check_route(route: Route, problem: Problem, travel: TravelModel) -> list[Vi
         if stop.start < max(stop.arrival, expected):
             bad("start", f"{who}: starts at {_t(stop.start)} before arriving at {_t(expected)}", client.id)
         if stop.start < prev_end:
-            bad("overlap", f"{who}: starts at {_t(stop.start)} before the previous visit ends at "
-                           f"{_t(prev_end)}", client.id)
+            bad(
+                "overlap",
+                f"{who}: starts at {_t(stop.start)} before the previous visit ends at {_t(prev_end)}",
+                client.id,
+            )
         for rule, message in _check_visit(problem, stop, client, worker, day, who):
             bad(rule, message, client.id)
         prev_end, prev_place = stop.end, i + 1
     back = int(matrix[prev_place, 0])
     if route.return_travel_s != back:
-        bad("travel", f"{worker.id} on {day}: return travel reported {route.return_travel_s} s, "
-                      f"recomputed {back} s")
+        bad(
+            "travel",
+            f"{worker.id} on {day}: return travel reported {route.return_travel_s} s, recomputed {back} s",
+        )
     expected_back = _arrival(route, len(route.stops), prev_end, back)
     if route.return_arrival != expected_back:
-        bad("arrival", f"{worker.id} on {day}: back at {_t(route.return_arrival)}, recomputed "
-                       f"{_t(expected_back)}")
+        bad(
+            "arrival",
+            f"{worker.id} on {day}: back at {_t(route.return_arrival)}, recomputed {_t(expected_back)}",
+        )
     finish = max(expected_back, route.lunch.end if route.lunch else 0)
     if finish > shift.end:
-        bad("shift", f"{worker.id} on {day} finishes at {_t(finish)}, after the shift ends at "
-                     f"{_t(shift.end)}")
+        bad(
+            "shift", f"{worker.id} on {day} finishes at {_t(finish)}, after the shift ends at {_t(shift.end)}"
+        )
     return out
 
 
@@ -211,13 +233,22 @@ def _check_visit(
         return [("unknown-service", f"{who}: unknown service in {'+'.join(stop.services)}")]
     norm = 60 * sum(s.norm_min for s in services)
     if stop.end - stop.start != norm:
-        out.append(("duration", f"{who} lasts {(stop.end - stop.start) // 60} min, but the norms of "
-                                f"{'+'.join(stop.services)} add up to {norm // 60} min"))
+        out.append(
+            (
+                "duration",
+                f"{who} lasts {(stop.end - stop.start) // 60} min, but the norms of "
+                f"{'+'.join(stop.services)} add up to {norm // 60} min",
+            )
+        )
     windows = client.available.on(day)
     if not any(w.start <= stop.start and max(stop.end, stop.start + norm) <= w.end for w in windows):
         shown = ", ".join(str(w) for w in windows) or "none"
-        out.append(("window", f"{who} at {_t(stop.start)}-{_t(stop.end)} is outside the client's hours "
-                              f"at home ({shown})"))
+        out.append(
+            (
+                "window",
+                f"{who} at {_t(stop.start)}-{_t(stop.end)} is outside the client's hours at home ({shown})",
+            )
+        )
     shift = worker.shift_on(day)
     if shift is not None and not (shift.start <= stop.start and stop.end <= shift.end):
         out.append(("shift", f"{who} at {_t(stop.start)}-{_t(stop.end)} is outside the shift {shift}"))
@@ -227,12 +258,18 @@ def _check_visit(
     if client.worker_id is not None and client.worker_id != worker.id:
         out.append(("continuity", f"{who}: client is assigned to {client.worker_id}"))
     if client.department != worker.department:
-        out.append(("department", f"{who}: client of department {client.department}, worker of "
-                                  f"{worker.department}"))
+        out.append(
+            ("department", f"{who}: client of department {client.department}, worker of {worker.department}")
+        )
     due = due_services(problem, client.id, day)
     if set(stop.services) != due:
-        out.append(("programme", f"{who} carries {'+'.join(sorted(stop.services))}, but the programme asks "
-                                 f"for {'+'.join(sorted(due)) or 'nothing'} that day"))
+        out.append(
+            (
+                "programme",
+                f"{who} carries {'+'.join(sorted(stop.services))}, but the programme asks "
+                f"for {'+'.join(sorted(due)) or 'nothing'} that day",
+            )
+        )
     return out
 
 
@@ -248,12 +285,24 @@ def _check_coverage(
     for item in schedule.unassigned:
         key = (item.client_id, item.date)
         if key in listed:
-            out.append(Violation(rule="coverage", client_id=item.client_id, date=item.date,
-                                 message=f"client {item.client_id} is listed unassigned twice on {item.date}"))
+            out.append(
+                Violation(
+                    rule="coverage",
+                    client_id=item.client_id,
+                    date=item.date,
+                    message=f"client {item.client_id} is listed unassigned twice on {item.date}",
+                )
+            )
         listed[key] = item.reason
         if not item.reason.strip():
-            out.append(Violation(rule="reason", client_id=item.client_id, date=item.date,
-                                 message=f"unassigned visit to {item.client_id} on {item.date} has no reason"))
+            out.append(
+                Violation(
+                    rule="reason",
+                    client_id=item.client_id,
+                    date=item.date,
+                    message=f"unassigned visit to {item.client_id} on {item.date} has no reason",
+                )
+            )
     wanted = set(departments) if departments is not None else None
     for day in days:
         for client in problem.clients:

@@ -13,7 +13,7 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from lean_social.errors import InputProblem, InvalidInputError
 from lean_social.io.grammar import parse_days, parse_list, parse_lunch, parse_weekly
@@ -25,6 +25,7 @@ from lean_social.model import (
     Client,
     Holiday,
     Location,
+    Per,
     Problem,
     ProgrammeItem,
     Service,
@@ -38,20 +39,41 @@ FILES: dict[str, tuple[str, ...]] = {
     "services.csv": ("code", "name", "norm_min", "skill", "errand"),
     "clients.csv": ("id", "name", "address", "lat", "lon", "department", "available", "worker_id", "notes"),
     "programmes.csv": ("client_id", "service_code", "times", "per", "days"),
-    "workers.csv": ("id", "name", "department", "start_lat", "start_lon", "shift", "lunch", "skills", "mode",
-                    "max_visits_per_day"),
+    "workers.csv": (
+        "id",
+        "name",
+        "department",
+        "start_lat",
+        "start_lon",
+        "shift",
+        "lunch",
+        "skills",
+        "mode",
+        "max_visits_per_day",
+    ),
     "absences.csv": ("worker_id", "from", "to", "reason"),
     "holidays.csv": ("date", "name"),
 }
 OPTIONAL_FILES = ("absences.csv", "holidays.csv")
 #: Columns that may be left out of the header altogether (an empty value is their default).
-OPTIONAL_COLUMNS = {"skill", "errand", "notes", "worker_id", "lunch", "skills", "max_visits_per_day",
-                    "reason", "name", "address", "days"}
+OPTIONAL_COLUMNS = {
+    "skill",
+    "errand",
+    "notes",
+    "worker_id",
+    "lunch",
+    "skills",
+    "max_visits_per_day",
+    "reason",
+    "name",
+    "address",
+    "days",
+}
 
 _T = TypeVar("_T")
 
 
-class _Bad(ValueError):
+class _BadCellError(ValueError):
     """A cell that does not parse; carries the column so the problem can point at it."""
 
     def __init__(self, column: str, value: str, expected: str) -> None:
@@ -71,7 +93,7 @@ class _Row:
     def required(self, column: str) -> str:
         value = self.get(column)
         if not value:
-            raise _Bad(column, value, "a value (this cell must not be empty)")
+            raise _BadCellError(column, value, "a value (this cell must not be empty)")
         return value
 
     def parse(self, column: str, parser: Callable[[str], _T], expected: str) -> _T:
@@ -80,13 +102,14 @@ class _Row:
             return parser(value)
         except ValueError as exc:
             detail = str(exc)
-            raise _Bad(column, value, f"{expected}: {detail}" if detail else expected) from exc
+            raise _BadCellError(column, value, f"{expected}: {detail}" if detail else expected) from exc
 
 
 @dataclass(slots=True)
 class _Reader:
     folder: Path
     problems: list[InputProblem] = field(default_factory=list)
+    broken: set[str] = field(default_factory=set)
 
     def problem(self, file: str, row: int | None, column: str | None, value: str, expected: str) -> None:
         self.problems.append(InputProblem(file=file, row=row, column=column, value=value, expected=expected))
@@ -121,14 +144,20 @@ class _Reader:
             self.problem(name, None, None, "", "at least one record below the header (the file has none)")
         return out
 
-    def each(self, rows: list[_Row], build: Callable[[_Row], _T]) -> Iterator[tuple[_Row, _T]]:
+    def each(
+        self, rows: list[_Row], build: Callable[[_Row], _T], *, key: str = ""
+    ) -> Iterator[tuple[_Row, _T]]:
+        """Rows that build; the ids of those that do not go to ``broken`` so that references to them
+        are not reported a second time."""
         for row in rows:
             try:
                 yield row, build(row)
-            except _Bad as bad:
+            except _BadCellError as bad:
                 self.problem(row.file, row.number, bad.column, bad.value, bad.expected)
+                self.broken.add(row.get(key))
             except ValueError as exc:  # a domain constructor's own check
                 self.problem(row.file, row.number, None, "", str(exc))
+                self.broken.add(row.get(key))
 
 
 def _decode(raw: bytes) -> str:
@@ -164,7 +193,7 @@ def _integer(text: str) -> int:
 def _coordinate(row: _Row, column: str, limit: float) -> float:
     value = row.parse(column, _number, "a number in decimal degrees")
     if not -limit <= value <= limit:
-        raise _Bad(column, row.get(column), f"a coordinate between -{limit:g} and {limit:g}")
+        raise _BadCellError(column, row.get(column), f"a coordinate between -{limit:g} and {limit:g}")
     return value
 
 
@@ -187,55 +216,76 @@ def _date(text: str) -> dt.date:
 def _service(row: _Row) -> Service:
     norm = row.parse("norm_min", _integer, "a whole number of minutes")
     if not 0 < norm <= MAX_NORM_MIN:
-        raise _Bad("norm_min", row.get("norm_min"), f"a norm of 1..{MAX_NORM_MIN} minutes (at most 8 h)")
+        raise _BadCellError(
+            "norm_min", row.get("norm_min"), f"a norm of 1..{MAX_NORM_MIN} minutes (at most 8 h)"
+        )
     errand = row.get("errand") or None
     if errand is not None and errand not in ERRANDS:
-        raise _Bad("errand", errand, f"empty or one of {', '.join(ERRANDS)}")
-    return Service(code=row.required("code"), name=row.get("name"), norm_min=norm,
-                   skill=row.get("skill") or None, errand=errand)  # type: ignore[arg-type]
+        raise _BadCellError("errand", errand, f"empty or one of {', '.join(ERRANDS)}")
+    return Service(
+        code=row.required("code"),
+        name=row.get("name"),
+        norm_min=norm,
+        skill=row.get("skill") or None,
+        errand=errand,
+    )
 
 
 def _client(row: _Row) -> Client:
     return Client(
-        id=row.required("id"), name=row.get("name"), address=row.get("address"),
-        location=_location(row, "lat", "lon"), department=row.required("department"),
+        id=row.required("id"),
+        name=row.get("name"),
+        address=row.get("address"),
+        location=_location(row, "lat", "lon"),
+        department=row.required("department"),
         available=row.parse("available", parse_weekly, "a weekly pattern like 'mon-fri 09:00-18:00'"),
-        worker_id=row.get("worker_id") or None, notes=row.get("notes"),
+        worker_id=row.get("worker_id") or None,
+        notes=row.get("notes"),
     )
 
 
 def _programme(row: _Row) -> ProgrammeItem:
     per = row.get("per") or "week"
     if per not in ("week", "month"):
-        raise _Bad("per", per, "'week' or 'month'")
+        raise _BadCellError("per", per, "'week' or 'month'")
     times = row.parse("times", _integer, "a whole number of visits")
     limit = 7 if per == "week" else 31
     if not 0 < times <= limit:
-        raise _Bad("times", row.get("times"), f"1..{limit} times a {per}")
+        raise _BadCellError("times", row.get("times"), f"1..{limit} times a {per}")
     days = row.parse("days", lambda t: parse_days(t) if t else (), "days like 'mon+thu'")
     if per == "week" and days and len(days) != times:
-        raise _Bad("days", row.get("days"), f"exactly {times} fixed days for {times} visits a week")
-    return ProgrammeItem(client_id=row.required("client_id"), service_code=row.required("service_code"),
-                         times=times, per=per, days=days)  # type: ignore[arg-type]
+        raise _BadCellError("days", row.get("days"), f"exactly {times} fixed days for {times} visits a week")
+    return ProgrammeItem(
+        client_id=row.required("client_id"),
+        service_code=row.required("service_code"),
+        times=times,
+        per=cast("Per", per),
+        days=days,
+    )
 
 
 def _worker(row: _Row) -> Worker:
     shift = row.parse("shift", parse_weekly, "a weekly shift like 'mon-fri 08:00-17:00'")
     for windows in shift.days:
         if len(windows) > 1:
-            raise _Bad("shift", row.get("shift"), "one shift a day (split shifts are not supported)")
+            raise _BadCellError("shift", row.get("shift"), "one shift a day (split shifts are not supported)")
     mode = row.get("mode") or "foot"
     if mode not in TRAVEL_MODES:
-        raise _Bad("mode", mode, f"one of {', '.join(TRAVEL_MODES)}")
-    max_visits = row.parse("max_visits_per_day", lambda t: _integer(t) if t else None,
-                           "a whole number of visits")
+        raise _BadCellError("mode", mode, f"one of {', '.join(TRAVEL_MODES)}")
+    max_visits = row.parse(
+        "max_visits_per_day", lambda t: _integer(t) if t else None, "a whole number of visits"
+    )
     if max_visits is not None and max_visits <= 0:
-        raise _Bad("max_visits_per_day", row.get("max_visits_per_day"), "a positive number or empty")
+        raise _BadCellError("max_visits_per_day", row.get("max_visits_per_day"), "a positive number or empty")
     return Worker(
-        id=row.required("id"), name=row.get("name"), department=row.required("department"),
-        start=_location(row, "start_lat", "start_lon"), shift=shift,
+        id=row.required("id"),
+        name=row.get("name"),
+        department=row.required("department"),
+        start=_location(row, "start_lat", "start_lon"),
+        shift=shift,
         lunch=row.parse("lunch", parse_lunch, "a lunch like '12:00-14:00 45'"),
-        skills=frozenset(parse_list(row.get("skills"))), mode=mode,  # type: ignore[arg-type]
+        skills=frozenset(parse_list(row.get("skills"))),
+        mode=mode,
         max_visits_per_day=max_visits,
     )
 
@@ -244,7 +294,7 @@ def _absence(row: _Row) -> Absence:
     start = row.parse("from", _date, "a date")
     end = row.parse("to", _date, "a date")
     if end < start:
-        raise _Bad("to", row.get("to"), f"a date on or after 'from' ({start})")
+        raise _BadCellError("to", row.get("to"), f"a date on or after 'from' ({start})")
     return Absence(worker_id=row.required("worker_id"), start=start, end=end, reason=row.get("reason"))
 
 
@@ -253,8 +303,9 @@ def _holiday(row: _Row) -> Holiday:
 
 
 def _overlaps(a: WeeklyPattern, b: WeeklyPattern) -> bool:
-    return any(x.start < y.end and y.start < x.end
-               for day in range(7) for x in a.days[day] for y in b.days[day])
+    return any(
+        x.start < y.end and y.start < x.end for day in range(7) for x in a.days[day] for y in b.days[day]
+    )
 
 
 def read_folder(folder: str | Path) -> Problem:
@@ -271,55 +322,85 @@ def read_folder(folder: str | Path) -> Problem:
         for row, item in pairs:
             ident = key(item)
             if ident in first:
-                reader.problem(row.file, row.number, column, ident,
-                               f"a unique {column} (already used at row {first[ident]})")
+                reader.problem(
+                    row.file,
+                    row.number,
+                    column,
+                    ident,
+                    f"a unique {column} (already used at row {first[ident]})",
+                )
                 continue
             first[ident] = row.number
             kept.append((row, item))
         return kept
 
-    services = unique(list(reader.each(reader.rows("services.csv"), _service)), lambda s: s.code, "code")
-    clients = unique(list(reader.each(reader.rows("clients.csv"), _client)), lambda c: c.id, "id")
+    services = unique(
+        list(reader.each(reader.rows("services.csv"), _service, key="code")), lambda s: s.code, "code"
+    )
+    clients = unique(list(reader.each(reader.rows("clients.csv"), _client, key="id")), lambda c: c.id, "id")
     programmes = list(reader.each(reader.rows("programmes.csv"), _programme))
-    workers = unique(list(reader.each(reader.rows("workers.csv"), _worker)), lambda w: w.id, "id")
+    workers = unique(list(reader.each(reader.rows("workers.csv"), _worker, key="id")), lambda w: w.id, "id")
     absences = list(reader.each(reader.rows("absences.csv"), _absence))
     holidays = list(reader.each(reader.rows("holidays.csv"), _holiday))
 
-    codes = {s.code for _, s in services}
+    codes = {s.code for _, s in services} | reader.broken
     worker_by_id = {w.id: w for _, w in workers}
-    client_ids = {c.id for _, c in clients}
+    client_ids = {c.id for _, c in clients} | reader.broken
     for row, item in programmes:
         if item.client_id not in client_ids:
             reader.problem(row.file, row.number, "client_id", item.client_id, "a client id from clients.csv")
         if item.service_code not in codes:
-            reader.problem(row.file, row.number, "service_code", item.service_code,
-                           "a service code from services.csv")
+            reader.problem(
+                row.file, row.number, "service_code", item.service_code, "a service code from services.csv"
+            )
     for row, absence in absences:
-        if absence.worker_id not in worker_by_id:
-            reader.problem(row.file, row.number, "worker_id", absence.worker_id, "a worker id from workers.csv")
+        if absence.worker_id not in worker_by_id and absence.worker_id not in reader.broken:
+            reader.problem(
+                row.file, row.number, "worker_id", absence.worker_id, "a worker id from workers.csv"
+            )
     for row, client in clients:
         if client.worker_id is not None:
             assigned = worker_by_id.get(client.worker_id)
+            if assigned is None and client.worker_id in reader.broken:
+                continue
             if assigned is None:
-                reader.problem(row.file, row.number, "worker_id", client.worker_id,
-                               "empty or a worker id from workers.csv")
+                reader.problem(
+                    row.file,
+                    row.number,
+                    "worker_id",
+                    client.worker_id,
+                    "empty or a worker id from workers.csv",
+                )
                 continue
             if assigned.department != client.department:
-                reader.problem(row.file, row.number, "worker_id", client.worker_id,
-                               f"a worker of the client's department {client.department} "
-                               f"({assigned.id} is in {assigned.department})")
+                reader.problem(
+                    row.file,
+                    row.number,
+                    "worker_id",
+                    client.worker_id,
+                    f"a worker of the client's department {client.department} "
+                    f"({assigned.id} is in {assigned.department})",
+                )
                 continue
             candidates = [assigned]
         else:
             candidates = [w for w in worker_by_id.values() if w.department == client.department]
         if workers and not any(_overlaps(client.available, w.shift) for w in candidates):
             who = f"worker {candidates[0].id}" if client.worker_id else f"department {client.department}"
-            reader.problem(row.file, row.number, "available", row.get("available"),
-                           f"hours at home that meet at least one shift of {who}")
+            reader.problem(
+                row.file,
+                row.number,
+                "available",
+                row.get("available"),
+                f"hours at home that meet at least one shift of {who}",
+            )
     if reader.problems:
         raise InvalidInputError(reader.problems)
     return Problem(
-        services=tuple(s for _, s in services), clients=tuple(c for _, c in clients),
-        programmes=tuple(p for _, p in programmes), workers=tuple(w for _, w in workers),
-        absences=tuple(a for _, a in absences), holidays=tuple(h for _, h in holidays),
+        services=tuple(s for _, s in services),
+        clients=tuple(c for _, c in clients),
+        programmes=tuple(p for _, p in programmes),
+        workers=tuple(w for _, w in workers),
+        absences=tuple(a for _, a in absences),
+        holidays=tuple(h for _, h in holidays),
     )

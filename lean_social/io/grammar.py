@@ -7,6 +7,8 @@ Russian abbreviations (``пн-пт``) are accepted because planners type them.
 
 from __future__ import annotations
 
+import itertools
+
 from lean_social.model import Lunch, TimeWindow, WeeklyPattern
 from lean_social.timefmt import WEEKDAYS, parse_hhmm
 
@@ -74,7 +76,7 @@ def parse_weekly(text: str) -> WeeklyPattern:
             per_day.setdefault(day, []).extend(windows)
     for day, windows in per_day.items():
         windows.sort(key=lambda w: w.start)
-        for a, b in zip(windows, windows[1:], strict=False):
+        for a, b in itertools.pairwise(windows):
             if b.start < a.end:
                 msg = f"windows {a} and {b} on {WEEKDAYS[day]} overlap"
                 raise ValueError(msg)

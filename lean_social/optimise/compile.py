@@ -64,11 +64,16 @@ def compile_day(
 ) -> DayInstance:
     """``workers`` are those on duty in the visits' department; each visit is checked against them."""
     duty = workers_on_duty(problem, day)
-    places: list[Location] = [w.start for w in workers] + [problem.client(v.client_id).location for v in visits]
+    places: list[Location] = [w.start for w in workers] + [
+        problem.client(v.client_id).location for v in visits
+    ]
     modes = sorted({w.mode for w in workers})
     mats = {mode: travel.matrices(places, mode) for mode in modes}
-    duration = np.stack([mats[m].duration_s for m in modes]) if modes else np.zeros((1, len(places),
-                                                                                      len(places)), np.int64)
+    duration = (
+        np.stack([mats[m].duration_s for m in modes])
+        if modes
+        else np.zeros((1, len(places), len(places)), np.int64)
+    )
     distance = np.stack([mats[m].distance_m for m in modes]) if modes else duration
     profile = {m: i for i, m in enumerate(modes)}
 
@@ -82,9 +87,18 @@ def compile_day(
             latest = min(worker.lunch.latest_start, shift.end - worker.lunch.duration_min * 60)
             if earliest <= latest:
                 breaks = (Break(earliest=earliest, latest=latest, duration=worker.lunch.duration_min * 60),)
-        vehicles.append(Vehicle(start_place=k, end_place=k, profile=profile[worker.mode],
-                                shift_start=shift.start, shift_end=shift.end, breaks=breaks,
-                                max_jobs=worker.max_visits_per_day, span_cost=SPAN_COST))
+        vehicles.append(
+            Vehicle(
+                start_place=k,
+                end_place=k,
+                profile=profile[worker.mode],
+                shift_start=shift.start,
+                shift_end=shift.end,
+                breaks=breaks,
+                max_jobs=worker.max_visits_per_day,
+                span_cost=SPAN_COST,
+            )
+        )
 
     jobs: list[Job] = []
     kept: list[Visit] = []
@@ -93,20 +107,34 @@ def compile_day(
     for i, visit in enumerate(visits):
         place = len(workers) + i
         eligible, reason = _eligible(problem, visit, workers, index_of, duty)
-        windows = tuple((w.start, w.end - visit.duration_s) for w in visit.windows
-                        if w.end - visit.duration_s >= w.start)
+        windows = tuple(
+            (w.start, w.end - visit.duration_s) for w in visit.windows if w.end - visit.duration_s >= w.start
+        )
         if reason is None:
             reason = _window_reason(visit, windows, eligible, vehicles, duration, place)
         if reason is not None:
             rejected.append((visit, reason))
             continue
-        jobs.append(Job(place=place, service=visit.duration_s, windows=windows, penalty=DROP_PENALTY,
-                        allowed=frozenset(eligible) if len(eligible) < len(workers) else None))
+        jobs.append(
+            Job(
+                place=place,
+                service=visit.duration_s,
+                windows=windows,
+                penalty=DROP_PENALTY,
+                allowed=frozenset(eligible) if len(eligible) < len(workers) else None,
+            )
+        )
         kept.append(visit)
-    instance = RoutingInstance(duration=duration, cost=duration, distance=distance, jobs=tuple(jobs),
-                               vehicles=tuple(vehicles))
-    return DayInstance(instance=instance, visits=tuple(kept), workers=tuple(workers), places=tuple(places),
-                       rejected=tuple(rejected))
+    instance = RoutingInstance(
+        duration=duration, cost=duration, distance=distance, jobs=tuple(jobs), vehicles=tuple(vehicles)
+    )
+    return DayInstance(
+        instance=instance,
+        visits=tuple(kept),
+        workers=tuple(workers),
+        places=tuple(places),
+        rejected=tuple(rejected),
+    )
 
 
 def _eligible(

@@ -44,8 +44,13 @@ def plan_day(
     all_visits = visits_for_day(problem, day)
     wanted = set(departments) if departments is not None else None
     visits = [v for v in all_visits if wanted is None or v.department in wanted]
-    info: dict[str, object] = {"date": day.isoformat(), "time_limit_s": time_limit, "seed": seed,
-                               "visits": len(visits), "departments": {}}
+    info: dict[str, object] = {
+        "date": day.isoformat(),
+        "time_limit_s": time_limit,
+        "seed": seed,
+        "visits": len(visits),
+        "departments": {},
+    }
     holiday = problem.holiday(day)
     if holiday is not None:
         reason = f"public holiday{f' ({holiday.name})' if holiday.name else ''}"
@@ -60,24 +65,40 @@ def plan_day(
         dept_visits = by_department[department]
         workers = [w for w in problem.workers if w.department == department and duty[w.id] is None]
         share = max(MIN_DEPARTMENT_TIME_S, time_limit * len(dept_visits) / max(1, len(visits)))
-        log.info("planning %s on %s: %d visits, %d workers, %.1f s", department, day, len(dept_visits),
-                 len(workers), share)
+        log.info(
+            "planning %s on %s: %d visits, %d workers, %.1f s",
+            department,
+            day,
+            len(dept_visits),
+            len(workers),
+            share,
+        )
         compiled = compile_day(problem, day, dept_visits, workers, travel)
         solution = solve_ortools(compiled.instance, SearchSettings(time_limit_s=share, seed=seed))
         part = _to_schedule(compiled, solution, day)
         parts.append(part)
         info["departments"][department] = {  # type: ignore[index]
-            "visits": len(dept_visits), "workers": len(workers), "status": solution.status,
-            "served": sum(len(r.stops) for r in part.routes), "unassigned": len(part.unassigned),
-            "objective": solution.cost, "solve_s": round(solution.wall_time_s, 3),
+            "visits": len(dept_visits),
+            "workers": len(workers),
+            "status": solution.status,
+            "served": sum(len(r.stops) for r in part.routes),
+            "unassigned": len(part.unassigned),
+            "objective": solution.cost,
+            "solve_s": round(solution.wall_time_s, 3),
         }
     info["wall_s"] = round(time.perf_counter() - started, 3)
     return Schedule.merge(parts, info=info)
 
 
 def _unassigned(visit: Visit, reason: str) -> Unassigned:
-    return Unassigned(visit_id=visit.id, client_id=visit.client_id, date=visit.date,
-                      services=visit.services, duration_s=visit.duration_s, reason=reason)
+    return Unassigned(
+        visit_id=visit.id,
+        client_id=visit.client_id,
+        date=visit.date,
+        services=visit.services,
+        duration_s=visit.duration_s,
+        reason=reason,
+    )
 
 
 def _to_schedule(compiled: DayInstance, solution: RoutingSolution, day: dt.date) -> Schedule:
@@ -98,19 +119,36 @@ def _to_schedule(compiled: DayInstance, solution: RoutingSolution, day: dt.date)
         for ts in timed.stops:
             visit = compiled.visits[ts.job]
             place = instance.jobs[ts.job].place
-            stops.append(Stop(visit_id=visit.id, client_id=visit.client_id, services=visit.services,
-                              arrival=ts.arrival, start=ts.start, end=ts.end, travel_s=ts.travel,
-                              travel_m=int(instance.distance[profile, previous, place])))
+            stops.append(
+                Stop(
+                    visit_id=visit.id,
+                    client_id=visit.client_id,
+                    services=visit.services,
+                    arrival=ts.arrival,
+                    start=ts.start,
+                    end=ts.end,
+                    travel_s=ts.travel,
+                    travel_m=int(instance.distance[profile, previous, place]),
+                )
+            )
             previous = place
         lunch = None
         if timed.breaks:
             b = timed.breaks[0]
             lunch = LunchBreak(start=b.start, end=b.end, after=b.after)
         end_place = instance.vehicles[k].end_place
-        routes.append(Route(worker_id=worker.id, date=day, departure=timed.departure, stops=tuple(stops),
-                            lunch=lunch, return_travel_s=timed.return_travel,
-                            return_travel_m=int(instance.distance[profile, previous, end_place]),
-                            return_arrival=timed.return_arrival))
+        routes.append(
+            Route(
+                worker_id=worker.id,
+                date=day,
+                departure=timed.departure,
+                stops=tuple(stops),
+                lunch=lunch,
+                return_travel_s=timed.return_travel,
+                return_travel_m=int(instance.distance[profile, previous, end_place]),
+                return_arrival=timed.return_arrival,
+            )
+        )
     unassigned = [_unassigned(visit, reason) for visit, reason in compiled.rejected]
     loads = {k: len(r) for k, r in enumerate(solution.routes)}
     for job in solution.dropped:
@@ -121,9 +159,12 @@ def _to_schedule(compiled: DayInstance, solution: RoutingSolution, day: dt.date)
 def _drop_reason(compiled: DayInstance, job: int, loads: dict[int, int]) -> str:
     spec = compiled.instance.jobs[job]
     eligible = sorted(spec.allowed) if spec.allowed is not None else list(range(len(compiled.workers)))
-    full = [k for k in eligible
-            if compiled.instance.vehicles[k].max_jobs is not None
-            and loads[k] >= (compiled.instance.vehicles[k].max_jobs or 0)]
+    full = [
+        k
+        for k in eligible
+        if compiled.instance.vehicles[k].max_jobs is not None
+        and loads[k] >= (compiled.instance.vehicles[k].max_jobs or 0)
+    ]
     names = ", ".join(compiled.workers[k].id for k in eligible)
     if compiled.visits[job].worker_id is not None:
         worker = compiled.workers[eligible[0]].id

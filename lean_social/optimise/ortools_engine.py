@@ -19,8 +19,14 @@ from lean_social.optimise.instance import RoutingInstance, RoutingSolution
 
 __all__ = ["FirstSolution", "Metaheuristic", "SearchSettings", "solve_ortools"]
 
-FirstSolution = Literal["PATH_CHEAPEST_ARC", "PARALLEL_CHEAPEST_INSERTION", "SAVINGS", "CHRISTOFIDES",
-                        "LOCAL_CHEAPEST_INSERTION", "AUTOMATIC"]
+FirstSolution = Literal[
+    "PATH_CHEAPEST_ARC",
+    "PARALLEL_CHEAPEST_INSERTION",
+    "SAVINGS",
+    "CHRISTOFIDES",
+    "LOCAL_CHEAPEST_INSERTION",
+    "AUTOMATIC",
+]
 Metaheuristic = Literal["GUIDED_LOCAL_SEARCH", "SIMULATED_ANNEALING", "TABU_SEARCH", "AUTOMATIC"]
 
 TIME_DIMENSION = "Time"
@@ -93,16 +99,19 @@ def solve_ortools(instance: RoutingInstance, settings: SearchSettings | None = N
     places = _node_places(instance, nodes)
     n_nodes = len(places)
     manager = pywrapcp.RoutingIndexManager(
-        n_nodes, n_vehicles,
+        n_nodes,
+        n_vehicles,
         [nodes.start_node(v) for v in range(n_vehicles)],
         [nodes.end_node(v) for v in range(n_vehicles)],
     )
     routing = pywrapcp.RoutingModel(manager)
     # RoutingIndexManager numbers its indices in its own way; everything below speaks solver indices.
-    index_node = np.asarray([manager.IndexToNode(i) for i in range(routing.Size() + n_vehicles)],
-                            dtype=np.int64)
-    service = np.asarray([instance.jobs[int(j)].service for j in order] + [0] * (2 * n_vehicles),
-                         dtype=np.int64)
+    index_node = np.asarray(
+        [manager.IndexToNode(i) for i in range(routing.Size() + n_vehicles)], dtype=np.int64
+    )
+    service = np.asarray(
+        [instance.jobs[int(j)].service for j in order] + [0] * (2 * n_vehicles), dtype=np.int64
+    )
 
     ix = np.ix_(places, places)
     time_callbacks: dict[int, int] = {}
@@ -165,9 +174,7 @@ def solve_ortools(instance: RoutingInstance, settings: SearchSettings | None = N
         )
 
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = getattr(
-        routing_enums_pb2.FirstSolutionStrategy, settings.first_solution
-    )
+    params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, settings.first_solution)
     params.local_search_metaheuristic = getattr(
         routing_enums_pb2.LocalSearchMetaheuristic, settings.metaheuristic
     )
@@ -227,6 +234,10 @@ def _extract(
 
 def _with_time(solution: RoutingSolution, started: float) -> RoutingSolution:
     return RoutingSolution(
-        routes=solution.routes, break_after=solution.break_after, dropped=solution.dropped,
-        cost=solution.cost, status=solution.status, wall_time_s=time.perf_counter() - started,
+        routes=solution.routes,
+        break_after=solution.break_after,
+        dropped=solution.dropped,
+        cost=solution.cost,
+        status=solution.status,
+        wall_time_s=time.perf_counter() - started,
     )

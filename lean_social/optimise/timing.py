@@ -84,7 +84,10 @@ def time_route(
 
 
 def _forward(
-    instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...], break_after: tuple[int, ...],
+    instance: RoutingInstance,
+    vehicle: int,
+    jobs: tuple[int, ...],
+    break_after: tuple[int, ...],
     departure: int,
 ) -> TimedRoute:
     spec = instance.vehicles[vehicle]
@@ -120,9 +123,17 @@ def _forward(
         if start is None:
             feasible = False
             start = arrival
-        stops.append(TimedStop(job=job_index, travel=travel, arrival=arrival, start=start,
-                               end=start + job.service))
+        stops.append(
+            TimedStop(job=job_index, travel=travel, arrival=arrival, start=start, end=start + job.service)
+        )
         place, clock = job.place, start + job.service
     return_travel, return_arrival = leg(spec.end_place, len(jobs))
-    return TimedRoute(vehicle=vehicle, departure=departure, stops=tuple(stops), breaks=tuple(breaks),
-                      return_travel=return_travel, return_arrival=return_arrival, feasible=feasible)
+    return TimedRoute(
+        vehicle=vehicle,
+        departure=departure,
+        stops=tuple(stops),
+        breaks=tuple(breaks),
+        return_travel=return_travel,
+        return_arrival=return_arrival,
+        feasible=feasible,
+    )

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import client, every_monday, problem, worker
+
+from lean_social import Holiday, Problem, ProgrammeItem, Schedule, plan_day, validate
+from lean_social.schedule import SCHEDULE_COLUMNS
+
+MONDAY = dt.date(2026, 12, 7)
+FRIDAY = dt.date(2026, 12, 11)
+
+
+def reasons(schedule: Schedule) -> dict[str, str]:
+    return {u.client_id: u.reason for u in schedule.unassigned}
+
+
+def test_tiny_monday_serves_everything(tiny: Problem) -> None:
+    schedule = plan_day(tiny, MONDAY, time_limit=0.5)
+    assert validate(schedule, tiny) == []
+    assert schedule.unassigned == ()
+    assert sorted(s.client_id for _, s in schedule.stops) == ["C1", "C2", "C3", "C4"]
+    frame = schedule.to_frame()
+    assert tuple(frame.columns) == SCHEDULE_COLUMNS
+    assert (frame["services"] == "lunch").sum() == len(schedule.routes)
+
+
+def test_absent_assigned_worker_is_the_reason(tiny: Problem) -> None:
+    schedule = plan_day(tiny, FRIDAY, time_limit=0.3)
+    assert validate(schedule, tiny) == []
+    assert reasons(schedule) == {"C4": "assigned worker W2 is absent (больничный) 2026-12-09..2026-12-11"}
+
+
+def test_holiday_leaves_everything_unassigned(tiny: Problem) -> None:
+    new_year = dt.date(2027, 1, 1)  # a Friday
+    schedule = plan_day(tiny, new_year, time_limit=0.3)
+    assert schedule.routes == ()
+    assert set(reasons(schedule).values()) == {"public holiday (Новый год)"}
+    assert validate(schedule, tiny) == []
+
+
+def test_reasons_for_visits_that_cannot_be_made() -> None:
+    clients = [
+        client("SKILL", lat=47.515, lon=42.155),  # needs a nurse, none on duty
+        client("SHORT", lat=47.516, lon=42.156, available="09:00-09:30"),  # 50-minute visit, 30-minute window
+        client("LATE", lat=47.517, lon=42.157, available="16:50-20:00"),  # at home only after the shift
+        client("FULL", lat=47.518, lon=42.158, worker_id="W1"),  # W1 may do one visit a day
+        client("FIRST", lat=47.518, lon=42.159, worker_id="W1"),
+    ]
+    programmes = [
+        *every_monday("SKILL", "FOOD", "BP"),
+        *every_monday("SHORT", "FOOD", "DISH"),
+        *every_monday("LATE", "FOOD"),
+        *every_monday("FULL", "FOOD"),
+        *every_monday("FIRST", "FOOD"),
+    ]
+    p = problem(clients, [worker("W1", max_visits=1), worker("W2")], programmes)
+    schedule = plan_day(p, MONDAY, time_limit=0.5)
+    assert validate(schedule, p) == []
+    why = reasons(schedule)
+    assert why["SKILL"] == "no worker on duty in department D1 has skill nurse"
+    assert why["SHORT"] == "the visit (50 min) is longer than every window the client is at home"
+    assert why["LATE"].startswith("no window when the client is at home fits the shift")
+    full = next(c for c in ("FULL", "FIRST") if c in why)
+    assert why[full] == "assigned worker W1 already has the maximum of 1 visits"
+    assert len(schedule.unassigned) == 4
+
+
+def test_weekend_absence_of_client() -> None:
+    p = problem(
+        [client("C", lat=47.515, lon=42.155)],
+        [worker("W1")],
+        [ProgrammeItem(client_id="C", service_code="FOOD", times=1, days=(6,))],
+    )
+    sunday = dt.date(2026, 12, 13)
+    schedule = plan_day(p, sunday, time_limit=0.2)
+    assert reasons(schedule) == {"C": "no worker of department D1 is on duty"}
+
+
+def test_same_seed_same_plan_and_json_round_trip(tiny: Problem) -> None:
+    first = plan_day(tiny, MONDAY, time_limit=0.3, seed=3)
+    again = plan_day(tiny, MONDAY, time_limit=0.3, seed=3)
+    assert first.routes == again.routes
+    assert Schedule.from_json(first.to_json()) == first
+
+
+def test_departments_are_planned_apart() -> None:
+    clients = [
+        client("A", lat=47.515, lon=42.155, department="D1"),
+        client("B", lat=47.516, lon=42.156, department="D2"),
+    ]
+    workers = [worker("W1", department="D1"), worker("W2", department="D2")]
+    p = problem(clients, workers, [*every_monday("A", "FOOD"), *every_monday("B", "FOOD")])
+    schedule = plan_day(p, MONDAY, time_limit=0.4)
+    assert validate(schedule, p) == []
+    assert {(r.worker_id, s.client_id) for r in schedule.routes for s in r.stops} == {
+        ("W1", "A"),
+        ("W2", "B"),
+    }
+    assert set(schedule.info["departments"]) == {"D1", "D2"}  # type: ignore[arg-type]
+
+
+def test_holiday_object() -> None:
+    p = problem(
+        [client("A", lat=47.515, lon=42.155)],
+        [worker("W1")],
+        every_monday("A", "FOOD"),
+        holidays=(Holiday(date=MONDAY, name=""),),
+    )
+    assert reasons(plan_day(p, MONDAY, time_limit=0.2)) == {"A": "public holiday"}

@@ -1,0 +1,126 @@
+"""The validator catches each broken rule; plans are spoilt by hand from a valid one."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from lean_social import Problem, Schedule, plan_day, validate
+from lean_social.schedule import LunchBreak, Route, Stop
+
+MONDAY = dt.date(2026, 12, 7)
+
+
+@pytest.fixture(scope="module")
+def plan(tiny: Problem) -> Schedule:
+    schedule = plan_day(tiny, MONDAY, time_limit=0.5)
+    assert validate(schedule, tiny) == []
+    return schedule
+
+
+def rules(schedule: Schedule, problem: Problem) -> set[str]:
+    return {v.rule for v in validate(schedule, problem)}
+
+
+def busiest(schedule: Schedule) -> Route:
+    return max(schedule.routes, key=lambda r: len(r.stops))
+
+
+def with_route(schedule: Schedule, old: Route, new: Route) -> Schedule:
+    return dataclasses.replace(schedule, routes=tuple(new if r is old else r for r in schedule.routes))
+
+
+def shift_stop(route: Route, index: int, delta: int) -> Route:
+    stops = list(route.stops)
+    s = stops[index]
+    stops[index] = dataclasses.replace(s, start=s.start + delta, end=s.end + delta)
+    return dataclasses.replace(route, stops=tuple(stops))
+
+
+def test_late_start_outside_window(plan: Schedule, tiny: Problem) -> None:
+    route = busiest(plan)
+    spoilt = shift_stop(route, len(route.stops) - 1, 10 * 3600)  # ten hours later: past 18:00 and the shift
+    assert {"window", "shift"} <= rules(with_route(plan, route, spoilt), tiny)
+
+
+def test_overlap_and_early_start(plan: Schedule, tiny: Problem) -> None:
+    route = busiest(plan)
+    assert len(route.stops) >= 2
+    spoilt = shift_stop(route, 1, -(route.stops[1].start - route.stops[0].start))  # starts with the first one
+    found = rules(with_route(plan, route, spoilt), tiny)
+    assert {"overlap", "start"} <= found
+
+
+def test_duration_must_follow_norms(plan: Schedule, tiny: Problem) -> None:
+    route = busiest(plan)
+    s = route.stops[0]
+    spoilt = dataclasses.replace(route, stops=(dataclasses.replace(s, end=s.end - 600), *route.stops[1:]))
+    assert "duration" in rules(with_route(plan, route, spoilt), tiny)
+
+
+def test_wrong_travel_time(plan: Schedule, tiny: Problem) -> None:
+    route = busiest(plan)
+    s = route.stops[0]
+    spoilt = dataclasses.replace(
+        route, stops=(dataclasses.replace(s, travel_s=s.travel_s + 60), *route.stops[1:])
+    )
+    assert "travel" in rules(with_route(plan, route, spoilt), tiny)
+
+
+def test_lunch_outside_window_or_missing(plan: Schedule, tiny: Problem) -> None:
+    route = busiest(plan)
+    assert route.lunch is not None
+    early = dataclasses.replace(
+        route, lunch=LunchBreak(start=11 * 3600, end=11 * 3600 + 2700, after=route.lunch.after)
+    )
+    assert "lunch" in rules(with_route(plan, route, early), tiny)
+    assert "lunch" in rules(with_route(plan, route, dataclasses.replace(route, lunch=None)), tiny)
+
+
+def test_continuity_and_skill(plan: Schedule, tiny: Problem) -> None:
+    # C1 is assigned to W1; C2 needs a nurse (BP): give both to W2, who is neither.
+    w1 = next(r for r in plan.routes if any(s.client_id in ("C1", "C2") for s in r.stops))
+    moved = dataclasses.replace(w1, worker_id="W2")
+    others = tuple(r for r in plan.routes if r is not w1 and r.worker_id != "W2")
+    found = rules(dataclasses.replace(plan, routes=(*others, moved)), tiny)
+    assert {"continuity", "skill"} <= found
+
+
+def test_missing_and_doubled_visits(plan: Schedule, tiny: Problem) -> None:
+    route = busiest(plan)
+    dropped = dataclasses.replace(route, stops=route.stops[:-1])
+    assert "coverage" in rules(with_route(plan, route, dropped), tiny)
+    doubled = dataclasses.replace(
+        plan, unassigned=(*plan.unassigned, dataclasses.replace(_as_unassigned(route.stops[0]), date=MONDAY))
+    )
+    assert "coverage" in rules(doubled, tiny)
+
+
+def test_absent_worker_must_not_work(plan: Schedule, tiny: Problem) -> None:
+    route = busiest(plan)
+    friday = dt.date(2026, 12, 11)
+    moved = dataclasses.replace(route, worker_id="W2", date=friday)
+    found = {v.rule for v in validate(Schedule(routes=(moved,)), tiny, days=[])}
+    assert "absence" in found
+
+
+def test_wrong_services_for_the_day(plan: Schedule, tiny: Problem) -> None:
+    route = busiest(plan)
+    s = route.stops[0]
+    spoilt = dataclasses.replace(route, stops=(dataclasses.replace(s, services=("DISH",)), *route.stops[1:]))
+    assert "programme" in rules(with_route(plan, route, spoilt), tiny)
+
+
+def _as_unassigned(stop: Stop):  # type: ignore[no-untyped-def]
+    from lean_social.schedule import Unassigned
+
+    return Unassigned(
+        visit_id=stop.visit_id,
+        client_id=stop.client_id,
+        date=MONDAY,
+        services=stop.services,
+        duration_s=stop.end - stop.start,
+        reason="test",
+    )
