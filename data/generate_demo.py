@@ -495,10 +495,7 @@ def point_near(
     while True:
         lat = centre[0] + rng.gauss(0, sigma_km) * dlat
         lon = centre[1] + rng.gauss(0, sigma_km) * dlon
-        if (
-            district.lat_box[0] <= lat <= district.lat_box[1]
-            and district.lon_box[0] <= lon <= district.lon_box[1]
-        ):
+        if district.lat_box[0] <= lat <= district.lat_box[1] and district.lon_box[0] <= lon <= district.lon_box[1]:
             return round(lat, 6), round(lon, 6)
 
 
@@ -633,9 +630,7 @@ def assign_workers(rng: random.Random, clients: list[Client], workers: list[Work
         sizes = [math.floor(n_assigned * cap / total) for cap in capacity]
         for k in range(n_assigned - sum(sizes)):
             sizes[k % len(sizes)] += 1
-        assigned.sort(
-            key=lambda c: (math.atan2(c.lat - district.office[0], c.lon - district.office[1]), c.id)
-        )
+        assigned.sort(key=lambda c: (math.atan2(c.lat - district.office[0], c.lon - district.office[1]), c.id))
         offset = rng.randrange(len(assigned))
         assigned = assigned[offset:] + assigned[:offset]
         order = list(range(len(staff)))
@@ -806,9 +801,7 @@ def place(rng: random.Random, worker: Worker, placed: list[Client], c: Client) -
             if not all(worker_day_ok(worker, d, trial, KEEP_FREE_VISITS, KEEP_FREE_MIN) for d in combo):
                 continue
             spans = {d: worker.limit(d) + MARGIN_MIN for d in worker.shift}
-            loads = [
-                rule_load([x.duration(d) for x in trial if d in x.days]) - spans[d] for d in worker.shift
-            ]
+            loads = [rule_load([x.duration(d) for x in trial if d in x.days]) - spans[d] for d in worker.shift]
             counts = [sum(1 for x in trial if d in x.days) for d in worker.shift]
             key = (
                 penalty // CONSECUTIVE_PENALTY,  # visits on consecutive days only when forced
@@ -891,15 +884,11 @@ def insert_unassigned(
     return None
 
 
-def choose_days_unassigned(
-    rng: random.Random, staff: list[Worker], assigned: list[Client], free: list[Client]
-) -> int:
+def choose_days_unassigned(rng: random.Random, staff: list[Worker], assigned: list[Client], free: list[Client]) -> int:
     downgrades = 0
     department_days = sorted({d for w in staff for d in w.shift}, key=DAYS.index)
     load: dict[tuple[str, str], list[Client]] = {
-        (w.id, d): [c for c in assigned if c.worker_id == w.id and d in c.days]
-        for w in staff
-        for d in w.shift
+        (w.id, d): [c for c in assigned if c.worker_id == w.id and d in c.days] for w in staff for d in w.shift
     }
     order = sorted(
         free,
@@ -922,9 +911,7 @@ def choose_days_unassigned(
                         continue
                     # spread the department's load evenly over its working days
                     used = [
-                        sum(
-                            rule_load([x.duration(d) for x in load[(w.id, d)]]) for w in staff if d in w.shift
-                        )
+                        sum(rule_load([x.duration(d) for x in load[(w.id, d)]]) for w in staff if d in w.shift)
                         + (c.duration(d) + TRAVEL_MIN if d in combo else 0)
                         for d in department_days
                     ]
@@ -990,9 +977,7 @@ def generate(seed: int, out: Path) -> dict[str, int]:
     add_notes(rng, clients)
 
     out.mkdir(parents=True, exist_ok=True)
-    write_csv(
-        out / "services.csv", ["code", "name", "norm_min", "skill", "errand"], [list(s) for s in SERVICES]
-    )
+    write_csv(out / "services.csv", ["code", "name", "norm_min", "skill", "errand"], [list(s) for s in SERVICES])
     write_csv(
         out / "workers.csv",
         [

@@ -100,9 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         if result.violations:
-            print(
-                f"lean-social: the plan failed {len(result.violations)} checks; see run.json", file=sys.stderr
-            )
+            print(f"lean-social: the plan failed {len(result.violations)} checks; see run.json", file=sys.stderr)
             return EXIT_CHECK_FAILED
         return EXIT_OK
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands

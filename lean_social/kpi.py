@@ -88,7 +88,5 @@ def schedule_kpis(schedule: Schedule, problem: Problem) -> dict[str, object]:
     return {
         "total": TimeUse.total(u for _, u in per_route).as_dict() | {"unassigned": len(schedule.unassigned)},
         "workers": {w: TimeUse.total(uses).as_dict() for w, uses in sorted(workers.items())},
-        "routes": [
-            {"worker_id": r.worker_id, "date": r.date.isoformat(), **u.as_dict()} for r, u in per_route
-        ],
+        "routes": [{"worker_id": r.worker_id, "date": r.date.isoformat(), **u.as_dict()} for r, u in per_route],
     }

@@ -44,9 +44,7 @@ def day_map(
     ]
     points += [(problem.worker(r.worker_id).start.lat, problem.worker(r.worker_id).start.lon) for r in routes]
     center = (
-        (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
-        if points
-        else (0.0, 0.0)
+        (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)) if points else (0.0, 0.0)
     )
     fmap = folium.Map(location=center, zoom_start=14, tiles=None, control_scale=True)
     if tiles is not None:

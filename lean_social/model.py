@@ -309,9 +309,7 @@ class Problem:
         object.__setattr__(self, "_worker_by_id", _index(self.workers, "id"))
         for client in self.clients:
             if client.worker_id is not None and client.worker_id not in self._worker_by_id:
-                problems.append(
-                    _problem(f"client {client.id}", "worker_id", client.worker_id, "a known worker id")
-                )
+                problems.append(_problem(f"client {client.id}", "worker_id", client.worker_id, "a known worker id"))
         for item in self.programmes:
             if item.client_id not in self._client_by_id:
                 problems.append(_problem("programme", "client_id", item.client_id, "a known client id"))

@@ -81,12 +81,9 @@ def run_day(
 
     label: Callable[[str], str] = pseudonymiser(pseudonym_key) if pseudonymise else (lambda cid: cid)
     schedule_rows = [
-        row | {"client_id": label(str(row["client_id"])) if row["client_id"] else ""}
-        for row in schedule.rows()
+        row | {"client_id": label(str(row["client_id"])) if row["client_id"] else ""} for row in schedule.rows()
     ]
-    unassigned_rows = [
-        row | {"client_id": label(str(row["client_id"]))} for row in schedule.unassigned_rows()
-    ]
+    unassigned_rows = [row | {"client_id": label(str(row["client_id"]))} for row in schedule.unassigned_rows()]
     clock = time.perf_counter()
     files = [
         write_csv(out_dir / "schedule.csv", schedule_rows, SCHEDULE_COLUMNS),

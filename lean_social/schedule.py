@@ -157,9 +157,7 @@ class Schedule:
                 )
             if route.lunch is not None and route.lunch.after == len(route.stops):
                 entries.append(_lunch_entry(route.lunch))
-            for seq, (client_id, services, arrival, start, end, travel_s, travel_m) in enumerate(
-                entries, start=1
-            ):
+            for seq, (client_id, services, arrival, start, end, travel_s, travel_m) in enumerate(entries, start=1):
                 rows.append(
                     {
                         "date": route.date.isoformat(),

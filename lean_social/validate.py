@@ -90,9 +90,7 @@ def _check_route(route: Route, problem: Problem, travel: TravelModel) -> list[Vi
 
     def bad(rule: str, message: str, client_id: str = "") -> None:
         out.append(
-            Violation(
-                rule=rule, message=message, worker_id=route.worker_id, client_id=client_id, date=route.date
-            )
+            Violation(rule=rule, message=message, worker_id=route.worker_id, client_id=client_id, date=route.date)
         )
 
     try:
@@ -116,8 +114,7 @@ def _check_route(route: Route, problem: Problem, travel: TravelModel) -> list[Vi
     if worker.max_visits_per_day is not None and len(route.stops) > worker.max_visits_per_day:
         bad(
             "max-visits",
-            f"{worker.id} has {len(route.stops)} visits on {day}, "
-            f"more than the maximum of {worker.max_visits_per_day}",
+            f"{worker.id} has {len(route.stops)} visits on {day}, more than the maximum of {worker.max_visits_per_day}",
         )
     clients: list[Client] = []
     for stop in route.stops:
@@ -173,9 +170,7 @@ def _check_route(route: Route, problem: Problem, travel: TravelModel) -> list[Vi
         )
     finish = max(expected_back, route.lunch.end if route.lunch else 0)
     if finish > shift.end:
-        bad(
-            "shift", f"{worker.id} on {day} finishes at {_t(finish)}, after the shift ends at {_t(shift.end)}"
-        )
+        bad("shift", f"{worker.id} on {day} finishes at {_t(finish)}, after the shift ends at {_t(shift.end)}")
     return out
 
 
@@ -258,9 +253,7 @@ def _check_visit(
     if client.worker_id is not None and client.worker_id != worker.id:
         out.append(("continuity", f"{who}: client is assigned to {client.worker_id}"))
     if client.department != worker.department:
-        out.append(
-            ("department", f"{who}: client of department {client.department}, worker of {worker.department}")
-        )
+        out.append(("department", f"{who}: client of department {client.department}, worker of {worker.department}"))
     due = due_services(problem, client.id, day)
     if set(stop.services) != due:
         out.append(

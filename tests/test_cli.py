@@ -12,9 +12,7 @@ from lean_social.cli import main
 
 def test_plan_writes_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
-    code = main(
-        ["-q", "plan", str(DATA / "tiny"), "--date", "2026-12-07", "--out", str(out), "--time-limit", "0.5"]
-    )
+    code = main(["-q", "plan", str(DATA / "tiny"), "--date", "2026-12-07", "--out", str(out), "--time-limit", "0.5"])
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "kpis.json",

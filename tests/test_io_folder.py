@@ -166,9 +166,7 @@ def test_excel_files_semicolons_bom_decimal_commas(folder: Path) -> None:
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
         for row in rows:
-            writer.writerow(
-                [cell.replace(".", ",") if cell.replace(".", "").isdigit() else cell for cell in row]
-            )
+            writer.writerow([cell.replace(".", ",") if cell.replace(".", "").isdigit() else cell for cell in row])
         encoding = "utf-8-sig" if name == "clients.csv" else "cp1251"
         path.write_bytes(out.getvalue().encode(encoding))
     excel = read_folder(folder)

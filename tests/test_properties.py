@@ -31,9 +31,7 @@ H = 3600
 @st.composite
 def windows(draw: st.DrawFn, *, earliest: int = 7, latest: int = 20) -> tuple[TimeWindow, ...]:
     count = draw(st.integers(1, 2))
-    hours = sorted(
-        draw(st.lists(st.integers(earliest, latest), min_size=2 * count, max_size=2 * count, unique=True))
-    )
+    hours = sorted(draw(st.lists(st.integers(earliest, latest), min_size=2 * count, max_size=2 * count, unique=True)))
     return tuple(TimeWindow(start=hours[2 * i] * H, end=hours[2 * i + 1] * H) for i in range(count))
 
 
@@ -79,13 +77,9 @@ def problems(draw: st.DrawFn) -> Problem:
                 available=WeeklyPattern.from_mapping({0: draw(windows())}),
             )
         )
-        codes = draw(
-            st.lists(st.sampled_from([s.code for s in SERVICES]), min_size=1, max_size=3, unique=True)
-        )
+        codes = draw(st.lists(st.sampled_from([s.code for s in SERVICES]), min_size=1, max_size=3, unique=True))
         programmes += [ProgrammeItem(client_id=f"C{i}", service_code=c, times=1, days=(0,)) for c in codes]
-    return Problem(
-        services=SERVICES, clients=tuple(clients), workers=tuple(workers), programmes=tuple(programmes)
-    )
+    return Problem(services=SERVICES, clients=tuple(clients), workers=tuple(workers), programmes=tuple(programmes))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

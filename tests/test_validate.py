@@ -63,18 +63,14 @@ def test_duration_must_follow_norms(plan: Schedule, tiny: Problem) -> None:
 def test_wrong_travel_time(plan: Schedule, tiny: Problem) -> None:
     route = busiest(plan)
     s = route.stops[0]
-    spoilt = dataclasses.replace(
-        route, stops=(dataclasses.replace(s, travel_s=s.travel_s + 60), *route.stops[1:])
-    )
+    spoilt = dataclasses.replace(route, stops=(dataclasses.replace(s, travel_s=s.travel_s + 60), *route.stops[1:]))
     assert "travel" in rules(with_route(plan, route, spoilt), tiny)
 
 
 def test_lunch_outside_window_or_missing(plan: Schedule, tiny: Problem) -> None:
     route = busiest(plan)
     assert route.lunch is not None
-    early = dataclasses.replace(
-        route, lunch=LunchBreak(start=11 * 3600, end=11 * 3600 + 2700, after=route.lunch.after)
-    )
+    early = dataclasses.replace(route, lunch=LunchBreak(start=11 * 3600, end=11 * 3600 + 2700, after=route.lunch.after))
     assert "lunch" in rules(with_route(plan, route, early), tiny)
     assert "lunch" in rules(with_route(plan, route, dataclasses.replace(route, lunch=None)), tiny)
 

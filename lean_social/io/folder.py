@@ -144,9 +144,7 @@ class _Reader:
             self.problem(name, None, None, "", "at least one record below the header (the file has none)")
         return out
 
-    def each(
-        self, rows: list[_Row], build: Callable[[_Row], _T], *, key: str = ""
-    ) -> Iterator[tuple[_Row, _T]]:
+    def each(self, rows: list[_Row], build: Callable[[_Row], _T], *, key: str = "") -> Iterator[tuple[_Row, _T]]:
         """Rows that build; the ids of those that do not go to ``broken`` so that references to them
         are not reported a second time."""
         for row in rows:
@@ -216,9 +214,7 @@ def _date(text: str) -> dt.date:
 def _service(row: _Row) -> Service:
     norm = row.parse("norm_min", _integer, "a whole number of minutes")
     if not 0 < norm <= MAX_NORM_MIN:
-        raise _BadCellError(
-            "norm_min", row.get("norm_min"), f"a norm of 1..{MAX_NORM_MIN} minutes (at most 8 h)"
-        )
+        raise _BadCellError("norm_min", row.get("norm_min"), f"a norm of 1..{MAX_NORM_MIN} minutes (at most 8 h)")
     errand = row.get("errand") or None
     if errand is not None and errand not in ERRANDS:
         raise _BadCellError("errand", errand, f"empty or one of {', '.join(ERRANDS)}")
@@ -272,9 +268,7 @@ def _worker(row: _Row) -> Worker:
     mode = row.get("mode") or "foot"
     if mode not in TRAVEL_MODES:
         raise _BadCellError("mode", mode, f"one of {', '.join(TRAVEL_MODES)}")
-    max_visits = row.parse(
-        "max_visits_per_day", lambda t: _integer(t) if t else None, "a whole number of visits"
-    )
+    max_visits = row.parse("max_visits_per_day", lambda t: _integer(t) if t else None, "a whole number of visits")
     if max_visits is not None and max_visits <= 0:
         raise _BadCellError("max_visits_per_day", row.get("max_visits_per_day"), "a positive number or empty")
     return Worker(
@@ -303,9 +297,7 @@ def _holiday(row: _Row) -> Holiday:
 
 
 def _overlaps(a: WeeklyPattern, b: WeeklyPattern) -> bool:
-    return any(
-        x.start < y.end and y.start < x.end for day in range(7) for x in a.days[day] for y in b.days[day]
-    )
+    return any(x.start < y.end and y.start < x.end for day in range(7) for x in a.days[day] for y in b.days[day])
 
 
 def read_folder(folder: str | Path) -> Problem:
@@ -334,9 +326,7 @@ def read_folder(folder: str | Path) -> Problem:
             kept.append((row, item))
         return kept
 
-    services = unique(
-        list(reader.each(reader.rows("services.csv"), _service, key="code")), lambda s: s.code, "code"
-    )
+    services = unique(list(reader.each(reader.rows("services.csv"), _service, key="code")), lambda s: s.code, "code")
     clients = unique(list(reader.each(reader.rows("clients.csv"), _client, key="id")), lambda c: c.id, "id")
     programmes = list(reader.each(reader.rows("programmes.csv"), _programme))
     workers = unique(list(reader.each(reader.rows("workers.csv"), _worker, key="id")), lambda w: w.id, "id")
@@ -350,14 +340,10 @@ def read_folder(folder: str | Path) -> Problem:
         if item.client_id not in client_ids:
             reader.problem(row.file, row.number, "client_id", item.client_id, "a client id from clients.csv")
         if item.service_code not in codes:
-            reader.problem(
-                row.file, row.number, "service_code", item.service_code, "a service code from services.csv"
-            )
+            reader.problem(row.file, row.number, "service_code", item.service_code, "a service code from services.csv")
     for row, absence in absences:
         if absence.worker_id not in worker_by_id and absence.worker_id not in reader.broken:
-            reader.problem(
-                row.file, row.number, "worker_id", absence.worker_id, "a worker id from workers.csv"
-            )
+            reader.problem(row.file, row.number, "worker_id", absence.worker_id, "a worker id from workers.csv")
     for row, client in clients:
         if client.worker_id is not None:
             assigned = worker_by_id.get(client.worker_id)

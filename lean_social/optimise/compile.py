@@ -64,15 +64,11 @@ def compile_day(
 ) -> DayInstance:
     """``workers`` are those on duty in the visits' department; each visit is checked against them."""
     duty = workers_on_duty(problem, day)
-    places: list[Location] = [w.start for w in workers] + [
-        problem.client(v.client_id).location for v in visits
-    ]
+    places: list[Location] = [w.start for w in workers] + [problem.client(v.client_id).location for v in visits]
     modes = sorted({w.mode for w in workers})
     mats = {mode: travel.matrices(places, mode) for mode in modes}
     duration = (
-        np.stack([mats[m].duration_s for m in modes])
-        if modes
-        else np.zeros((1, len(places), len(places)), np.int64)
+        np.stack([mats[m].duration_s for m in modes]) if modes else np.zeros((1, len(places), len(places)), np.int64)
     )
     distance = np.stack([mats[m].distance_m for m in modes]) if modes else duration
     profile = {m: i for i, m in enumerate(modes)}

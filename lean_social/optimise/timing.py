@@ -123,9 +123,7 @@ def _forward(
         if start is None:
             feasible = False
             start = arrival
-        stops.append(
-            TimedStop(job=job_index, travel=travel, arrival=arrival, start=start, end=start + job.service)
-        )
+        stops.append(TimedStop(job=job_index, travel=travel, arrival=arrival, start=start, end=start + job.service))
         place, clock = job.place, start + job.service
     return_travel, return_arrival = leg(spec.end_place, len(jobs))
     return TimedRoute(

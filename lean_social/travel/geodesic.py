@@ -95,9 +95,7 @@ class GeodesicTravel:
         if self.speeds[mode].walk_if_faster:
             seconds = np.minimum(seconds, self._seconds(metres, self.speeds["foot"]))
         np.fill_diagonal(seconds, 0)
-        return TravelMatrices(
-            duration_s=seconds.astype(np.int64), distance_m=np.rint(metres).astype(np.int64)
-        )
+        return TravelMatrices(duration_s=seconds.astype(np.int64), distance_m=np.rint(metres).astype(np.int64))
 
     @staticmethod
     def _seconds(metres: npt.NDArray[np.float64], speed: ModeSpeed) -> npt.NDArray[np.float64]:
