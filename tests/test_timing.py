@@ -27,13 +27,13 @@ def two_job_instance(max_jobs: int | None = None) -> RoutingInstance:
 
 def test_hand_computed_route() -> None:
     route = time_route(two_job_instance(), 0, (0, 1), (1,))
-    # A: leave 08:50 (just in time), walk 10 min, serve 09:00-09:30.
+    # B cannot start before 13:00 and the worker is back 5 min after it ends, at 14:05, however early
+    # A is served; so leave as late as A's window allows: leave 09:50, walk 10 min, serve A 10:00-10:30.
     # Walk 15 min towards B, lunch 12:00-12:45 on the way, ready at 12:45, B opens 13:00: 13:00-14:00.
-    # Back: 5 min, at 14:05.
     assert route.feasible
-    assert route.departure == 8 * H + 50 * 60
+    assert route.departure == 9 * H + 50 * 60
     a, b = route.stops
-    assert (a.arrival, a.start, a.end) == (9 * H, 9 * H, 9 * H + 1800)
+    assert (a.arrival, a.start, a.end) == (10 * H, 10 * H, 10 * H + 1800)
     assert route.breaks[0].start == 12 * H and route.breaks[0].end == 12 * H + 2700
     assert (b.arrival, b.start, b.end) == (12 * H + 2700, 13 * H, 14 * H)
     assert b.wait == 900

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from lean_social.demand import Visit, visits_for_day
 from lean_social.model import Problem
 from lean_social.optimise.compile import DayInstance, compile_day, workers_on_duty
+from lean_social.optimise.engine import EngineSettings, solve
 from lean_social.optimise.instance import RoutingSolution
-from lean_social.optimise.ortools_engine import SearchSettings, solve_ortools
 from lean_social.optimise.timing import TimedRoute, time_route
 from lean_social.schedule import LunchBreak, Route, Schedule, Stop, Unassigned
 from lean_social.travel import GeodesicTravel, TravelModel
@@ -74,7 +74,7 @@ def plan_day(
             share,
         )
         compiled = compile_day(problem, day, dept_visits, workers, travel)
-        solution = solve_ortools(compiled.instance, SearchSettings(time_limit_s=share, seed=seed))
+        solution = solve(compiled.instance, EngineSettings(time_limit_s=share, seed=seed))
         part = _to_schedule(compiled, solution, day)
         parts.append(part)
         info["departments"][department] = {  # type: ignore[index]

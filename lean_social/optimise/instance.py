@@ -12,9 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Break", "Job", "RoutingInstance", "RoutingSolution", "Vehicle", "stack_profiles"]
+__all__ = ["REQUIRED_PENALTY", "Break", "Job", "RoutingInstance", "RoutingSolution", "Vehicle", "stack_profiles"]
 
 IntArray = npt.NDArray[np.int64]
+
+#: A job whose penalty is at least this must be served: engines that know "required" are told so.
+REQUIRED_PENALTY = 10**9
 
 #: Horizon of the time dimension when the caller gives none: two days leaves room for any shift.
 DEFAULT_HORIZON = 2 * 24 * 3600

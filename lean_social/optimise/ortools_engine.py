@@ -88,8 +88,18 @@ def _node_places(instance: RoutingInstance, nodes: _Nodes) -> np.ndarray:
     return np.asarray(places, dtype=np.int64)
 
 
-def solve_ortools(instance: RoutingInstance, settings: SearchSettings | None = None) -> RoutingSolution:
-    """Solve with OR-Tools routing; pure: no printing, no files."""
+def solve_ortools(
+    instance: RoutingInstance,
+    settings: SearchSettings | None = None,
+    *,
+    initial_routes: Sequence[Sequence[int]] | None = None,
+) -> RoutingSolution:
+    """Solve with OR-Tools routing; pure: no printing, no files.
+
+    ``initial_routes`` (job indices per vehicle) start the search from another engine's solution; if
+    OR-Tools cannot restore them under the full model (a break that does not fit, say), it starts from
+    its own first solution instead.
+    """
     settings = settings or SearchSettings()
     started = time.perf_counter()
     n_jobs, n_vehicles = len(instance.jobs), len(instance.vehicles)
@@ -174,7 +184,16 @@ def solve_ortools(instance: RoutingInstance, settings: SearchSettings | None = N
     params.local_search_metaheuristic = getattr(routing_enums_pb2.LocalSearchMetaheuristic, settings.metaheuristic)
     params.time_limit.FromMilliseconds(max(1, round(settings.time_limit_s * 1000)))
     params.log_search = settings.log_search
-    assignment = routing.SolveWithParameters(params)
+    assignment = None
+    if initial_routes is not None:
+        routing.CloseModelWithParameters(params)
+        position = {int(job): node for node, job in enumerate(order)}
+        routes = [[position[j] for j in route] for route in initial_routes]
+        start = routing.ReadAssignmentFromRoutes(routes, True)
+        if start is not None:
+            assignment = routing.SolveFromAssignmentWithParameters(start, params)
+    if assignment is None:
+        assignment = routing.SolveWithParameters(params)
     status = _STATUS_NAMES.get(int(routing.status()), str(routing.status()))
     if assignment is None:
         if status in ("INVALID",):

@@ -1,10 +1,10 @@
 """Times of a route from its order: earliest starts, lunch where the solver put it, late departure.
 
 The solver decides the order and which gap holds each break; this pass makes the times readable and
-canonical: each visit starts as early as its window allows, a break starts as early as its window
-allows (the worker may stop on the way), and the worker leaves the start place just in time for the
-first visit, so time before that counts as office time rather than waiting. Since every start is no
-later than in the solver's own (feasible) timing, the result keeps every window.
+canonical: the worker leaves as late as possible without coming back later, then each visit starts as
+early as its window allows and a break as early as its window allows (the worker may stop on the way).
+Time before leaving counts as office time rather than waiting. Leaving at the shift start, every start
+is no later than in the solver's own (feasible) timing, so a feasible order always gets feasible times.
 """
 
 from __future__ import annotations
@@ -69,14 +69,19 @@ def time_route(
     window, a break window, the shift end or the visit limit is missed."""
     spec = instance.vehicles[vehicle]
     early = _forward(instance, vehicle, jobs, break_after, spec.shift_start)
-    if early.stops:
-        first = early.stops[0]
-        lunch_first = sum(b.end - b.start for b in early.breaks if b.after == 0)
-        late_departure = first.start - first.travel - lunch_first
-        if late_departure > spec.shift_start:
-            late = _forward(instance, vehicle, jobs, break_after, late_departure)
-            if late.feasible and [s.start for s in late.stops] == [s.start for s in early.stops]:
-                early = late
+    if early.stops and early.feasible:
+        # Times only grow with the departure, so bisect for the latest one that finishes no later:
+        # that leaves the least idle time on the road.
+        low, high = spec.shift_start, max(spec.shift_start, instance.jobs[jobs[0]].windows[-1][1])
+        while low < high:
+            middle = (low + high + 1) // 2
+            trial = _forward(instance, vehicle, jobs, break_after, middle)
+            if trial.feasible and trial.finish <= early.finish:
+                low = middle
+            else:
+                high = middle - 1
+        if low > spec.shift_start:
+            early = _forward(instance, vehicle, jobs, break_after, low)
     feasible = early.feasible and early.finish <= spec.shift_end
     if spec.max_jobs is not None:
         feasible &= len(jobs) <= spec.max_jobs
