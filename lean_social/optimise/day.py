@@ -8,11 +8,12 @@ import time
 from collections.abc import Sequence
 
 from lean_social.demand import Visit, visits_for_day
+from lean_social.errors import SolverError
 from lean_social.model import Problem
 from lean_social.optimise.compile import DayInstance, compile_day, workers_on_duty
 from lean_social.optimise.engine import EngineSettings, solve
 from lean_social.optimise.instance import RoutingSolution
-from lean_social.optimise.timing import TimedRoute, time_route
+from lean_social.optimise.timing import time_route
 from lean_social.schedule import LunchBreak, Route, Schedule, Stop, Unassigned
 from lean_social.travel import GeodesicTravel, TravelModel
 
@@ -104,15 +105,14 @@ def _unassigned(visit: Visit, reason: str) -> Unassigned:
 def _to_schedule(compiled: DayInstance, solution: RoutingSolution, day: dt.date) -> Schedule:
     instance = compiled.instance
     routes: list[Route] = []
-    timed_routes: list[TimedRoute] = []
     for k, worker in enumerate(compiled.workers):
         jobs = solution.routes[k]
         if not jobs:
             continue
         timed = time_route(instance, k, jobs, solution.break_after[k])
-        if not timed.feasible:  # the solver's order must be timeable; say so loudly if it is not
-            log.error("route of %s on %s could not be timed within its windows", worker.id, day)
-        timed_routes.append(timed)
+        if not timed.feasible:  # the engine checked this order; times that do not fit are a bug
+            msg = f"the route of {worker.id} on {day} cannot be timed within its windows"
+            raise SolverError(msg)
         profile = instance.vehicles[k].profile
         previous = instance.vehicles[k].start_place
         stops = []
@@ -151,8 +151,14 @@ def _to_schedule(compiled: DayInstance, solution: RoutingSolution, day: dt.date)
         )
     unassigned = [_unassigned(visit, reason) for visit, reason in compiled.rejected]
     loads = {k: len(r) for k, r in enumerate(solution.routes)}
+    searched = any(solution.routes)
     for job in solution.dropped:
-        unassigned.append(_unassigned(compiled.visits[job], _drop_reason(compiled, job, loads)))
+        reason = (
+            _drop_reason(compiled, job, loads)
+            if searched or solution.status.startswith("SUCCESS")
+            else f"the search found no plan in the time given (solver status {solution.status}); allow more time"
+        )
+        unassigned.append(_unassigned(compiled.visits[job], reason))
     return Schedule(routes=tuple(routes), unassigned=tuple(unassigned))
 
 

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from lean_social.errors import SolverError
 from lean_social.optimise.instance import RoutingInstance, RoutingSolution
 from lean_social.optimise.ortools_engine import FirstSolution, SearchSettings, solve_ortools
 from lean_social.optimise.pyvrp_engine import is_exact_for_pyvrp, solve_pyvrp
@@ -29,6 +30,12 @@ __all__ = ["EngineSettings", "evaluate", "place_breaks", "solve"]
 log = logging.getLogger(__name__)
 
 Strategy = Literal["portfolio", "ortools"]
+
+#: Statuses of a search that ended without any solution.
+NO_SOLUTION = frozenset({"NOT_SOLVED", "FAIL", "FAIL_TIMEOUT", "INFEASIBLE", "INVALID"})
+
+#: Least search time for OR-Tools when no candidate of the portfolio is feasible.
+MIN_RESCUE_S = 0.5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,6 +150,7 @@ def solve(instance: RoutingInstance, settings: EngineSettings | None = None) -> 
             fitted = _with_breaks(instance, candidate)
             candidate = fitted if fitted is not None else candidate
         feasible, cost = evaluate(instance, candidate)
+        feasible &= candidate.status not in NO_SOLUTION  # an empty plan from a timeout is no plan
         log.debug("%s: feasible=%s cost=%d", engine, feasible, cost)
         scored.append((not feasible, cost, engine, candidate))
     if not scored:  # every worker failed: fall back to a plain search in this process
@@ -150,15 +158,27 @@ def solve(instance: RoutingInstance, settings: EngineSettings | None = None) -> 
     scored.sort(key=lambda s: (s[0], s[1]))
     infeasible, cost, engine, best = scored[0]
     remaining = settings.time_limit_s - (time.perf_counter() - started)
-    if remaining > 0.05 and (settings.polish_share > 0 or infeasible):
+    if infeasible:
+        # No candidate keeps every rule (PyVRP only penalises what it cannot model exactly): OR-Tools on
+        # the full model gets the time it needs, even past the budget, because a wrong plan is worse.
+        log.warning("no feasible candidate after %.2f s; searching the full model again", settings.time_limit_s)
+        budget = max(remaining, 0.5 * settings.time_limit_s, MIN_RESCUE_S)
+        best = solve_ortools(
+            instance, SearchSettings(time_limit_s=budget, seed=settings.seed, first_solution=settings.first_solution)
+        )
+        engine = "ortools rescue"
+    elif remaining > 0.05 and settings.polish_share > 0:
         polished = solve_ortools(
             instance,
             SearchSettings(time_limit_s=remaining, seed=settings.seed, first_solution=settings.first_solution),
             initial_routes=best.routes,
         )
         p_feasible, p_cost = evaluate(instance, polished)
-        if p_feasible and (infeasible or p_cost <= cost):
-            best, engine, infeasible = polished, f"{engine}+ortools", False
+        if p_feasible and p_cost <= cost:
+            best, engine = polished, f"{engine}+ortools"
+    if not evaluate(instance, best)[0]:
+        msg = f"the {engine} search returned routes that break the model (status {best.status})"
+        raise SolverError(msg)
     return replace(best, status=f"{best.status} ({engine})", wall_time_s=time.perf_counter() - started)
 
 

@@ -26,8 +26,11 @@ _BIG = 1_000_000
 
 
 def is_exact_for_pyvrp(instance: RoutingInstance) -> bool:
-    """True when PyVRP's model is the full model: no breaks and one window per job."""
-    return not any(v.breaks for v in instance.vehicles) and all(len(j.windows) == 1 for j in instance.jobs)
+    """True when PyVRP's model is the full model: no breaks, one window per job, and no rule carried by
+    an extra load dimension (PyVRP only penalises excess load, so it may break those)."""
+    return not any(v.breaks or v.max_jobs is not None for v in instance.vehicles) and all(
+        len(j.windows) == 1 and j.allowed is None for j in instance.jobs
+    )
 
 
 def _vehicle_key(instance: RoutingInstance, k: int) -> tuple[object, ...]:
