@@ -10,7 +10,6 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Literal, TypeVar
 
 from lean_social.errors import InputProblem, InvalidInputError
@@ -89,7 +88,17 @@ class WeeklyPattern:
 
     @classmethod
     def from_mapping(cls, windows: Mapping[int, Iterable[TimeWindow]]) -> WeeklyPattern:
-        return cls(tuple(tuple(sorted(windows.get(d, ()), key=lambda w: w.start)) for d in range(7)))
+        """Windows that touch (09:00-11:00 and 11:00-13:00) become one: the client is home throughout."""
+        days = []
+        for d in range(7):
+            merged: list[TimeWindow] = []
+            for window in sorted(windows.get(d, ()), key=lambda w: w.start):
+                if merged and window.start == merged[-1].end:
+                    merged[-1] = TimeWindow(start=merged[-1].start, end=window.end)
+                else:
+                    merged.append(window)
+            days.append(tuple(merged))
+        return cls(tuple(days))
 
     @classmethod
     def every_weekday(cls, window: TimeWindow, *, days: Iterable[int] = range(5)) -> WeeklyPattern:
@@ -272,8 +281,9 @@ class Holiday:
 _T = TypeVar("_T")
 
 
-def _index(items: Iterable[_T], key: str) -> Mapping[str, _T]:
-    return MappingProxyType({getattr(item, key): item for item in items})
+def _index(items: Iterable[_T], key: str) -> dict[str, _T]:
+    """A plain dict, not a mapping proxy: a Problem must pickle to reach a Dask worker."""
+    return {getattr(item, key): item for item in items}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

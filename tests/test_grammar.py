@@ -63,3 +63,10 @@ def test_hhmm_round_trip() -> None:
     assert parse_hhmm("24:00") == 86400
     assert format_hhmm(parse_hhmm("07:05")) == "07:05"
     assert format_hhmm(parse_hhmm("07:05") + 59) == "07:05"  # rounds down to the minute
+
+
+def test_touching_windows_merge() -> None:
+    """Home 09:00-11:00 and 11:00-13:00 is home 09:00-13:00: a three-hour visit fits."""
+    pattern = parse_weekly("mon-fri 09:00-11:00; mon 11:00-13:00")
+    assert [str(w) for w in pattern.on(0)] == ["09:00-13:00"]
+    assert [str(w) for w in pattern.on(1)] == ["09:00-11:00"]

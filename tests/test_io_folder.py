@@ -182,3 +182,67 @@ def test_message_is_readable(folder: Path) -> None:
     assert text.startswith("1 problem in the input:")
     assert "clients.csv, row 2, column 'lat': a number in decimal degrees" in text
     assert "'north'" in text
+
+
+def test_every_bad_cell_of_a_row_is_reported(folder: Path) -> None:
+    edit(folder, "clients.csv", "47.5125,42.1500,D1,mon-fri 09:00-18:00", "north,east,D1,mon-fry 09:00-18:00")
+    problems = [p for p in problems_of(folder) if p.startswith("clients.csv, row 2")]
+    assert {p.split("column '")[1].split("'")[0] for p in problems} == {"lat", "lon", "available"}, problems
+
+
+def test_rows_count_records_not_lines(folder: Path) -> None:
+    """Alt+Enter in an Excel cell puts a newline inside quotes: still one spreadsheet row."""
+    edit(folder, "clients.csv", '"ул. Ленина, д. 78, кв. 12"', '"ул. Ленина, д. 78,\nкв. 12"')
+    edit(folder, "clients.csv", "47.5160,42.1580", "north,42.1580")
+    problems = problems_of(folder)
+    assert any(p.startswith("clients.csv, row 3, column 'lat'") for p in problems), problems
+
+
+def test_blank_lines_before_the_header_are_skipped_and_counted(folder: Path) -> None:
+    path = folder / "services.csv"
+    path.write_text(
+        "\n\n" + path.read_text(encoding="utf-8").replace("Мытьё посуды,10", "Мытьё посуды,0"), encoding="utf-8"
+    )
+    assert problems_of(folder) == [
+        "services.csv, row 5, column 'norm_min': a whole number of minutes: "
+        "a norm of 1..480 minutes (at most 8 h) (got '0')"
+    ]
+
+
+def test_duplicate_column_names(folder: Path) -> None:
+    edit(folder, "workers.csv", "id,name,department", "id,id,department")
+    problems = problems_of(folder)
+    assert any(p.startswith("workers.csv, row 1, column 'id'") and "appears twice" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column"),
+    [
+        ("Мытьё посуды,10", "Мытьё посуды,inf", "norm_min"),  # infinite norm
+        ("Мытьё посуды,10", "Мытьё посуды,1e400", "norm_min"),  # overflows to infinity
+        ("C1,FOOD,2,week", "C1,FOOD,nan,week", "times"),  # not a number at all
+    ],
+)
+def test_non_finite_numbers(folder: Path, old: str, new: str, column: str) -> None:
+    name = "services.csv" if column == "norm_min" else "programmes.csv"
+    edit(folder, name, old, new)
+    problems = problems_of(folder)
+    assert any(f"column '{column}'" in p and "finite" in p for p in problems), problems
+
+
+def test_file_in_no_known_encoding(folder: Path) -> None:
+    (folder / "services.csv").write_bytes("code,name\nИ".encode() + b"\xff\x98")
+    problems = problems_of(folder)
+    assert any(p.startswith("services.csv:") and "UTF-8 or Windows-1251" in p for p in problems), problems
+
+
+def test_oversized_cell(folder: Path) -> None:
+    edit(folder, "clients.csv", ",4 этаж без лифта", ',"' + "x" * 200_000 + '"')
+    problems = problems_of(folder)
+    assert any(p.startswith("clients.csv, row 5") and "well-formed CSV record" in p for p in problems), problems
+
+
+def test_department_without_workers(folder: Path) -> None:
+    edit(folder, "clients.csv", "D1,mon-fri 09:00-12:00,,", "D9,mon-fri 09:00-12:00,,")
+    problems = problems_of(folder)
+    assert any(p.startswith("clients.csv, row 3, column 'department'") for p in problems), problems

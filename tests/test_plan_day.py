@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import pickle
 
 from conftest import client, every_monday, problem, worker
 
-from lean_social import Holiday, Problem, ProgrammeItem, Schedule, plan_day, validate
+from lean_social import GeodesicTravel, Holiday, Problem, ProgrammeItem, Schedule, plan_day, validate
 from lean_social.schedule import SCHEDULE_COLUMNS
 
 MONDAY = dt.date(2026, 12, 7)
@@ -108,3 +110,41 @@ def test_holiday_object() -> None:
         holidays=(Holiday(date=MONDAY, name=""),),
     )
     assert reasons(plan_day(p, MONDAY, time_limit=0.2)) == {"A": "public holiday"}
+
+
+def test_visit_limit_holds_without_lunch() -> None:
+    """With no breaks and one window each, PyVRP's model looks exact, but it only penalises the visit
+    limit (carried as a load): the engine must still return a plan that keeps it."""
+    clients = [client(f"C{i}", lat=47.515 + 0.001 * i, lon=42.155) for i in range(3)]
+    p = problem(
+        clients,
+        [worker("W1", lunch=None, max_visits=1)],
+        [item for c in clients for item in every_monday(c.id, "FOOD")],
+    )
+    for limit in (0.2, 0.6):
+        schedule = plan_day(p, MONDAY, time_limit=limit)
+        assert validate(schedule, p) == []
+        assert sum(len(r.stops) for r in schedule.routes) == 1
+        assert set(reasons(schedule).values()) == {
+            "every eligible worker (W1) already has the maximum number of visits"
+        }
+
+
+def test_lunch_that_blocks_every_start_is_named() -> None:
+    """Shift 08-17, lunch exactly 12:00-13:00, client at home 11:00-14:00, a 2-hour visit (FOOD 60 + DISH 60):
+    every start from 11:00 to 12:00 runs into lunch."""
+    p = problem(
+        [client("C", lat=47.515, lon=42.155, available="11:00-14:00")],
+        [worker("W1", lunch="12:00-13:00", lunch_min=60)],
+        every_monday("C", "FOOD", "DISH"),
+    )
+    p = dataclasses.replace(p, services=tuple(dataclasses.replace(s, norm_min=60) for s in p.services))
+    schedule = plan_day(p, MONDAY, time_limit=0.3)
+    assert reasons(schedule) == {
+        "C": "no window when the client is at home leaves room for the lunch break of an eligible worker"
+    }
+
+
+def test_problem_pickles_for_batch_workers(tiny: Problem) -> None:
+    assert pickle.loads(pickle.dumps(tiny)) == tiny
+    assert pickle.loads(pickle.dumps(GeodesicTravel())).speeds == GeodesicTravel().speeds

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +24,14 @@ from lean_social.model import (
     TRAVEL_MODES,
     Absence,
     Client,
+    Errand,
     Holiday,
     Location,
     Per,
     Problem,
     ProgrammeItem,
     Service,
+    TravelMode,
     WeeklyPattern,
     Worker,
 )
@@ -81,28 +84,44 @@ class _BadCellError(ValueError):
         self.column, self.value, self.expected = column, value, expected
 
 
+class _RowInvalidError(Exception):
+    """Raised once a row's cells are all read and at least one was bad (see ``_Row.errors``)."""
+
+
 @dataclass(slots=True)
 class _Row:
+    """One record. Parsing a cell never stops the row: every bad cell is collected, then ``done``
+    raises, so a planner sees all of a row's problems at once."""
+
     file: str
     number: int
     cells: dict[str, str]
+    errors: list[_BadCellError] = field(default_factory=list)
 
     def get(self, column: str) -> str:
         return self.cells.get(column, "").strip()
 
+    def bad(self, column: str, value: str, expected: str) -> None:
+        self.errors.append(_BadCellError(column, value, expected))
+
     def required(self, column: str) -> str:
         value = self.get(column)
         if not value:
-            raise _BadCellError(column, value, "a value (this cell must not be empty)")
+            self.bad(column, value, "a value (this cell must not be empty)")
         return value
 
-    def parse(self, column: str, parser: Callable[[str], _T], expected: str) -> _T:
+    def parse(self, column: str, parser: Callable[[str], _T], expected: str, default: _T) -> _T:
         value = self.get(column)
         try:
             return parser(value)
         except ValueError as exc:
             detail = str(exc)
-            raise _BadCellError(column, value, f"{expected}: {detail}" if detail else expected) from exc
+            self.bad(column, value, f"{expected}: {detail}" if detail and detail != expected else expected)
+            return default
+
+    def done(self) -> None:
+        if self.errors:
+            raise _RowInvalidError
 
 
 @dataclass(slots=True)
@@ -120,29 +139,47 @@ class _Reader:
             if name not in OPTIONAL_FILES:
                 self.problem(name, None, None, str(path), "the file to exist in the data folder")
             return []
-        raw = path.read_bytes()
-        text = _decode(raw)
+        text = _decode(path.read_bytes())
+        if text is None:
+            self.problem(name, None, None, "", "text in UTF-8 or Windows-1251 (the file has bytes valid in neither)")
+            return []
         lines = [line for line in text.splitlines() if line.strip().strip(",;\t")]
         if not lines:
             self.problem(name, None, None, "", "a header row and at least one record (the file is empty)")
             return []
-        delimiter = _delimiter(lines[0])
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        header = [h.strip().lower() for h in next(reader)]
-        missing = [c for c in FILES[name] if c not in header and c not in OPTIONAL_COLUMNS]
-        for column in missing:
-            self.problem(name, 1, column, ",".join(header), f"a column named '{column}' in the header")
-        if missing:
-            return []
-        out = []
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                continue
-            cells = {h: (record[i] if i < len(record) else "") for i, h in enumerate(header)}
-            out.append(_Row(file=name, number=reader.line_num, cells=cells))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
+        out: list[_Row] = []
+        header: list[str] | None = None
+        header_row = 0
+        number = 0  # spreadsheet row: one per record, blank ones included, whatever newlines cells hold
+        try:
+            for number, record in enumerate(reader, start=1):
+                if not any(cell.strip() for cell in record):
+                    continue
+                if header is None:
+                    header, header_row = [h.strip().lower() for h in record], number
+                    if not self._header_ok(name, header, header_row):
+                        return []
+                    continue
+                cells = {h: (record[i] if i < len(record) else "") for i, h in enumerate(header)}
+                out.append(_Row(file=name, number=number, cells=cells))
+        except csv.Error as exc:
+            self.problem(name, number + 1, None, "", f"a well-formed CSV record ({exc})")
+            return out
         if not out and name not in OPTIONAL_FILES:
             self.problem(name, None, None, "", "at least one record below the header (the file has none)")
         return out
+
+    def _header_ok(self, name: str, header: list[str], row: int) -> bool:
+        ok = True
+        for column in sorted({h for h in header if h and header.count(h) > 1}):
+            self.problem(name, row, column, ",".join(header), f"each column name once ('{column}' appears twice)")
+            ok = False
+        for column in FILES[name]:
+            if column not in header and column not in OPTIONAL_COLUMNS:
+                self.problem(name, row, column, ",".join(header), f"a column named '{column}' in the header")
+                ok = False
+        return ok
 
     def each(self, rows: list[_Row], build: Callable[[_Row], _T], *, key: str = "") -> Iterator[tuple[_Row, _T]]:
         """Rows that build; the ids of those that do not go to ``broken`` so that references to them
@@ -150,20 +187,23 @@ class _Reader:
         for row in rows:
             try:
                 yield row, build(row)
-            except _BadCellError as bad:
-                self.problem(row.file, row.number, bad.column, bad.value, bad.expected)
+            except _RowInvalidError:
+                for bad in row.errors:
+                    self.problem(row.file, row.number, bad.column, bad.value, bad.expected)
                 self.broken.add(row.get(key))
             except ValueError as exc:  # a domain constructor's own check
                 self.problem(row.file, row.number, None, "", str(exc))
                 self.broken.add(row.get(key))
 
 
-def _decode(raw: bytes) -> str:
-    """Excel writes UTF-8 with a BOM, or Windows-1251 on Russian systems."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1251")
+def _decode(raw: bytes) -> str | None:
+    """Excel writes UTF-8 with a BOM, or Windows-1251 on Russian systems; None if it is neither."""
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def _delimiter(header: str) -> str:
@@ -174,10 +214,14 @@ def _delimiter(header: str) -> str:
 def _number(text: str) -> float:
     """Accepts decimal commas (``47,51``), as Excel writes them in a Russian locale."""
     try:
-        return float(text.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+        value = float(text.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
     except ValueError:
         msg = "not a number"
         raise ValueError(msg) from None
+    if not math.isfinite(value):
+        msg = "not a finite number"
+        raise ValueError(msg)
+    return value
 
 
 def _integer(text: str) -> int:
@@ -188,15 +232,25 @@ def _integer(text: str) -> int:
     return int(value)
 
 
-def _coordinate(row: _Row, column: str, limit: float) -> float:
-    value = row.parse(column, _number, "a number in decimal degrees")
-    if not -limit <= value <= limit:
-        raise _BadCellError(column, row.get(column), f"a coordinate between -{limit:g} and {limit:g}")
-    return value
+def _between(parse: Callable[[str], _T], low: float, high: float, expected: str) -> Callable[[str], _T]:
+    def parser(text: str) -> _T:
+        value = parse(text)
+        if not low <= value <= high:  # type: ignore[operator]
+            raise ValueError(expected)
+        return value
+
+    return parser
 
 
 def _location(row: _Row, lat: str, lon: str) -> Location:
-    return Location(lat=_coordinate(row, lat, 90), lon=_coordinate(row, lon, 180))
+    return Location(
+        lat=row.parse(
+            lat, _between(_number, -90, 90, "a coordinate between -90 and 90"), "a number in decimal degrees", 0.0
+        ),
+        lon=row.parse(
+            lon, _between(_number, -180, 180, "a coordinate between -180 and 180"), "a number in decimal degrees", 0.0
+        ),
+    )
 
 
 def _date(text: str) -> dt.date:
@@ -211,89 +265,116 @@ def _date(text: str) -> dt.date:
         raise ValueError(msg) from None
 
 
+def _choice(options: tuple[str, ...], *, default: str | None = None) -> Callable[[str], str | None]:
+    def parser(text: str) -> str | None:
+        if not text:
+            return default
+        if text not in options:
+            raise ValueError
+        return text
+
+    return parser
+
+
 def _service(row: _Row) -> Service:
-    norm = row.parse("norm_min", _integer, "a whole number of minutes")
-    if not 0 < norm <= MAX_NORM_MIN:
-        raise _BadCellError("norm_min", row.get("norm_min"), f"a norm of 1..{MAX_NORM_MIN} minutes (at most 8 h)")
-    errand = row.get("errand") or None
-    if errand is not None and errand not in ERRANDS:
-        raise _BadCellError("errand", errand, f"empty or one of {', '.join(ERRANDS)}")
+    norm_text = f"a norm of 1..{MAX_NORM_MIN} minutes (at most 8 h)"
+    code = row.required("code")
+    norm = row.parse("norm_min", _between(_integer, 1, MAX_NORM_MIN, norm_text), "a whole number of minutes", 1)
+    errand = row.parse("errand", _choice(ERRANDS), f"empty or one of {', '.join(ERRANDS)}", None)
+    row.done()
     return Service(
-        code=row.required("code"),
+        code=code,
         name=row.get("name"),
         norm_min=norm,
         skill=row.get("skill") or None,
-        errand=errand,
+        errand=cast("Errand | None", errand),
     )
 
 
 def _client(row: _Row) -> Client:
+    ident, department = row.required("id"), row.required("department")
+    location = _location(row, "lat", "lon")
+    available = row.parse(
+        "available", parse_weekly, "a weekly pattern like 'mon-fri 09:00-18:00'", WeeklyPattern.from_mapping({})
+    )
+    row.done()
     return Client(
-        id=row.required("id"),
+        id=ident,
         name=row.get("name"),
         address=row.get("address"),
-        location=_location(row, "lat", "lon"),
-        department=row.required("department"),
-        available=row.parse("available", parse_weekly, "a weekly pattern like 'mon-fri 09:00-18:00'"),
+        location=location,
+        department=department,
+        available=available,
         worker_id=row.get("worker_id") or None,
         notes=row.get("notes"),
     )
 
 
 def _programme(row: _Row) -> ProgrammeItem:
-    per = row.get("per") or "week"
-    if per not in ("week", "month"):
-        raise _BadCellError("per", per, "'week' or 'month'")
-    times = row.parse("times", _integer, "a whole number of visits")
+    client_id, service_code = row.required("client_id"), row.required("service_code")
+    per = row.parse("per", _choice(("week", "month"), default="week"), "'week' or 'month'", None) or "week"
     limit = 7 if per == "week" else 31
-    if not 0 < times <= limit:
-        raise _BadCellError("times", row.get("times"), f"1..{limit} times a {per}")
-    days = row.parse("days", lambda t: parse_days(t) if t else (), "days like 'mon+thu'")
-    if per == "week" and days and len(days) != times:
-        raise _BadCellError("days", row.get("days"), f"exactly {times} fixed days for {times} visits a week")
-    return ProgrammeItem(
-        client_id=row.required("client_id"),
-        service_code=row.required("service_code"),
-        times=times,
-        per=cast("Per", per),
-        days=days,
-    )
+    times = row.parse("times", _between(_integer, 1, limit, f"1..{limit} times a {per}"), "a whole number of visits", 0)
+    no_days: tuple[int, ...] = ()
+    days = row.parse("days", lambda t: parse_days(t) if t else no_days, "days like 'mon+thu'", no_days)
+    if per == "week" and days and times and len(days) != times:
+        row.bad("days", row.get("days"), f"exactly {times} fixed days for {times} visits a week")
+    row.done()
+    return ProgrammeItem(client_id=client_id, service_code=service_code, times=times, per=cast("Per", per), days=days)
+
+
+def _one_shift_a_day(text: str) -> WeeklyPattern:
+    shift = parse_weekly(text)
+    if any(len(windows) > 1 for windows in shift.days):
+        msg = "one shift a day (split shifts are not supported)"
+        raise ValueError(msg)
+    return shift
 
 
 def _worker(row: _Row) -> Worker:
-    shift = row.parse("shift", parse_weekly, "a weekly shift like 'mon-fri 08:00-17:00'")
-    for windows in shift.days:
-        if len(windows) > 1:
-            raise _BadCellError("shift", row.get("shift"), "one shift a day (split shifts are not supported)")
-    mode = row.get("mode") or "foot"
-    if mode not in TRAVEL_MODES:
-        raise _BadCellError("mode", mode, f"one of {', '.join(TRAVEL_MODES)}")
-    max_visits = row.parse("max_visits_per_day", lambda t: _integer(t) if t else None, "a whole number of visits")
-    if max_visits is not None and max_visits <= 0:
-        raise _BadCellError("max_visits_per_day", row.get("max_visits_per_day"), "a positive number or empty")
+    ident, department = row.required("id"), row.required("department")
+    shift = row.parse(
+        "shift", _one_shift_a_day, "a weekly shift like 'mon-fri 08:00-17:00'", WeeklyPattern.from_mapping({})
+    )
+    mode = row.parse("mode", _choice(TRAVEL_MODES, default="foot"), f"one of {', '.join(TRAVEL_MODES)}", None)
+    max_visits = row.parse(
+        "max_visits_per_day",
+        lambda t: _between(_integer, 1, 1000, "a positive number or empty")(t) if t else None,
+        "a whole number of visits",
+        None,
+    )
+    lunch = row.parse("lunch", parse_lunch, "a lunch like '12:00-14:00 45'", None)
+    start = _location(row, "start_lat", "start_lon")
+    row.done()
     return Worker(
-        id=row.required("id"),
+        id=ident,
         name=row.get("name"),
-        department=row.required("department"),
-        start=_location(row, "start_lat", "start_lon"),
+        department=department,
+        start=start,
         shift=shift,
-        lunch=row.parse("lunch", parse_lunch, "a lunch like '12:00-14:00 45'"),
+        lunch=lunch,
         skills=frozenset(parse_list(row.get("skills"))),
-        mode=mode,
+        mode=cast("TravelMode", mode),
         max_visits_per_day=max_visits,
     )
 
 
 def _absence(row: _Row) -> Absence:
-    start = row.parse("from", _date, "a date")
-    end = row.parse("to", _date, "a date")
-    if end < start:
-        raise _BadCellError("to", row.get("to"), f"a date on or after 'from' ({start})")
-    return Absence(worker_id=row.required("worker_id"), start=start, end=end, reason=row.get("reason"))
+    worker_id = row.required("worker_id")
+    start = row.parse("from", _date, "a date", None)
+    end = row.parse("to", _date, "a date", None)
+    if start is not None and end is not None and end < start:
+        row.bad("to", row.get("to"), f"a date on or after 'from' ({start})")
+    row.done()
+    assert start is not None and end is not None  # done() raised otherwise
+    return Absence(worker_id=worker_id, start=start, end=end, reason=row.get("reason"))
 
 
 def _holiday(row: _Row) -> Holiday:
-    return Holiday(date=row.parse("date", _date, "a date"), name=row.get("name"))
+    day = row.parse("date", _date, "a date", None)
+    row.done()
+    assert day is not None
+    return Holiday(date=day, name=row.get("name"))
 
 
 def _overlaps(a: WeeklyPattern, b: WeeklyPattern) -> bool:
@@ -329,7 +410,9 @@ def read_folder(folder: str | Path) -> Problem:
     services = unique(list(reader.each(reader.rows("services.csv"), _service, key="code")), lambda s: s.code, "code")
     clients = unique(list(reader.each(reader.rows("clients.csv"), _client, key="id")), lambda c: c.id, "id")
     programmes = list(reader.each(reader.rows("programmes.csv"), _programme))
-    workers = unique(list(reader.each(reader.rows("workers.csv"), _worker, key="id")), lambda w: w.id, "id")
+    worker_rows = reader.rows("workers.csv")
+    staffed = {row.get("department") for row in worker_rows}  # broken rows still say where they work
+    workers = unique(list(reader.each(worker_rows, _worker, key="id")), lambda w: w.id, "id")
     absences = list(reader.each(reader.rows("absences.csv"), _absence))
     holidays = list(reader.each(reader.rows("holidays.csv"), _holiday))
 
@@ -371,7 +454,11 @@ def read_folder(folder: str | Path) -> Problem:
             candidates = [assigned]
         else:
             candidates = [w for w in worker_by_id.values() if w.department == client.department]
-        if workers and not any(_overlaps(client.available, w.shift) for w in candidates):
+        if worker_rows and client.department not in staffed:
+            reader.problem(
+                row.file, row.number, "department", client.department, "a department that has workers in workers.csv"
+            )
+        elif candidates and not any(_overlaps(client.available, w.shift) for w in candidates):
             who = f"worker {candidates[0].id}" if client.worker_id else f"department {client.department}"
             reader.problem(
                 row.file,

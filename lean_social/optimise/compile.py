@@ -173,11 +173,30 @@ def _window_reason(
         return f"client is not at home on {WEEKDAYS[visit.date.weekday()]}"
     if not windows:
         return f"the visit ({minutes} min) is longer than every window the client is at home"
+    fits_shift = False
     for k in eligible:
         v = vehicles[k]
         out = int(duration[v.profile, v.start_place, place])
         back = int(duration[v.profile, place, v.end_place])
         for early, late in windows:
-            if max(early, v.shift_start + out) <= min(late, v.shift_end - back - visit.duration_s):
+            low = max(early, v.shift_start + out)
+            high = min(late, v.shift_end - back - visit.duration_s)
+            if low > high:
+                continue
+            fits_shift = True
+            if _lunch_fits_around(v, low, high, visit.duration_s, out, back):
                 return None
+    if fits_shift:
+        return "no window when the client is at home leaves room for the lunch break of an eligible worker"
     return "no window when the client is at home fits the shift of an eligible worker, with travel"
+
+
+def _lunch_fits_around(v: Vehicle, low: int, high: int, service: int, out: int, back: int) -> bool:
+    """Whether a visit starting in ``[low, high]`` leaves room for each break: before it (on the way
+    there) or after it (before going back). A necessary condition only; the solver decides the rest."""
+    for brk in v.breaks:
+        after = low + service <= brk.latest and low + service + brk.duration + back <= v.shift_end
+        before = high >= max(brk.earliest, v.shift_start + out) + brk.duration
+        if not (after or before):
+            return False
+    return True

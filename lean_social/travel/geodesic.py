@@ -17,7 +17,7 @@ Durations are rounded up to whole minutes so that every time on a route sheet is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
@@ -77,7 +77,7 @@ class GeodesicTravel:
     """The default travel model: no network, no street data, good to a few minutes inside a town."""
 
     detour_factor: float = 1.3
-    speeds: MappingProxyType[str, ModeSpeed] = field(default_factory=lambda: DEFAULT_SPEEDS)
+    speeds: Mapping[str, ModeSpeed] = field(default_factory=lambda: dict(DEFAULT_SPEEDS))  # picklable
 
     def __post_init__(self) -> None:
         if self.detour_factor < 1.0:
