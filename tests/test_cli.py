@@ -5,8 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA
 
+from conftest import DATA
 from lean_social.cli import main
 
 

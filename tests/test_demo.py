@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from conftest import DEMO
-
 from lean_social import Problem, plan_day, validate
 
 MONDAY = dt.date(2026, 12, 7)

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA
 
+from conftest import DATA
 from lean_social import InvalidInputError, read_folder
 
 

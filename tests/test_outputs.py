@@ -4,8 +4,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import client, every_monday, problem, worker
 
+from conftest import client, every_monday, problem, worker
 from lean_social import day_map, plan_day
 from lean_social.io.outputs import atomic_write_text, csv_text, safe_cell
 from lean_social.privacy import pseudonymiser

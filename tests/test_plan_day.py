@@ -5,7 +5,6 @@ import datetime as dt
 import pickle
 
 from conftest import client, every_monday, problem, worker
-
 from lean_social import GeodesicTravel, Holiday, Problem, ProgrammeItem, Schedule, plan_day, validate
 from lean_social.schedule import SCHEDULE_COLUMNS
 

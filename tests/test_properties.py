@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import SERVICES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import SERVICES
 from lean_social import (
     Client,
     Location,
