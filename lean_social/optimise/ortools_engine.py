@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -200,7 +200,7 @@ def solve_ortools(
             msg = f"OR-Tools rejected the model (status {status})"
             raise SolverError(msg)
         solution = RoutingSolution.empty(instance, status=status)
-        return _with_time(solution, started)
+        return replace(solution, wall_time_s=time.perf_counter() - started)
     return _extract(instance, routing, manager, assignment, nodes, time_dim, break_vars, status, started)
 
 
@@ -239,16 +239,5 @@ def _extract(
         dropped=tuple(j for j in range(len(instance.jobs)) if j not in served),
         cost=int(assignment.ObjectiveValue()),
         status=status,
-        wall_time_s=time.perf_counter() - started,
-    )
-
-
-def _with_time(solution: RoutingSolution, started: float) -> RoutingSolution:
-    return RoutingSolution(
-        routes=solution.routes,
-        break_after=solution.break_after,
-        dropped=solution.dropped,
-        cost=solution.cost,
-        status=solution.status,
         wall_time_s=time.perf_counter() - started,
     )
