@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from lean_social import __version__
 from lean_social.errors import InvalidInputError
-from lean_social.run import run_day
+from lean_social.run import run_day, run_week
 
 __all__ = ["main"]
 
@@ -28,6 +28,14 @@ def _date(text: str) -> dt.date:
     except ValueError:
         msg = f"not a date in the form YYYY-MM-DD: {text!r}"
         raise argparse.ArgumentTypeError(msg) from None
+
+
+def _monday(text: str) -> dt.date:
+    day = _date(text)
+    if day.weekday() != 0:
+        msg = f"a week is given by its Monday; {day} is a {day.strftime('%A')}"
+        raise argparse.ArgumentTypeError(msg)
+    return day
 
 
 def _positive(text: str) -> float:
@@ -46,15 +54,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors on stderr")
     sub = parser.add_subparsers(dest="command", required=True)
-    plan = sub.add_parser("plan", help="plan one day for every department of a data folder")
+    plan = sub.add_parser("plan", help="plan a day or a week for every department of a data folder")
     plan.add_argument("data_dir", help="folder with services.csv, clients.csv, programmes.csv, workers.csv")
-    plan.add_argument("--date", required=True, type=_date, help="day to plan, YYYY-MM-DD")
+    when = plan.add_mutually_exclusive_group(required=True)
+    when.add_argument("--date", type=_date, help="day to plan, YYYY-MM-DD")
+    when.add_argument("--week", type=_monday, help="week to plan, given by its Monday, YYYY-MM-DD")
     plan.add_argument("--out", required=True, help="output folder (created if missing)")
     plan.add_argument(
         "--time-limit",
         type=_positive,
-        default=30.0,
-        help="search budget in seconds for the whole day, shared by departments (default 30)",
+        default=None,
+        help="search budget in seconds for the whole run, shared by departments and days "
+        "(default 30 for a day, 120 for a week)",
     )
     plan.add_argument("--seed", type=int, default=0, help="search seed; same seed, same plan (default 0)")
     plan.add_argument(
@@ -79,23 +90,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     if args.command == "plan":
+        options = {
+            "seed": args.seed,
+            "pseudonymise": args.pseudonymise,
+            "pseudonym_key": os.environ.get("LEAN_SOCIAL_PSEUDONYM_KEY"),
+            "map_tiles": args.map_tiles,
+        }
         try:
-            result = run_day(
-                args.data_dir,
-                args.date,
-                args.out,
-                time_limit=args.time_limit,
-                seed=args.seed,
-                pseudonymise=args.pseudonymise,
-                pseudonym_key=os.environ.get("LEAN_SOCIAL_PSEUDONYM_KEY"),
-                map_tiles=args.map_tiles,
-            )
+            if args.week is not None:
+                result = run_week(args.data_dir, args.week, args.out, time_limit=args.time_limit or 120.0, **options)
+                what = f"the week of {args.week}"
+            else:
+                result = run_day(args.data_dir, args.date, args.out, time_limit=args.time_limit or 30.0, **options)
+                what = str(args.date)
         except InvalidInputError as exc:
             print(f"lean-social: invalid input in {args.data_dir}\n{exc}", file=sys.stderr)
             return EXIT_INVALID_INPUT
         served = sum(len(r.stops) for r in result.schedule.routes)
         print(
-            f"planned {args.date}: {served} visits served, {len(result.schedule.unassigned)} unassigned; "
+            f"planned {what}: {served} visits served, {len(result.schedule.unassigned)} unassigned; "
             f"outputs in {result.out_dir}",
             file=sys.stderr,
         )

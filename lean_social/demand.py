@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lean_social.model import Problem, ProgrammeItem, TimeWindow
 from lean_social.norms import visit_duration_s
 
-__all__ = ["ClientWeek", "Visit", "day_patterns", "is_due", "visits_for_day", "week_demand"]
+__all__ = ["ClientWeek", "Visit", "cyclic_gaps", "day_patterns", "is_due", "visits_for_day", "week_demand"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -30,6 +30,8 @@ class Visit:
     skills: frozenset[str]
     worker_id: str | None
     department: str
+    #: Set when ``worker_id`` stands in for the client's own worker, who is away that day.
+    substitute_for: str | None = None
 
 
 def is_due(item: ProgrammeItem, day: dt.date) -> bool:
@@ -101,7 +103,7 @@ def _spread(times: int, slots: int) -> list[int]:
     return sorted({int(i * slots / times + 0.5) % slots for i in range(times)})
 
 
-def _cyclic_gaps(days: tuple[int, ...]) -> list[int]:
+def cyclic_gaps(days: tuple[int, ...]) -> list[int]:
     """Days between consecutive visits, the last one to next week's first included."""
     return [b - a for a, b in itertools.pairwise(days)] + [7 - days[-1] + days[0]]
 
@@ -111,8 +113,8 @@ def day_patterns(n: int, open_days: tuple[int, ...]) -> list[tuple[int, ...]]:
     if n >= len(open_days):
         return [open_days] if n == len(open_days) else []
     min_gap = MIN_GAP_DAYS.get(n, 1)
-    found = [c for c in itertools.combinations(open_days, n) if n < 2 or min(_cyclic_gaps(c)) >= min_gap]
-    return sorted(found, key=lambda c: (max(_cyclic_gaps(c)) - min(_cyclic_gaps(c)), c))
+    found = [c for c in itertools.combinations(open_days, n) if n < 2 or min(cyclic_gaps(c)) >= min_gap]
+    return sorted(found, key=lambda c: (max(cyclic_gaps(c)) - min(cyclic_gaps(c)), c))
 
 
 def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]:

@@ -18,11 +18,12 @@ from lean_social.io.outputs import atomic_write_text, write_csv, write_json
 from lean_social.kpi import schedule_kpis
 from lean_social.maps import day_map
 from lean_social.optimise.day import plan_day
+from lean_social.optimise.week import plan_week
 from lean_social.privacy import pseudonymiser
 from lean_social.schedule import SCHEDULE_COLUMNS, UNASSIGNED_COLUMNS, Schedule
 from lean_social.validate import Violation, validate
 
-__all__ = ["RunResult", "run_day"]
+__all__ = ["RunResult", "run_day", "run_week"]
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,56 @@ def run_day(
 
     Raises InvalidInputError before anything is written if the data folder has problems.
     """
+    return _run(
+        data_dir,
+        out_dir,
+        day=day,
+        week=None,
+        time_limit=time_limit,
+        seed=seed,
+        pseudonymise=pseudonymise,
+        pseudonym_key=pseudonym_key,
+        map_tiles=map_tiles,
+    )
+
+
+def run_week(
+    data_dir: str | Path,
+    week_start: dt.date,
+    out_dir: str | Path,
+    *,
+    time_limit: float = 120.0,
+    seed: int = 0,
+    pseudonymise: bool = False,
+    pseudonym_key: str | None = None,
+    map_tiles: str | None = None,
+) -> RunResult:
+    """Plan the week starting on Monday ``week_start``; the same outputs as a day, a map per day."""
+    return _run(
+        data_dir,
+        out_dir,
+        day=None,
+        week=week_start,
+        time_limit=time_limit,
+        seed=seed,
+        pseudonymise=pseudonymise,
+        pseudonym_key=pseudonym_key,
+        map_tiles=map_tiles,
+    )
+
+
+def _run(
+    data_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    day: dt.date | None,
+    week: dt.date | None,
+    time_limit: float,
+    seed: int,
+    pseudonymise: bool,
+    pseudonym_key: str | None,
+    map_tiles: str | None,
+) -> RunResult:
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -71,10 +122,14 @@ def run_day(
         len(problem.services),
     )
     clock = time.perf_counter()
-    schedule = plan_day(problem, day, time_limit=time_limit, seed=seed)
+    if week is not None:
+        schedule = plan_week(problem, week, time_limit=time_limit, seed=seed)
+    else:
+        assert day is not None
+        schedule = plan_day(problem, day, time_limit=time_limit, seed=seed)
     timings["plan_s"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    violations = tuple(validate(schedule, problem))
+    violations = tuple(validate(schedule, problem, week_start=week))
     timings["validate_s"] = time.perf_counter() - clock
     for violation in violations:
         log.error("plan check failed: %s", violation)
@@ -90,8 +145,10 @@ def run_day(
         write_csv(out_dir / "unassigned.csv", unassigned_rows, UNASSIGNED_COLUMNS),
         write_json(out_dir / "kpis.json", schedule_kpis(schedule, problem)),  # names workers only
     ]
-    fmap = day_map(schedule, problem, day, tiles=map_tiles, client_label=label if pseudonymise else None)
-    files.append(atomic_write_text(out_dir / "maps" / f"{day.isoformat()}.html", fmap.get_root().render()))
+    map_days = [day] if day is not None else sorted({r.date for r in schedule.routes})
+    for map_day in map_days:
+        fmap = day_map(schedule, problem, map_day, tiles=map_tiles, client_label=label if pseudonymise else None)
+        files.append(atomic_write_text(out_dir / "maps" / f"{map_day.isoformat()}.html", fmap.get_root().render()))
     timings["write_s"] = time.perf_counter() - clock
     run_info = {
         "lean_social": __version__,
@@ -99,7 +156,8 @@ def run_day(
         "data_dir": str(data_dir),
         "inputs_sha256": _hashes(data_dir),
         "settings": {
-            "date": day.isoformat(),
+            "date": day.isoformat() if day else None,
+            "week": week.isoformat() if week else None,
             "time_limit_s": time_limit,
             "seed": seed,
             "pseudonymised": pseudonymise,

@@ -92,3 +92,21 @@ def test_pseudonymised_exports_hide_client_ids(tmp_path: Path, monkeypatch: pyte
         assert secret not in text
         assert secret not in page
     assert "P-" in text
+
+
+def test_plan_a_week(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code = main(["-q", "plan", str(DATA / "tiny"), "--week", "2026-12-07", "--out", str(out), "--time-limit", "2"])
+    assert code == 0
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["violations"] == [] and run["settings"]["week"] == "2026-12-07"
+    # tiny: C1, C2 twice a week; C3 three times; C4 twice (W2 away Wed-Fri: C4's Friday goes to a substitute)
+    assert run["served"] + run["unassigned"] == 9
+    assert {p.name for p in (out / "maps").iterdir()} >= {"2026-12-07.html", "2026-12-11.html"}
+
+
+def test_week_must_be_given_by_its_monday(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["plan", str(DATA / "tiny"), "--week", "2026-12-08", "--out", "o"])
+    assert info.value.code == 2
+    assert "is a Tuesday" in capsys.readouterr().err

@@ -17,7 +17,7 @@ from lean_social.optimise.timing import time_route
 from lean_social.schedule import LunchBreak, Route, Schedule, Stop, Unassigned
 from lean_social.travel import GeodesicTravel, TravelModel
 
-__all__ = ["plan_day"]
+__all__ = ["plan_day", "route_visits"]
 
 log = logging.getLogger(__name__)
 
@@ -57,38 +57,48 @@ def plan_day(
         reason = f"public holiday{f' ({holiday.name})' if holiday.name else ''}"
         info["holiday"] = holiday.name
         return Schedule(routes=(), unassigned=tuple(_unassigned(v, reason) for v in visits), info=info)
-    duty = workers_on_duty(problem, day)
     by_department: dict[str, list[Visit]] = {}
     for visit in visits:
         by_department.setdefault(visit.department, []).append(visit)
     parts = []
     for department in sorted(by_department):
         dept_visits = by_department[department]
-        workers = [w for w in problem.workers if w.department == department and duty[w.id] is None]
         share = max(MIN_DEPARTMENT_TIME_S, time_limit * len(dept_visits) / max(1, len(visits)))
-        log.info(
-            "planning %s on %s: %d visits, %d workers, %.1f s",
-            department,
-            day,
-            len(dept_visits),
-            len(workers),
-            share,
-        )
-        compiled = compile_day(problem, day, dept_visits, workers, travel)
-        solution = solve(compiled.instance, EngineSettings(time_limit_s=share, seed=seed))
-        part = _to_schedule(compiled, solution, day)
+        part, summary = route_visits(problem, day, department, dept_visits, travel=travel, time_limit=share, seed=seed)
         parts.append(part)
-        info["departments"][department] = {  # type: ignore[index]
-            "visits": len(dept_visits),
-            "workers": len(workers),
-            "status": solution.status,
-            "served": sum(len(r.stops) for r in part.routes),
-            "unassigned": len(part.unassigned),
-            "objective": solution.cost,
-            "solve_s": round(solution.wall_time_s, 3),
-        }
+        info["departments"][department] = summary  # type: ignore[index]
     info["wall_s"] = round(time.perf_counter() - started, 3)
     return Schedule.merge(parts, info=info)
+
+
+def route_visits(
+    problem: Problem,
+    day: dt.date,
+    department: str,
+    visits: Sequence[Visit],
+    *,
+    travel: TravelModel,
+    time_limit: float,
+    seed: int,
+) -> tuple[Schedule, dict[str, object]]:
+    """Route one department-day: the visits go to the department's workers on duty (a visit with a
+    ``worker_id`` only to that worker). Returns the part of the plan and a summary for ``run.json``."""
+    duty = workers_on_duty(problem, day)
+    workers = [w for w in problem.workers if w.department == department and duty[w.id] is None]
+    log.info("planning %s on %s: %d visits, %d workers, %.1f s", department, day, len(visits), len(workers), time_limit)
+    compiled = compile_day(problem, day, visits, workers, travel)
+    solution = solve(compiled.instance, EngineSettings(time_limit_s=time_limit, seed=seed))
+    part = _to_schedule(compiled, solution, day)
+    summary: dict[str, object] = {
+        "visits": len(visits),
+        "workers": len(workers),
+        "status": solution.status,
+        "served": sum(len(r.stops) for r in part.routes),
+        "unassigned": len(part.unassigned),
+        "objective": solution.cost,
+        "solve_s": round(solution.wall_time_s, 3),
+    }
+    return part, summary
 
 
 def _unassigned(visit: Visit, reason: str) -> Unassigned:
@@ -172,11 +182,15 @@ def _drop_reason(compiled: DayInstance, job: int, loads: dict[int, int]) -> str:
         and loads[k] >= (compiled.instance.vehicles[k].max_jobs or 0)
     ]
     names = ", ".join(compiled.workers[k].id for k in eligible)
-    if compiled.visits[job].worker_id is not None:
+    visit = compiled.visits[job]
+    if visit.worker_id is not None:
         worker = compiled.workers[eligible[0]].id
+        who = (
+            f"substitute {worker} (for {visit.substitute_for})" if visit.substitute_for else f"assigned worker {worker}"
+        )
         if full:
-            return f"assigned worker {worker} already has the maximum of {loads[eligible[0]]} visits"
-        return f"assigned worker {worker} has no room left in the day within the client's hours"
+            return f"{who} already has the maximum of {loads[eligible[0]]} visits"
+        return f"{who} has no room left in the day within the client's hours"
     if len(full) == len(eligible):
         return f"every eligible worker ({names}) already has the maximum number of visits"
     return "no eligible worker has room left in the day within the client's hours"

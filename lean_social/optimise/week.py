@@ -1,0 +1,273 @@
+"""Plan a week: who serves each client (continuity), on which days (frequency and spacing), then the
+routes of each department-day through the routing engine.
+
+Decisions in the objective's order: serve every visit a worker can reach; keep each client with one
+worker (the assigned one when the data names one; a substitute only on days that worker is away, the
+same substitute throughout); spread each worker's week evenly and group nearby clients on the same day,
+which is what shortens the walks the router then orders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lean_social.demand import ClientWeek, Visit, cyclic_gaps, week_demand
+from lean_social.model import Location, Problem, Worker
+from lean_social.norms import visit_duration_s
+from lean_social.optimise.compile import workers_on_duty
+from lean_social.optimise.day import MIN_DEPARTMENT_TIME_S, route_visits
+from lean_social.schedule import Schedule, Unassigned
+from lean_social.timefmt import WEEKDAYS
+from lean_social.travel import GeodesicTravel, TravelModel
+
+__all__ = ["WeekChoices", "choose_week", "plan_week"]
+
+log = logging.getLogger(__name__)
+
+#: Minutes a visit is expected to cost on top of its norms (the walk to it), for balancing only.
+TRAVEL_ALLOWANCE_MIN = 15
+#: Cost of a day of unevenness in a client's week (Tue/Thu leaves a 5-day gap, Mon/Thu at most 4).
+UNEVEN_WEIGHT = 20.0
+#: Weight of a minute over a worker-day's capacity against a kilometre of spread among a day's clients.
+OVERLOAD_WEIGHT = 10.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WeekChoices:
+    """What the week planner decided before routing: ``worker[(client, date)]`` and each client's days."""
+
+    days: dict[str, tuple[dt.date, ...]]
+    worker: dict[tuple[str, dt.date], str]
+    primary: dict[str, str]
+    unplaced: dict[str, str]  # client id → reason no days could be chosen
+
+
+def _km(a: Location, b: Location) -> float:
+    dlat = (a.lat - b.lat) * 111.2
+    dlon = (a.lon - b.lon) * 111.2 * math.cos(math.radians((a.lat + b.lat) / 2))
+    return math.hypot(dlat, dlon)
+
+
+def _capacity_min(worker: Worker, day: dt.date) -> float:
+    shift = worker.shift_on(day)
+    if shift is None:
+        return 0.0
+    lunch = worker.lunch.duration_min if worker.lunch else 0
+    return shift.length / 60 - lunch
+
+
+def choose_week(problem: Problem, demand: Sequence[ClientWeek], dates: Sequence[dt.date]) -> WeekChoices:
+    """Primary workers, days and substitutes for one department's clients (greedy, deterministic)."""
+    duty = {day: workers_on_duty(problem, day) for day in dates}
+    department = {w.department for w in demand_workers(problem, demand)}
+    workers = [w for w in problem.workers if w.department in department]
+    load: dict[tuple[str, dt.date], float] = {}
+    places: dict[tuple[str, dt.date], list[Location]] = {}
+    week_load: dict[str, float] = {w.id: 0.0 for w in workers}
+    capacity = {(w.id, d): _capacity_min(w, d) if duty[d][w.id] is None else 0.0 for w in workers for d in dates}
+
+    def minutes(cw: ClientWeek, slot: int) -> float:
+        return visit_duration_s(problem.service(c) for c in cw.slots[slot]) / 60 + TRAVEL_ALLOWANCE_MIN
+
+    def skills(cw: ClientWeek) -> frozenset[str]:
+        return frozenset(skill for s in cw.slots for c in s if (skill := problem.service(c).skill))
+
+    primary: dict[str, str] = {}
+    for cw in demand:
+        if cw.worker_id is not None:
+            primary[cw.client_id] = cw.worker_id
+    for cw in sorted(
+        (c for c in demand if c.worker_id is None),
+        key=lambda c: (-sum(minutes(c, k) for k in range(c.visits_per_week)), c.client_id),
+    ):
+        need = skills(cw)
+        home = problem.client(cw.client_id).location
+        extra = sum(minutes(cw, k) for k in range(cw.visits_per_week))
+        scores = []
+        for w in [w for w in workers if need <= w.skills] or workers:
+            # Near the worker's other clients (or start place), and not over 85 % of the week's hours.
+            own = [problem.client(c).location for c, p in primary.items() if p == w.id] or [w.start]
+            centre = Location(lat=sum(p.lat for p in own) / len(own), lon=sum(p.lon for p in own) / len(own))
+            week_capacity = sum(capacity[(w.id, d)] for d in dates)
+            over = max(0.0, week_load[w.id] + extra - 0.85 * week_capacity)
+            scores.append((_km(home, centre) + OVERLOAD_WEIGHT * over / 60, w.id))
+        _, picked = min(scores)
+        primary[cw.client_id] = picked
+        week_load[picked] += extra
+
+    days: dict[str, tuple[dt.date, ...]] = {}
+    worker_on: dict[tuple[str, dt.date], str] = {}
+    unplaced: dict[str, str] = {}
+    substitutes: dict[str, str] = {}
+
+    def who(cw: ClientWeek, day: dt.date) -> str | None:
+        """The primary when on duty, else the client's substitute (chosen once, kept for the week)."""
+        main = primary[cw.client_id]
+        if duty[day].get(main) is None:
+            return main
+        if cw.client_id in substitutes:
+            sub = substitutes[cw.client_id]
+            return sub if duty[day][sub] is None else None
+        need = skills(cw)
+        home = problem.client(cw.client_id).location
+        away = [d for d in dates if duty[d].get(main) is not None and problem.client(cw.client_id).available.on(d)]
+        options = [w for w in workers if w.id != main and need <= w.skills and duty[day][w.id] is None]
+        if not options:
+            return None
+        extra = max(minutes(cw, k) for k in range(cw.visits_per_week))
+
+        def strain(w: Worker) -> tuple[float, float, str]:
+            """Overload first, then how full the worker's days of the absence are, then distance."""
+            over = sum(max(0.0, load.get((w.id, d), 0.0) + extra - capacity[(w.id, d)]) for d in away)
+            fullest = max((load.get((w.id, d), 0.0) + extra) / max(1.0, capacity[(w.id, d)]) for d in away)
+            return (over, fullest + _km(home, w.start) / 10, w.id)
+
+        best = min(options, key=strain)
+        substitutes[cw.client_id] = best.id
+        return best.id
+
+    # Fixed days first (no choice), then the clients with the fewest patterns, longest visits first.
+    order = sorted(demand, key=lambda c: (not c.fixed, len(c.patterns), -c.visits_per_week, c.client_id))
+    for cw in order:
+        if not cw.patterns:
+            unplaced[cw.client_id] = (
+                f"no {cw.visits_per_week} days a week fit the client's days at home with the required spacing"
+                if not cw.fixed
+                else "the programme's fixed days fall on a holiday or a day the client is away"
+            )
+            continue
+        best: tuple[float, tuple[dt.date, ...], list[str]] | None = None
+        for pattern in cw.patterns:
+            gaps = cyclic_gaps(tuple(d.weekday() for d in pattern))
+            cost, chosen = UNEVEN_WEIGHT * (max(gaps) - min(gaps)), []
+            for slot, day in enumerate(pattern):
+                worker_id = who(cw, day)
+                if worker_id is None:
+                    cost += 1e6
+                    chosen.append("")
+                    continue
+                chosen.append(worker_id)
+                key = (worker_id, day)
+                after = load.get(key, 0.0) + minutes(cw, slot)
+                cost += OVERLOAD_WEIGHT * max(0.0, after - capacity[key])
+                cost += after / max(1.0, capacity[key]) * 30  # even days
+                here = places.get(key, [])
+                if here:
+                    home = problem.client(cw.client_id).location
+                    cost += min(_km(home, p) for p in here)
+                if worker_id != primary[cw.client_id]:
+                    cost += 60  # a substitute is a cost to continuity
+            if best is None or cost < best[0]:
+                best = (cost, pattern, chosen)
+        assert best is not None
+        _, pattern, chosen = best
+        days[cw.client_id] = pattern
+        for slot, (day, worker_id) in enumerate(zip(pattern, chosen, strict=True)):
+            if not worker_id:
+                continue
+            worker_on[(cw.client_id, day)] = worker_id
+            load[(worker_id, day)] = load.get((worker_id, day), 0.0) + minutes(cw, slot)
+            places.setdefault((worker_id, day), []).append(problem.client(cw.client_id).location)
+    return WeekChoices(days=days, worker=worker_on, primary=primary, unplaced=unplaced)
+
+
+def demand_workers(problem: Problem, demand: Sequence[ClientWeek]) -> list[Worker]:
+    departments = {cw.department for cw in demand}
+    return [w for w in problem.workers if w.department in departments]
+
+
+def plan_week(
+    problem: Problem,
+    week_start: dt.date,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    travel: TravelModel | None = None,
+    departments: Sequence[str] | None = None,
+) -> Schedule:
+    """Plan the week starting on Monday ``week_start``: every visit a client's programme asks for is
+    planned on a day or listed as unassigned with the reason. ``time_limit`` is the whole budget."""
+    travel = travel or GeodesicTravel()
+    started = time.perf_counter()
+    dates = [week_start + dt.timedelta(days=d) for d in range(7)]
+    demand = [cw for cw in week_demand(problem, week_start) if departments is None or cw.department in departments]
+    total_visits = sum(cw.visits_per_week for cw in demand)
+    info: dict[str, object] = {
+        "week": week_start.isoformat(),
+        "time_limit_s": time_limit,
+        "seed": seed,
+        "visits": total_visits,
+        "departments": {},
+    }
+    parts: list[Schedule] = []
+    for department in sorted({cw.department for cw in demand}):
+        dept_demand = [cw for cw in demand if cw.department == department]
+        choices = choose_week(problem, dept_demand, dates)
+        unassigned: list[Unassigned] = []
+        per_day: dict[dt.date, list[Visit]] = {}
+        for cw in dept_demand:
+            client = problem.client(cw.client_id)
+            if cw.client_id in choices.unplaced:
+                for slot in range(cw.visits_per_week):
+                    unassigned.append(_unassigned(cw, slot, week_start, choices.unplaced[cw.client_id], problem))
+                continue
+            for slot, day in enumerate(choices.days[cw.client_id]):
+                worker_id = choices.worker.get((cw.client_id, day))
+                if worker_id is None:
+                    reason = (
+                        f"assigned worker {choices.primary[cw.client_id]} is away on "
+                        f"{WEEKDAYS[day.weekday()]} {day} and no substitute with the skills is on duty"
+                    )
+                    unassigned.append(_unassigned(cw, slot, day, reason, problem))
+                    continue
+                services = cw.slots[slot]
+                per_day.setdefault(day, []).append(
+                    Visit(
+                        id=f"{day.isoformat()}/{cw.client_id}",
+                        client_id=cw.client_id,
+                        date=day,
+                        services=services,
+                        duration_s=visit_duration_s(problem.service(c) for c in services),
+                        windows=client.available.on(day),
+                        skills=frozenset(skill for c in services if (skill := problem.service(c).skill)),
+                        worker_id=worker_id,
+                        department=department,
+                        substitute_for=choices.primary[cw.client_id]
+                        if worker_id != choices.primary[cw.client_id]
+                        else None,
+                    )
+                )
+        summaries = {}
+        for day in sorted(per_day):
+            share = max(MIN_DEPARTMENT_TIME_S, time_limit * len(per_day[day]) / max(1, total_visits))
+            part, summary = route_visits(
+                problem, day, department, per_day[day], travel=travel, time_limit=share, seed=seed
+            )
+            parts.append(part)
+            summaries[day.isoformat()] = summary
+        parts.append(Schedule(routes=(), unassigned=tuple(unassigned)))
+        info["departments"][department] = {  # type: ignore[index]
+            "clients": len(dept_demand),
+            "visits": sum(cw.visits_per_week for cw in dept_demand),
+            "days": summaries,
+            "substitutes": sum(1 for (c, _), w in choices.worker.items() if w != choices.primary[c]),
+        }
+    info["wall_s"] = round(time.perf_counter() - started, 3)
+    return Schedule.merge(parts, info=info)
+
+
+def _unassigned(cw: ClientWeek, slot: int, day: dt.date, reason: str, problem: Problem) -> Unassigned:
+    services = cw.slots[slot]
+    return Unassigned(
+        visit_id=f"{day.isoformat()}/{cw.client_id}/{slot}",
+        client_id=cw.client_id,
+        date=day,
+        services=services,
+        duration_s=visit_duration_s(problem.service(c) for c in services),
+        reason=reason,
+    )

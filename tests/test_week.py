@@ -1,0 +1,136 @@
+"""The week planner: frequencies, spacing, fixed days, continuity with substitutes, all re-checked by the
+validator's week mode."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SERVICES, client, problem, worker
+from lean_social import Absence, Problem, ProgrammeItem, validate
+from lean_social.demand import week_demand
+from lean_social.optimise.week import plan_week
+
+MONDAY = dt.date(2026, 12, 7)
+
+
+def owed(p: Problem) -> dict[str, int]:
+    return {w.client_id: w.visits_per_week for w in week_demand(p, MONDAY)}
+
+
+def test_flexible_clients_get_spaced_days_and_one_worker() -> None:
+    clients = [client(f"C{i}", lat=47.51 + 0.002 * i, lon=42.15 + 0.001 * i) for i in range(6)]
+    programmes = [ProgrammeItem(client_id=c.id, service_code="FOOD", times=2 + i % 2) for i, c in enumerate(clients)]
+    p = problem(clients, [worker("W1"), worker("W2", lat=47.52)], programmes)
+    schedule = plan_week(p, MONDAY, time_limit=1.5)
+    assert validate(schedule, p, week_start=MONDAY) == []
+    visits: dict[str, list[tuple[dt.date, str]]] = {}
+    for route, stop in schedule.stops:
+        visits.setdefault(stop.client_id, []).append((route.date, route.worker_id))
+    assert schedule.unassigned == ()
+    for c in clients:
+        days = sorted(d.weekday() for d, _ in visits[c.id])
+        assert len(days) == owed(p)[c.id]
+        assert days in ([0, 3], [0, 4], [1, 4], [0, 2, 4])  # the evenest spacings come first
+        assert len({w for _, w in visits[c.id]}) == 1
+
+
+def test_absent_worker_gets_one_substitute_for_the_whole_absence() -> None:
+    clients = [client("A", lat=47.515, lon=42.155, worker_id="W1")]
+    programmes = [ProgrammeItem(client_id="A", service_code="FOOD", times=3, days=(0, 2, 4))]
+    away = Absence(
+        worker_id="W1", start=MONDAY + dt.timedelta(days=2), end=MONDAY + dt.timedelta(days=6), reason="sick"
+    )
+    p = problem(clients, [worker("W1"), worker("W2"), worker("W3", lat=47.6)], programmes, absences=(away,))
+    schedule = plan_week(p, MONDAY, time_limit=1.0)
+    assert validate(schedule, p, week_start=MONDAY) == []
+    by_day = {route.date.weekday(): route.worker_id for route, _ in schedule.stops}
+    assert by_day[0] == "W1"
+    assert by_day[2] == by_day[4] == "W2"  # the nearer substitute, both days
+
+
+def test_no_pattern_fits_is_explained() -> None:
+    p = problem(
+        [client("A", lat=47.515, lon=42.155)],
+        [worker("W1")],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=6)],
+    )
+    schedule = plan_week(p, MONDAY, time_limit=0.5)
+    assert {u.reason for u in schedule.unassigned} == {
+        "no 6 days a week fit the client's days at home with the required spacing"
+    }
+    assert len(schedule.unassigned) == 6
+    assert validate(schedule, p, week_start=MONDAY) == []
+
+
+def test_demo_department_week_keeps_every_rule(demo: Problem) -> None:
+    schedule = plan_week(demo, MONDAY, time_limit=4.0, departments=["D1"])
+    assert validate(schedule, demo, week_start=MONDAY, departments=["D1"]) == []
+    served = sum(len(r.stops) for r in schedule.routes)
+    assert served + len(schedule.unassigned) == sum(
+        w.visits_per_week for w in week_demand(demo, MONDAY) if w.department == "D1"
+    )
+    assert served >= 0.97 * (served + len(schedule.unassigned))
+
+
+@st.composite
+def week_problems(draw: st.DrawFn) -> Problem:
+    workers = [
+        worker(
+            f"W{k}",
+            lat=47.51 + 0.01 * k,
+            lunch=None if draw(st.booleans()) else "12:00-14:00",
+            skills=("nurse",) if draw(st.booleans()) else (),
+            max_visits=draw(st.sampled_from([None, 3])),
+        )
+        for k in range(draw(st.integers(1, 3)))
+    ]
+    absences = []
+    if draw(st.booleans()):
+        first = draw(st.integers(0, 4))
+        absences.append(
+            Absence(
+                worker_id="W0",
+                start=MONDAY + dt.timedelta(days=first),
+                end=MONDAY + dt.timedelta(days=draw(st.integers(first, 6))),
+            )
+        )
+    clients, programmes = [], []
+    for i in range(draw(st.integers(1, 6))):
+        hours = draw(st.sampled_from(["09:00-18:00", "09:00-12:00", "14:00-18:00"]))
+        assigned = draw(st.one_of(st.none(), st.sampled_from([w.id for w in workers])))
+        clients.append(
+            client(
+                f"C{i}",
+                lat=47.51 + draw(st.floats(0, 0.02)),
+                lon=42.15 + draw(st.floats(0, 0.03)),
+                available=hours,
+                worker_id=assigned,
+            )
+        )
+        times = draw(st.integers(1, 3))
+        fixed = draw(st.booleans())
+        days = tuple(sorted(draw(st.lists(st.integers(0, 4), min_size=times, max_size=times, unique=True))))
+        days = days if fixed else ()
+        codes = draw(st.lists(st.sampled_from([s.code for s in SERVICES]), min_size=1, max_size=2, unique=True))
+        for k, code in enumerate(codes):
+            programmes.append(
+                ProgrammeItem(
+                    client_id=f"C{i}",
+                    service_code=code,
+                    times=times if k == 0 else 1,
+                    days=days if k == 0 else (days[:1] if days else ()),
+                )
+            )
+    return problem(clients, workers, programmes, absences=tuple(absences))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(week_problems())
+def test_every_week_plan_passes_the_validator(p: Problem) -> None:
+    schedule = plan_week(p, MONDAY, time_limit=0.2)
+    violations = validate(schedule, p, week_start=MONDAY)
+    assert violations == [], "\n".join(map(str, violations))
+    assert all(u.reason for u in schedule.unassigned)
