@@ -134,3 +134,26 @@ def test_every_week_plan_passes_the_validator(p: Problem) -> None:
     violations = validate(schedule, p, week_start=MONDAY)
     assert violations == [], "\n".join(map(str, violations))
     assert all(u.reason for u in schedule.unassigned)
+
+
+def test_capacity_shortfall_is_stated_in_hours_and_visits_left_over() -> None:
+    """One worker: shift 9 h - 45 min lunch - 36 min other work = 7.65 h a day, 38.25 h a week. Fourteen
+    clients want groceries 3 times and dishes twice a week: 42 visits x (40 + 15 min walk) + 28 x 10 min =
+    2590 min = 43.17 h asked: 4.92 h short."""
+    from lean_social.capacity import week_capacity
+
+    clients = [client(f"C{i:02}", lat=47.51 + 0.001 * i, lon=42.15) for i in range(14)]
+    programmes = [
+        ProgrammeItem(client_id=c.id, service_code=code, times=t)
+        for c in clients
+        for code, t in (("FOOD", 3), ("DISH", 2))
+    ]
+    p = problem(clients, [worker("W1")], programmes)
+    (cap,) = week_capacity(p, MONDAY)
+    assert (cap.visits, round(cap.demand_h, 2), round(cap.available_h, 2)) == (42, 43.17, 38.25)
+    assert round(cap.shortfall_h, 2) == 4.92
+    schedule = plan_week(p, MONDAY, time_limit=2.0)
+    assert validate(schedule, p, week_start=MONDAY) == []
+    assert schedule.info["capacity"][0]["shortfall_h"] == 4.9  # type: ignore[index]
+    assert len(schedule.unassigned) >= 4  # 4.92 h of visits of about an hour each stay unserved
+    assert all("no room left" in u.reason or "maximum" in u.reason for u in schedule.unassigned)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lean_social.capacity import week_capacity
 from lean_social.demand import ClientWeek, Visit, cyclic_gaps, week_demand
 from lean_social.model import Location, Problem, Worker
 from lean_social.norms import visit_duration_s
@@ -205,6 +206,18 @@ def plan_week(
         "departments": {},
     }
     parts: list[Schedule] = []
+    capacities = [c for c in week_capacity(problem, week_start) if departments is None or c.department in departments]
+    info["capacity"] = [c.as_dict() for c in capacities]
+    for c in capacities:
+        if c.shortfall_h > 0:
+            log.warning(
+                "department %s is short of %.1f h this week: %d visits ask for %.1f h, workers have %.1f h",
+                c.department,
+                c.shortfall_h,
+                c.visits,
+                c.demand_h,
+                c.available_h,
+            )
     for department in sorted({cw.department for cw in demand}):
         dept_demand = [cw for cw in demand if cw.department == department]
         choices = choose_week(problem, dept_demand, dates)
