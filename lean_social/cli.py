@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from lean_social import __version__
 from lean_social.errors import InvalidInputError
-from lean_social.run import run_day, run_week
+from lean_social.run import run_day, run_replan, run_week
 
 __all__ = ["main"]
 
@@ -79,11 +79,28 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="map background, e.g. OpenStreetMap (off by default: no network requests)",
     )
+    replan = sub.add_parser("replan", help="re-plan the rest of a published week after a change in the data")
+    replan.add_argument("data_dir", help="the data folder as it is now (new absence, new client, ...)")
+    replan.add_argument("--week", required=True, type=_monday, help="the week's Monday, YYYY-MM-DD")
+    replan.add_argument("--plan", required=True, help="schedule.json of the published plan")
+    replan.add_argument(
+        "--from",
+        dest="from_date",
+        required=True,
+        type=_date,
+        help="first day that may change, YYYY-MM-DD; earlier days stay as published",
+    )
+    replan.add_argument("--out", required=True, help="output folder (created if missing)")
+    replan.add_argument("--time-limit", type=_positive, default=60.0, help="search budget in seconds (default 60)")
+    replan.add_argument("--seed", type=int, default=0, help="search seed (default 0)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "replan" and not 0 <= (args.from_date - args.week).days < 7:
+        parser.error(f"--from {args.from_date} is not in the week of {args.week}")
     logging.basicConfig(
         level=logging.WARNING if args.quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -116,6 +133,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"lean-social: the plan failed {len(result.violations)} checks; see run.json", file=sys.stderr)
             return EXIT_CHECK_FAILED
         return EXIT_OK
+    if args.command == "replan":
+        try:
+            result = run_replan(
+                args.data_dir,
+                args.week,
+                args.plan,
+                args.from_date,
+                args.out,
+                time_limit=args.time_limit,
+                seed=args.seed,
+            )
+        except InvalidInputError as exc:
+            print(f"lean-social: invalid input\n{exc}", file=sys.stderr)
+            return EXIT_INVALID_INPUT
+        print(
+            f"re-planned the week of {args.week} from {args.from_date}: "
+            f"{result.schedule.info.get('changes', 0)} changes; outputs in {result.out_dir}",
+            file=sys.stderr,
+        )
+        return EXIT_CHECK_FAILED if result.violations else EXIT_OK
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 

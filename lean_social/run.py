@@ -13,17 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lean_social import __version__
+from lean_social.errors import InputProblem, InvalidInputError
 from lean_social.io.folder import FILES, read_folder
 from lean_social.io.outputs import atomic_write_text, write_csv, write_json
 from lean_social.kpi import schedule_kpis
 from lean_social.maps import day_map
 from lean_social.optimise.day import plan_day
+from lean_social.optimise.replan import CHANGE_COLUMNS, Change, replan_week
 from lean_social.optimise.week import plan_week
 from lean_social.privacy import pseudonymiser
 from lean_social.schedule import SCHEDULE_COLUMNS, UNASSIGNED_COLUMNS, Schedule
 from lean_social.validate import Violation, validate
 
-__all__ = ["RunResult", "run_day", "run_week"]
+__all__ = ["RunResult", "run_day", "run_replan", "run_week"]
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +99,36 @@ def run_week(
     )
 
 
+def run_replan(
+    data_dir: str | Path,
+    week_start: dt.date,
+    published: str | Path,
+    from_date: dt.date,
+    out_dir: str | Path,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    pseudonymise: bool = False,
+    pseudonym_key: str | None = None,
+    map_tiles: str | None = None,
+) -> RunResult:
+    """Re-plan the week from ``from_date`` on against the published ``schedule.json``, with the data as it
+    is now (a new absence, a new client, a changed availability); writes ``changes.csv`` besides the plan."""
+    return _run(
+        data_dir,
+        out_dir,
+        day=None,
+        week=week_start,
+        time_limit=time_limit,
+        seed=seed,
+        pseudonymise=pseudonymise,
+        pseudonym_key=pseudonym_key,
+        map_tiles=map_tiles,
+        published=Path(published),
+        from_date=from_date,
+    )
+
+
 def _run(
     data_dir: str | Path,
     out_dir: str | Path,
@@ -108,6 +140,8 @@ def _run(
     pseudonymise: bool,
     pseudonym_key: str | None,
     map_tiles: str | None,
+    published: Path | None = None,
+    from_date: dt.date | None = None,
 ) -> RunResult:
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     timings: dict[str, float] = {}
@@ -122,7 +156,18 @@ def _run(
         len(problem.services),
     )
     clock = time.perf_counter()
-    if week is not None:
+    changes: list[Change] | None = None
+    if published is not None:
+        assert week is not None and from_date is not None
+        try:
+            before = Schedule.from_json(published.read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError) as exc:
+            problem_text = f"a schedule.json written by lean-social plan ({exc})"
+            raise InvalidInputError(
+                [InputProblem(file=str(published), row=None, column=None, value="", expected=problem_text)]
+            ) from None
+        schedule, changes = replan_week(problem, before, week, from_date, time_limit=time_limit, seed=seed)
+    elif week is not None:
         schedule = plan_week(problem, week, time_limit=time_limit, seed=seed)
     else:
         assert day is not None
@@ -145,6 +190,11 @@ def _run(
         write_csv(out_dir / "unassigned.csv", unassigned_rows, UNASSIGNED_COLUMNS),
         write_json(out_dir / "kpis.json", schedule_kpis(schedule, problem)),  # names workers only
     ]
+    if not pseudonymise:  # the exact plan in seconds, which `lean-social replan` starts from
+        files.append(atomic_write_text(out_dir / "schedule.json", schedule.to_json()))
+    if changes is not None:
+        rows = [c.as_row() | {"client_id": label(c.client_id)} for c in changes]
+        files.append(write_csv(out_dir / "changes.csv", rows, CHANGE_COLUMNS))
     map_days = [day] if day is not None else sorted({r.date for r in schedule.routes})
     for map_day in map_days:
         fmap = day_map(schedule, problem, map_day, tiles=map_tiles, client_label=label if pseudonymise else None)
@@ -158,6 +208,7 @@ def _run(
         "settings": {
             "date": day.isoformat() if day else None,
             "week": week.isoformat() if week else None,
+            "replan_from": from_date.isoformat() if from_date else None,
             "time_limit_s": time_limit,
             "seed": seed,
             "pseudonymised": pseudonymise,

@@ -405,7 +405,10 @@ def _check_week(
         dates = sorted(d for d, _, _ in visits)
         if len(set(dates)) != len(dates):
             bad("coverage", f"client {client.id} is visited twice on one day")
-        if fixed and any(d.weekday() not in fixed for d in dates):
+        holidays = {h.date for h in problem.holidays}
+        closed_fixed = sum(1 for d in week if d.weekday() in fixed and (d in holidays or not client.available.on(d)))
+        if fixed and sum(1 for d in dates if d.weekday() not in fixed) > closed_fixed:
+            # a visit may leave its fixed day only for a fixed day the client cannot be visited on
             bad(
                 "fixed-days",
                 f"client {client.id} is visited on {', '.join(map(str, dates))}, off the fixed days "

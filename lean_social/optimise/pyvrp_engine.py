@@ -11,11 +11,13 @@ which keeps the full model, checks and polishes.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pyvrp
+from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxRuntime
 
 from lean_social.optimise.instance import REQUIRED_PENALTY, RoutingInstance, RoutingSolution
@@ -127,7 +129,11 @@ def solve_pyvrp(instance: RoutingInstance, *, time_limit_s: float, seed: int = 0
         type_vehicles.append(members)
 
     data = pyvrp.ProblemData(locations, clients, depots, vehicle_types, distances, durations)
-    result = pyvrp.solve(data, MaxRuntime(max(0.05, time_limit_s)), seed=seed, collect_stats=False, display=False)
+    with warnings.catch_warnings():
+        # PyVRP warns when its penalties hit their bound, i.e. when it finds no feasible solution; the
+        # caller checks feasibility itself and falls back on OR-Tools.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        result = pyvrp.solve(data, MaxRuntime(max(0.05, time_limit_s)), seed=seed, collect_stats=False, display=False)
     best = result.best
     routes: list[list[int]] = [[] for _ in instance.vehicles]
     free = [list(members) for members in type_vehicles]

@@ -1,0 +1,357 @@
+"""Re-plan the rest of a published week after something changed (a worker away from Wednesday, a new
+client, a client in hospital) with as few changes as possible.
+
+Days before ``from_date`` stay exactly as published. After it, every published visit that is still
+possible keeps its day and worker; a visit whose worker is now away keeps its day and goes to one
+substitute for the whole absence; a visit whose client is away moves to another open day or is
+cancelled; new clients are fitted in. A worker-day whose visits did not change keeps its order (so an
+untouched worker's route is the published one); only changed worker-days are routed again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from lean_social.demand import ClientWeek, Visit, day_patterns, week_demand
+from lean_social.model import Problem
+from lean_social.norms import visit_duration_s
+from lean_social.optimise.compile import compile_day, workers_on_duty
+from lean_social.optimise.day import _to_schedule, route_visits
+from lean_social.optimise.engine import place_breaks
+from lean_social.optimise.instance import RoutingSolution
+from lean_social.optimise.week import choose_week
+from lean_social.schedule import Schedule, Unassigned
+from lean_social.travel import GeodesicTravel, TravelModel
+
+__all__ = ["Change", "replan_week"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """One visit that is not as published: ``kind`` is moved, substitute, new or cancelled."""
+
+    client_id: str
+    kind: str
+    old_date: dt.date | None
+    old_worker: str | None
+    new_date: dt.date | None
+    new_worker: str | None
+    reason: str
+
+    def as_row(self) -> dict[str, object]:
+        return {
+            "client_id": self.client_id,
+            "change": self.kind,
+            "from_date": self.old_date.isoformat() if self.old_date else "",
+            "from_worker": self.old_worker or "",
+            "to_date": self.new_date.isoformat() if self.new_date else "",
+            "to_worker": self.new_worker or "",
+            "reason": self.reason,
+        }
+
+
+CHANGE_COLUMNS = ("client_id", "change", "from_date", "from_worker", "to_date", "to_worker", "reason")
+
+
+def replan_week(
+    problem: Problem,
+    published: Schedule,
+    week_start: dt.date,
+    from_date: dt.date,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    travel: TravelModel | None = None,
+    departments: Sequence[str] | None = None,
+) -> tuple[Schedule, list[Change]]:
+    """The re-planned week and the list of changes against ``published`` (from ``from_date`` on)."""
+    if not 0 <= (from_date - week_start).days < 7:
+        msg = f"re-planning from {from_date}, which is not in the week of {week_start}"
+        raise ValueError(msg)
+    travel = travel or GeodesicTravel()
+    dates = [week_start + dt.timedelta(days=d) for d in range(7)]
+    future = [d for d in dates if d >= from_date]
+    duty = {d: workers_on_duty(problem, d) for d in dates}
+    holidays = {h.date for h in problem.holidays}
+    past_routes = [r for r in published.routes if r.date < from_date]
+    past_unassigned = [u for u in published.unassigned if u.date < from_date]
+    done: dict[str, int] = {}
+    for route in past_routes:
+        for stop in route.stops:
+            done[stop.client_id] = done.get(stop.client_id, 0) + 1
+    old: dict[tuple[str, dt.date], tuple[str, int]] = {}  # (client, date) → (worker, position)
+    old_order: dict[tuple[str, dt.date], list[str]] = {}
+    for route in published.routes:
+        if route.date >= from_date:
+            old_order[(route.worker_id, route.date)] = [s.client_id for s in route.stops]
+            for i, stop in enumerate(route.stops):
+                old[(stop.client_id, route.date)] = (route.worker_id, i)
+
+    demand = {
+        cw.client_id: cw
+        for cw in week_demand(problem, week_start)
+        if departments is None or cw.department in departments
+    }
+    changes: list[Change] = []
+    assignment: dict[tuple[str, dt.date], str] = {}  # (client, date) → worker, future only
+    slot_of: dict[tuple[str, dt.date], tuple[str, ...]] = {}
+    unassigned: list[Unassigned] = []
+    to_fit: list[ClientWeek] = []
+    substitute: dict[str, str] = {}
+
+    def at_home(client_id: str, day: dt.date) -> bool:
+        return bool(problem.client(client_id).available.on(day)) and day not in holidays
+
+    for client_id, cw in demand.items():
+        remaining = list(cw.slots[done.get(client_id, 0) :])
+        kept = sorted(d for (c, d) in old if c == client_id)
+        if not kept and client_id not in {c for c, _ in old} and done.get(client_id, 0) == 0:
+            if remaining:
+                to_fit.append(_restricted(problem, cw, remaining, future))
+            continue
+        for day in kept:
+            worker_id, _ = old[(client_id, day)]
+            if not remaining:
+                changes.append(
+                    Change(
+                        client_id=client_id,
+                        kind="cancelled",
+                        old_date=day,
+                        old_worker=worker_id,
+                        new_date=None,
+                        new_worker=None,
+                        reason="no longer in the programme",
+                    )
+                )
+                continue
+            services = remaining.pop(0)
+            if not at_home(client_id, day):
+                target = next(
+                    (d for d in future if d not in kept and at_home(client_id, d) and (client_id, d) not in assignment),
+                    None,
+                )
+                if target is None:
+                    changes.append(
+                        Change(
+                            client_id=client_id,
+                            kind="cancelled",
+                            old_date=day,
+                            old_worker=worker_id,
+                            new_date=None,
+                            new_worker=None,
+                            reason="client away and no other day open",
+                        )
+                    )
+                    unassigned.append(
+                        _unassigned(
+                            client_id, day, services, problem, "client is away and no other day of the week is open"
+                        )
+                    )
+                    continue
+                new_worker = _on_duty_or_substitute(problem, duty, target, worker_id, client_id, substitute)
+                changes.append(
+                    Change(
+                        client_id=client_id,
+                        kind="moved",
+                        old_date=day,
+                        old_worker=worker_id,
+                        new_date=target,
+                        new_worker=new_worker,
+                        reason="client away that day",
+                    )
+                )
+                if new_worker:
+                    assignment[(client_id, target)] = new_worker
+                    slot_of[(client_id, target)] = services
+                continue
+            new_worker = _on_duty_or_substitute(problem, duty, day, worker_id, client_id, substitute)
+            if new_worker != worker_id:
+                changes.append(
+                    Change(
+                        client_id=client_id,
+                        kind="substitute",
+                        old_date=day,
+                        old_worker=worker_id,
+                        new_date=day,
+                        new_worker=new_worker,
+                        reason=f"{worker_id} is away" if new_worker else f"{worker_id} is away, no substitute on duty",
+                    )
+                )
+            if new_worker is None:
+                unassigned.append(
+                    _unassigned(
+                        client_id,
+                        day,
+                        services,
+                        problem,
+                        f"worker {worker_id} is away and no substitute with the skills is on duty",
+                    )
+                )
+                continue
+            assignment[(client_id, day)] = new_worker
+            slot_of[(client_id, day)] = services
+        for services in remaining:  # visits owed that the published plan had not placed in the future
+            unassigned.append(
+                _unassigned(
+                    client_id,
+                    from_date,
+                    services,
+                    problem,
+                    "not placed in the published plan; re-plan the week to place it",
+                )
+            )
+
+    for department in sorted({cw.department for cw in to_fit}):
+        fits = [cw for cw in to_fit if cw.department == department]
+        choices = choose_week(problem, fits, future)
+        for cw in fits:
+            if cw.client_id in choices.unplaced:
+                for services in cw.slots:
+                    unassigned.append(
+                        _unassigned(cw.client_id, from_date, services, problem, choices.unplaced[cw.client_id])
+                    )
+                continue
+            for services, day in zip(cw.slots, choices.days[cw.client_id], strict=True):
+                planned = choices.worker.get((cw.client_id, day))
+                changes.append(
+                    Change(
+                        client_id=cw.client_id,
+                        kind="new",
+                        old_date=None,
+                        old_worker=None,
+                        new_date=day,
+                        new_worker=planned,
+                        reason="new in the programme",
+                    )
+                )
+                if planned is None:
+                    unassigned.append(_unassigned(cw.client_id, day, services, problem, "no worker on duty that day"))
+                    continue
+                assignment[(cw.client_id, day)] = planned
+                slot_of[(cw.client_id, day)] = services
+
+    parts = [Schedule(routes=tuple(past_routes), unassigned=tuple(past_unassigned))]
+    by_worker_day: dict[tuple[str, dt.date], list[str]] = {}
+    for (client_id, day), worker_id in assignment.items():
+        by_worker_day.setdefault((worker_id, day), []).append(client_id)
+    changed = [k for k, clients in by_worker_day.items() if sorted(clients) != sorted(old_order.get(k, []))]
+    reroute: dict[tuple[str, dt.date], list[Visit]] = {}  # (department, day) → visits of changed worker-days
+    for (worker_id, day), clients in sorted(by_worker_day.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        visits = [_visit(problem, c, day, slot_of[(c, day)], worker_id) for c in clients]
+        published_order = old_order.get((worker_id, day), [])
+        if sorted(clients) == sorted(published_order):
+            kept_part = _keep_order(problem, day, worker_id, visits, published_order, travel)
+            if kept_part is not None:
+                parts.append(kept_part)
+                continue
+            changed.append((worker_id, day))
+        reroute.setdefault((problem.worker(worker_id).department, day), []).extend(visits)
+    budget = max(0.2, time_limit / max(1, len(reroute)))
+    for (department, day), visits in sorted(reroute.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        part, _ = route_visits(problem, day, department, visits, travel=travel, time_limit=budget, seed=seed)
+        parts.append(part)
+    parts.append(Schedule(routes=(), unassigned=tuple(unassigned)))
+    merged = Schedule.merge(
+        parts,
+        info={
+            "week": week_start.isoformat(),
+            "from": from_date.isoformat(),
+            "changes": len(changes),
+            "rerouted_worker_days": len(changed),
+        },
+    )
+    return merged, changes
+
+
+def _restricted(
+    problem: Problem, cw: ClientWeek, slots: Sequence[tuple[str, ...]], future: Sequence[dt.date]
+) -> ClientWeek:
+    """The client's demand cut down to the visits still owed, on spaced patterns of the days left."""
+    holidays = {h.date for h in problem.holidays}
+    client = problem.client(cw.client_id)
+    open_days = {d.weekday(): d for d in future if client.available.on(d) and d not in holidays}
+    patterns = day_patterns(len(slots), tuple(sorted(open_days)))
+    return replace(cw, slots=tuple(slots), patterns=tuple(tuple(open_days[w] for w in p) for p in patterns))
+
+
+def _on_duty_or_substitute(
+    problem: Problem,
+    duty: dict[dt.date, dict[str, str | None]],
+    day: dt.date,
+    worker_id: str,
+    client_id: str,
+    substitute: dict[str, str],
+) -> str | None:
+    if duty[day].get(worker_id) is None:
+        return worker_id
+    if client_id in substitute:
+        chosen = substitute[client_id]
+        return chosen if duty[day].get(chosen) is None else None
+    client = problem.client(client_id)
+    own = problem.worker(worker_id)
+    need = own.skills  # a substitute able to do what the client's worker does
+    options = [
+        w
+        for w in problem.workers
+        if w.department == own.department and w.id != worker_id and duty[day].get(w.id) is None and need <= w.skills
+    ]
+    options = options or [
+        w
+        for w in problem.workers
+        if w.department == own.department and w.id != worker_id and duty[day].get(w.id) is None
+    ]
+    if not options:
+        return None
+    best = min(
+        options,
+        key=lambda w: ((w.start.lat - client.location.lat) ** 2 + (w.start.lon - client.location.lon) ** 2, w.id),
+    )
+    substitute[client_id] = best.id
+    return best.id
+
+
+def _visit(problem: Problem, client_id: str, day: dt.date, services: tuple[str, ...], worker_id: str) -> Visit:
+    client = problem.client(client_id)
+    own = client.worker_id
+    return Visit(
+        id=f"{day.isoformat()}/{client_id}",
+        client_id=client_id,
+        date=day,
+        services=services,
+        duration_s=visit_duration_s(problem.service(c) for c in services),
+        windows=client.available.on(day),
+        skills=frozenset(s for c in services if (s := problem.service(c).skill)),
+        worker_id=worker_id,
+        department=client.department,
+        substitute_for=own if own and own != worker_id else None,
+    )
+
+
+def _unassigned(client_id: str, day: dt.date, services: tuple[str, ...], problem: Problem, reason: str) -> Unassigned:
+    return Unassigned(
+        visit_id=f"{day.isoformat()}/{client_id}",
+        client_id=client_id,
+        date=day,
+        services=services,
+        duration_s=visit_duration_s(problem.service(c) for c in services),
+        reason=reason,
+    )
+
+
+def _keep_order(
+    problem: Problem, day: dt.date, worker_id: str, visits: list[Visit], order: list[str], travel: TravelModel
+) -> Schedule | None:
+    """The published order of an untouched worker-day, re-timed; None if it no longer fits."""
+    worker = problem.worker(worker_id)
+    compiled = compile_day(problem, day, visits, [worker], travel)
+    if compiled.rejected:
+        return None
+    index = {v.client_id: i for i, v in enumerate(compiled.visits)}
+    jobs = tuple(index[c] for c in order)
+    gaps = place_breaks(compiled.instance, 0, jobs)
+    if gaps is None:
+        return None
+    solution = RoutingSolution(routes=(jobs,), break_after=(gaps,), dropped=(), cost=0, status="KEPT", wall_time_s=0.0)
+    return _to_schedule(compiled, solution, day)

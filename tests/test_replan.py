@@ -1,0 +1,121 @@
+"""Re-planning a published week after an event: fewest changes, past days and untouched workers kept."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, client, problem, worker
+from lean_social import Absence, Problem, ProgrammeItem, Schedule, validate
+from lean_social.cli import main
+from lean_social.optimise.replan import replan_week
+from lean_social.optimise.week import plan_week
+
+MONDAY = dt.date(2026, 12, 7)
+WEDNESDAY = MONDAY + dt.timedelta(days=2)
+
+
+@pytest.fixture(scope="module")
+def week() -> tuple[Problem, Schedule]:
+    clients = [client(f"A{i}", lat=47.510 + 0.002 * i, lon=42.150, worker_id="W1") for i in range(3)]
+    clients += [client(f"B{i}", lat=47.520 + 0.002 * i, lon=42.160, worker_id="W2") for i in range(3)]
+    programmes = [ProgrammeItem(client_id=c.id, service_code="FOOD", times=3, days=(0, 2, 4)) for c in clients]
+    p = problem(clients, [worker("W1"), worker("W2", lat=47.52), worker("W3", lat=47.515)], programmes)
+    return p, plan_week(p, MONDAY, time_limit=1.0)
+
+
+def stops(schedule: Schedule) -> dict[tuple[str, dt.date], str]:
+    return {(s.client_id, r.date): r.worker_id for r, s in schedule.stops}
+
+
+def test_worker_away_from_wednesday(week: tuple[Problem, Schedule]) -> None:
+    p, published = week
+    assert validate(published, p, week_start=MONDAY) == []
+    sick = dataclasses.replace(
+        p, absences=(Absence(worker_id="W1", start=WEDNESDAY, end=WEDNESDAY + dt.timedelta(days=4)),)
+    )
+    new, changes = replan_week(sick, published, MONDAY, WEDNESDAY, time_limit=1.0)
+    assert validate(new, sick, week_start=MONDAY) == []
+    before, after = stops(published), stops(new)
+    # Monday and Tuesday exactly as published, times included
+    assert [r for r in new.routes if r.date < WEDNESDAY] == [r for r in published.routes if r.date < WEDNESDAY]
+    # W2 was not touched: its routes are the published ones
+    assert [r for r in new.routes if r.worker_id == "W2"] == [r for r in published.routes if r.worker_id == "W2"]
+    # W1's six visits on Wednesday and Friday go to one substitute, on the same days
+    moved = {k: w for k, w in after.items() if before.get(k) != w}
+    assert len(moved) == 6 and len(set(moved.values())) == 1
+    assert {c.kind for c in changes} == {"substitute"} and len(changes) == 6
+    kept = sum(1 for k, w in before.items() if after.get(k) == w)
+    assert kept == len(before) - 6
+
+
+def test_new_client_is_fitted_in_after_the_event(week: tuple[Problem, Schedule]) -> None:
+    p, published = week
+    newcomer = client("N1", lat=47.512, lon=42.151)
+    grown = dataclasses.replace(
+        p,
+        clients=(*p.clients, newcomer),
+        programmes=(*p.programmes, ProgrammeItem(client_id="N1", service_code="FOOD", times=1)),
+    )
+    new, changes = replan_week(grown, published, MONDAY, WEDNESDAY, time_limit=1.0)
+    assert [c.kind for c in changes] == ["new"]
+    assert changes[0].new_date is not None and changes[0].new_date >= WEDNESDAY
+    assert validate(new, grown, week_start=MONDAY) == []
+    assert stops(new).items() >= stops(published).items()  # nothing else moved
+
+
+def test_client_away_moves_to_another_day(week: tuple[Problem, Schedule]) -> None:
+    p, published = week
+    away = dataclasses.replace(
+        p.client("B0"),
+        available=dataclasses.replace(
+            p.client("B0").available,
+            days=tuple(() if d == 2 else w for d, w in enumerate(p.client("B0").available.days)),
+        ),
+    )
+    changed = dataclasses.replace(p, clients=tuple(away if c.id == "B0" else c for c in p.clients))
+    new, changes = replan_week(changed, published, MONDAY, WEDNESDAY, time_limit=1.0)
+    assert [(c.kind, c.old_date, c.client_id) for c in changes] == [("moved", WEDNESDAY, "B0")]
+    assert changes[0].new_date not in (None, WEDNESDAY)
+    assert validate(new, changed, week_start=MONDAY) == []  # off its fixed day only because the client is away
+
+
+def test_replan_command(tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    assert (
+        main(["-q", "plan", str(DATA / "tiny"), "--week", "2026-12-07", "--out", str(first), "--time-limit", "1"]) == 0
+    )
+    second = tmp_path / "second"
+    assert (
+        main(
+            [
+                "-q",
+                "replan",
+                str(DATA / "tiny"),
+                "--week",
+                "2026-12-07",
+                "--plan",
+                str(first / "schedule.json"),
+                "--from",
+                "2026-12-09",
+                "--out",
+                str(second),
+                "--time-limit",
+                "1",
+            ]
+        )
+        == 0
+    )
+    run = json.loads((second / "run.json").read_text(encoding="utf-8"))
+    assert run["violations"] == []
+    assert (second / "changes.csv").read_text(encoding="utf-8").startswith("client_id,change,from_date")
+
+
+def test_replan_rejects_a_day_outside_the_week(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["replan", "x", "--week", "2026-12-07", "--plan", "p.json", "--from", "2026-12-15", "--out", "o"])
+    assert info.value.code == 2
