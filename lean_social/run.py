@@ -16,6 +16,7 @@ from lean_social import __version__
 from lean_social.errors import InputProblem, InvalidInputError
 from lean_social.io.folder import FILES, read_folder
 from lean_social.io.outputs import atomic_write_text, write_csv, write_json
+from lean_social.io.previous import PREVIOUS_PLAN, read_previous_plan
 from lean_social.kpi import schedule_kpis
 from lean_social.maps import day_map
 from lean_social.optimise.day import plan_day
@@ -168,7 +169,9 @@ def _run(
             ) from None
         schedule, changes = replan_week(problem, before, week, from_date, time_limit=time_limit, seed=seed)
     elif week is not None:
-        schedule = plan_week(problem, week, time_limit=time_limit, seed=seed)
+        previous_file = data_dir / PREVIOUS_PLAN
+        previous = read_previous_plan(previous_file) if previous_file.is_file() else None
+        schedule = plan_week(problem, week, time_limit=time_limit, seed=seed, previous=previous)
     else:
         assert day is not None
         schedule = plan_day(problem, day, time_limit=time_limit, seed=seed)

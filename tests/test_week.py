@@ -4,6 +4,7 @@ validator's week mode."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -157,3 +158,37 @@ def test_capacity_shortfall_is_stated_in_hours_and_visits_left_over() -> None:
     assert schedule.info["capacity"][0]["shortfall_h"] == 4.9  # type: ignore[index]
     assert len(schedule.unassigned) >= 4  # 4.92 h of visits of about an hour each stay unserved
     assert all("no room left" in u.reason or "maximum" in u.reason for u in schedule.unassigned)
+
+
+def test_last_weeks_days_and_worker_are_kept(tmp_path: Path) -> None:
+    """Mon/Thu and Mon/Fri are equally even; W1 and W2 equally near: last week's plan (Mon/Fri, W2) decides."""
+    from lean_social.io.previous import read_previous_plan
+
+    p = problem(
+        [client("A", lat=47.515, lon=42.155)],
+        [worker("W1"), worker("W2")],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=2)],
+    )
+    csv_path = tmp_path / "previous_plan.csv"
+    csv_path.write_text(
+        "date,worker_id,seq,client_id,services\n2026-11-30,W2,1,A,FOOD\n2026-11-30,W2,2,,lunch\n"
+        "2026-12-04,W2,1,A,FOOD\n",
+        encoding="utf-8",
+    )
+    previous = read_previous_plan(csv_path)
+    assert previous == {"A": ("W2", (0, 4))}
+    schedule = plan_week(p, MONDAY, time_limit=0.6, previous=previous)
+    assert validate(schedule, p, week_start=MONDAY) == []
+    assert sorted((r.date.weekday(), r.worker_id) for r, _ in schedule.stops) == [(0, "W2"), (4, "W2")]
+
+
+def test_previous_plan_errors_name_row_and_column(tmp_path: Path) -> None:
+    import pytest
+
+    from lean_social import InvalidInputError
+    from lean_social.io.previous import read_previous_plan
+
+    path = tmp_path / "previous_plan.csv"
+    path.write_text("date,worker_id,client_id\n07.12.2026,W1,A\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=r"previous_plan.csv, row 2, column 'date'"):
+        read_previous_plan(path)

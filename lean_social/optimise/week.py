@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from lean_social.capacity import week_capacity
 from lean_social.demand import ClientWeek, Visit, cyclic_gaps, week_demand
+from lean_social.io.previous import PreviousPlan
 from lean_social.model import Location, Problem, Worker
 from lean_social.norms import visit_duration_s
 from lean_social.optimise.compile import workers_on_duty
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 TRAVEL_ALLOWANCE_MIN = 15
 #: Cost of a day of unevenness in a client's week (Tue/Thu leaves a 5-day gap, Mon/Thu at most 4).
 UNEVEN_WEIGHT = 20.0
+#: Worth of keeping a client's weekdays from last week, in the units of the pattern cost below.
+STABILITY_BONUS = 50.0
 #: Weight of a minute over a worker-day's capacity against a kilometre of spread among a day's clients.
 OVERLOAD_WEIGHT = 10.0
 
@@ -62,8 +65,18 @@ def _capacity_min(worker: Worker, day: dt.date) -> float:
     return shift.length / 60 - lunch
 
 
-def choose_week(problem: Problem, demand: Sequence[ClientWeek], dates: Sequence[dt.date]) -> WeekChoices:
-    """Primary workers, days and substitutes for one department's clients (greedy, deterministic)."""
+def choose_week(
+    problem: Problem,
+    demand: Sequence[ClientWeek],
+    dates: Sequence[dt.date],
+    previous: PreviousPlan | None = None,
+) -> WeekChoices:
+    """Primary workers, days and substitutes for one department's clients (greedy, deterministic).
+
+    ``previous`` (last week's worker and weekdays per client) is kept where nothing forces a change: the
+    same worker for a client without an assigned one, and the same weekdays when they cost no more than
+    ``STABILITY_BONUS`` of balance and grouping."""
+    previous = previous or {}
     duty = {day: workers_on_duty(problem, day) for day in dates}
     department = {w.department for w in demand_workers(problem, demand)}
     workers = [w for w in problem.workers if w.department in department]
@@ -87,6 +100,11 @@ def choose_week(problem: Problem, demand: Sequence[ClientWeek], dates: Sequence[
         key=lambda c: (-sum(minutes(c, k) for k in range(c.visits_per_week)), c.client_id),
     ):
         need = skills(cw)
+        last = previous.get(cw.client_id)
+        if last is not None and last[0] in {w.id for w in workers if need <= w.skills}:
+            primary[cw.client_id] = last[0]
+            week_load[last[0]] += sum(minutes(cw, k) for k in range(cw.visits_per_week))
+            continue
         home = problem.client(cw.client_id).location
         extra = sum(minutes(cw, k) for k in range(cw.visits_per_week))
         scores = []
@@ -146,6 +164,8 @@ def choose_week(problem: Problem, demand: Sequence[ClientWeek], dates: Sequence[
         for pattern in cw.patterns:
             gaps = cyclic_gaps(tuple(d.weekday() for d in pattern))
             cost, chosen = UNEVEN_WEIGHT * (max(gaps) - min(gaps)), []
+            if cw.client_id in previous and previous[cw.client_id][1] == tuple(d.weekday() for d in pattern):
+                cost -= STABILITY_BONUS
             for slot, day in enumerate(pattern):
                 worker_id = who(cw, day)
                 if worker_id is None:
@@ -190,9 +210,11 @@ def plan_week(
     seed: int = 0,
     travel: TravelModel | None = None,
     departments: Sequence[str] | None = None,
+    previous: PreviousPlan | None = None,
 ) -> Schedule:
     """Plan the week starting on Monday ``week_start``: every visit a client's programme asks for is
-    planned on a day or listed as unassigned with the reason. ``time_limit`` is the whole budget."""
+    planned on a day or listed as unassigned with the reason. ``time_limit`` is the whole budget;
+    ``previous`` is last week's plan (``read_previous_plan``), kept where nothing forces a change."""
     travel = travel or GeodesicTravel()
     started = time.perf_counter()
     dates = [week_start + dt.timedelta(days=d) for d in range(7)]
@@ -220,7 +242,7 @@ def plan_week(
             )
     for department in sorted({cw.department for cw in demand}):
         dept_demand = [cw for cw in demand if cw.department == department]
-        choices = choose_week(problem, dept_demand, dates)
+        choices = choose_week(problem, dept_demand, dates, previous)
         unassigned: list[Unassigned] = []
         per_day: dict[dt.date, list[Visit]] = {}
         for cw in dept_demand:
