@@ -6,6 +6,7 @@ report up to 75.8 % after route optimisation in Finnish home care).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
@@ -79,13 +80,53 @@ def route_time_use(route: Route, problem: Problem) -> TimeUse:
     )
 
 
+#: Band of a worker's service + travel time as a share of contracted hours (shift less lunch) that a
+#: fair plan keeps to. The top is Order 725's time-use coefficient K = 0.925 (the rest is other work);
+#: the bottom is a planner's choice: below 60 % a worker's week is half empty.
+LOAD_BAND = (0.60, 0.925)
+
+
+def balance(schedule: Schedule, problem: Problem, days: Iterable[dt.date]) -> dict[str, dict[str, object]]:
+    """Per worker: load (service + travel) against contracted hours on the days they work, and how
+    uneven their days are (largest minus smallest day load, working days only)."""
+    days = sorted(set(days))
+    out: dict[str, dict[str, object]] = {}
+    for worker in problem.workers:
+        contracted, loads = 0.0, []
+        for day in days:
+            shift = worker.shift_on(day)
+            if shift is None or problem.absence(worker.id, day) or problem.holiday(day):
+                continue
+            contracted += shift.length / 60 - (worker.lunch.duration_min if worker.lunch else 0)
+            route = schedule.route(worker.id, day)
+            loads.append((route.service_s + route.travel_s) / 60 if route else 0.0)
+        if not contracted:
+            continue
+        share = sum(loads) / contracted
+        out[worker.id] = {
+            "load_h": round(sum(loads) / 60, 2),
+            "contracted_h": round(contracted / 60, 2),
+            "share": round(share, 3),
+            "in_band": LOAD_BAND[0] <= share <= LOAD_BAND[1],
+            "day_spread_min": round(max(loads) - min(loads), 1),
+        }
+    return out
+
+
 def schedule_kpis(schedule: Schedule, problem: Problem) -> dict[str, object]:
-    """``kpis.json``: per worker-day, per worker, and for the whole plan."""
+    """``kpis.json``: per worker-day, per worker, for the whole plan, and the balance of load."""
     per_route = [(r, route_time_use(r, problem)) for r in schedule.routes]
     workers: dict[str, list[TimeUse]] = {}
     for route, use in per_route:
         workers.setdefault(route.worker_id, []).append(use)
+    days = {r.date for r in schedule.routes} | {u.date for u in schedule.unassigned}
+    if "week" in schedule.info:  # a week plan covers the whole week, days without visits included
+        monday = dt.date.fromisoformat(str(schedule.info["week"]))
+        days |= {monday + dt.timedelta(days=d) for d in range(7)}
+    elif "date" in schedule.info:
+        days.add(dt.date.fromisoformat(str(schedule.info["date"])))
     return {
+        "balance": {"band": list(LOAD_BAND), "workers": balance(schedule, problem, days)},
         "total": TimeUse.total(u for _, u in per_route).as_dict() | {"unassigned": len(schedule.unassigned)},
         "workers": {w: TimeUse.total(uses).as_dict() for w, uses in sorted(workers.items())},
         "routes": [{"worker_id": r.worker_id, "date": r.date.isoformat(), **u.as_dict()} for r, u in per_route],

@@ -19,6 +19,7 @@ def test_plan_writes_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[
         "maps",
         "run.json",
         "schedule.csv",
+        "schedule.json",
         "unassigned.csv",
     ]
     assert (out / "maps" / "2026-12-07.html").is_file()
@@ -92,6 +93,7 @@ def test_pseudonymised_exports_hide_client_ids(tmp_path: Path, monkeypatch: pyte
         assert secret not in text
         assert secret not in page
     assert "P-" in text
+    assert not (out / "schedule.json").exists()  # the exact plan names clients: not written when pseudonymised
 
 
 def test_plan_a_week(tmp_path: Path) -> None:

@@ -192,3 +192,28 @@ def test_previous_plan_errors_name_row_and_column(tmp_path: Path) -> None:
     path.write_text("date,worker_id,client_id\n07.12.2026,W1,A\n", encoding="utf-8")
     with pytest.raises(InvalidInputError, match=r"previous_plan.csv, row 2, column 'date'"):
         read_previous_plan(path)
+
+
+def test_balance_band_in_kpis() -> None:
+    """One 40-minute visit on Monday, walked to and from: load = 40 + 2 x walk minutes, against five
+    contracted days of 9 h - 45 min = 495 min."""
+    from lean_social import GeodesicTravel, Location
+    from lean_social.kpi import LOAD_BAND, schedule_kpis
+
+    p = problem(
+        [client("A", lat=47.520, lon=42.160)],
+        [worker("W1")],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=1, days=(0,))],
+    )
+    schedule = plan_week(p, MONDAY, time_limit=0.4)
+    walk = (
+        GeodesicTravel()
+        .matrices([Location(lat=47.514, lon=42.153), Location(lat=47.520, lon=42.160)], "foot")
+        .duration_s[0, 1]
+        / 60
+    )
+    (entry,) = schedule_kpis(schedule, p)["balance"]["workers"].values()  # type: ignore[index]
+    assert entry["contracted_h"] == round(5 * 495 / 60, 2)
+    assert entry["share"] == round((40 + 2 * walk) / (5 * 495), 3)
+    assert entry["in_band"] is False and entry["share"] < LOAD_BAND[0]
+    assert entry["day_spread_min"] == round(40 + 2 * walk, 1)
