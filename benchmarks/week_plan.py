@@ -69,9 +69,7 @@ def copies(problem: Problem, k: int) -> Problem:
 
 def flexible(problem: Problem) -> Problem:
     """The same programmes with their fixed days freed, so the planner picks the days."""
-    return dataclasses.replace(
-        problem, programmes=tuple(dataclasses.replace(p, days=()) for p in problem.programmes if p.per == "week")
-    )
+    return dataclasses.replace(problem, programmes=tuple(dataclasses.replace(p, days=()) for p in problem.programmes))
 
 
 def travel_per_visit(schedule: Schedule) -> tuple[float, float, int]:
