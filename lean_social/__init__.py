@@ -29,13 +29,16 @@ from lean_social.model import (
     Worker,
 )
 from lean_social.optimise.day import plan_day
-from lean_social.run import RunResult, run_day
+from lean_social.optimise.replan import Change, replan_week
+from lean_social.optimise.week import plan_week
+from lean_social.run import RunResult, run_day, run_replan, run_week
 from lean_social.schedule import LunchBreak, Route, Schedule, Stop, Unassigned
 from lean_social.travel import GeodesicTravel, ModeSpeed, TravelMatrices, TravelModel
 from lean_social.validate import Violation, validate
 
 __all__ = [
     "Absence",
+    "Change",
     "Client",
     "GeodesicTravel",
     "Holiday",
@@ -66,8 +69,12 @@ __all__ = [
     "__version__",
     "day_map",
     "plan_day",
+    "plan_week",
     "read_folder",
+    "replan_week",
     "run_day",
+    "run_replan",
+    "run_week",
     "schedule_kpis",
     "validate",
     "visits_for_day",
