@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from lean_social.model import Problem, ProgrammeItem, TimeWindow
 from lean_social.norms import visit_duration_s
 
-__all__ = ["ClientWeek", "Visit", "cyclic_gaps", "day_patterns", "is_due", "visits_for_day", "week_demand"]
+__all__ = [
+    "ClientWeek",
+    "Visit",
+    "cyclic_gaps",
+    "day_patterns",
+    "is_due",
+    "monthly_count",
+    "visits_for_day",
+    "week_demand",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,10 +101,13 @@ class ClientWeek:
     slots: tuple[tuple[str, ...], ...]
     patterns: tuple[tuple[dt.date, ...], ...]
     fixed: bool
+    #: Visits on fixed days that are closed (a holiday, a day away): (date, services, reason).
+    closed: tuple[tuple[dt.date, tuple[str, ...], str], ...] = ()
 
     @property
     def visits_per_week(self) -> int:
-        return len(self.slots)
+        """Visits owed this week, those that fall on closed fixed days included."""
+        return len(self.slots) + len(self.closed)
 
 
 def _spread(times: int, slots: int) -> list[int]:
@@ -110,8 +122,8 @@ def cyclic_gaps(days: tuple[int, ...]) -> list[int]:
 
 def day_patterns(n: int, open_days: tuple[int, ...]) -> list[tuple[int, ...]]:
     """Every choice of ``n`` weekdays out of ``open_days`` that keeps the spacing rule, most even first."""
-    if n >= len(open_days):
-        return [open_days] if n == len(open_days) else []
+    if n > len(open_days):
+        return []
     min_gap = MIN_GAP_DAYS.get(n, 1)
     found = [c for c in itertools.combinations(open_days, n) if n < 2 or min(cyclic_gaps(c)) >= min_gap]
     return sorted(found, key=lambda c: (max(cyclic_gaps(c)) - min(cyclic_gaps(c)), c))
@@ -119,62 +131,101 @@ def day_patterns(n: int, open_days: tuple[int, ...]) -> list[tuple[int, ...]]:
 
 def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]:
     """What each client is owed in the week starting ``week_start`` (a Monday), and on which days it may
-    be done. Holidays and days the client is never at home are closed; fixed days are kept as given.
+    be done.
 
-    The number of visits follows the most frequent weekly service; less frequent ones ride along on
-    evenly spread visits. A monthly item is due in the week if the week holds one of the first ``times``
-    occurrences of its weekday in the month (fixed days), or if the week is among the month's first
-    ``times`` weeks (flexible).
+    The number of visits follows the most frequent service; less frequent ones ride along on evenly
+    spread visits. A weekly item with fixed days is due on those days. A monthly item with fixed days is
+    due on the first ``times`` of its weekdays in the month; without, its ``times`` are spread evenly
+    over the month's first four weeks (8 a month: twice a week). Items with fixed days pin those days;
+    visits beyond them go on the open days that keep the spacing best. A fixed day that is a holiday or
+    a day the client is away cannot be moved by the planner: it comes back in ``closed`` with the reason.
     """
     if week_start.weekday() != 0:
         msg = f"a planning week starts on a Monday; {week_start} is a {week_start.strftime('%A')}"
         raise ValueError(msg)
     dates = [week_start + dt.timedelta(days=d) for d in range(7)]
-    holidays = {h.date for h in problem.holidays}
+    holidays = {h.date: h for h in problem.holidays}
+    order = {s.code: i for i, s in enumerate(problem.services)}
     by_client: dict[str, list[ProgrammeItem]] = {}
     for item in problem.programmes:
         by_client.setdefault(item.client_id, []).append(item)
     out = []
     for client in problem.clients:
-        items = by_client.get(client.id, [])
-        weekly = [i for i in items if i.per == "week"]
-        monthly = [i for i in items if i.per == "month" and _monthly_due(i, week_start)]
-        if not weekly and not monthly:
-            continue
-        fixed_days = sorted({d for i in weekly for d in i.days})
-        n = max([i.times for i in weekly] + [len(fixed_days)] + ([1] if monthly else []))
-        slots: list[list[str]] = [[] for _ in range(n)]
-        for item in sorted(weekly, key=lambda i: -i.times):
-            chosen = [fixed_days.index(d) for d in item.days] if item.days and fixed_days else _spread(item.times, n)
-            for k in chosen:
-                slots[k].append(item.service_code)
-        for item in monthly:
-            if item.days and fixed_days:
-                targets = [fixed_days.index(d) for d in item.days if d in fixed_days][:1] or [0]
+        # (service, times this week, fixed weekdays or ()) for every item due this week
+        wanted: list[tuple[str, int, tuple[int, ...]]] = []
+        for item in by_client.get(client.id, []):
+            if item.per == "week":
+                wanted.append((item.service_code, item.times, item.days))
+            elif item.days:
+                due = tuple(d for d in item.days if is_due(item, dates[d]))
+                if due:
+                    wanted.append((item.service_code, len(due), due))
             else:
-                targets = [0]
-            slots[targets[0]].append(item.service_code)
-        order = {s.code: i for i, s in enumerate(problem.services)}
-        slot_services = tuple(tuple(sorted(set(s), key=order.__getitem__)) for s in slots)
+                count = monthly_count(item.times, week_start)
+                if count:
+                    wanted.append((item.service_code, count, ()))
+        if not wanted:
+            continue
+        fixed_days = sorted({d for _, _, days in wanted for d in days})
+        n = max([times for _, times, _ in wanted] + [len(fixed_days)])
         open_days = tuple(d for d in range(7) if client.available.on(d) and dates[d] not in holidays)
         if fixed_days:
-            pattern_days = [tuple(fixed_days)] if all(d in open_days for d in fixed_days) else []
+            extra = n - len(fixed_days)
+            free = [d for d in open_days if d not in fixed_days]
+            options = [tuple(sorted(fixed_days + list(c))) for c in itertools.combinations(free, extra)]
+            spaced = [c for c in options if n < 2 or min(cyclic_gaps(c)) >= MIN_GAP_DAYS.get(n, 1)]
+            ranked = sorted(spaced or options, key=lambda c: (max(cyclic_gaps(c)) - min(cyclic_gaps(c)), c))
+            week_days: tuple[int, ...] | None = ranked[0] if ranked else None
         else:
-            pattern_days = day_patterns(n, open_days)
+            week_days = None
+        if week_days is None and fixed_days:  # not enough open days besides the fixed ones
+            week_days = tuple(sorted(set(fixed_days) | set(free[: max(0, n - len(fixed_days))])))
+        slots: list[list[str]] = [[] for _ in range(n)]
+        for code, times, days in sorted(wanted, key=lambda w: (-w[1], w[0])):
+            if days and week_days is not None:
+                positions = [week_days.index(d) for d in days if d in week_days]
+            else:
+                positions = _spread(min(times, n), n)
+            for k in positions:
+                slots[k].append(code)
+        slot_services = [tuple(sorted(set(s), key=order.__getitem__)) for s in slots]
+        closed: list[tuple[dt.date, tuple[str, ...], str]] = []
+        if week_days is not None:
+            kept_slots, kept_days = [], []
+            for services, d in zip(slot_services, week_days, strict=False):
+                if d in open_days:
+                    kept_slots.append(services)
+                    kept_days.append(d)
+                else:
+                    holiday = holidays.get(dates[d])
+                    why = (
+                        f"public holiday{f' ({holiday.name})' if holiday.name else ''}"
+                        if holiday
+                        else f"client is not at home on {dates[d].strftime('%A')}s"
+                    )
+                    closed.append((dates[d], services, f"the fixed day is closed: {why}"))
+            patterns = [tuple(dates[d] for d in kept_days)] if kept_days else []
+            slot_services = kept_slots
+        else:
+            patterns = [tuple(dates[d] for d in days) for days in day_patterns(n, open_days)]
         out.append(
             ClientWeek(
                 client_id=client.id,
                 department=client.department,
                 worker_id=client.worker_id,
-                slots=slot_services,
-                patterns=tuple(tuple(dates[d] for d in days) for days in pattern_days),
-                fixed=bool(fixed_days),
+                slots=tuple(slot_services),
+                patterns=tuple(patterns),
+                fixed=week_days is not None,
+                closed=tuple(closed),
             )
         )
     return tuple(out)
 
 
-def _monthly_due(item: ProgrammeItem, week_start: dt.date) -> bool:
-    if item.days:
-        return any(is_due(item, week_start + dt.timedelta(days=d)) for d in item.days)
-    return (week_start.day - 1) // 7 < item.times
+def monthly_count(times: int, week_start: dt.date) -> int:
+    """Visits a flexible monthly item asks for in the week: ``times`` spread over the month's first four
+    weeks (by the day of the month the week starts on), e.g. 2 a month in the 2nd and 4th week."""
+    week = (week_start.day - 1) // 7
+    if week >= 4:
+        return 0
+    return (times * (week + 1)) // 4 - (times * week) // 4

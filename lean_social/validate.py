@@ -341,19 +341,19 @@ def _visits_owed(problem: Problem, client_id: str, week_start: dt.date) -> tuple
         if item.client_id != client_id:
             continue
         if item.per == "week":
-            counts[item.service_code] = counts.get(item.service_code, 0) + item.times
+            times = item.times
             fixed |= set(item.days)
-            most = max(most, item.times)
-        else:
+        elif item.days:  # the first `times` of its weekdays in the month
             dates = [week_start + dt.timedelta(days=d) for d in range(7)]
-            due = (
-                any(d.weekday() in item.days and (d.day + 6) // 7 <= item.times for d in dates)
-                if item.days
-                else (week_start.day + 6) // 7 <= item.times
-            )
-            if due:
-                counts[item.service_code] = counts.get(item.service_code, 0) + 1
-                most = max(most, 1)
+            due = [d.weekday() for d in dates if d.weekday() in item.days and (d.day + 6) // 7 <= item.times]
+            times = len(due)
+            fixed |= set(due)
+        else:  # `times` a month over the first four weeks, evenly: week w gets floor(t(w+1)/4) - floor(tw/4)
+            week = (week_start.day - 1) // 7
+            times = 0 if week >= 4 else item.times * (week + 1) // 4 - item.times * week // 4
+        if times:
+            counts[item.service_code] = counts.get(item.service_code, 0) + times
+            most = max(most, times)
     return max(most, len(fixed)), counts, fixed
 
 
@@ -367,9 +367,11 @@ def _check_week(
         if route.date in week:
             served.setdefault(stop.client_id, []).append((route.date, route.worker_id, stop.services))
     listed: dict[str, list[tuple[str, ...]]] = {}
+    listed_days: dict[str, set[int]] = {}
     for item in schedule.unassigned:
         if item.date in week:
             listed.setdefault(item.client_id, []).append(item.services)
+            listed_days.setdefault(item.client_id, set()).add(item.date.weekday())
             if not item.reason.strip():
                 out.append(
                     Violation(
@@ -406,9 +408,15 @@ def _check_week(
         if len(set(dates)) != len(dates):
             bad("coverage", f"client {client.id} is visited twice on one day")
         holidays = {h.date for h in problem.holidays}
-        closed_fixed = sum(1 for d in week if d.weekday() in fixed and (d in holidays or not client.available.on(d)))
-        if fixed and sum(1 for d in dates if d.weekday() not in fixed) > closed_fixed:
-            # a visit may leave its fixed day only for a fixed day the client cannot be visited on
+        closed = {d.weekday() for d in week if d.weekday() in fixed and (d in holidays or not client.available.on(d))}
+        unmet = fixed - closed - {d.weekday() for d in dates} - listed_days.get(client.id, set())
+        if unmet:
+            bad(
+                "fixed-days",
+                f"client {client.id} has no visit on the fixed days {', '.join(WEEKDAYS[d] for d in sorted(unmet))}",
+            )
+        if len(fixed) >= owed and sum(1 for d in dates if d.weekday() not in fixed) > len(closed):
+            # with as many fixed days as visits, a visit may leave its fixed day only for a closed one
             bad(
                 "fixed-days",
                 f"client {client.id} is visited on {', '.join(map(str, dates))}, off the fixed days "

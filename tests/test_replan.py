@@ -68,7 +68,9 @@ def test_new_client_is_fitted_in_after_the_event(week: tuple[Problem, Schedule])
     assert stops(new).items() >= stops(published).items()  # nothing else moved
 
 
-def test_client_away_moves_to_another_day(week: tuple[Problem, Schedule]) -> None:
+def test_client_away_on_a_fixed_day_cancels_that_visit(week: tuple[Problem, Schedule]) -> None:
+    """B0's programme fixes Mon/Wed/Fri; B0 is now away on Wednesdays: that visit is cancelled with the
+    reason, Friday stays as published."""
     p, published = week
     away = dataclasses.replace(
         p.client("B0"),
@@ -79,9 +81,29 @@ def test_client_away_moves_to_another_day(week: tuple[Problem, Schedule]) -> Non
     )
     changed = dataclasses.replace(p, clients=tuple(away if c.id == "B0" else c for c in p.clients))
     new, changes = replan_week(changed, published, MONDAY, WEDNESDAY, time_limit=1.0)
-    assert [(c.kind, c.old_date, c.client_id) for c in changes] == [("moved", WEDNESDAY, "B0")]
-    assert changes[0].new_date not in (None, WEDNESDAY)
-    assert validate(new, changed, week_start=MONDAY) == []  # off its fixed day only because the client is away
+    assert [(c.kind, c.old_date, c.client_id) for c in changes] == [("cancelled", WEDNESDAY, "B0")]
+    assert [(u.client_id, u.date) for u in new.unassigned] == [("B0", WEDNESDAY)]
+    assert "client is not at home on Wednesdays" in new.unassigned[0].reason
+    assert validate(new, changed, week_start=MONDAY) == []
+
+
+def test_client_away_on_a_chosen_day_moves_to_another_day() -> None:
+    clients = [client("F", lat=47.515, lon=42.155, worker_id="W1")]
+    p = problem(clients, [worker("W1")], [ProgrammeItem(client_id="F", service_code="FOOD", times=2)])
+    published = plan_week(p, MONDAY, time_limit=0.5)
+    (first, second) = sorted(r.date for r, _ in published.stops)
+    away = dataclasses.replace(
+        p.client("F"),
+        available=dataclasses.replace(
+            p.client("F").available,
+            days=tuple(() if d == second.weekday() else w for d, w in enumerate(p.client("F").available.days)),
+        ),
+    )
+    changed = dataclasses.replace(p, clients=(away,))
+    new, changes = replan_week(changed, published, MONDAY, first + dt.timedelta(days=1), time_limit=0.5)
+    assert [(c.kind, c.old_date) for c in changes] == [("moved", second)]
+    assert changes[0].new_date not in (None, second)
+    assert validate(new, changed, week_start=MONDAY) == []
 
 
 def test_replan_command(tmp_path: Path) -> None:

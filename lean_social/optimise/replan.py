@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from lean_social.demand import ClientWeek, Visit, day_patterns, week_demand
+from lean_social.demand import MIN_GAP_DAYS, ClientWeek, Visit, cyclic_gaps, day_patterns, week_demand
 from lean_social.model import Problem
 from lean_social.norms import visit_duration_s
 from lean_social.optimise.compile import compile_day, workers_on_duty
@@ -81,6 +81,8 @@ def replan_week(
     for route in past_routes:
         for stop in route.stops:
             done[stop.client_id] = done.get(stop.client_id, 0) + 1
+    for item in past_unassigned:  # settled too: the past is not re-planned, so they are not owed again
+        done[item.client_id] = done.get(item.client_id, 0) + 1
     old: dict[tuple[str, dt.date], tuple[str, int]] = {}  # (client, date) → (worker, position)
     old_order: dict[tuple[str, dt.date], list[str]] = {}
     for route in published.routes:
@@ -104,15 +106,45 @@ def replan_week(
     def at_home(client_id: str, day: dt.date) -> bool:
         return bool(problem.client(client_id).available.on(day)) and day not in holidays
 
+    for (client_id, day), (worker_id, _) in sorted(old.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if client_id not in demand:  # left the service, or the programme has nothing left this week
+            changes.append(
+                Change(
+                    client_id=client_id,
+                    kind="cancelled",
+                    old_date=day,
+                    old_worker=worker_id,
+                    new_date=None,
+                    new_worker=None,
+                    reason="no longer in the programme",
+                )
+            )
     for client_id, cw in demand.items():
+        for day, services, reason in cw.closed:
+            if day >= from_date:
+                unassigned.append(_unassigned(client_id, day, services, problem, reason))
         remaining = list(cw.slots[done.get(client_id, 0) :])
         kept = sorted(d for (c, d) in old if c == client_id)
         if not kept and client_id not in {c for c, _ in old} and done.get(client_id, 0) == 0:
             if remaining:
                 to_fit.append(_restricted(problem, cw, remaining, future))
             continue
+        closed_days = {day: reason for day, _, reason in cw.closed}
         for day in kept:
             worker_id, _ = old[(client_id, day)]
+            if day in closed_days:  # a fixed day that is now closed: listed unassigned above
+                changes.append(
+                    Change(
+                        client_id=client_id,
+                        kind="cancelled",
+                        old_date=day,
+                        old_worker=worker_id,
+                        new_date=None,
+                        new_worker=None,
+                        reason=closed_days[day],
+                    )
+                )
+                continue
             if not remaining:
                 changes.append(
                     Change(
@@ -128,9 +160,13 @@ def replan_week(
                 continue
             services = remaining.pop(0)
             if not at_home(client_id, day):
-                target = next(
-                    (d for d in future if d not in kept and at_home(client_id, d) and (client_id, d) not in assignment),
-                    None,
+                others = [r.date for r in past_routes for s in r.stops if s.client_id == client_id]
+                others += [d for d in kept if d != day]
+                target = _spaced_day(
+                    cw,
+                    day,
+                    others,
+                    [d for d in future if d not in kept and at_home(client_id, d) and (client_id, d) not in assignment],
                 )
                 if target is None:
                     changes.append(
@@ -274,6 +310,16 @@ def _restricted(
     open_days = {d.weekday(): d for d in future if client.available.on(d) and d not in holidays}
     patterns = day_patterns(len(slots), tuple(sorted(open_days)))
     return replace(cw, slots=tuple(slots), patterns=tuple(tuple(open_days[w] for w in p) for p in patterns))
+
+
+def _spaced_day(cw: ClientWeek, day: dt.date, others: list[dt.date], options: list[dt.date]) -> dt.date | None:
+    """The open day nearest to ``day`` that keeps the programme's spacing with the client's other visits."""
+    need = MIN_GAP_DAYS.get(cw.visits_per_week, 1)
+    for option in sorted(options, key=lambda d: (abs((d - day).days), d)):
+        week = tuple(sorted({d.weekday() for d in [*others, option]}))
+        if len(week) < 2 or cw.fixed or min(cyclic_gaps(week)) >= need:
+            return option
+    return None
 
 
 def _on_duty_or_substitute(

@@ -97,16 +97,16 @@ def choose_week(
             primary[cw.client_id] = cw.worker_id
     for cw in sorted(
         (c for c in demand if c.worker_id is None),
-        key=lambda c: (-sum(minutes(c, k) for k in range(c.visits_per_week)), c.client_id),
+        key=lambda c: (-sum(minutes(c, k) for k in range(len(c.slots))), c.client_id),
     ):
         need = skills(cw)
         last = previous.get(cw.client_id)
         if last is not None and last[0] in {w.id for w in workers if need <= w.skills}:
             primary[cw.client_id] = last[0]
-            week_load[last[0]] += sum(minutes(cw, k) for k in range(cw.visits_per_week))
+            week_load[last[0]] += sum(minutes(cw, k) for k in range(len(cw.slots)))
             continue
         home = problem.client(cw.client_id).location
-        extra = sum(minutes(cw, k) for k in range(cw.visits_per_week))
+        extra = sum(minutes(cw, k) for k in range(len(cw.slots)))
         scores = []
         for w in [w for w in workers if need <= w.skills] or workers:
             # Near the worker's other clients (or start place), and not over 85 % of the week's hours.
@@ -138,7 +138,7 @@ def choose_week(
         options = [w for w in workers if w.id != main and need <= w.skills and duty[day][w.id] is None]
         if not options:
             return None
-        extra = max(minutes(cw, k) for k in range(cw.visits_per_week))
+        extra = max(minutes(cw, k) for k in range(len(cw.slots)))
 
         def strain(w: Worker) -> tuple[float, float, str]:
             """Overload first, then how full the worker's days of the absence are, then distance."""
@@ -153,9 +153,11 @@ def choose_week(
     # Fixed days first (no choice), then the clients with the fewest patterns, longest visits first.
     order = sorted(demand, key=lambda c: (not c.fixed, len(c.patterns), -c.visits_per_week, c.client_id))
     for cw in order:
+        if not cw.slots:  # every visit of the week falls on a closed fixed day
+            continue
         if not cw.patterns:
             unplaced[cw.client_id] = (
-                f"no {cw.visits_per_week} days a week fit the client's days at home with the required spacing"
+                f"no {len(cw.slots)} days a week fit the client's days at home with the required spacing"
                 if not cw.fixed
                 else "the programme's fixed days fall on a holiday or a day the client is away"
             )
@@ -247,8 +249,21 @@ def plan_week(
         per_day: dict[dt.date, list[Visit]] = {}
         for cw in dept_demand:
             client = problem.client(cw.client_id)
+            for day, services, reason in cw.closed:
+                unassigned.append(
+                    Unassigned(
+                        visit_id=f"{day.isoformat()}/{cw.client_id}",
+                        client_id=cw.client_id,
+                        date=day,
+                        services=services,
+                        reason=reason,
+                        duration_s=visit_duration_s(problem.service(c) for c in services),
+                    )
+                )
+            if not cw.slots:
+                continue
             if cw.client_id in choices.unplaced:
-                for slot in range(cw.visits_per_week):
+                for slot in range(len(cw.slots)):
                     unassigned.append(_unassigned(cw, slot, week_start, choices.unplaced[cw.client_id], problem))
                 continue
             for slot, day in enumerate(choices.days[cw.client_id]):
