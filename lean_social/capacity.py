@@ -36,8 +36,9 @@ class Capacity:
         return max(0.0, self.demand_h - self.available_h)
 
     @property
-    def utilisation(self) -> float:
-        return self.demand_h / self.available_h if self.available_h else float("inf")
+    def utilisation(self) -> float | None:
+        """Demand over supply; None when no hours are available at all."""
+        return self.demand_h / self.available_h if self.available_h else None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -46,7 +47,7 @@ class Capacity:
             "demand_h": round(self.demand_h, 1),
             "available_h": round(self.available_h, 1),
             "shortfall_h": round(self.shortfall_h, 1),
-            "utilisation": round(self.utilisation, 3),
+            "utilisation": None if self.utilisation is None else round(self.utilisation, 3),
         }
 
 

@@ -192,7 +192,17 @@ def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]
         closed: list[tuple[dt.date, tuple[str, ...], str]] = []
         if week_days is not None:
             kept_slots, kept_days = [], []
-            for services, d in zip(slot_services, week_days, strict=False):
+            for k, services in enumerate(slot_services):
+                if k >= len(week_days):  # more visits than days the client is at home
+                    closed.append(
+                        (
+                            dates[week_days[-1]] if week_days else week_start,
+                            services,
+                            "not enough days at home this week for every visit",
+                        )
+                    )
+                    continue
+                d = week_days[k]
                 if d in open_days:
                     kept_slots.append(services)
                     kept_days.append(d)

@@ -167,7 +167,12 @@ def _run(
             raise InvalidInputError(
                 [InputProblem(file=str(published), row=None, column=None, value="", expected=problem_text)]
             ) from None
-        schedule, changes = replan_week(problem, before, week, from_date, time_limit=time_limit, seed=seed)
+        try:
+            schedule, changes = replan_week(problem, before, week, from_date, time_limit=time_limit, seed=seed)
+        except ValueError as exc:
+            raise InvalidInputError(
+                [InputProblem(file=str(published), row=None, column=None, value="", expected=str(exc))]
+            ) from None
     elif week is not None:
         previous_file = data_dir / PREVIOUS_PLAN
         previous = read_previous_plan(previous_file) if previous_file.is_file() else None

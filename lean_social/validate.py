@@ -436,7 +436,12 @@ def _check_week(
 
 
 def _on_duty(problem: Problem, worker_id: str, day: dt.date) -> bool:
-    return problem.absence(worker_id, day) is None and problem.worker(worker_id).shift_on(day) is not None
+    known = {w.id for w in problem.workers}
+    return (
+        worker_id in known
+        and problem.absence(worker_id, day) is None
+        and problem.worker(worker_id).shift_on(day) is not None
+    )
 
 
 def _check_continuity(

@@ -217,3 +217,43 @@ def test_balance_band_in_kpis() -> None:
     assert entry["share"] == round((40 + 2 * walk) / (5 * 495), 3)
     assert entry["in_band"] is False and entry["share"] < LOAD_BAND[0]
     assert entry["day_spread_min"] == round(40 + 2 * walk, 1)
+
+
+def test_visits_beyond_the_days_at_home_are_listed_not_lost() -> None:
+    """Groceries 3 a week (flexible) and blood pressure fixed on Monday, client at home Mon and Tue only."""
+    import dataclasses
+
+    from lean_social import WeeklyPattern
+
+    home = client("A", lat=47.515, lon=42.155)
+    home = dataclasses.replace(
+        home, available=WeeklyPattern.from_mapping({0: home.available.on(0), 1: home.available.on(1)})
+    )
+    p = problem(
+        [home],
+        [worker("W1", skills=("nurse",))],
+        [
+            ProgrammeItem(client_id="A", service_code="FOOD", times=3),
+            ProgrammeItem(client_id="A", service_code="BP", times=1, days=(0,)),
+        ],
+    )
+    schedule = plan_week(p, MONDAY, time_limit=0.4)
+    assert validate(schedule, p, week_start=MONDAY) == []
+    assert sum(len(r.stops) for r in schedule.routes) == 2
+    assert [u.reason for u in schedule.unassigned] == ["not enough days at home this week for every visit"]
+
+
+def test_department_without_workers_is_explained_and_json_stays_valid(tmp_path: Path) -> None:
+    import json
+
+    from lean_social.io.outputs import write_json
+
+    p = problem(
+        [client("A", lat=47.515, lon=42.155, department="D2")],
+        [worker("W1")],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=1)],
+    )
+    schedule = plan_week(p, MONDAY, time_limit=0.3)
+    assert {u.reason for u in schedule.unassigned} == {"no worker of department D2 can take the client"}
+    write_json(tmp_path / "run.json", schedule.info)  # no Infinity for a department without hours
+    assert json.loads((tmp_path / "run.json").read_text())["capacity"][1]["utilisation"] is None

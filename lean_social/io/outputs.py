@@ -61,4 +61,6 @@ def write_csv(path: str | Path, rows: Iterable[Mapping[str, object]], columns: S
 
 
 def write_json(path: str | Path, data: Any) -> Path:
-    return atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    return atomic_write_text(
+        path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False) + "\n"
+    )

@@ -70,6 +70,11 @@ def replan_week(
     if not 0 <= (from_date - week_start).days < 7:
         msg = f"re-planning from {from_date}, which is not in the week of {week_start}"
         raise ValueError(msg)
+    mentioned = {r.date for r in published.routes} | {u.date for u in published.unassigned}
+    outside = sorted(mentioned - {week_start + dt.timedelta(days=d) for d in range(7)})
+    if outside:
+        msg = f"the published plan has days outside the week of {week_start}: {', '.join(map(str, outside[:3]))}"
+        raise ValueError(msg)
     travel = travel or GeodesicTravel()
     dates = [week_start + dt.timedelta(days=d) for d in range(7)]
     future = [d for d in dates if d >= from_date]
@@ -330,14 +335,18 @@ def _on_duty_or_substitute(
     client_id: str,
     substitute: dict[str, str],
 ) -> str | None:
-    if duty[day].get(worker_id) is None:
+    if worker_id in duty[day] and duty[day][worker_id] is None:  # known and on duty
         return worker_id
     if client_id in substitute:
         chosen = substitute[client_id]
-        return chosen if duty[day].get(chosen) is None else None
+        return chosen if duty[day].get(chosen, "unknown") is None else None
     client = problem.client(client_id)
-    own = problem.worker(worker_id)
-    need = own.skills  # a substitute able to do what the client's worker does
+    known = {w.id: w for w in problem.workers}
+    # a substitute able to do what the client's worker does (anyone, if that worker left the data)
+    need = known[worker_id].skills if worker_id in known else frozenset()
+    own = known.get(worker_id) or next((w for w in problem.workers if w.department == client.department), None)
+    if own is None:
+        return None
     options = [
         w
         for w in problem.workers

@@ -115,6 +115,8 @@ def choose_week(
             week_capacity = sum(capacity[(w.id, d)] for d in dates)
             over = max(0.0, week_load[w.id] + extra - 0.85 * week_capacity)
             scores.append((_km(home, centre) + OVERLOAD_WEIGHT * over / 60, w.id))
+        if not scores:  # a department with clients and no workers: nobody to plan them for
+            continue
         _, picked = min(scores)
         primary[cw.client_id] = picked
         week_load[picked] += extra
@@ -155,6 +157,9 @@ def choose_week(
     for cw in order:
         if not cw.slots:  # every visit of the week falls on a closed fixed day
             continue
+        if cw.client_id not in primary or primary[cw.client_id] not in duty[dates[0]]:
+            unplaced[cw.client_id] = f"no worker of department {cw.department} can take the client"
+            continue
         if not cw.patterns:
             unplaced[cw.client_id] = (
                 f"no {len(cw.slots)} days a week fit the client's days at home with the required spacing"
@@ -177,8 +182,8 @@ def choose_week(
                 chosen.append(worker_id)
                 key = (worker_id, day)
                 after = load.get(key, 0.0) + minutes(cw, slot)
-                cost += OVERLOAD_WEIGHT * max(0.0, after - capacity[key])
-                cost += after / max(1.0, capacity[key]) * 30  # even days
+                cost += OVERLOAD_WEIGHT * max(0.0, after - capacity.get(key, 0.0))
+                cost += after / max(1.0, capacity.get(key, 0.0)) * 30  # even days
                 here = places.get(key, [])
                 if here:
                     home = problem.client(cw.client_id).location
