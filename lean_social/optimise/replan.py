@@ -82,6 +82,10 @@ def replan_week(
     holidays = {h.date for h in problem.holidays}
     past_routes = [r for r in published.routes if r.date < from_date]
     past_unassigned = [u for u in published.unassigned if u.date < from_date]
+    future_listed: dict[str, list[tuple[dt.date, str]]] = {}
+    for item in sorted(published.unassigned, key=lambda u: u.date):
+        if item.date >= from_date:
+            future_listed.setdefault(item.client_id, []).append((item.date, item.reason))
     done: dict[str, int] = {}
     for route in past_routes:
         for stop in route.stops:
@@ -233,16 +237,21 @@ def replan_week(
                 continue
             assignment[(client_id, day)] = new_worker
             slot_of[(client_id, day)] = services
-        for services in remaining:  # visits owed that the published plan had not placed in the future
-            unassigned.append(
-                _unassigned(
-                    client_id,
-                    from_date,
-                    services,
-                    problem,
-                    "not placed in the published plan; re-plan the week to place it",
+        for services in remaining:  # owed, but not placed in the published future plan
+            listed = future_listed.get(client_id, [])
+            if listed:  # the published plan said why: keep its day and reason
+                when, reason = listed.pop(0)
+                unassigned.append(_unassigned(client_id, when, services, problem, reason))
+            else:
+                unassigned.append(
+                    _unassigned(
+                        client_id,
+                        from_date,
+                        services,
+                        problem,
+                        "not placed in the published plan; re-plan the week to place it",
+                    )
                 )
-            )
 
     for department in sorted({cw.department for cw in to_fit}):
         fits = [cw for cw in to_fit if cw.department == department]
