@@ -40,6 +40,18 @@ class Change:
     new_worker: str | None
     reason: str
 
+    @classmethod
+    def cancelled(cls, client_id: str, day: dt.date, worker_id: str, reason: str) -> Change:
+        return cls(
+            client_id=client_id,
+            kind="cancelled",
+            old_date=day,
+            old_worker=worker_id,
+            new_date=None,
+            new_worker=None,
+            reason=reason,
+        )
+
     def as_row(self) -> dict[str, object]:
         return {
             "client_id": self.client_id,
@@ -117,17 +129,7 @@ def replan_week(
 
     for (client_id, day), (worker_id, _) in sorted(old.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if client_id not in demand:  # left the service, or the programme has nothing left this week
-            changes.append(
-                Change(
-                    client_id=client_id,
-                    kind="cancelled",
-                    old_date=day,
-                    old_worker=worker_id,
-                    new_date=None,
-                    new_worker=None,
-                    reason="no longer in the programme",
-                )
-            )
+            changes.append(Change.cancelled(client_id, day, worker_id, "no longer in the programme"))
     for client_id, cw in demand.items():
         for day, services, reason in cw.closed:
             if day >= from_date:
@@ -142,30 +144,10 @@ def replan_week(
         for day in kept:
             worker_id, _ = old[(client_id, day)]
             if day in closed_days:  # a fixed day that is now closed: listed unassigned above
-                changes.append(
-                    Change(
-                        client_id=client_id,
-                        kind="cancelled",
-                        old_date=day,
-                        old_worker=worker_id,
-                        new_date=None,
-                        new_worker=None,
-                        reason=closed_days[day],
-                    )
-                )
+                changes.append(Change.cancelled(client_id, day, worker_id, closed_days[day]))
                 continue
             if not remaining:
-                changes.append(
-                    Change(
-                        client_id=client_id,
-                        kind="cancelled",
-                        old_date=day,
-                        old_worker=worker_id,
-                        new_date=None,
-                        new_worker=None,
-                        reason="no longer in the programme",
-                    )
-                )
+                changes.append(Change.cancelled(client_id, day, worker_id, "no longer in the programme"))
                 continue
             services = remaining.pop(0)
             if not at_home(client_id, day):
@@ -178,17 +160,7 @@ def replan_week(
                     [d for d in future if d not in kept and at_home(client_id, d) and (client_id, d) not in assignment],
                 )
                 if target is None:
-                    changes.append(
-                        Change(
-                            client_id=client_id,
-                            kind="cancelled",
-                            old_date=day,
-                            old_worker=worker_id,
-                            new_date=None,
-                            new_worker=None,
-                            reason="client away and no other day open",
-                        )
-                    )
+                    changes.append(Change.cancelled(client_id, day, worker_id, "client away and no other day open"))
                     unassigned.append(
                         _unassigned(
                             client_id, day, services, problem, "client is away and no other day of the week is open"
