@@ -20,6 +20,7 @@ __all__ = [
     "cyclic_gaps",
     "day_patterns",
     "is_due",
+    "make_visit",
     "monthly_count",
     "visits_for_day",
     "week_demand",
@@ -239,3 +240,28 @@ def monthly_count(times: int, week_start: dt.date) -> int:
     if week >= 4:
         return 0
     return (times * (week + 1)) // 4 - (times * week) // 4
+
+
+def make_visit(
+    problem: Problem,
+    client_id: str,
+    day: dt.date,
+    services: tuple[str, ...],
+    *,
+    worker_id: str | None,
+    substitute_for: str | None = None,
+) -> Visit:
+    """A visit with its duration from the norms, the client's hours that day and the skills it needs."""
+    client = problem.client(client_id)
+    return Visit(
+        id=f"{day.isoformat()}/{client_id}",
+        client_id=client_id,
+        date=day,
+        services=services,
+        duration_s=visit_duration_s(problem.service(c) for c in services),
+        windows=client.available.on(day),
+        skills=frozenset(skill for c in services if (skill := problem.service(c).skill)),
+        worker_id=worker_id,
+        department=client.department,
+        substitute_for=substitute_for,
+    )

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from lean_social.demand import MIN_GAP_DAYS, ClientWeek, Visit, cyclic_gaps, day_patterns, week_demand
+from lean_social.demand import MIN_GAP_DAYS, ClientWeek, Visit, cyclic_gaps, day_patterns, make_visit, week_demand
 from lean_social.model import Problem
 from lean_social.norms import visit_duration_s
 from lean_social.optimise.compile import compile_day, workers_on_duty
@@ -349,19 +349,9 @@ def _on_duty_or_substitute(
 
 
 def _visit(problem: Problem, client_id: str, day: dt.date, services: tuple[str, ...], worker_id: str) -> Visit:
-    client = problem.client(client_id)
-    own = client.worker_id
-    return Visit(
-        id=f"{day.isoformat()}/{client_id}",
-        client_id=client_id,
-        date=day,
-        services=services,
-        duration_s=visit_duration_s(problem.service(c) for c in services),
-        windows=client.available.on(day),
-        skills=frozenset(s for c in services if (s := problem.service(c).skill)),
-        worker_id=worker_id,
-        department=client.department,
-        substitute_for=own if own and own != worker_id else None,
+    own = problem.client(client_id).worker_id
+    return make_visit(
+        problem, client_id, day, services, worker_id=worker_id, substitute_for=own if own and own != worker_id else None
     )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lean_social.capacity import week_capacity
-from lean_social.demand import ClientWeek, Visit, cyclic_gaps, week_demand
+from lean_social.demand import ClientWeek, Visit, cyclic_gaps, make_visit, week_demand
 from lean_social.io.previous import PreviousPlan
 from lean_social.model import Location, Problem, Worker
 from lean_social.norms import visit_duration_s
@@ -253,7 +253,6 @@ def plan_week(
         unassigned: list[Unassigned] = []
         per_day: dict[dt.date, list[Visit]] = {}
         for cw in dept_demand:
-            client = problem.client(cw.client_id)
             for day, services, reason in cw.closed:
                 unassigned.append(
                     Unassigned(
@@ -281,20 +280,15 @@ def plan_week(
                     unassigned.append(_unassigned(cw, slot, day, reason, problem))
                     continue
                 services = cw.slots[slot]
+                main = choices.primary[cw.client_id]
                 per_day.setdefault(day, []).append(
-                    Visit(
-                        id=f"{day.isoformat()}/{cw.client_id}",
-                        client_id=cw.client_id,
-                        date=day,
-                        services=services,
-                        duration_s=visit_duration_s(problem.service(c) for c in services),
-                        windows=client.available.on(day),
-                        skills=frozenset(skill for c in services if (skill := problem.service(c).skill)),
+                    make_visit(
+                        problem,
+                        cw.client_id,
+                        day,
+                        services,
                         worker_id=worker_id,
-                        department=department,
-                        substitute_for=choices.primary[cw.client_id]
-                        if worker_id != choices.primary[cw.client_id]
-                        else None,
+                        substitute_for=main if worker_id != main else None,
                     )
                 )
         summaries = {}
