@@ -68,20 +68,7 @@ def visits_for_day(problem: Problem, day: dt.date) -> tuple[Visit, ...]:
         if client.id not in due:
             continue
         ordered = tuple(sorted(due[client.id], key=order.__getitem__))
-        services = [problem.service(code) for code in ordered]
-        visits.append(
-            Visit(
-                id=f"{day.isoformat()}/{client.id}",
-                client_id=client.id,
-                date=day,
-                services=ordered,
-                duration_s=visit_duration_s(services),
-                windows=client.available.on(day),
-                skills=frozenset(s.skill for s in services if s.skill),
-                worker_id=client.worker_id,
-                department=client.department,
-            )
-        )
+        visits.append(make_visit(problem, client.id, day, ordered, worker_id=client.worker_id))
     return tuple(visits)
 
 
