@@ -4,7 +4,9 @@ routes of each department-day through the routing engine.
 Decisions in the objective's order: serve every visit a worker can reach; keep each client with one
 worker (the assigned one when the data names one; a substitute only on days that worker is away, the
 same substitute throughout); spread each worker's week evenly and group nearby clients on the same day,
-which is what shortens the walks the router then orders.
+which is what shortens the walks the router then orders. A greedy pass places every client, then a local
+search over tours (``week_search``) moves clients between days, substitutes and, for clients on no list,
+workers; the time it takes comes off the routing budget.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from lean_social.model import Location, Problem, Worker
 from lean_social.norms import visit_duration_s
 from lean_social.optimise.compile import workers_on_duty
 from lean_social.optimise.day import MIN_DEPARTMENT_TIME_S, route_visits
+from lean_social.optimise.week_search import improve_week
 from lean_social.schedule import Schedule, Unassigned
 from lean_social.timefmt import WEEKDAYS
 from lean_social.travel import GeodesicTravel, TravelModel
@@ -204,6 +207,47 @@ def choose_week(
     return WeekChoices(days=days, worker=worker_on, primary=primary, unplaced=unplaced)
 
 
+def search_week(
+    problem: Problem,
+    demand: Sequence[ClientWeek],
+    dates: Sequence[dt.date],
+    choices: WeekChoices,
+    travel: TravelModel,
+    *,
+    previous: PreviousPlan | None = None,
+    seed: int = 0,
+) -> WeekChoices:
+    """The greedy choices improved by local search over tours (``week_search``); the primary of a client
+    without an assigned worker may change, an assigned one may not."""
+    previous = previous or {}
+    start = {
+        cw.client_id: (
+            choices.primary[cw.client_id],
+            choices.days[cw.client_id],
+            {d: w for (c, d), w in choices.worker.items() if c == cw.client_id},
+        )
+        for cw in demand
+        if cw.client_id in choices.days
+    }
+    found = improve_week(
+        problem,
+        demand,
+        dates,
+        start,
+        travel,
+        free_primary={cw.client_id for cw in demand if cw.worker_id is None},
+        listed={c: w for c, (w, _) in previous.items()},
+        previous=previous,
+        seed=seed,
+    )
+    return WeekChoices(
+        days={**choices.days, **found.days},
+        worker=found.worker,
+        primary={**choices.primary, **found.primary},
+        unplaced=choices.unplaced,
+    )
+
+
 def demand_workers(problem: Problem, demand: Sequence[ClientWeek]) -> list[Worker]:
     departments = {cw.department for cw in demand}
     return [w for w in problem.workers if w.department in departments]
@@ -247,9 +291,15 @@ def plan_week(
                 c.demand_h,
                 c.available_h,
             )
+    chosen: dict[str, WeekChoices] = {}
     for department in sorted({cw.department for cw in demand}):
         dept_demand = [cw for cw in demand if cw.department == department]
         choices = choose_week(problem, dept_demand, dates, previous)
+        chosen[department] = search_week(problem, dept_demand, dates, choices, travel, previous=previous, seed=seed)
+    info["choose_s"] = round(time.perf_counter() - started, 3)
+    routing_budget = max(0.0, time_limit - (time.perf_counter() - started))
+    for department, choices in chosen.items():
+        dept_demand = [cw for cw in demand if cw.department == department]
         unassigned: list[Unassigned] = []
         per_day: dict[dt.date, list[Visit]] = {}
         for cw in dept_demand:
@@ -293,7 +343,7 @@ def plan_week(
                 )
         summaries = {}
         for day in sorted(per_day):
-            share = max(MIN_DEPARTMENT_TIME_S, time_limit * len(per_day[day]) / max(1, total_visits))
+            share = max(MIN_DEPARTMENT_TIME_S, routing_budget * len(per_day[day]) / max(1, total_visits))
             part, summary = route_visits(
                 problem, day, department, per_day[day], travel=travel, time_limit=share, seed=seed
             )
