@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from lean_social import __version__
 from lean_social.errors import InvalidInputError
-from lean_social.run import run_day, run_replan, run_week
+from lean_social.run import run_day, run_lists, run_replan, run_week
 
 __all__ = ["main"]
 
@@ -93,6 +93,17 @@ def _parser() -> argparse.ArgumentParser:
     replan.add_argument("--out", required=True, help="output folder (created if missing)")
     replan.add_argument("--time-limit", type=_positive, default=60.0, help="search budget in seconds (default 60)")
     replan.add_argument("--seed", type=int, default=0, help="search seed (default 0)")
+    lists = sub.add_parser(
+        "lists",
+        help="propose new client lists (закрепление) so that each worker's clients live near each other",
+    )
+    lists.add_argument("data_dir", help="the data folder")
+    lists.add_argument("--week", required=True, type=_monday, help="a typical week's Monday, YYYY-MM-DD")
+    lists.add_argument("--out", required=True, help="output folder (created if missing)")
+    lists.add_argument("--seed", type=int, default=0, help="search seed (default 0)")
+    lists.add_argument(
+        "--pseudonymise", action="store_true", help="pseudonymous client ids in lists.csv; no clients.csv"
+    )
     return parser
 
 
@@ -153,6 +164,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_CHECK_FAILED if result.violations else EXIT_OK
+    if args.command == "lists":
+        try:
+            proposal = run_lists(
+                args.data_dir,
+                args.week,
+                args.out,
+                seed=args.seed,
+                pseudonymise=args.pseudonymise,
+                pseudonym_key=os.environ.get("LEAN_SOCIAL_PSEUDONYM_KEY"),
+            )
+        except InvalidInputError as exc:
+            print(f"lean-social: invalid input in {args.data_dir}\n{exc}", file=sys.stderr)
+            return EXIT_INVALID_INPUT
+        print(
+            f"proposed new lists: {len(proposal.proposal.moves)} of {len(proposal.proposal.problem.clients)} "
+            f"clients change worker; outputs in {proposal.out_dir}",
+            file=sys.stderr,
+        )
+        return EXIT_OK
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 

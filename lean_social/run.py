@@ -15,18 +15,20 @@ from pathlib import Path
 from lean_social import __version__
 from lean_social.errors import InputProblem, InvalidInputError
 from lean_social.io.folder import FILES, read_folder
+from lean_social.io.lists import clients_csv_with_lists
 from lean_social.io.outputs import atomic_write_text, write_csv, write_json
 from lean_social.io.previous import PREVIOUS_PLAN, read_previous_plan
 from lean_social.kpi import schedule_kpis
 from lean_social.maps import day_map
 from lean_social.optimise.day import plan_day
+from lean_social.optimise.lists import LIST_COLUMNS, ListMove, ListProposal, redraw_lists
 from lean_social.optimise.replan import CHANGE_COLUMNS, Change, replan_week
 from lean_social.optimise.week import plan_week
 from lean_social.privacy import pseudonymiser
 from lean_social.schedule import SCHEDULE_COLUMNS, UNASSIGNED_COLUMNS, Schedule
 from lean_social.validate import Violation, validate
 
-__all__ = ["RunResult", "run_day", "run_replan", "run_week"]
+__all__ = ["ListsResult", "RunResult", "run_day", "run_lists", "run_replan", "run_week"]
 
 log = logging.getLogger(__name__)
 
@@ -230,3 +232,52 @@ def _run(
     }
     files.append(write_json(out_dir / "run.json", run_info))
     return RunResult(schedule=schedule, violations=violations, out_dir=out_dir, files=tuple(files))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListsResult:
+    proposal: ListProposal
+    out_dir: Path
+    files: tuple[Path, ...]
+
+
+def run_lists(
+    data_dir: str | Path,
+    week_start: dt.date,
+    out_dir: str | Path,
+    *,
+    seed: int = 0,
+    pseudonymise: bool = False,
+    pseudonym_key: str | None = None,
+) -> ListsResult:
+    """Propose new client lists from the week starting on ``week_start`` and write ``lists.csv`` (every
+    client, worker before and after, sorted by the new worker) and ``run.json``; without
+    ``pseudonymise`` also ``clients.csv``, the data file with the new lists, ready to review and use."""
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    clock = time.perf_counter()
+    problem = read_folder(data_dir)
+    proposal = redraw_lists(problem, week_start, seed=seed)
+    wall = time.perf_counter() - clock
+    label: Callable[[str], str] = pseudonymiser(pseudonym_key) if pseudonymise else (lambda cid: cid)
+    before = {c.id: c.worker_id for c in problem.clients}
+    rows = [
+        ListMove(client_id=label(c.id), department=c.department, before=before[c.id], after=c.worker_id).as_row()
+        for c in sorted(proposal.problem.clients, key=lambda c: (c.department, c.worker_id or "", c.id))
+        if c.worker_id is not None
+    ]
+    files = [write_csv(out_dir / "lists.csv", rows, LIST_COLUMNS)]
+    if not pseudonymise:
+        new = {c.id: c.worker_id for c in proposal.problem.clients if c.worker_id is not None}
+        files.append(atomic_write_text(out_dir / "clients.csv", clients_csv_with_lists(data_dir / "clients.csv", new)))
+    run_info = {
+        "lean_social": __version__,
+        "python": platform.python_version(),
+        "data_dir": str(data_dir),
+        "inputs_sha256": _hashes(data_dir),
+        "settings": {"lists_from_week": week_start.isoformat(), "seed": seed, "pseudonymised": pseudonymise},
+        "clients": len(problem.clients),
+        "moved": len(proposal.moves),
+        "timings_s": {"redraw_s": round(wall, 3)},
+    }
+    files.append(write_json(out_dir / "run.json", run_info))
+    return ListsResult(proposal=proposal, out_dir=out_dir, files=tuple(files))

@@ -1,0 +1,143 @@
+"""The week's local search over tours and the redraw of client lists built on it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, client, problem, worker
+from lean_social import Absence, ProgrammeItem, read_folder, validate
+from lean_social.cli import main
+from lean_social.demand import week_demand
+from lean_social.optimise.lists import redraw_lists
+from lean_social.optimise.week import choose_week, plan_week, search_week
+from lean_social.optimise.week_search import _insert, _length, _polish
+from lean_social.travel import GeodesicTravel
+
+MONDAY = dt.date(2026, 12, 7)
+DATES = [MONDAY + dt.timedelta(days=d) for d in range(7)]
+
+# Places on a line, a minute apart: 0 is home, 1..4 at minutes 1..4 out (and back).
+LINE = [[float(abs(i - j)) for j in range(5)] for i in range(5)]
+
+
+def test_tour_length_counts_the_way_back() -> None:
+    # home 0 → 2 → 4 → home: 2 + 2 + 4 = 8 minutes.
+    assert _length([2, 4], LINE, 0) == 8.0
+
+
+def test_insert_puts_a_stop_where_it_costs_least() -> None:
+    # 3 between 2 and 4 adds 1 + 1 - 2 = 0 minutes; anywhere else at least 2.
+    assert _insert([2, 4], 3, LINE, 0) == [2, 3, 4]
+
+
+def test_polish_undoes_a_crossing() -> None:
+    # 0 → 3 → 1 → 4 → 2 → 0 is 3 + 2 + 3 + 2 + 2 = 12 minutes; out and back along the line is 8.
+    assert _length([3, 1, 4, 2], LINE, 0) == 12.0
+    polished = _polish([3, 1, 4, 2], LINE, 0)
+    assert _length(polished, LINE, 0) == 8.0
+
+
+def _two_clusters() -> list:  # type: ignore[type-arg]
+    east = [client(f"E{i}", lat=47.514 + 0.001 * i, lon=42.19) for i in range(2)]
+    west = [client(f"V{i}", lat=47.514 + 0.001 * i, lon=42.11) for i in range(2)]
+    return [*east, *west]
+
+
+def test_neighbours_share_a_worker_day() -> None:
+    clients = _two_clusters()
+    programmes = [ProgrammeItem(client_id=c.id, service_code="FOOD", times=1) for c in clients]
+    p = problem(clients, [worker("W1"), worker("W2")], programmes)
+    demand = week_demand(p, MONDAY)
+    choices = search_week(p, demand, DATES, choose_week(p, demand, DATES), GeodesicTravel())
+    for a, b in (("E0", "E1"), ("V0", "V1")):
+        assert choices.days[a] == choices.days[b]
+        assert choices.worker[(a, choices.days[a][0])] == choices.worker[(b, choices.days[b][0])]
+    again = search_week(p, demand, DATES, choose_week(p, demand, DATES), GeodesicTravel())
+    assert again == choices  # same input, same seed, same choices
+
+
+def test_search_keeps_assigned_workers_and_fixed_days() -> None:
+    clients = [
+        client("E0", lat=47.514, lon=42.19, worker_id="W1"),
+        client("E1", lat=47.515, lon=42.19, worker_id="W2"),
+    ]
+    programmes = [ProgrammeItem(client_id="E0", service_code="FOOD", times=1, per="week", days=(1,))]
+    programmes.append(ProgrammeItem(client_id="E1", service_code="FOOD", times=1))
+    p = problem(clients, [worker("W1"), worker("W2")], programmes)
+    demand = week_demand(p, MONDAY)
+    choices = search_week(p, demand, DATES, choose_week(p, demand, DATES), GeodesicTravel())
+    assert choices.days["E0"] == (DATES[1],)
+    assert choices.primary == {"E0": "W1", "E1": "W2"}
+    schedule = plan_week(p, MONDAY, time_limit=1.0)
+    assert validate(schedule, p, week_start=MONDAY) == []
+
+
+def _crossed_lists() -> tuple:  # type: ignore[type-arg]
+    """West clients listed to the worker who starts in the east, and the other way round."""
+    east = [client(f"E{i}", lat=47.514 + 0.001 * i, lon=42.19, worker_id="WV") for i in range(3)]
+    west = [client(f"V{i}", lat=47.514 + 0.001 * i, lon=42.11, worker_id="WE") for i in range(3)]
+    workers = [worker("WE", lon=42.19), worker("WV", lon=42.11)]
+    programmes = [ProgrammeItem(client_id=c.id, service_code="FOOD", times=2) for c in [*east, *west]]
+    return east, west, workers, programmes
+
+
+def test_redraw_gives_clients_to_the_worker_who_lives_near() -> None:
+    east, west, workers, programmes = _crossed_lists()
+    p = problem([*east, *west], workers, programmes)
+    proposal = redraw_lists(p, MONDAY)
+    assert {m.client_id: (m.before, m.after) for m in proposal.moves} == {
+        **{c.id: ("WV", "WE") for c in east},
+        **{c.id: ("WE", "WV") for c in west},
+    }
+    before = plan_week(p, MONDAY, time_limit=1.0)
+    after = plan_week(proposal.problem, MONDAY, time_limit=1.0)
+    assert validate(after, proposal.problem, week_start=MONDAY) == []
+    assert sum(r.travel_s for r in after.routes) < 0.5 * sum(r.travel_s for r in before.routes)
+
+
+def test_redraw_moves_nobody_for_a_few_metres() -> None:
+    # Both workers start within 40 m of each other: a move saves far less than MOVE_COST a week.
+    clients = [client(f"C{i}", lat=47.514 + 0.002 * i, lon=42.16, worker_id=f"W{1 + i % 2}") for i in range(4)]
+    programmes = [ProgrammeItem(client_id=c.id, service_code="FOOD", times=2) for c in clients]
+    p = problem(clients, [worker("W1", lon=42.1500), worker("W2", lon=42.1505)], programmes)
+    assert redraw_lists(p, MONDAY).moves == ()
+
+
+def test_redraw_ignores_this_weeks_absences() -> None:
+    # WV is away all week; the lists are for normal weeks, so the west clients stay on WV's list.
+    _, west, workers, programmes = _crossed_lists()
+    straight = [dataclasses.replace(c, worker_id="WV") for c in west]
+    away = Absence(worker_id="WV", start=MONDAY, end=DATES[-1])
+    p = problem(straight, workers, [x for x in programmes if x.client_id.startswith("V")], absences=(away,))
+    assert redraw_lists(p, MONDAY).moves == ()
+
+
+def test_cli_lists_writes_lists_and_a_clients_file_that_reads_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["-q", "lists", str(DATA / "tiny"), "--week", "2026-12-07", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["clients.csv", "lists.csv", "run.json"]
+    rows = (out / "lists.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "client_id,department,worker_before,worker_after"
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "tiny", data)
+    shutil.copy(out / "clients.csv", data / "clients.csv")
+    redrawn = read_folder(data)
+    assert all(c.worker_id for c in redrawn.clients)
+    assert {c.id: c.notes for c in redrawn.clients} == {c.id: c.notes for c in read_folder(DATA / "tiny").clients}
+    assert "proposed new lists" in capsys.readouterr().err
+    assert main(["-q", "lists", str(tmp_path / "missing"), "--week", "2026-12-07", "--out", str(out)]) == 1
+
+
+def test_cli_lists_pseudonymised_writes_no_clients_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["-q", "lists", str(DATA / "tiny"), "--week", "2026-12-07", "--out", str(out), "--pseudonymise"]
+    assert main(args) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["lists.csv", "run.json"]
+    assert "C1," not in (out / "lists.csv").read_text(encoding="utf-8")
