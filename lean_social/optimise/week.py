@@ -242,7 +242,7 @@ def search_week(
     )
     return WeekChoices(
         days={**choices.days, **found.days},
-        worker=found.worker,
+        worker={**{k: w for k, w in choices.worker.items() if k[0] not in found.days}, **found.worker},
         primary={**choices.primary, **found.primary},
         unplaced=choices.unplaced,
     )
