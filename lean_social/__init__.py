@@ -18,6 +18,7 @@ from lean_social.maps import day_map
 from lean_social.model import (
     Absence,
     Client,
+    ClientAbsence,
     Holiday,
     Location,
     Lunch,
@@ -40,6 +41,7 @@ __all__ = [
     "Absence",
     "Change",
     "Client",
+    "ClientAbsence",
     "GeodesicTravel",
     "Holiday",
     "InputProblem",

@@ -273,6 +273,25 @@ class Absence:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ClientAbsence:
+    """A client away on dates (inclusive): in hospital, at a sanatorium, with family. Their visits on
+    those dates are not made; a visit on a day of the planner's choosing moves to a day they are home."""
+
+    client_id: str
+    start: dt.date
+    end: dt.date
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            msg = f"absence of client {self.client_id} ends ({self.end}) before it starts ({self.start})"
+            raise ValueError(msg)
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Holiday:
     date: dt.date
     name: str = ""
@@ -296,6 +315,7 @@ class Problem:
     workers: tuple[Worker, ...]
     absences: tuple[Absence, ...] = ()
     holidays: tuple[Holiday, ...] = ()
+    client_absences: tuple[ClientAbsence, ...] = ()
     _service_by_code: Mapping[str, Service] = field(init=False, repr=False, compare=False)
     _client_by_id: Mapping[str, Client] = field(init=False, repr=False, compare=False)
     _worker_by_id: Mapping[str, Worker] = field(init=False, repr=False, compare=False)
@@ -335,6 +355,9 @@ class Problem:
         for absence in self.absences:
             if absence.worker_id not in self._worker_by_id:
                 problems.append(_problem("absence", "worker_id", absence.worker_id, "a known worker id"))
+        for away in self.client_absences:
+            if away.client_id not in self._client_by_id:
+                problems.append(_problem("client absence", "client_id", away.client_id, "a known client id"))
         if problems:
             raise InvalidInputError(problems)
 
@@ -352,6 +375,15 @@ class Problem:
 
     def absence(self, worker_id: str, day: dt.date) -> Absence | None:
         return next((a for a in self.absences if a.worker_id == worker_id and a.covers(day)), None)
+
+    def client_away(self, client_id: str, day: dt.date) -> ClientAbsence | None:
+        return next((a for a in self.client_absences if a.client_id == client_id and a.covers(day)), None)
+
+    def at_home(self, client_id: str, day: dt.date) -> tuple[TimeWindow, ...]:
+        """The client's hours at home on that date: their weekly hours, none on a date they are away."""
+        if self.client_away(client_id, day) is not None:
+            return ()
+        return self.client(client_id).available.on(day)
 
     @property
     def departments(self) -> tuple[str, ...]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import DATA
-from lean_social import InvalidInputError, read_folder
+from lean_social import InvalidInputError, Problem, read_folder
 
 
 @pytest.fixture
@@ -110,6 +111,9 @@ BAD_INPUTS = [
     ("workers.csv", "12:00-14:00 45,,transit", "12:00-14:00 xx,,transit", 3, "lunch", "12:00-14:00 45"),
     ("absences.csv", "W2,2026-12-09,2026-12-11", "W2,2026-12-09,2026-12-01", 2, "to", "on or after 'from'"),
     ("absences.csv", "W2,2026-12-09", "W5,2026-12-09", 2, "worker_id", "worker id from workers.csv"),
+    ("client_absences.csv", "C3,2026-12-14,2026-12-18", "C3,2026-12-14,2026-12-01", 2, "to", "on or after"),
+    ("client_absences.csv", "C3,2026-12-14", "C9,2026-12-14", 2, "client_id", "client id from clients.csv"),
+    ("client_absences.csv", "C3,2026-12-14", "C3,14 декабря", 2, "from", "a date"),
 ]
 
 
@@ -246,3 +250,10 @@ def test_department_without_workers(folder: Path) -> None:
     edit(folder, "clients.csv", "D1,mon-fri 09:00-12:00,,", "D9,mon-fri 09:00-12:00,,")
     problems = problems_of(folder)
     assert any(p.startswith("clients.csv, row 3, column 'department'") for p in problems), problems
+
+
+def test_client_absence_closes_the_clients_days(tiny: Problem) -> None:
+    away = tiny.client_away("C3", dt.date(2026, 12, 15))
+    assert away is not None and away.reason == "в больнице"
+    assert tiny.at_home("C3", dt.date(2026, 12, 15)) == ()
+    assert tiny.at_home("C3", dt.date(2026, 12, 21)) == tiny.client("C3").available.on(0)

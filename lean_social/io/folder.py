@@ -24,6 +24,7 @@ from lean_social.model import (
     TRAVEL_MODES,
     Absence,
     Client,
+    ClientAbsence,
     Errand,
     Holiday,
     Location,
@@ -56,8 +57,9 @@ FILES: dict[str, tuple[str, ...]] = {
     ),
     "absences.csv": ("worker_id", "from", "to", "reason"),
     "holidays.csv": ("date", "name"),
+    "client_absences.csv": ("client_id", "from", "to", "reason"),
 }
-OPTIONAL_FILES = ("absences.csv", "holidays.csv")
+OPTIONAL_FILES = ("absences.csv", "holidays.csv", "client_absences.csv")
 #: Columns that may be left out of the header altogether (an empty value is their default).
 OPTIONAL_COLUMNS = {
     "skill",
@@ -370,6 +372,17 @@ def _absence(row: _Row) -> Absence:
     return Absence(worker_id=worker_id, start=start, end=end, reason=row.get("reason"))
 
 
+def _client_absence(row: _Row) -> ClientAbsence:
+    client_id = row.required("client_id")
+    start = row.parse("from", _date, "a date", None)
+    end = row.parse("to", _date, "a date", None)
+    if start is not None and end is not None and end < start:
+        row.bad("to", row.get("to"), f"a date on or after 'from' ({start})")
+    row.done()
+    assert start is not None and end is not None  # done() raised otherwise
+    return ClientAbsence(client_id=client_id, start=start, end=end, reason=row.get("reason"))
+
+
 def _holiday(row: _Row) -> Holiday:
     day = row.parse("date", _date, "a date", None)
     row.done()
@@ -415,6 +428,7 @@ def read_folder(folder: str | Path) -> Problem:
     workers = unique(list(reader.each(worker_rows, _worker, key="id")), lambda w: w.id, "id")
     absences = list(reader.each(reader.rows("absences.csv"), _absence))
     holidays = list(reader.each(reader.rows("holidays.csv"), _holiday))
+    away = list(reader.each(reader.rows("client_absences.csv"), _client_absence))
 
     codes = {s.code for _, s in services} | reader.broken
     worker_by_id = {w.id: w for _, w in workers}
@@ -427,6 +441,9 @@ def read_folder(folder: str | Path) -> Problem:
     for row, absence in absences:
         if absence.worker_id not in worker_by_id and absence.worker_id not in reader.broken:
             reader.problem(row.file, row.number, "worker_id", absence.worker_id, "a worker id from workers.csv")
+    for row, gone in away:
+        if gone.client_id not in client_ids:
+            reader.problem(row.file, row.number, "client_id", gone.client_id, "a client id from clients.csv")
     for row, client in clients:
         if client.worker_id is not None:
             assigned = worker_by_id.get(client.worker_id)
@@ -476,4 +493,5 @@ def read_folder(folder: str | Path) -> Problem:
         workers=tuple(w for _, w in workers),
         absences=tuple(a for _, a in absences),
         holidays=tuple(h for _, h in holidays),
+        client_absences=tuple(a for _, a in away),
     )
