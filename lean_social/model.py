@@ -159,10 +159,16 @@ class Client:
     available: WeeklyPattern
     worker_id: str | None = None
     notes: str = ""
+    #: Weekdays (Monday = 0) the client would rather be visited on: the week planner keeps to them when
+    #: spacing, fixed days and the workers' days allow; a wish, not a rule, so no plan fails on it.
+    preferred_days: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.id:
             msg = "client id must not be empty"
+            raise ValueError(msg)
+        if any(not 0 <= d <= 6 for d in self.preferred_days):
+            msg = f"preferred days of client {self.id} must be weekdays 0..6, got {self.preferred_days}"
             raise ValueError(msg)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, client, problem, worker
-from lean_social import Absence, ProgrammeItem, read_folder, validate
+from lean_social import Absence, InvalidInputError, ProgrammeItem, read_folder, validate
 from lean_social.cli import main
 from lean_social.demand import week_demand
 from lean_social.optimise.lists import redraw_lists
@@ -141,3 +141,42 @@ def test_cli_lists_pseudonymised_writes_no_clients_file(tmp_path: Path) -> None:
     assert main(args) == 0
     assert sorted(p.name for p in out.iterdir()) == ["lists.csv", "run.json"]
     assert "C1," not in (out / "lists.csv").read_text(encoding="utf-8")
+
+
+def _days_of(schedule, client_id: str) -> list[int]:  # type: ignore[no-untyped-def]
+    return sorted(r.date.weekday() for r, s in schedule.stops if s.client_id == client_id)
+
+
+def test_preferred_days_are_kept_when_spacing_allows() -> None:
+    # Mon+Wed (a less even week than the planner's own Mon/Thu); Mon+Tue (too close to keep both)
+    wishes = {"P": (0, 2), "Q": (0, 1)}
+    clients = [
+        dataclasses.replace(client(c, lat=47.512 + 0.001 * i, lon=42.150), preferred_days=wish)
+        for i, (c, wish) in enumerate(wishes.items())
+    ]
+    programmes = [ProgrammeItem(client_id=c.id, service_code="FOOD", times=2) for c in clients]
+    p = problem(clients, [worker("W1")], programmes)
+    schedule = plan_week(p, MONDAY, time_limit=1.0)
+    assert validate(schedule, p, week_start=MONDAY) == []
+    assert _days_of(schedule, "P") == [0, 2]
+    q = _days_of(schedule, "Q")
+    assert len(q) == 2 and q[1] - q[0] >= 2 and set(q) & {0, 1}  # spacing is a rule, the wish is not
+
+
+def test_reader_takes_preferred_days_and_names_a_bad_one(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "tiny", data)
+    path = data / "clients.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] += ",preferred_days"
+    lines[1] += ",tue+fri"
+    lines[2] += ",tue+someday"
+    lines[3:] = [line + "," for line in lines[3:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as error:
+        read_folder(data)
+    (message,) = [str(p) for p in error.value.problems]
+    assert message.startswith("clients.csv, row 3, column 'preferred_days'") and "someday" in message
+    lines[2] = lines[2].replace("tue+someday", "")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert read_folder(data).client("C1").preferred_days == (1, 4)

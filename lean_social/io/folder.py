@@ -41,7 +41,18 @@ __all__ = ["FILES", "read_folder"]
 
 FILES: dict[str, tuple[str, ...]] = {
     "services.csv": ("code", "name", "norm_min", "skill", "errand"),
-    "clients.csv": ("id", "name", "address", "lat", "lon", "department", "available", "worker_id", "notes"),
+    "clients.csv": (
+        "id",
+        "name",
+        "address",
+        "lat",
+        "lon",
+        "department",
+        "available",
+        "worker_id",
+        "notes",
+        "preferred_days",
+    ),
     "programmes.csv": ("client_id", "service_code", "times", "per", "days"),
     "workers.csv": (
         "id",
@@ -62,6 +73,7 @@ FILES: dict[str, tuple[str, ...]] = {
 OPTIONAL_FILES = ("absences.csv", "holidays.csv", "client_absences.csv")
 #: Columns that may be left out of the header altogether (an empty value is their default).
 OPTIONAL_COLUMNS = {
+    "preferred_days",
     "skill",
     "errand",
     "notes",
@@ -299,6 +311,10 @@ def _client(row: _Row) -> Client:
     available = row.parse(
         "available", parse_weekly, "a weekly pattern like 'mon-fri 09:00-18:00'", WeeklyPattern.from_mapping({})
     )
+    no_days: tuple[int, ...] = ()
+    preferred = row.parse(
+        "preferred_days", lambda t: parse_days(t) if t else no_days, "days like 'tue+fri' or empty", no_days
+    )
     row.done()
     return Client(
         id=ident,
@@ -309,6 +325,7 @@ def _client(row: _Row) -> Client:
         available=available,
         worker_id=row.get("worker_id") or None,
         notes=row.get("notes"),
+        preferred_days=preferred,
     )
 
 

@@ -40,6 +40,9 @@ TRAVEL_ALLOWANCE_MIN = 15
 UNEVEN_WEIGHT = 20.0
 #: Worth of keeping a client's weekdays from last week, in the units of the pattern cost below.
 STABILITY_BONUS = 50.0
+#: Cost of a visit on a day the client would rather not have, in the units of the pattern cost below:
+#: more than the unevenness of any spaced pattern (3 days), so a wish beats the planner's taste.
+PREFERENCE_WEIGHT = 80.0
 #: Weight of a minute over a worker-day's capacity against a kilometre of spread among a day's clients.
 OVERLOAD_WEIGHT = 10.0
 
@@ -139,7 +142,7 @@ def choose_week(
             return sub if duty[day][sub] is None else None
         need = skills(cw)
         home = problem.client(cw.client_id).location
-        away = [d for d in dates if duty[d].get(main) is not None and problem.client(cw.client_id).available.on(d)]
+        away = [d for d in dates if duty[d].get(main) is not None and problem.at_home(cw.client_id, d)]
         options = [w for w in workers if w.id != main and need <= w.skills and duty[day][w.id] is None]
         if not options:
             return None
@@ -176,6 +179,8 @@ def choose_week(
             cost, chosen = UNEVEN_WEIGHT * (max(gaps) - min(gaps)), []
             if cw.client_id in previous and previous[cw.client_id][1] == tuple(d.weekday() for d in pattern):
                 cost -= STABILITY_BONUS
+            if wish := problem.client(cw.client_id).preferred_days:
+                cost += PREFERENCE_WEIGHT * sum(d.weekday() not in wish for d in pattern)
             for slot, day in enumerate(pattern):
                 worker_id = who(cw, day)
                 if worker_id is None:

@@ -15,7 +15,8 @@ Cost, in minutes of a worker's time so that the terms trade off readably:
 * ``BAND_WEIGHT`` per minute a worker's week is over the fair band of contracted hours (``kpi``);
 * ``BALANCE_WEIGHT`` times load squared over capacity per worker-day: convex, so of two days with the
   same travel the evener wins, across a worker's days and across workers;
-* per client: ``UNEVEN_WEIGHT`` per day of unevenness of its days, ``SUBSTITUTE_COST`` per visit by a
+* per client: ``UNEVEN_WEIGHT`` per day of unevenness of its days, ``PREFERENCE_COST`` per visit off
+  the days the client prefers, ``SUBSTITUTE_COST`` per visit by a
   substitute, ``MOVE_COST`` for leaving the listed worker when the lists may be redrawn, and
   ``STABILITY_BONUS`` off for keeping last week's worker and weekdays;
 * ``UNSERVED_COST`` per visit nobody can make.
@@ -55,6 +56,9 @@ UNEVEN_WEIGHT = 5.0
 SUBSTITUTE_COST = 60.0
 #: Minutes of travel a week a new list must save per client moved before the client changes worker.
 MOVE_COST = 20.0
+#: A visit on a day the client would rather not have (``Client.preferred_days``): half an hour of walking
+#: a week, more than the unevenness of any spaced pattern, so a wish beats the planner's taste.
+PREFERENCE_COST = 30.0
 #: Minutes of travel a week that keeping last week's worker and weekdays is worth to a client.
 STABILITY_BONUS = 20.0
 UNSERVED_COST = 10_000.0
@@ -81,6 +85,7 @@ class _Client:
     subs: tuple[int, ...]  # who may substitute
     listed: int | None  # the primary of the lists, for MOVE_COST
     previous: tuple[int, tuple[int, ...]] | None  # last week's worker and weekdays
+    preferred: frozenset[int]  # weekdays the client would rather have, empty: no wish
 
 
 @dataclass(slots=True)
@@ -142,6 +147,7 @@ def improve_week(
                 subs=able,
                 listed=index.get(listed[cw.client_id]) if cw.client_id in listed else None,
                 previous=(index[last[0]], last[1]) if last is not None and last[0] in index else None,
+                preferred=frozenset(problem.client(cw.client_id).preferred_days),
             )
         )
         places.append(problem.client(cw.client_id).location)
@@ -193,6 +199,8 @@ def improve_week(
         days = c.patterns[pattern]
         gaps = cyclic_gaps(tuple(dates[t].weekday() for t in days))
         cost = UNEVEN_WEIGHT * (max(gaps) - min(gaps))
+        if c.preferred:
+            cost += PREFERENCE_COST * sum(dates[t].weekday() not in c.preferred for t in days)
         cost += sum(UNSERVED_COST if cell is None else SUBSTITUTE_COST * (cell[0] != primary) for cell in cells)
         if c.listed is not None and primary != c.listed:
             cost += MOVE_COST
