@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, client, problem, worker
+from conftest import DATA, client, problem, weekdays, worker
 from lean_social import Absence, InvalidInputError, ProgrammeItem, read_folder, validate
 from lean_social.cli import main
 from lean_social.demand import week_demand
@@ -180,3 +180,19 @@ def test_reader_takes_preferred_days_and_names_a_bad_one(tmp_path: Path) -> None
     lines[2] = lines[2].replace("tue+someday", "")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert read_folder(data).client("C1").preferred_days == (1, 4)
+
+
+def test_daily_long_term_care_with_a_weekend_worker() -> None:
+    # A long-term-care client visited every day: the weekday worker is their own, the weekend one stands in.
+    daily = dataclasses.replace(client("L", lat=47.512, lon=42.150), available=weekdays("09:00-18:00", range(7)))
+    weekend = dataclasses.replace(worker("W2"), shift=weekdays("08:00-17:00", (5, 6)))
+    programmes = [
+        ProgrammeItem(client_id="L", service_code="FOOD", times=7),
+        ProgrammeItem(client_id="M", service_code="FOOD", times=5),
+    ]
+    p = problem([daily, client("M", lat=47.513, lon=42.151)], [worker("W1"), weekend], programmes)
+    schedule = plan_week(p, MONDAY, time_limit=1.0)
+    assert validate(schedule, p, week_start=MONDAY) == []
+    assert schedule.unassigned == ()
+    assert _days_of(schedule, "L") == list(range(7)) and _days_of(schedule, "M") == list(range(5))
+    assert {r.worker_id for r, s in schedule.stops if s.client_id == "L" and r.date.weekday() >= 5} == {"W2"}
