@@ -166,6 +166,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, nargs="+", default=[1, 2, 4, 6])
     parser.add_argument("--department-limit", type=float, default=25.0)
+    parser.add_argument(
+        "--skip",
+        nargs="+",
+        default=[],
+        choices=["department", "growth", "lean", "stability"],
+        help="parts to leave out (the docs are then not written)",
+    )
     args = parser.parse_args()
     demo = read_folder(DATA)
     lines = [
@@ -173,121 +180,131 @@ def main() -> None:
         "",
         "Command: `python -m benchmarks.week_plan`.",
         f"Machine: {machine()}. Versions: {versions('lean_social', 'ortools', 'pyvrp', 'numpy')}.",
-        "",
-        "### A department week of the demo centre (target: under 30 s)",
-        "",
-        "| department | clients | visits | served | unassigned | time limit s | wall s | validator |",
-        "|---|---|---|---|---|---|---|---|",
     ]
-    for department in demo.departments:
-        started = time.perf_counter()
-        plan = plan_week(demo, MONDAY, time_limit=args.department_limit, departments=[department])
-        wall = time.perf_counter() - started
-        ok = validate(plan, demo, week_start=MONDAY, departments=[department]) == []
-        served = sum(len(r.stops) for r in plan.routes)
-        clients = sum(1 for c in demo.clients if c.department == department)
-        lines.append(
-            f"| {department} | {clients} | {served + len(plan.unassigned)} | {served} | "
-            f"{len(plan.unassigned)} | {args.department_limit:g} | {wall:.1f} | "
-            f"{'no violation' if ok else 'VIOLATIONS'} |"
-        )
-        print(lines[-1], flush=True)
-
-    lines += [
-        "",
-        f"### Growth with the size of the centre (budget {SECONDS_PER_VISIT} s a visit)",
-        "",
-        "| copies | departments | workers | clients | visits | served | time limit s | wall s | peak memory MB |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for k in args.copies:
-        centre = copies(demo, k)
-        visits = sum(w.visits_per_week for w in week_demand(centre, MONDAY))
-        limit = math.ceil(SECONDS_PER_VISIT * visits)
-        started = time.perf_counter()
-        plan = plan_week(centre, MONDAY, time_limit=limit)
-        wall = time.perf_counter() - started
-        peak = (
-            max(
-                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    if "department" not in args.skip:
+        lines += [
+            "",
+            "### A department week of the demo centre (target: under 30 s)",
+            "",
+            "| department | clients | visits | served | unassigned | time limit s | wall s | validator |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for department in demo.departments:
+            started = time.perf_counter()
+            plan = plan_week(demo, MONDAY, time_limit=args.department_limit, departments=[department])
+            wall = time.perf_counter() - started
+            ok = validate(plan, demo, week_start=MONDAY, departments=[department]) == []
+            served = sum(len(r.stops) for r in plan.routes)
+            clients = sum(1 for c in demo.clients if c.department == department)
+            lines.append(
+                f"| {department} | {clients} | {served + len(plan.unassigned)} | {served} | "
+                f"{len(plan.unassigned)} | {args.department_limit:g} | {wall:.1f} | "
+                f"{'no violation' if ok else 'VIOLATIONS'} |"
             )
-            / 1024
-        )
-        served = sum(len(r.stops) for r in plan.routes)
+            print(lines[-1], flush=True)
+
+    if "growth" not in args.skip:
+        lines += [
+            "",
+            f"### Growth with the size of the centre (budget {SECONDS_PER_VISIT} s a visit)",
+            "",
+            "| copies | departments | workers | clients | visits | served | time limit s | wall s | peak memory MB |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for k in args.copies:
+            centre = copies(demo, k)
+            visits = sum(w.visits_per_week for w in week_demand(centre, MONDAY))
+            limit = math.ceil(SECONDS_PER_VISIT * visits)
+            started = time.perf_counter()
+            plan = plan_week(centre, MONDAY, time_limit=limit)
+            wall = time.perf_counter() - started
+            peak = (
+                max(
+                    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                    resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                )
+                / 1024
+            )
+            served = sum(len(r.stops) for r in plan.routes)
+            lines.append(
+                f"| {k} | {len(centre.departments)} | {len(centre.workers)} | {len(centre.clients)} | {visits} | "
+                f"{served} | {limit} | {wall:.0f} | {peak:.0f} |"
+            )
+            print(lines[-1], flush=True)
+
+    if "lean" not in args.skip:
+        lines += [
+            "",
+            "### Lean effect on the demo week (target: at least 30 % less travel per visit)",
+            "",
+            "| plan | what the planner may change | visits | travel min per visit | share of route time with clients "
+            "| workers in the load band | clients who change worker |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        base_travel, base_share, base_visits, broken, base_band = baseline(demo)
         lines.append(
-            f"| {k} | {len(centre.departments)} | {len(centre.workers)} | {len(centre.clients)} | {visits} | "
-            f"{served} | {limit} | {wall:.0f} | {peak:.0f} |"
+            f"| hand baseline | nothing: fixed lists, programme days, list order | {base_visits} | {base_travel:.1f} | "
+            f"{base_share:.1%} | {base_band} | 0 |"
         )
         print(lines[-1], flush=True)
-
-    lines += [
-        "",
-        "### Lean effect on the demo week (target: at least 30 % less travel per visit)",
-        "",
-        "| plan | what the planner may change | visits | travel min per visit | share of route time with clients "
-        "| workers in the load band | clients who change worker |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    base_travel, base_share, base_visits, broken, base_band = baseline(demo)
-    lines.append(
-        f"| hand baseline | nothing: fixed lists, programme days, list order | {base_visits} | {base_travel:.1f} | "
-        f"{base_share:.1%} | {base_band} | 0 |"
-    )
-    print(lines[-1], flush=True)
-    dates = [MONDAY + dt.timedelta(days=d) for d in range(7)]
-    scenarios = (
-        ("lean_social", "the order; the worker of clients on no list (15 %)", demo, False),
-        ("lean_social, days chosen", "also the days (programme days freed)", flexible(demo), False),
-        ("lean_social, lists redrawn", "the order and the lists (`lean-social lists`)", demo, True),
-        ("lean_social, lists redrawn, days chosen", "the order, the lists and the days", flexible(demo), True),
-    )
-    for label, freedom, problem, redraw in scenarios:
-        moved = 0
-        if redraw:
-            proposal = redraw_lists(problem, MONDAY)
-            problem, moved = proposal.problem, len(proposal.moves)
-        plan = plan_week(problem, MONDAY, time_limit=3 * args.department_limit)
-        assert validate(plan, problem, week_start=MONDAY) == []
-        tpv, share, n = travel_per_visit(plan)
-        band = balance(plan, problem, dates)
-        in_band = f"{sum(1 for b in band.values() if b['in_band'])} of {len(band)}"
+        dates = [MONDAY + dt.timedelta(days=d) for d in range(7)]
+        scenarios = (
+            ("lean_social", "the order; the worker of clients on no list (15 %)", demo, False),
+            ("lean_social, days chosen", "also the days (programme days freed)", flexible(demo), False),
+            ("lean_social, lists redrawn", "the order and the lists (`lean-social lists`)", demo, True),
+            ("lean_social, lists redrawn, days chosen", "the order, the lists and the days", flexible(demo), True),
+        )
+        for label, freedom, problem, redraw in scenarios:
+            moved = 0
+            if redraw:
+                proposal = redraw_lists(problem, MONDAY)
+                problem, moved = proposal.problem, len(proposal.moves)
+            plan = plan_week(problem, MONDAY, time_limit=3 * args.department_limit)
+            assert validate(plan, problem, week_start=MONDAY) == []
+            tpv, share, n = travel_per_visit(plan)
+            band = balance(plan, problem, dates)
+            in_band = f"{sum(1 for b in band.values() if b['in_band'])} of {len(band)}"
+            lines.append(
+                f"| {label} | {freedom} | {n} | {tpv:.1f} ({(tpv - base_travel) / base_travel:+.0%}) | {share:.1%} | "
+                f"{in_band} | {moved} |"
+            )
+            print(lines[-1], flush=True)
+        lines.append("")
         lines.append(
-            f"| {label} | {freedom} | {n} | {tpv:.1f} ({(tpv - base_travel) / base_travel:+.0%}) | {share:.1%} | "
-            f"{in_band} | {moved} |"
+            f"The baseline's list order misses a client's window or the shift end on {broken} worker-days; "
+            "its visits on days a worker is away are left out (a hand plan has no answer for them either). "
+            "Share of route time = service / (service + travel + waiting) between leaving and coming back. "
+            f"Load band: service + travel between {LOAD_BAND[0]:.0%} and {LOAD_BAND[1]:.1%} of contracted hours "
+            "(shift less lunch) on the days worked; the demo centre's demand fills about 61 % on average, so a "
+            "worker a little under the band is a worker with room, not an overloaded one. "
+            "Redrawn lists are proposed from a normal week (no absences) and then kept as hard as the old ones."
+        )
+
+    if "stability" not in args.skip:
+        lines += ["", "### Stability of re-planning", ""]
+        plan = plan_week(demo, MONDAY, time_limit=3 * args.department_limit)
+        wednesday = MONDAY + dt.timedelta(days=2)
+        sick = dataclasses.replace(
+            demo,
+            absences=(*demo.absences, Absence(worker_id="W12", start=wednesday, end=MONDAY + dt.timedelta(days=6))),
+        )
+        started = time.perf_counter()
+        new, changes = replan_week(sick, plan, MONDAY, wednesday, time_limit=args.department_limit)
+        wall = time.perf_counter() - started
+        before = {(s.client_id, r.date): r.worker_id for r, s in plan.stops}
+        after = {(s.client_id, r.date): r.worker_id for r, s in new.stops}
+        kept = sum(1 for key, worker in before.items() if after.get(key) == worker)
+        w12 = sum(1 for (c, d), w in before.items() if w == "W12" and d >= wednesday)
+        ok = validate(new, sick, week_start=MONDAY) == []
+        lines.append(
+            f"W12 away from Wednesday {wednesday}: {len(changes)} changes ({w12} visits of W12 from Wednesday on "
+            f"needed a substitute); {kept} of {len(before)} visits ({kept / len(before):.1%}) keep their worker "
+            f"and day; re-planning took {wall:.1f} s; validator: {'no violation' if ok else 'VIOLATIONS'}."
         )
         print(lines[-1], flush=True)
-    lines.append("")
-    lines.append(
-        f"The baseline's list order misses a client's window or the shift end on {broken} worker-days; "
-        "its visits on days a worker is away are left out (a hand plan has no answer for them either). "
-        "Share of route time = service / (service + travel + waiting) between leaving and coming back. "
-        f"Load band: service + travel between {LOAD_BAND[0]:.0%} and {LOAD_BAND[1]:.1%} of contracted hours "
-        "(shift less lunch) on the days worked; the demo centre's demand fills about 61 % on average, so a "
-        "worker a little under the band is a worker with room, not an overloaded one. "
-        "Redrawn lists are proposed from a normal week (no absences) and then kept as hard as the old ones."
-    )
-
-    lines += ["", "### Stability of re-planning", ""]
-    plan = plan_week(demo, MONDAY, time_limit=3 * args.department_limit)
-    wednesday = MONDAY + dt.timedelta(days=2)
-    sick = dataclasses.replace(
-        demo, absences=(*demo.absences, Absence(worker_id="W12", start=wednesday, end=MONDAY + dt.timedelta(days=6)))
-    )
-    started = time.perf_counter()
-    new, changes = replan_week(sick, plan, MONDAY, wednesday, time_limit=args.department_limit)
-    wall = time.perf_counter() - started
-    before = {(s.client_id, r.date): r.worker_id for r, s in plan.stops}
-    after = {(s.client_id, r.date): r.worker_id for r, s in new.stops}
-    kept = sum(1 for key, worker in before.items() if after.get(key) == worker)
-    w12 = sum(1 for (c, d), w in before.items() if w == "W12" and d >= wednesday)
-    ok = validate(new, sick, week_start=MONDAY) == []
-    lines.append(
-        f"W12 away from Wednesday {wednesday}: {len(changes)} changes ({w12} visits of W12 from Wednesday on "
-        f"needed a substitute); {kept} of {len(before)} visits ({kept / len(before):.1%}) keep their worker "
-        f"and day; re-planning took {wall:.1f} s; validator: {'no violation' if ok else 'VIOLATIONS'}."
-    )
-    print(lines[-1], flush=True)
+    if args.skip:
+        print("parts skipped: docs/benchmarks.md left as it is")
+        return
     write_section("week-plan", "\n".join(lines))
 
 
