@@ -194,6 +194,27 @@ def test_previous_plan_errors_name_row_and_column(tmp_path: Path) -> None:
         read_previous_plan(path)
 
 
+def test_previous_plan_tie_goes_to_the_worker_not_a_substitute(tmp_path: Path) -> None:
+    """A 2-a-week client whose worker W1 was away on Thursday: W1 on Monday, substitute W2 on Thursday.
+    One visit each; the tie must not make the substitute next week's worker (W2 sorts after W1)."""
+    from lean_social.io.outputs import write_csv
+    from lean_social.io.previous import read_previous_plan
+    from lean_social.schedule import SCHEDULE_COLUMNS
+
+    thursday = MONDAY + dt.timedelta(days=3)
+    p = problem(
+        [client("A", lat=47.515, lon=42.155)],
+        [worker("W1", lat=47.515, lon=42.155), worker("W2", lat=47.52)],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=2, days=(0, 3))],
+        absences=(Absence(worker_id="W1", start=thursday, end=thursday),),
+    )
+    schedule = plan_week(p, MONDAY, time_limit=0.4)
+    assert validate(schedule, p, week_start=MONDAY) == []
+    assert sorted((r.date.weekday(), r.worker_id) for r, _ in schedule.stops) == [(0, "W1"), (3, "W2")]
+    path = write_csv(tmp_path / "previous_plan.csv", schedule.rows(), SCHEDULE_COLUMNS)
+    assert read_previous_plan(path) == {"A": ("W1", (0, 3))}
+
+
 def test_balance_band_in_kpis() -> None:
     """One 40-minute visit on Monday, walked to and from: load = 40 + 2 x walk minutes, against five
     contracted days of 9 h - 45 min = 495 min."""
