@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SERVICES, client, problem, worker
-from lean_social import Absence, Problem, ProgrammeItem, validate
+from lean_social import Absence, Holiday, Problem, ProgrammeItem, validate
 from lean_social.demand import week_demand
 from lean_social.optimise.week import plan_week
 
@@ -158,6 +158,22 @@ def test_capacity_shortfall_is_stated_in_hours_and_visits_left_over() -> None:
     assert schedule.info["capacity"][0]["shortfall_h"] == 4.9  # type: ignore[index]
     assert len(schedule.unassigned) >= 4  # 4.92 h of visits of about an hour each stay unserved
     assert all("no room left" in u.reason or "maximum" in u.reason for u in schedule.unassigned)
+
+
+def test_capacity_counts_the_same_visits_in_visits_and_hours() -> None:
+    """Fixed Mon/Wed/Fri with Monday a holiday: the Monday visit cannot be made, so neither the count nor
+    the hours hold it: 2 visits x (40 min + 15 min walk) = 110 min. Four working days of 9 h - 45 min -
+    36 min = 459 min: 1836 min = 30.6 h."""
+    from lean_social.capacity import week_capacity
+
+    p = problem(
+        [client("A", lat=47.515, lon=42.155)],
+        [worker("W1")],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=3, days=(0, 2, 4))],
+        holidays=(Holiday(date=MONDAY, name="hol"),),
+    )
+    (cap,) = week_capacity(p, MONDAY)
+    assert (cap.visits, round(cap.demand_h * 60), round(cap.available_h, 2)) == (2, 110, 30.6)
 
 
 def test_last_weeks_days_and_worker_are_kept(tmp_path: Path) -> None:
