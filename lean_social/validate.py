@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lean_social.model import Client, Problem, Worker
-from lean_social.schedule import Route, Schedule, Stop
+from lean_social.schedule import Route, Schedule, Stop, Unassigned
 from lean_social.timefmt import WEEKDAYS, format_hhmm
 from lean_social.travel import GeodesicTravel, TravelModel
 
@@ -297,15 +297,7 @@ def _check_coverage(
                 )
             )
         listed[key] = item.reason
-        if not item.reason.strip():
-            out.append(
-                Violation(
-                    rule="reason",
-                    client_id=item.client_id,
-                    date=item.date,
-                    message=f"unassigned visit to {item.client_id} on {item.date} has no reason",
-                )
-            )
+    out.extend(_without_reason(schedule.unassigned))
     wanted = set(departments) if departments is not None else None
     for day in days:
         for client in problem.clients:
@@ -326,6 +318,20 @@ def _check_coverage(
             if message:
                 out.append(Violation(rule="coverage", client_id=client.id, date=day, message=message))
     return out
+
+
+def _without_reason(unassigned: Iterable[Unassigned]) -> list[Violation]:
+    """An unassigned visit must say why: the planner acts on the reason, not on the bare fact."""
+    return [
+        Violation(
+            rule="reason",
+            client_id=item.client_id,
+            date=item.date,
+            message=f"unassigned visit to {item.client_id} on {item.date} has no reason",
+        )
+        for item in unassigned
+        if not item.reason.strip()
+    ]
 
 
 #: Least days between consecutive visits around the week, restated here from the programme rules.
@@ -368,19 +374,11 @@ def _check_week(
             served.setdefault(stop.client_id, []).append((route.date, route.worker_id, stop.services))
     listed: dict[str, list[tuple[str, ...]]] = {}
     listed_days: dict[str, set[int]] = {}
-    for item in schedule.unassigned:
-        if item.date in week:
-            listed.setdefault(item.client_id, []).append(item.services)
-            listed_days.setdefault(item.client_id, set()).add(item.date.weekday())
-            if not item.reason.strip():
-                out.append(
-                    Violation(
-                        rule="reason",
-                        client_id=item.client_id,
-                        date=item.date,
-                        message=f"unassigned visit to {item.client_id} on {item.date} has no reason",
-                    )
-                )
+    in_week = [item for item in schedule.unassigned if item.date in week]
+    for item in in_week:
+        listed.setdefault(item.client_id, []).append(item.services)
+        listed_days.setdefault(item.client_id, set()).add(item.date.weekday())
+    out.extend(_without_reason(in_week))
     wanted = set(departments) if departments is not None else None
     for client in problem.clients:
         if wanted is not None and client.department not in wanted:

@@ -120,3 +120,15 @@ def _as_unassigned(stop: Stop):  # type: ignore[no-untyped-def]
         duration_s=stop.end - stop.start,
         reason="test",
     )
+
+
+def test_unassigned_visit_without_reason_in_day_and_week_mode(plan: Schedule, tiny: Problem) -> None:
+    """Both modes flag it, once, through the same rule."""
+    route = busiest(plan)
+    unexplained = dataclasses.replace(_as_unassigned(route.stops[-1]), reason=" ")
+    spoilt = dataclasses.replace(
+        with_route(plan, route, dataclasses.replace(route, stops=route.stops[:-1])),
+        unassigned=(*plan.unassigned, unexplained),
+    )
+    for found in (validate(spoilt, tiny), validate(spoilt, tiny, week_start=MONDAY)):
+        assert [(v.client_id, v.date) for v in found if v.rule == "reason"] == [(unexplained.client_id, MONDAY)]
