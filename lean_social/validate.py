@@ -420,6 +420,10 @@ def _check_week(
 ) -> list[Violation]:
     """Per client: visits made plus listed add up to the programme's; fixed days and the services fixed
     on them are kept; one worker (and one substitute); flexible visits keep the least gap around the week.
+
+    The gap is never relaxed, however few days a week leaves open (a holiday, a client at home on two
+    days): the best possible plan then makes the largest number of visits that keep the gap and lists
+    the others as unassigned with the reason, so two visits closer than the gap are always a violation.
     """
     out: list[Violation] = []
     week = {week_start + dt.timedelta(days=d) for d in range(7)}

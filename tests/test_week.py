@@ -52,18 +52,33 @@ def test_absent_worker_gets_one_substitute_for_the_whole_absence() -> None:
     assert by_day[2] == by_day[4] == "W2"  # the nearer substitute, both days
 
 
-def test_no_pattern_fits_is_explained() -> None:
+def test_visits_beyond_the_open_days_are_explained() -> None:
+    """Six a week and five weekdays at home: five visits are made, the sixth is listed with the reason."""
     p = problem(
         [client("A", lat=47.515, lon=42.155)],
         [worker("W1")],
         [ProgrammeItem(client_id="A", service_code="FOOD", times=6)],
     )
     schedule = plan_week(p, MONDAY, time_limit=0.5)
-    assert {u.reason for u in schedule.unassigned} == {
-        "no 6 days a week fit the client's days at home with the required spacing"
-    }
-    assert len(schedule.unassigned) == 6
+    assert sorted(r.date.weekday() for r, _ in schedule.stops) == [0, 1, 2, 3, 4]
+    assert [u.reason for u in schedule.unassigned] == ["only 5 of the 6 visits fit the client's days at home this week"]
     assert validate(schedule, p, week_start=MONDAY) == []
+
+
+def test_holiday_week_still_gives_a_three_a_week_client_spaced_visits() -> None:
+    """Wednesday a holiday: no three of Mon, Tue, Thu, Fri are two days apart. The client gets the two
+    spaced visits that fit (Mon/Thu) and the third is listed unassigned with the reason."""
+    p = problem(
+        [client("A", lat=47.515, lon=42.155)],
+        [worker("W1")],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=3)],
+        holidays=(Holiday(date=MONDAY + dt.timedelta(days=2), name="hol"),),
+    )
+    schedule = plan_week(p, MONDAY, time_limit=0.5)
+    assert validate(schedule, p, week_start=MONDAY) == []
+    assert sorted(r.date.weekday() for r, _ in schedule.stops) == [0, 3]
+    (left,) = schedule.unassigned
+    assert left.reason.startswith("only 2 of the 3 visits fit") and "holiday" in left.reason
 
 
 def test_demo_department_week_keeps_every_rule(demo: Problem) -> None:
