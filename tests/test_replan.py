@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, client, problem, worker
-from lean_social import Absence, Problem, ProgrammeItem, Schedule, validate
+from lean_social import Absence, Holiday, Problem, ProgrammeItem, Schedule, validate
 from lean_social.cli import main
 from lean_social.optimise.replan import replan_week
 from lean_social.optimise.week import plan_week
@@ -141,3 +141,20 @@ def test_replan_rejects_a_day_outside_the_week(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as info:
         main(["replan", "x", "--week", "2026-12-07", "--plan", "p.json", "--from", "2026-12-15", "--out", "o"])
     assert info.value.code == 2
+
+
+def test_a_closed_past_fixed_day_does_not_shift_the_visits_still_owed() -> None:
+    """Fixed Mon/Wed/Fri with Monday a holiday: Monday is listed unassigned, Wednesday and Friday planned.
+    Re-planning from Tuesday with nothing changed must keep both: the visits still owed are matched to
+    the published ones by date, so the closed Monday cannot push Friday's visit out."""
+    p = problem(
+        [client("A", lat=47.515, lon=42.155)],
+        [worker("W1")],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=3, days=(0, 2, 4))],
+        holidays=(Holiday(date=MONDAY, name="hol"),),
+    )
+    published = plan_week(p, MONDAY, time_limit=0.3)
+    new, changes = replan_week(p, published, MONDAY, MONDAY + dt.timedelta(days=1), time_limit=0.3)
+    assert changes == []
+    assert stops(new) == stops(published) == {("A", WEDNESDAY): "W1", ("A", MONDAY + dt.timedelta(days=4)): "W1"}
+    assert validate(new, p, week_start=MONDAY) == []

@@ -11,8 +11,9 @@ untouched worker's route is the published one); only changed worker-days are rou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 from lean_social.demand import MIN_GAP_DAYS, ClientWeek, Visit, cyclic_gaps, day_patterns, make_visit, week_demand
 from lean_social.model import Problem
@@ -94,23 +95,11 @@ def replan_week(
     holidays = {h.date for h in problem.holidays}
     past_routes = [r for r in published.routes if r.date < from_date]
     past_unassigned = [u for u in published.unassigned if u.date < from_date]
-    future_listed: dict[str, list[tuple[dt.date, str]]] = {}
-    for item in sorted(published.unassigned, key=lambda u: u.date):
-        if item.date >= from_date:
-            future_listed.setdefault(item.client_id, []).append((item.date, item.reason))
-    done: dict[str, int] = {}
-    for route in past_routes:
-        for stop in route.stops:
-            done[stop.client_id] = done.get(stop.client_id, 0) + 1
-    for item in past_unassigned:  # settled too: the past is not re-planned, so they are not owed again
-        done[item.client_id] = done.get(item.client_id, 0) + 1
-    old: dict[tuple[str, dt.date], tuple[str, int]] = {}  # (client, date) → (worker, position)
+    entries = _published_entries(published)
     old_order: dict[tuple[str, dt.date], list[str]] = {}
     for route in published.routes:
         if route.date >= from_date:
             old_order[(route.worker_id, route.date)] = [s.client_id for s in route.stops]
-            for i, stop in enumerate(route.stops):
-                old[(stop.client_id, route.date)] = (route.worker_id, i)
 
     demand = {
         cw.client_id: cw
@@ -127,31 +116,51 @@ def replan_week(
     def at_home(client_id: str, day: dt.date) -> bool:
         return bool(problem.client(client_id).available.on(day)) and day not in holidays
 
-    for (client_id, day), (worker_id, _) in sorted(old.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+    for client_id, listed in sorted(entries.items()):
         if client_id not in demand:  # left the service, or the programme has nothing left this week
-            changes.append(Change.cancelled(client_id, day, worker_id, "no longer in the programme"))
+            for gone in listed:
+                if gone.worker_id is not None and gone.date >= from_date:
+                    changes.append(Change.cancelled(client_id, gone.date, gone.worker_id, "no longer in the programme"))
     for client_id, cw in demand.items():
-        for day, services, reason in cw.closed:
-            if day >= from_date:
-                unassigned.append(_unassigned(client_id, day, services, problem, reason))
-        remaining = list(cw.slots[done.get(client_id, 0) :])
-        kept = sorted(d for (c, d) in old if c == client_id)
-        if not kept and client_id not in {c for c, _ in old} and done.get(client_id, 0) == 0:
-            if remaining:
-                to_fit.append(_restricted(problem, cw, remaining, future))
+        listed = entries.get(client_id, [])
+        if not listed:  # new in the programme: fitted in below
+            if cw.slots:
+                to_fit.append(_restricted(problem, cw, cw.slots, future))
+            for day, services, reason in cw.closed:
+                if day >= from_date:
+                    unassigned.append(_unassigned(client_id, day, services, problem, reason))
             continue
+        pairs, left_over = _match(_owed(cw), listed, holds=partial(_settled_or_open, at_home, from_date, client_id))
         closed_days = {day: reason for day, _, reason in cw.closed}
-        for day in kept:
-            worker_id, _ = old[(client_id, day)]
-            if day in closed_days:  # a fixed day that is now closed: listed unassigned above
-                changes.append(Change.cancelled(client_id, day, worker_id, closed_days[day]))
+        for extra in left_over:  # published, but no longer owed
+            if extra.worker_id is not None and extra.date >= from_date:
+                why = closed_days.get(extra.date, "no longer in the programme")
+                changes.append(Change.cancelled(client_id, extra.date, extra.worker_id, why))
+        kept = sorted(e.date for _, e in pairs if e is not None and e.worker_id is not None and e.date >= from_date)
+        for owed, entry in pairs:
+            if entry is not None and entry.date < from_date:
+                continue  # made or listed in the published past, which is not re-planned
+            if owed.closed is not None:
+                unassigned.append(_unassigned(client_id, owed.date or from_date, owed.services, problem, owed.closed))
                 continue
-            if not remaining:
-                changes.append(Change.cancelled(client_id, day, worker_id, "no longer in the programme"))
+            if entry is None:  # owed, but not placed in the published plan
+                unassigned.append(
+                    _unassigned(
+                        client_id,
+                        owed.date or from_date,
+                        owed.services,
+                        problem,
+                        "not placed in the published plan; re-plan the week to place it",
+                    )
+                )
                 continue
-            services = remaining.pop(0)
+            day, services = entry.date, owed.services
+            if entry.worker_id is None:  # the published plan said why: keep its day and reason
+                unassigned.append(_unassigned(client_id, day, services, problem, entry.reason))
+                continue
+            worker_id = entry.worker_id
             if not at_home(client_id, day):
-                others = [r.date for r in past_routes for s in r.stops if s.client_id == client_id]
+                others = [e.date for _, e in pairs if e is not None and e.worker_id is not None and e.date < from_date]
                 others += [d for d in kept if d != day]
                 target = _spaced_day(
                     cw,
@@ -209,21 +218,6 @@ def replan_week(
                 continue
             assignment[(client_id, day)] = new_worker
             slot_of[(client_id, day)] = services
-        for services in remaining:  # owed, but not placed in the published future plan
-            listed = future_listed.get(client_id, [])
-            if listed:  # the published plan said why: keep its day and reason
-                when, reason = listed.pop(0)
-                unassigned.append(_unassigned(client_id, when, services, problem, reason))
-            else:
-                unassigned.append(
-                    _unassigned(
-                        client_id,
-                        from_date,
-                        services,
-                        problem,
-                        "not placed in the published plan; re-plan the week to place it",
-                    )
-                )
 
     for department in sorted({cw.department for cw in to_fit}):
         fits = [cw for cw in to_fit if cw.department == department]
@@ -285,6 +279,83 @@ def replan_week(
         },
     )
     return merged, changes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Entry:
+    """A client's visit in the published plan: made by ``worker_id``, or listed unassigned (None)."""
+
+    date: dt.date
+    services: tuple[str, ...]
+    worker_id: str | None
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Owed:
+    """A visit the client is owed this week: on a fixed ``date``, or on a day of the planner's choice
+    (None); ``closed`` says why it cannot be made this week at all."""
+
+    date: dt.date | None
+    services: tuple[str, ...]
+    closed: str | None = None
+
+
+def _settled_or_open(at_home: Callable[[str, dt.date], bool], from_date: dt.date, client_id: str, day: dt.date) -> bool:
+    """A published entry that can stand: already past, or on a day the client is at home."""
+    return day < from_date or at_home(client_id, day)
+
+
+def _published_entries(published: Schedule) -> dict[str, list[_Entry]]:
+    out: dict[str, list[_Entry]] = {}
+    for route, stop in published.stops:
+        out.setdefault(stop.client_id, []).append(
+            _Entry(date=route.date, services=stop.services, worker_id=route.worker_id)
+        )
+    for item in published.unassigned:
+        out.setdefault(item.client_id, []).append(
+            _Entry(date=item.date, services=item.services, worker_id=None, reason=item.reason)
+        )
+    return out
+
+
+def _owed(cw: ClientWeek) -> list[_Owed]:
+    """The week's visits of ``cw``; a fixed programme's on their days (its one pattern)."""
+    days: Sequence[dt.date | None] = cw.patterns[0] if cw.fixed and cw.patterns else [None] * len(cw.slots)
+    return [_Owed(date=d, services=s) for s, d in zip(cw.slots, days, strict=True)] + [
+        _Owed(date=d, services=s, closed=why) for d, s, why in cw.closed
+    ]
+
+
+def _match(
+    owed: Sequence[_Owed], listed: Sequence[_Entry], *, holds: Callable[[dt.date], bool]
+) -> tuple[list[tuple[_Owed, _Entry | None]], list[_Entry]]:
+    """Each visit owed with the published entry that stands for it, and the entries left over.
+
+    By date, never by position: a visit on a fixed day pairs with the entry on that day (a closed one
+    only with a visit listed unassigned that day), so a closed day earlier in the week cannot shift the
+    later ones. A visit on a day of the planner's choice pairs with an entry of the same services if
+    there is one, else any; entries on days that ``holds`` (already past, or the client at home) first.
+    """
+    free = sorted(listed, key=lambda e: (e.date, e.worker_id is None))
+    pairs: dict[int, _Entry] = {}
+    for i, visit in enumerate(owed):
+        if visit.date is None:
+            continue
+        match = next((e for e in free if e.date == visit.date and (visit.closed is None or e.worker_id is None)), None)
+        if match is not None:
+            pairs[i] = match
+            free.remove(match)
+    free.sort(key=lambda e: (not holds(e.date), e.date, e.worker_id is None))
+    for same_services in (True, False):
+        for i, visit in enumerate(owed):
+            if visit.date is not None or i in pairs:
+                continue
+            match = next((e for e in free if not same_services or e.services == visit.services), None)
+            if match is not None:
+                pairs[i] = match
+                free.remove(match)
+    return [(visit, pairs.get(i)) for i, visit in enumerate(owed)], sorted(free, key=lambda e: e.date)
 
 
 def _restricted(
