@@ -121,15 +121,16 @@ def day_patterns(n: int, open_days: tuple[int, ...], *, min_gap: int | None = No
     return sorted(found, key=lambda c: (max(cyclic_gaps(c)) - min(cyclic_gaps(c)), c))
 
 
-def spaced_patterns(n: int, open_days: tuple[int, ...]) -> list[tuple[int, ...]]:
+def spaced_patterns(n: int, open_days: tuple[int, ...], *, min_gap: int | None = None) -> list[tuple[int, ...]]:
     """The patterns of ``n`` visits a week on ``open_days``; when none keeps the spacing (a holiday on
     Wednesday leaves no three of Mon, Tue, Thu, Fri two days apart; a client at home Mon and Fri only),
     those of the largest number of visits that still keep the spacing of ``n`` a week.
 
     Spacing is never given up to make a visit more: a visit the week cannot hold spaced is listed as
     unassigned with the reason, so the planner (a person) decides, rather than two visits on consecutive
-    days appearing in the plan. The result is empty only when no day is open at all."""
-    gap = MIN_GAP_DAYS.get(n, 1)
+    days appearing in the plan. The result is empty only when no day is open at all. ``min_gap`` is the
+    spacing when it is not the rule for ``n`` (re-planning the rest of a week keeps the whole week's)."""
+    gap = MIN_GAP_DAYS.get(n, 1) if min_gap is None else min_gap
     for k in range(min(n, len(open_days)), 0, -1):
         found = day_patterns(k, open_days, min_gap=gap)
         if found:

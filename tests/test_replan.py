@@ -158,3 +158,25 @@ def test_a_closed_past_fixed_day_does_not_shift_the_visits_still_owed() -> None:
     assert changes == []
     assert stops(new) == stops(published) == {("A", WEDNESDAY): "W1", ("A", MONDAY + dt.timedelta(days=4)): "W1"}
     assert validate(new, p, week_start=MONDAY) == []
+
+
+def test_a_new_client_keeps_the_fixed_days_of_the_programme() -> None:
+    """N joins on Wednesday with groceries fixed on Monday and Thursday: Thursday is planned, Monday
+    (already past) is listed with the reason, no visit lands on a day the programme does not fix."""
+    p = problem(
+        [client("A", lat=47.515, lon=42.155)],
+        [worker("W1")],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=1, days=(0,))],
+    )
+    published = plan_week(p, MONDAY, time_limit=0.3)
+    grown = dataclasses.replace(
+        p,
+        clients=(*p.clients, client("N", lat=47.516, lon=42.156)),
+        programmes=(*p.programmes, ProgrammeItem(client_id="N", service_code="FOOD", times=2, days=(0, 3))),
+    )
+    new, changes = replan_week(grown, published, MONDAY, WEDNESDAY, time_limit=0.3)
+    assert validate(new, grown, week_start=MONDAY) == []
+    thursday = MONDAY + dt.timedelta(days=3)
+    assert {k: w for k, w in stops(new).items() if k[0] == "N"} == {("N", thursday): "W1"}
+    assert [(u.client_id, u.date) for u in new.unassigned] == [("N", MONDAY)]
+    assert [(c.kind, c.new_date) for c in changes] == [("new", thursday)]

@@ -15,7 +15,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
-from lean_social.demand import MIN_GAP_DAYS, ClientWeek, Visit, cyclic_gaps, day_patterns, make_visit, week_demand
+from lean_social.demand import (
+    MIN_GAP_DAYS,
+    ClientWeek,
+    Visit,
+    cyclic_gaps,
+    make_visit,
+    spaced_patterns,
+    week_demand,
+)
 from lean_social.model import Problem
 from lean_social.norms import visit_duration_s
 from lean_social.optimise.compile import compile_day, workers_on_duty
@@ -123,12 +131,11 @@ def replan_week(
                     changes.append(Change.cancelled(client_id, gone.date, gone.worker_id, "no longer in the programme"))
     for client_id, cw in demand.items():
         listed = entries.get(client_id, [])
-        if not listed:  # new in the programme: fitted in below
-            if cw.slots:
-                to_fit.append(_restricted(problem, cw, cw.slots, future))
-            for day, services, reason in cw.closed:
-                if day >= from_date:
-                    unassigned.append(_unassigned(client_id, day, services, problem, reason))
+        if not listed:  # new in the programme: fitted in below, on its fixed days if it has them
+            fitted, left = _restricted(problem, cw, from_date, future)
+            if fitted.slots:
+                to_fit.append(fitted)
+            unassigned += [_unassigned(client_id, day, services, problem, why) for day, services, why in left]
             continue
         pairs, left_over = _match(_owed(cw), listed, holds=partial(_settled_or_open, at_home, from_date, client_id))
         closed_days = {day: reason for day, _, reason in cw.closed}
@@ -359,14 +366,40 @@ def _match(
 
 
 def _restricted(
-    problem: Problem, cw: ClientWeek, slots: Sequence[tuple[str, ...]], future: Sequence[dt.date]
-) -> ClientWeek:
-    """The client's demand cut down to the visits still owed, on spaced patterns of the days left."""
+    problem: Problem, cw: ClientWeek, from_date: dt.date, future: Sequence[dt.date]
+) -> tuple[ClientWeek, list[tuple[dt.date, tuple[str, ...], str]]]:
+    """A new client's demand cut down to the days still to come, and the visits that cannot be made
+    (date, services, reason).
+
+    A fixed programme keeps its days: those still to come are the one pattern, those already past are
+    listed. A flexible one gets the spaced patterns of the days left, with the spacing of the whole
+    week's count; if they hold fewer visits, the ones carrying most services are kept. Closed visits
+    are listed as the week's demand gives them."""
+    left = list(cw.closed)
+    if cw.fixed:
+        slots, days = [], []
+        for services, day in zip(cw.slots, cw.patterns[0] if cw.patterns else (), strict=True):
+            if day >= from_date:
+                slots.append(services)
+                days.append(day)
+            else:
+                left.append(
+                    (day, services, f"due on its fixed day {day}, before the re-planned days (from {from_date})")
+                )
+        return replace(cw, slots=tuple(slots), patterns=(tuple(days),) if days else ()), left
     holidays = {h.date for h in problem.holidays}
     client = problem.client(cw.client_id)
     open_days = {d.weekday(): d for d in future if client.available.on(d) and d not in holidays}
-    patterns = day_patterns(len(slots), tuple(sorted(open_days)))
-    return replace(cw, slots=tuple(slots), patterns=tuple(tuple(open_days[w] for w in p) for p in patterns))
+    spaced = spaced_patterns(len(cw.slots), tuple(sorted(open_days)), min_gap=MIN_GAP_DAYS.get(cw.visits_per_week, 1))
+    made = len(spaced[0]) if spaced else 0
+    keep = sorted(sorted(range(len(cw.slots)), key=lambda k: (-len(cw.slots[k]), k))[:made])
+    gap = MIN_GAP_DAYS.get(cw.visits_per_week, 1)
+    why = f"only {made} of the {len(cw.slots)} visits fit the client's days at home from {from_date}" + (
+        f" with at least {gap} days between visits" if gap > 1 else ""
+    )
+    left += [(from_date, cw.slots[k], why) for k in range(len(cw.slots)) if k not in keep]
+    patterns = tuple(tuple(open_days[w] for w in pattern) for pattern in spaced)
+    return replace(cw, slots=tuple(cw.slots[k] for k in keep), patterns=patterns), left
 
 
 def _spaced_day(cw: ClientWeek, day: dt.date, others: list[dt.date], options: list[dt.date]) -> dt.date | None:
