@@ -180,3 +180,41 @@ def test_a_new_client_keeps_the_fixed_days_of_the_programme() -> None:
     assert {k: w for k, w in stops(new).items() if k[0] == "N"} == {("N", thursday): "W1"}
     assert [(u.client_id, u.date) for u in new.unassigned] == [("N", MONDAY)]
     assert [(c.kind, c.new_date) for c in changes] == [("new", thursday)]
+
+
+@pytest.mark.parametrize(
+    ("worker_away", "expected"),
+    [
+        ((2, 2), {"moved": 4}),  # W1 away Wednesday: the move goes to Friday, where W1 works
+        ((2, 4), {"unassigned": 3}),  # W1 away Wednesday to Friday: nowhere to move, listed on Thursday
+    ],
+)
+def test_a_moved_visit_goes_to_a_day_with_a_worker_or_is_listed(
+    worker_away: tuple[int, int], expected: dict[str, int]
+) -> None:
+    """Published Mon/Thu; the client is now away on Thursday. Wednesday keeps the spacing but W1, the
+    only worker, is away that day: the visit must not be moved there and lost."""
+    p = problem(
+        [client("A", lat=47.515, lon=42.155)],
+        [worker("W1")],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=2)],
+    )
+    published = plan_week(p, MONDAY, time_limit=0.3)
+    assert sorted(d.weekday() for _, d in stops(published)) == [0, 3]
+    home = p.client("A").available
+    away = dataclasses.replace(home, days=tuple(() if d == 3 else w for d, w in enumerate(home.days)))
+    first, last = (MONDAY + dt.timedelta(days=d) for d in worker_away)
+    changed = dataclasses.replace(
+        p,
+        clients=(dataclasses.replace(p.client("A"), available=away),),
+        absences=(Absence(worker_id="W1", start=first, end=last),),
+    )
+    new, changes = replan_week(changed, published, MONDAY, MONDAY + dt.timedelta(days=1), time_limit=0.3)
+    assert validate(new, changed, week_start=MONDAY) == []
+    if "moved" in expected:
+        assert sorted(d.weekday() for _, d in stops(new)) == [0, expected["moved"]]
+        assert [(c.kind, c.new_worker) for c in changes] == [("moved", "W1")]
+    else:
+        assert [(u.date.weekday(), u.reason) for u in new.unassigned] == [
+            (expected["unassigned"], "client is away, and no worker is on duty on the other days that keep the spacing")
+        ]

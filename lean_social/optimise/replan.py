@@ -168,22 +168,31 @@ def replan_week(
             worker_id = entry.worker_id
             if not at_home(client_id, day):
                 others = [e.date for _, e in pairs if e is not None and e.worker_id is not None and e.date < from_date]
-                others += [d for d in kept if d != day]
-                target = _spaced_day(
-                    cw,
-                    day,
-                    others,
-                    [d for d in future if d not in kept and at_home(client_id, d) and (client_id, d) not in assignment],
+                others += [d for d in kept if d != day] + [d for c, d in assignment if c == client_id]
+                open_days = [
+                    d for d in future if d not in kept and at_home(client_id, d) and (client_id, d) not in assignment
+                ]
+
+                def staffed(d: dt.date, worker_id: str = worker_id, client_id: str = client_id) -> bool:
+                    """Someone can make the visit that day (asked on a copy: nobody is chosen yet)."""
+                    return _on_duty_or_substitute(problem, duty, d, worker_id, client_id, dict(substitute)) is not None
+
+                # a day with nobody on duty is no day to move to: the visit would be neither made nor listed
+                target = _spaced_day(cw, day, others, [d for d in open_days if staffed(d)])
+                new_worker = (
+                    None
+                    if target is None
+                    else _on_duty_or_substitute(problem, duty, target, worker_id, client_id, substitute)
                 )
-                if target is None:
-                    changes.append(Change.cancelled(client_id, day, worker_id, "client away and no other day open"))
-                    unassigned.append(
-                        _unassigned(
-                            client_id, day, services, problem, "client is away and no other day of the week is open"
-                        )
+                if target is None or new_worker is None:
+                    why = (
+                        "client is away and no other day of the week is open"
+                        if _spaced_day(cw, day, others, open_days) is None
+                        else "client is away, and no worker is on duty on the other days that keep the spacing"
                     )
+                    changes.append(Change.cancelled(client_id, day, worker_id, why))
+                    unassigned.append(_unassigned(client_id, day, services, problem, why))
                     continue
-                new_worker = _on_duty_or_substitute(problem, duty, target, worker_id, client_id, substitute)
                 changes.append(
                     Change(
                         client_id=client_id,
@@ -195,9 +204,8 @@ def replan_week(
                         reason="client away that day",
                     )
                 )
-                if new_worker:
-                    assignment[(client_id, target)] = new_worker
-                    slot_of[(client_id, target)] = services
+                assignment[(client_id, target)] = new_worker
+                slot_of[(client_id, target)] = services
                 continue
             new_worker = _on_duty_or_substitute(problem, duty, day, worker_id, client_id, substitute)
             if new_worker != worker_id:
