@@ -218,3 +218,33 @@ def test_a_moved_visit_goes_to_a_day_with_a_worker_or_is_listed(
         assert [(u.date.weekday(), u.reason) for u in new.unassigned] == [
             (expected["unassigned"], "client is away, and no worker is on duty on the other days that keep the spacing")
         ]
+
+
+def test_visits_a_flexible_week_cannot_hold_are_matched_by_services() -> None:
+    """At home Mon and Fri, blood pressure 3 a week and dishes once, no nurse: every visit is listed, the
+    third one because only two days keep the spacing. Away on Fridays from now on, the week holds one
+    visit: the visit listed with dishes stays the one with dishes, the count of each service holds."""
+    home = client("A", lat=47.515, lon=42.155, available="09:00-18:00")
+    home = dataclasses.replace(
+        home,
+        available=dataclasses.replace(
+            home.available, days=tuple(w if d in (0, 4) else () for d, w in enumerate(home.available.days))
+        ),
+    )
+    p = problem(
+        [home],
+        [worker("W1")],
+        [
+            ProgrammeItem(client_id="A", service_code="BP", times=3),
+            ProgrammeItem(client_id="A", service_code="DISH", times=1),
+        ],
+    )
+    published = plan_week(p, MONDAY, time_limit=0.3)
+    assert validate(published, p, week_start=MONDAY) == [] and len(published.unassigned) == 3
+    monday_only = dataclasses.replace(
+        home.available, days=tuple(w if d == 0 else () for d, w in enumerate(home.available.days))
+    )
+    away = dataclasses.replace(p, clients=(dataclasses.replace(home, available=monday_only),))
+    new, _ = replan_week(away, published, MONDAY, MONDAY + dt.timedelta(days=1), time_limit=0.3)
+    assert validate(new, away, week_start=MONDAY) == []
+    assert sorted(u.services for u in new.unassigned) == [("BP",), ("BP",), ("DISH", "BP")]

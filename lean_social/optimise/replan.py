@@ -11,7 +11,7 @@ untouched worker's route is the published one); only changed worker-days are rou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -138,10 +138,14 @@ def replan_week(
             unassigned += [_unassigned(client_id, day, services, problem, why) for day, services, why in left]
             continue
         pairs, left_over = _match(_owed(cw), listed, holds=partial(_settled_or_open, at_home, from_date, client_id))
-        closed_days = {day: reason for day, _, reason in cw.closed}
+        closed_days = {day: reason for day, _, reason in cw.closed if cw.fixed}
         for extra in left_over:  # published, but no longer owed
             if extra.worker_id is not None and extra.date >= from_date:
-                why = closed_days.get(extra.date, "no longer in the programme")
+                why = closed_days.get(extra.date) or (
+                    "no longer in the programme"
+                    if at_home(client_id, extra.date)
+                    else _closed_reason(problem, extra.date)
+                )
                 changes.append(Change.cancelled(client_id, extra.date, extra.worker_id, why))
         kept = sorted(e.date for _, e in pairs if e is not None and e.worker_id is not None and e.date >= from_date)
         for owed, entry in pairs:
@@ -316,6 +320,13 @@ class _Owed:
     closed: str | None = None
 
 
+def _closed_reason(problem: Problem, day: dt.date) -> str:
+    holiday = problem.holiday(day)
+    if holiday is None:
+        return "client is away that day"
+    return f"public holiday{f' ({holiday.name})' if holiday.name else ''}"
+
+
 def _settled_or_open(at_home: Callable[[str, dt.date], bool], from_date: dt.date, client_id: str, day: dt.date) -> bool:
     """A published entry that can stand: already past, or on a day the client is at home."""
     return day < from_date or at_home(client_id, day)
@@ -335,10 +346,12 @@ def _published_entries(published: Schedule) -> dict[str, list[_Entry]]:
 
 
 def _owed(cw: ClientWeek) -> list[_Owed]:
-    """The week's visits of ``cw``; a fixed programme's on their days (its one pattern)."""
+    """The week's visits of ``cw``: a fixed programme's on their days (its one pattern) and its closed
+    ones on theirs; a flexible programme's, closed ones included, on no day in particular (the day
+    ``week_demand`` gives those is only where the week plan lists them)."""
     days: Sequence[dt.date | None] = cw.patterns[0] if cw.fixed and cw.patterns else [None] * len(cw.slots)
     return [_Owed(date=d, services=s) for s, d in zip(cw.slots, days, strict=True)] + [
-        _Owed(date=d, services=s, closed=why) for d, s, why in cw.closed
+        _Owed(date=d if cw.fixed else None, services=s, closed=why) for d, s, why in cw.closed
     ]
 
 
@@ -347,29 +360,30 @@ def _match(
 ) -> tuple[list[tuple[_Owed, _Entry | None]], list[_Entry]]:
     """Each visit owed with the published entry that stands for it, and the entries left over.
 
-    By date, never by position: a visit on a fixed day pairs with the entry on that day (a closed one
-    only with a visit listed unassigned that day), so a closed day earlier in the week cannot shift the
-    later ones. A visit on a day of the planner's choice pairs with an entry of the same services if
-    there is one, else any; entries on days that ``holds`` (already past, or the client at home) first.
+    By date, never by position: a visit on a fixed day pairs with the entry on that day, so a closed day
+    earlier in the week cannot shift the later ones. A visit on a day of the planner's choice pairs with
+    an entry of the same services if there is one, else any; entries on days that ``holds`` (already
+    past, or the client at home) first. A visit that cannot be made (closed) pairs only with a visit
+    listed unassigned: a published visit left without a pair is a cancelled one.
     """
     free = sorted(listed, key=lambda e: (e.date, e.worker_id is None))
     pairs: dict[int, _Entry] = {}
-    for i, visit in enumerate(owed):
-        if visit.date is None:
-            continue
-        match = next((e for e in free if e.date == visit.date and (visit.closed is None or e.worker_id is None)), None)
+
+    def pair(i: int, candidates: Iterable[_Entry]) -> None:
+        match = next((e for e in candidates if owed[i].closed is None or e.worker_id is None), None)
         if match is not None:
             pairs[i] = match
             free.remove(match)
+
+    for i, visit in enumerate(owed):
+        if visit.date is not None:
+            pair(i, (e for e in free if e.date == visit.date))
     free.sort(key=lambda e: (not holds(e.date), e.date, e.worker_id is None))
+    undated = sorted((i for i, v in enumerate(owed) if v.date is None), key=lambda i: owed[i].closed is not None)
     for same_services in (True, False):
-        for i, visit in enumerate(owed):
-            if visit.date is not None or i in pairs:
-                continue
-            match = next((e for e in free if not same_services or e.services == visit.services), None)
-            if match is not None:
-                pairs[i] = match
-                free.remove(match)
+        for i in undated:
+            if i not in pairs:
+                pair(i, (e for e in free if not same_services or e.services == owed[i].services))
     return [(visit, pairs.get(i)) for i, visit in enumerate(owed)], sorted(free, key=lambda e: e.date)
 
 
