@@ -248,3 +248,27 @@ def test_visits_a_flexible_week_cannot_hold_are_matched_by_services() -> None:
     new, _ = replan_week(away, published, MONDAY, MONDAY + dt.timedelta(days=1), time_limit=0.3)
     assert validate(new, away, week_start=MONDAY) == []
     assert sorted(u.services for u in new.unassigned) == [("BP",), ("BP",), ("DISH", "BP")]
+
+
+def test_a_growing_absence_keeps_the_substitute_of_the_published_plan() -> None:
+    """W1 was away on Monday and W2 stood in. The absence now lasts the week: Wednesday and Friday go to
+    W2 as well, not to W3 (nearer the client), so the client sees one substitute, not two."""
+    p = problem(
+        [client("A", lat=47.515, lon=42.155, worker_id="W1")],
+        [
+            worker("W1"),
+            worker("W2", lat=47.520),
+            worker("W3", lat=47.515, lon=42.155, shift="08:00-12:00", lunch=None),
+        ],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=3, days=(0, 2, 4))],
+        absences=(Absence(worker_id="W1", start=MONDAY, end=MONDAY),),
+    )
+    published = plan_week(p, MONDAY, time_limit=0.3)
+    assert stops(published)[("A", MONDAY)] == "W2"
+    longer = dataclasses.replace(
+        p, absences=(Absence(worker_id="W1", start=MONDAY, end=MONDAY + dt.timedelta(days=6)),)
+    )
+    new, changes = replan_week(longer, published, MONDAY, WEDNESDAY, time_limit=0.3)
+    assert validate(new, longer, week_start=MONDAY) == []
+    assert set(stops(new).values()) == {"W2"}
+    assert {(c.kind, c.new_worker) for c in changes} == {("substitute", "W2")}

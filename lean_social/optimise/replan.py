@@ -119,7 +119,7 @@ def replan_week(
     slot_of: dict[tuple[str, dt.date], tuple[str, ...]] = {}
     unassigned: list[Unassigned] = []
     to_fit: list[ClientWeek] = []
-    substitute: dict[str, str] = {}
+    staff = _Staff.from_published(problem, duty, entries)
 
     def at_home(client_id: str, day: dt.date) -> bool:
         return bool(problem.client(client_id).available.on(day)) and day not in holidays
@@ -179,15 +179,11 @@ def replan_week(
 
                 def staffed(d: dt.date, worker_id: str = worker_id, client_id: str = client_id) -> bool:
                     """Someone can make the visit that day (asked on a copy: nobody is chosen yet)."""
-                    return _on_duty_or_substitute(problem, duty, d, worker_id, client_id, dict(substitute)) is not None
+                    return staff.who(client_id, d, worker_id, choose=False) is not None
 
                 # a day with nobody on duty is no day to move to: the visit would be neither made nor listed
                 target = _spaced_day(cw, day, others, [d for d in open_days if staffed(d)])
-                new_worker = (
-                    None
-                    if target is None
-                    else _on_duty_or_substitute(problem, duty, target, worker_id, client_id, substitute)
-                )
+                new_worker = None if target is None else staff.who(client_id, target, worker_id)
                 if target is None or new_worker is None:
                     why = (
                         "client is away and no other day of the week is open"
@@ -211,7 +207,7 @@ def replan_week(
                 assignment[(client_id, target)] = new_worker
                 slot_of[(client_id, target)] = services
                 continue
-            new_worker = _on_duty_or_substitute(problem, duty, day, worker_id, client_id, substitute)
+            new_worker = staff.who(client_id, day, worker_id)
             if new_worker != worker_id:
                 changes.append(
                     Change(
@@ -241,6 +237,7 @@ def replan_week(
     for department in sorted({cw.department for cw in to_fit}):
         fits = [cw for cw in to_fit if cw.department == department]
         choices = choose_week(problem, fits, future)
+        staff.own.update(choices.primary)
         for cw in fits:
             if cw.client_id in choices.unplaced:
                 for services in cw.slots:
@@ -274,7 +271,17 @@ def replan_week(
     changed = [k for k, clients in by_worker_day.items() if sorted(clients) != sorted(old_order.get(k, []))]
     reroute: dict[tuple[str, dt.date], list[Visit]] = {}  # (department, day) → visits of changed worker-days
     for (worker_id, day), clients in sorted(by_worker_day.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        visits = [_visit(problem, c, day, slot_of[(c, day)], worker_id) for c in clients]
+        visits = [
+            make_visit(
+                problem,
+                c,
+                day,
+                slot_of[(c, day)],
+                worker_id=worker_id,
+                substitute_for=staff.stands_in_for(c, worker_id),
+            )
+            for c in clients
+        ]
         published_order = old_order.get((worker_id, day), [])
         if sorted(clients) == sorted(published_order):
             kept_part = _keep_order(problem, day, worker_id, visits, published_order, travel)
@@ -308,6 +315,7 @@ class _Entry:
     services: tuple[str, ...]
     worker_id: str | None
     reason: str = ""
+    substitute_for: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -336,7 +344,12 @@ def _published_entries(published: Schedule) -> dict[str, list[_Entry]]:
     out: dict[str, list[_Entry]] = {}
     for route, stop in published.stops:
         out.setdefault(stop.client_id, []).append(
-            _Entry(date=route.date, services=stop.services, worker_id=route.worker_id)
+            _Entry(
+                date=route.date,
+                services=stop.services,
+                worker_id=route.worker_id,
+                substitute_for=stop.substitute_for,
+            )
         )
     for item in published.unassigned:
         out.setdefault(item.client_id, []).append(
@@ -434,51 +447,89 @@ def _spaced_day(cw: ClientWeek, day: dt.date, others: list[dt.date], options: li
     return None
 
 
-def _on_duty_or_substitute(
-    problem: Problem,
-    duty: dict[dt.date, dict[str, str | None]],
-    day: dt.date,
-    worker_id: str,
-    client_id: str,
-    substitute: dict[str, str],
-) -> str | None:
-    if worker_id in duty[day] and duty[day][worker_id] is None:  # known and on duty
-        return worker_id
-    if client_id in substitute:
-        chosen = substitute[client_id]
-        return chosen if duty[day].get(chosen, "unknown") is None else None
-    client = problem.client(client_id)
-    known = {w.id: w for w in problem.workers}
-    # a substitute able to do what the client's worker does (anyone, if that worker left the data)
-    need = known[worker_id].skills if worker_id in known else frozenset()
-    own = known.get(worker_id) or next((w for w in problem.workers if w.department == client.department), None)
-    if own is None:
-        return None
-    options = [
-        w
-        for w in problem.workers
-        if w.department == own.department and w.id != worker_id and duty[day].get(w.id) is None and need <= w.skills
-    ]
-    options = options or [
-        w
-        for w in problem.workers
-        if w.department == own.department and w.id != worker_id and duty[day].get(w.id) is None
-    ]
-    if not options:
-        return None
-    best = min(
-        options,
-        key=lambda w: ((w.start.lat - client.location.lat) ** 2 + (w.start.lon - client.location.lon) ** 2, w.id),
-    )
-    substitute[client_id] = best.id
-    return best.id
+class _Staff:
+    """Who makes a client's visit on a day, and the one substitute each client gets for the week.
 
+    The published worker while on duty; else the client's own worker (assigned, or the one the
+    published plan has for the client) if on duty; else the client's substitute for the week: the one
+    the published plan already sent, so an absence that grows keeps it, or one chosen now and kept.
+    """
 
-def _visit(problem: Problem, client_id: str, day: dt.date, services: tuple[str, ...], worker_id: str) -> Visit:
-    own = problem.client(client_id).worker_id
-    return make_visit(
-        problem, client_id, day, services, worker_id=worker_id, substitute_for=own if own and own != worker_id else None
-    )
+    def __init__(
+        self,
+        problem: Problem,
+        duty: dict[dt.date, dict[str, str | None]],
+        own: dict[str, str],
+        substitute: dict[str, str],
+    ) -> None:
+        self.problem = problem
+        self.duty = duty
+        self.own = own
+        self.substitute = substitute
+
+    @classmethod
+    def from_published(
+        cls, problem: Problem, duty: dict[dt.date, dict[str, str | None]], entries: dict[str, list[_Entry]]
+    ) -> _Staff:
+        """Own workers and substitutes as the published plan has them: a visit marked ``substitute_for``
+        was a substitute's; in a plan without marks, any worker other than the assigned one."""
+        known = {c.id: c for c in problem.clients}
+        own: dict[str, str] = {}
+        substitute: dict[str, str] = {}
+        for client_id, listed in entries.items():
+            made = [e for e in listed if e.worker_id is not None]
+            assigned = known[client_id].worker_id if client_id in known else None
+            marked = sorted({e.substitute_for for e in made if e.substitute_for is not None})
+            counts: dict[str, int] = {}
+            for e in made:
+                if e.substitute_for is None and e.worker_id is not None:
+                    counts[e.worker_id] = counts.get(e.worker_id, 0) + 1
+            primary = assigned or (marked[0] if marked else None)
+            primary = primary or min(counts, key=lambda w: (-counts[w], w), default=None)
+            if primary is None:
+                continue
+            own[client_id] = primary
+            stand_ins = sorted({e.worker_id for e in made if e.worker_id is not None and e.worker_id != primary})
+            if len(stand_ins) == 1:
+                substitute[client_id] = stand_ins[0]
+        return cls(problem, duty, own, substitute)
+
+    def on_duty(self, worker_id: str, day: dt.date) -> bool:
+        return worker_id in self.duty[day] and self.duty[day][worker_id] is None
+
+    def stands_in_for(self, client_id: str, worker_id: str) -> str | None:
+        own = self.own.get(client_id)
+        return own if own is not None and own != worker_id else None
+
+    def who(self, client_id: str, day: dt.date, published: str, *, choose: bool = True) -> str | None:
+        """The worker for the visit, or None if nobody can make it; ``choose=False`` only asks."""
+        own = self.own.get(client_id)
+        for worker_id in (published, own):
+            if worker_id is not None and self.on_duty(worker_id, day):
+                return worker_id
+        if client_id in self.substitute:
+            chosen = self.substitute[client_id]
+            return chosen if self.on_duty(chosen, day) else None
+        problem = self.problem
+        client = problem.client(client_id)
+        known = {w.id: w for w in problem.workers}
+        # a substitute able to do what the client's worker does (anyone, if that worker left the data)
+        need = known[published].skills if published in known else frozenset()
+        options = [
+            w
+            for w in problem.workers
+            if w.department == client.department and w.id not in (published, own) and self.on_duty(w.id, day)
+        ]
+        options = [w for w in options if need <= w.skills] or options
+        if not options:
+            return None
+        best = min(
+            options,
+            key=lambda w: ((w.start.lat - client.location.lat) ** 2 + (w.start.lon - client.location.lon) ** 2, w.id),
+        )
+        if choose:
+            self.substitute[client_id] = best.id
+        return best.id
 
 
 def _unassigned(client_id: str, day: dt.date, services: tuple[str, ...], problem: Problem, reason: str) -> Unassigned:
