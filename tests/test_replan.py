@@ -12,7 +12,7 @@ import pytest
 from conftest import DATA, client, problem, worker
 from lean_social import Absence, Holiday, Problem, ProgrammeItem, Schedule, validate
 from lean_social.cli import main
-from lean_social.optimise.replan import replan_week
+from lean_social.optimise.replan import Change, replan_week
 from lean_social.optimise.week import plan_week
 
 MONDAY = dt.date(2026, 12, 7)
@@ -272,3 +272,56 @@ def test_a_growing_absence_keeps_the_substitute_of_the_published_plan() -> None:
     assert validate(new, longer, week_start=MONDAY) == []
     assert set(stops(new).values()) == {"W2"}
     assert {(c.kind, c.new_worker) for c in changes} == {("substitute", "W2")}
+
+
+def assert_every_difference_is_a_change(published: Schedule, new: Schedule, changes: list[Change]) -> None:
+    before, after = stops(published), stops(new)
+    assert {(c.client_id, c.old_date) for c in changes if c.old_date} == {
+        k for k, w in before.items() if after.get(k) != w
+    }
+    assert {(c.client_id, c.new_date, c.new_worker) for c in changes if c.new_worker} == {
+        (*k, w) for k, w in after.items() if before.get(k) != w
+    }
+
+
+def test_a_visit_dropped_from_a_substitutes_full_day_is_a_change() -> None:
+    """W1 is away on Wednesday; its client A0 goes to W2, who may make two visits a day and has two
+    already. Routing W2's day again drops one visit: the change list says so, with the reason."""
+    clients = [
+        client("A0", lat=47.515, lon=42.155, worker_id="W1"),
+        client("B0", lat=47.516, lon=42.156, worker_id="W2"),
+        client("B1", lat=47.517, lon=42.154, worker_id="W2"),
+    ]
+    p = problem(
+        clients,
+        [worker("W1"), worker("W2", lat=47.5155, lon=42.1555, max_visits=2), worker("W3", lat=47.60)],
+        [ProgrammeItem(client_id=c.id, service_code="FOOD", times=1, days=(2,)) for c in clients],
+    )
+    published = plan_week(p, MONDAY, time_limit=0.3)
+    sick = dataclasses.replace(p, absences=(Absence(worker_id="W1", start=WEDNESDAY, end=WEDNESDAY),))
+    new, changes = replan_week(sick, published, MONDAY, WEDNESDAY, time_limit=0.3)
+    assert validate(new, sick, week_start=MONDAY) == []
+    assert_every_difference_is_a_change(published, new, changes)
+    (dropped,) = new.unassigned
+    assert [(c.kind, c.reason) for c in changes if c.client_id == dropped.client_id] == [("cancelled", dropped.reason)]
+    assert "maximum of 2 visits" in dropped.reason
+
+
+def test_a_substitute_must_have_the_skills_of_the_visit() -> None:
+    """W1, the only nurse, is away from Wednesday: W2 cannot take A's blood pressure visit. No
+    'substitute W2' change; the visit is cancelled and listed, both saying why."""
+    p = problem(
+        [client("A", lat=47.515, lon=42.155, worker_id="W1")],
+        [worker("W1", skills=("nurse",)), worker("W2")],
+        [ProgrammeItem(client_id="A", service_code="BP", times=1, days=(3,))],
+    )
+    published = plan_week(p, MONDAY, time_limit=0.3)
+    sick = dataclasses.replace(
+        p, absences=(Absence(worker_id="W1", start=WEDNESDAY, end=WEDNESDAY + dt.timedelta(days=4)),)
+    )
+    new, changes = replan_week(sick, published, MONDAY, WEDNESDAY, time_limit=0.3)
+    assert validate(new, sick, week_start=MONDAY) == []
+    assert new.routes == ()
+    (left,) = new.unassigned
+    assert "no substitute with skill nurse" in left.reason
+    assert [(c.kind, c.new_worker, c.reason) for c in changes] == [("cancelled", None, left.reason)]

@@ -114,24 +114,22 @@ def replan_week(
         for cw in week_demand(problem, week_start)
         if departments is None or cw.department in departments
     }
-    changes: list[Change] = []
     assignment: dict[tuple[str, dt.date], str] = {}  # (client, date) → worker, future only
+    moved: dict[tuple[str, dt.date], dt.date] = {}  # (client, published day) → the day it moved to
+    cancelled: dict[tuple[str, dt.date], str] = {}  # (client, published day) → why, where no entry says it
     slot_of: dict[tuple[str, dt.date], tuple[str, ...]] = {}
     unassigned: list[Unassigned] = []
     to_fit: list[ClientWeek] = []
+    new_clients: list[str] = []
     staff = _Staff.from_published(problem, duty, entries)
 
     def at_home(client_id: str, day: dt.date) -> bool:
         return bool(problem.client(client_id).available.on(day)) and day not in holidays
 
-    for client_id, listed in sorted(entries.items()):
-        if client_id not in demand:  # left the service, or the programme has nothing left this week
-            for gone in listed:
-                if gone.worker_id is not None and gone.date >= from_date:
-                    changes.append(Change.cancelled(client_id, gone.date, gone.worker_id, "no longer in the programme"))
     for client_id, cw in demand.items():
         listed = entries.get(client_id, [])
         if not listed:  # new in the programme: fitted in below, on its fixed days if it has them
+            new_clients.append(client_id)
             fitted, left = _restricted(problem, cw, from_date, future)
             if fitted.slots:
                 to_fit.append(fitted)
@@ -146,7 +144,7 @@ def replan_week(
                     if at_home(client_id, extra.date)
                     else _closed_reason(problem, extra.date)
                 )
-                changes.append(Change.cancelled(client_id, extra.date, extra.worker_id, why))
+                cancelled[(client_id, extra.date)] = why
         kept = sorted(e.date for _, e in pairs if e is not None and e.worker_id is not None and e.date >= from_date)
         for owed, entry in pairs:
             if entry is not None and entry.date < from_date:
@@ -177,59 +175,31 @@ def replan_week(
                     d for d in future if d not in kept and at_home(client_id, d) and (client_id, d) not in assignment
                 ]
 
-                def staffed(d: dt.date, worker_id: str = worker_id, client_id: str = client_id) -> bool:
-                    """Someone can make the visit that day (asked on a copy: nobody is chosen yet)."""
-                    return staff.who(client_id, d, worker_id, choose=False) is not None
+                def staffed(
+                    d: dt.date, worker_id: str = worker_id, client_id: str = client_id, services: Services = services
+                ) -> bool:
+                    """Someone can make the visit that day (only asked: nobody is chosen yet)."""
+                    return staff.who(client_id, d, worker_id, services, choose=False) is not None
 
                 # a day with nobody on duty is no day to move to: the visit would be neither made nor listed
                 target = _spaced_day(cw, day, others, [d for d in open_days if staffed(d)])
-                new_worker = None if target is None else staff.who(client_id, target, worker_id)
+                new_worker = None if target is None else staff.who(client_id, target, worker_id, services)
                 if target is None or new_worker is None:
                     why = (
                         "client is away and no other day of the week is open"
                         if _spaced_day(cw, day, others, open_days) is None
                         else "client is away, and no worker is on duty on the other days that keep the spacing"
                     )
-                    changes.append(Change.cancelled(client_id, day, worker_id, why))
                     unassigned.append(_unassigned(client_id, day, services, problem, why))
                     continue
-                changes.append(
-                    Change(
-                        client_id=client_id,
-                        kind="moved",
-                        old_date=day,
-                        old_worker=worker_id,
-                        new_date=target,
-                        new_worker=new_worker,
-                        reason="client away that day",
-                    )
-                )
+                moved[(client_id, day)] = target
                 assignment[(client_id, target)] = new_worker
                 slot_of[(client_id, target)] = services
                 continue
-            new_worker = staff.who(client_id, day, worker_id)
-            if new_worker != worker_id:
-                changes.append(
-                    Change(
-                        client_id=client_id,
-                        kind="substitute",
-                        old_date=day,
-                        old_worker=worker_id,
-                        new_date=day,
-                        new_worker=new_worker,
-                        reason=f"{worker_id} is away" if new_worker else f"{worker_id} is away, no substitute on duty",
-                    )
-                )
+            new_worker = staff.who(client_id, day, worker_id, services)
             if new_worker is None:
-                unassigned.append(
-                    _unassigned(
-                        client_id,
-                        day,
-                        services,
-                        problem,
-                        f"worker {worker_id} is away and no substitute with the skills is on duty",
-                    )
-                )
+                why = staff.why_nobody(client_id, day, worker_id, services)
+                unassigned.append(_unassigned(client_id, day, services, problem, why))
                 continue
             assignment[(client_id, day)] = new_worker
             slot_of[(client_id, day)] = services
@@ -247,17 +217,6 @@ def replan_week(
                 continue
             for services, day in zip(cw.slots, choices.days[cw.client_id], strict=True):
                 planned = choices.worker.get((cw.client_id, day))
-                changes.append(
-                    Change(
-                        client_id=cw.client_id,
-                        kind="new",
-                        old_date=None,
-                        old_worker=None,
-                        new_date=day,
-                        new_worker=planned,
-                        reason="new in the programme",
-                    )
-                )
                 if planned is None:
                     unassigned.append(_unassigned(cw.client_id, day, services, problem, "no worker on duty that day"))
                     continue
@@ -295,16 +254,17 @@ def replan_week(
         part, _ = route_visits(problem, day, department, visits, travel=travel, time_limit=budget, seed=seed)
         parts.append(part)
     parts.append(Schedule(routes=(), unassigned=tuple(unassigned)))
-    merged = Schedule.merge(
-        parts,
-        info={
-            "week": week_start.isoformat(),
-            "from": from_date.isoformat(),
-            "changes": len(changes),
-            "rerouted_worker_days": len(changed),
-        },
+    merged = Schedule.merge(parts)
+    changes = _changes(
+        published, merged, from_date, moved=moved, cancelled=cancelled, staff=staff, newcomers=set(new_clients)
     )
-    return merged, changes
+    info = {
+        "week": week_start.isoformat(),
+        "from": from_date.isoformat(),
+        "changes": len(changes),
+        "rerouted_worker_days": len(changed),
+    }
+    return replace(merged, info=info), changes
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -400,6 +360,94 @@ def _match(
     return [(visit, pairs.get(i)) for i, visit in enumerate(owed)], sorted(free, key=lambda e: e.date)
 
 
+def _changes(
+    published: Schedule,
+    replanned: Schedule,
+    from_date: dt.date,
+    *,
+    moved: dict[tuple[str, dt.date], dt.date],
+    cancelled: dict[tuple[str, dt.date], str],
+    staff: _Staff,
+    newcomers: set[str],
+) -> list[Change]:
+    """Every difference between the two plans from ``from_date`` on, visit by visit (client and day).
+
+    Worked out from the plans themselves, after routing, not from what re-planning meant to do: a visit
+    the router could not fit into a substitute's full day, say, is a change like any other, with the
+    router's reason. ``moved`` and ``cancelled`` only say why where the new plan cannot.
+    """
+    before = {(s.client_id, r.date): r.worker_id for r, s in published.stops if r.date >= from_date}
+    after = {(s.client_id, r.date): r.worker_id for r, s in replanned.stops if r.date >= from_date}
+    listed = {(u.client_id, u.date): u.reason for u in replanned.unassigned if u.date >= from_date}
+    out: list[Change] = []
+    explained: set[tuple[str, dt.date]] = set()
+    for (client_id, day), old_worker in sorted(before.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        new_worker = after.get((client_id, day))
+        if new_worker == old_worker:
+            continue
+        if new_worker is not None:
+            out.append(
+                Change(
+                    client_id=client_id,
+                    kind="substitute",
+                    old_date=day,
+                    old_worker=old_worker,
+                    new_date=day,
+                    new_worker=new_worker,
+                    reason=staff.why_not(old_worker, day) or f"re-routed to {new_worker}",
+                )
+            )
+            continue
+        target = moved.get((client_id, day))
+        if target is not None and (client_id, target) in after:
+            explained.add((client_id, target))
+            out.append(
+                Change(
+                    client_id=client_id,
+                    kind="moved",
+                    old_date=day,
+                    old_worker=old_worker,
+                    new_date=target,
+                    new_worker=after[(client_id, target)],
+                    reason="client away that day",
+                )
+            )
+            continue
+        if target is not None:  # moved, then not fitted into that day's routes
+            explained.add((client_id, target))
+            why = f"client away that day; on {target}: {listed.get((client_id, target), 'not fitted in')}"
+        else:
+            why = listed.get((client_id, day)) or cancelled.get((client_id, day)) or "no longer in the programme"
+        out.append(Change.cancelled(client_id, day, old_worker, why))
+    for (client_id, day), new_worker in sorted(after.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if (client_id, day) not in before and (client_id, day) not in explained:
+            out.append(
+                Change(
+                    client_id=client_id,
+                    kind="new",
+                    old_date=None,
+                    old_worker=None,
+                    new_date=day,
+                    new_worker=new_worker,
+                    reason="new in the programme" if client_id in newcomers else "not in the published plan",
+                )
+            )
+    for (client_id, day), why in sorted(listed.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if client_id in newcomers:  # a new client's visit that cannot be made: news all the same
+            out.append(
+                Change(
+                    client_id=client_id,
+                    kind="new",
+                    old_date=None,
+                    old_worker=None,
+                    new_date=day,
+                    new_worker=None,
+                    reason=f"new in the programme, not planned: {why}",
+                )
+            )
+    return sorted(out, key=lambda c: (c.old_date or c.new_date or from_date, c.client_id, c.kind))
+
+
 def _restricted(
     problem: Problem, cw: ClientWeek, from_date: dt.date, future: Sequence[dt.date]
 ) -> tuple[ClientWeek, list[tuple[dt.date, tuple[str, ...], str]]]:
@@ -445,6 +493,9 @@ def _spaced_day(cw: ClientWeek, day: dt.date, others: list[dt.date], options: li
         if len(week) < 2 or cw.fixed or min(cyclic_gaps(week)) >= need:
             return option
     return None
+
+
+Services = tuple[str, ...]
 
 
 class _Staff:
@@ -501,26 +552,34 @@ class _Staff:
         own = self.own.get(client_id)
         return own if own is not None and own != worker_id else None
 
-    def who(self, client_id: str, day: dt.date, published: str, *, choose: bool = True) -> str | None:
-        """The worker for the visit, or None if nobody can make it; ``choose=False`` only asks."""
+    def skills(self, services: Services) -> frozenset[str]:
+        return frozenset(skill for c in services if (skill := self.problem.service(c).skill))
+
+    def who(
+        self, client_id: str, day: dt.date, published: str, services: Services, *, choose: bool = True
+    ) -> str | None:
+        """The worker for the visit, or None if nobody can make it; ``choose=False`` only asks.
+
+        A substitute must have every skill the visit's services need: one who lacks them would only
+        move the visit to the unassigned list under a wrong change ("substitute W2")."""
         own = self.own.get(client_id)
         for worker_id in (published, own):
             if worker_id is not None and self.on_duty(worker_id, day):
                 return worker_id
+        need = self.skills(services)
         if client_id in self.substitute:
             chosen = self.substitute[client_id]
-            return chosen if self.on_duty(chosen, day) else None
-        problem = self.problem
-        client = problem.client(client_id)
-        known = {w.id: w for w in problem.workers}
-        # a substitute able to do what the client's worker does (anyone, if that worker left the data)
-        need = known[published].skills if published in known else frozenset()
+            able = self.on_duty(chosen, day) and need <= self.problem.worker(chosen).skills
+            return chosen if able else None
+        client = self.problem.client(client_id)
         options = [
             w
-            for w in problem.workers
-            if w.department == client.department and w.id not in (published, own) and self.on_duty(w.id, day)
+            for w in self.problem.workers
+            if w.department == client.department
+            and w.id not in (published, own)
+            and self.on_duty(w.id, day)
+            and need <= w.skills
         ]
-        options = [w for w in options if need <= w.skills] or options
         if not options:
             return None
         best = min(
@@ -530,6 +589,25 @@ class _Staff:
         if choose:
             self.substitute[client_id] = best.id
         return best.id
+
+    def why_not(self, worker_id: str, day: dt.date) -> str | None:
+        """Why ``worker_id`` cannot work on ``day``, or None if they can."""
+        if worker_id not in self.duty[day]:
+            return f"{worker_id} is no longer among the workers"
+        status = self.duty[day][worker_id]
+        return None if status is None else f"{worker_id} {status}"
+
+    def why_nobody(self, client_id: str, day: dt.date, published: str, services: Services) -> str:
+        away = self.why_not(published, day) or f"{published} cannot make it"
+        need = self.skills(services)
+        chosen = self.substitute.get(client_id)
+        if chosen is not None:
+            chosen_away = self.why_not(chosen, day)
+            if chosen_away:
+                return f"{away}, and so is the client's substitute: {chosen_away}"
+            return f"{away}, and the client's substitute {chosen} lacks skill {', '.join(sorted(need))}"
+        skills = f" with skill {', '.join(sorted(need))}" if need else ""
+        return f"{away}, and no substitute{skills} is on duty"
 
 
 def _unassigned(client_id: str, day: dt.date, services: tuple[str, ...], problem: Problem, reason: str) -> Unassigned:
