@@ -12,6 +12,7 @@ import pytest
 from conftest import DATA, client, problem, worker
 from lean_social import Absence, Holiday, Problem, ProgrammeItem, Schedule, validate
 from lean_social.cli import main
+from lean_social.demand import make_visit
 from lean_social.optimise.replan import Change, replan_week
 from lean_social.optimise.week import plan_week
 
@@ -325,3 +326,46 @@ def test_a_substitute_must_have_the_skills_of_the_visit() -> None:
     (left,) = new.unassigned
     assert "no substitute with skill nurse" in left.reason
     assert [(c.kind, c.new_worker, c.reason) for c in changes] == [("cancelled", None, left.reason)]
+
+
+def test_an_untouched_route_keeps_its_lunch_and_times() -> None:
+    """A published route whose lunch is in another gap than the one re-timing would pick first (the
+    search may leave it anywhere it fits): re-planning with nothing changed for that worker-day returns
+    the route as published, lunch and times included."""
+    from lean_social.optimise.compile import compile_day
+    from lean_social.optimise.day import _to_schedule
+    from lean_social.optimise.engine import place_breaks
+    from lean_social.optimise.instance import RoutingSolution
+    from lean_social.optimise.timing import time_route
+    from lean_social.travel import GeodesicTravel
+
+    clients = [client(f"C{i}", lat=47.515 + 0.001 * i, lon=42.155, available="11:00-18:00") for i in range(3)]
+    p = problem(
+        clients,
+        [worker("W1")],
+        [ProgrammeItem(client_id=c.id, service_code="FOOD", times=1, days=(0,)) for c in clients],
+    )
+    published = plan_week(p, MONDAY, time_limit=0.3)
+    (route,) = published.routes
+    compiled = compile_day(
+        p,
+        MONDAY,
+        [make_visit(p, s.client_id, MONDAY, s.services, worker_id="W1") for s in route.stops],
+        [p.worker("W1")],
+        GeodesicTravel(),
+    )
+    jobs = tuple(range(len(route.stops)))
+    first = place_breaks(compiled.instance, 0, jobs)
+    other = next(
+        g for g in range(len(jobs) + 1) if (g,) != first and time_route(compiled.instance, 0, jobs, (g,)).feasible
+    )
+    moved_lunch = _to_schedule(
+        compiled,
+        RoutingSolution(routes=(jobs,), break_after=((other,),), dropped=(), cost=0, status="TEST", wall_time_s=0.0),
+        MONDAY,
+    )
+    published = dataclasses.replace(published, routes=moved_lunch.routes)
+    assert validate(published, p, week_start=MONDAY) == []
+    new, changes = replan_week(p, published, MONDAY, MONDAY, time_limit=0.3)
+    assert changes == []
+    assert new.routes == published.routes

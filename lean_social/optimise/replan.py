@@ -30,8 +30,9 @@ from lean_social.optimise.compile import compile_day, workers_on_duty
 from lean_social.optimise.day import _to_schedule, route_visits
 from lean_social.optimise.engine import place_breaks
 from lean_social.optimise.instance import RoutingSolution
+from lean_social.optimise.timing import time_route
 from lean_social.optimise.week import choose_week
-from lean_social.schedule import Schedule, Unassigned
+from lean_social.schedule import Route, Schedule, Unassigned
 from lean_social.travel import GeodesicTravel, TravelModel
 
 __all__ = ["Change", "replan_week"]
@@ -243,7 +244,9 @@ def replan_week(
         ]
         published_order = old_order.get((worker_id, day), [])
         if sorted(clients) == sorted(published_order):
-            kept_part = _keep_order(problem, day, worker_id, visits, published_order, travel)
+            published_route = published.route(worker_id, day)
+            assert published_route is not None  # a published order comes from a published route
+            kept_part = _keep_order(problem, visits, published_route, travel)
             if kept_part is not None:
                 parts.append(kept_part)
                 continue
@@ -621,18 +624,26 @@ def _unassigned(client_id: str, day: dt.date, services: tuple[str, ...], problem
     )
 
 
-def _keep_order(
-    problem: Problem, day: dt.date, worker_id: str, visits: list[Visit], order: list[str], travel: TravelModel
-) -> Schedule | None:
-    """The published order of an untouched worker-day, re-timed; None if it no longer fits."""
-    worker = problem.worker(worker_id)
-    compiled = compile_day(problem, day, visits, [worker], travel)
+def _keep_order(problem: Problem, visits: list[Visit], route: Route, travel: TravelModel) -> Schedule | None:
+    """The published ``route`` of an untouched worker-day, re-timed with its order and its lunch where
+    they were; None if they no longer fit.
+
+    The same order and lunch gap time to the published times unless the data changed (a client's hours,
+    a shift); placing the lunch afresh could pick another gap and shift every visit after it."""
+    worker = problem.worker(route.worker_id)
+    compiled = compile_day(problem, route.date, visits, [worker], travel)
     if compiled.rejected:
         return None
     index = {v.client_id: i for i, v in enumerate(compiled.visits)}
-    jobs = tuple(index[c] for c in order)
-    gaps = place_breaks(compiled.instance, 0, jobs)
+    jobs = tuple(index[s.client_id] for s in route.stops)
+    gaps: tuple[int, ...] | None = None
+    if route.lunch is not None and len(compiled.instance.vehicles[0].breaks) == 1:
+        gaps = (route.lunch.after,)
+        if not time_route(compiled.instance, 0, jobs, gaps).feasible:
+            gaps = None
+    if gaps is None:
+        gaps = place_breaks(compiled.instance, 0, jobs)
     if gaps is None:
         return None
     solution = RoutingSolution(routes=(jobs,), break_after=(gaps,), dropped=(), cost=0, status="KEPT", wall_time_s=0.0)
-    return _to_schedule(compiled, solution, day)
+    return _to_schedule(compiled, solution, route.date)
