@@ -369,3 +369,20 @@ def test_an_untouched_route_keeps_its_lunch_and_times() -> None:
     new, changes = replan_week(p, published, MONDAY, MONDAY, time_limit=0.3)
     assert changes == []
     assert new.routes == published.routes
+
+
+def test_replanning_some_departments_keeps_the_others_as_published() -> None:
+    """W1 (D1) is away on Thursday; only D1 is re-planned. D2's Thursday must come back as published,
+    not be dropped as 'no longer in the programme'."""
+    p = problem(
+        [client("A", lat=47.515, lon=42.155), client("B", lat=47.515, lon=42.155, department="D2")],
+        [worker("W1"), worker("W3", lat=47.52), worker("W2", department="D2")],
+        [ProgrammeItem(client_id=c, service_code="FOOD", times=2, days=(0, 3)) for c in "AB"],
+    )
+    published = plan_week(p, MONDAY, time_limit=0.3)
+    thursday = MONDAY + dt.timedelta(days=3)
+    sick = dataclasses.replace(p, absences=(Absence(worker_id="W1", start=thursday, end=thursday),))
+    new, changes = replan_week(sick, published, MONDAY, WEDNESDAY, time_limit=0.3, departments=["D1"])
+    assert validate(new, sick, week_start=MONDAY) == []
+    assert [r for r in new.routes if r.worker_id == "W2"] == [r for r in published.routes if r.worker_id == "W2"]
+    assert [(c.client_id, c.kind, c.new_worker) for c in changes] == [("A", "substitute", "W3")]

@@ -88,7 +88,10 @@ def replan_week(
     travel: TravelModel | None = None,
     departments: Sequence[str] | None = None,
 ) -> tuple[Schedule, list[Change]]:
-    """The re-planned week and the list of changes against ``published`` (from ``from_date`` on)."""
+    """The re-planned week and the list of changes against ``published`` (from ``from_date`` on).
+
+    With ``departments`` only those are re-planned; the other departments' routes and unassigned visits
+    come back exactly as published, so the result is still the whole week's plan."""
     if not 0 <= (from_date - week_start).days < 7:
         msg = f"re-planning from {from_date}, which is not in the week of {week_start}"
         raise ValueError(msg)
@@ -102,6 +105,7 @@ def replan_week(
     future = [d for d in dates if d >= from_date]
     duty = {d: workers_on_duty(problem, d) for d in dates}
     holidays = {h.date for h in problem.holidays}
+    published, elsewhere = _split_departments(problem, published, departments)
     past_routes = [r for r in published.routes if r.date < from_date]
     past_unassigned = [u for u in published.unassigned if u.date < from_date]
     entries = _published_entries(published)
@@ -257,9 +261,9 @@ def replan_week(
         part, _ = route_visits(problem, day, department, visits, travel=travel, time_limit=budget, seed=seed)
         parts.append(part)
     parts.append(Schedule(routes=(), unassigned=tuple(unassigned)))
-    merged = Schedule.merge(parts)
+    replanned = Schedule.merge(parts)
     changes = _changes(
-        published, merged, from_date, moved=moved, cancelled=cancelled, staff=staff, newcomers=set(new_clients)
+        published, replanned, from_date, moved=moved, cancelled=cancelled, staff=staff, newcomers=set(new_clients)
     )
     info = {
         "week": week_start.isoformat(),
@@ -267,7 +271,40 @@ def replan_week(
         "changes": len(changes),
         "rerouted_worker_days": len(changed),
     }
-    return replace(merged, info=info), changes
+    return Schedule.merge([elsewhere, replanned], info=info), changes
+
+
+def _split_departments(
+    problem: Problem, published: Schedule, departments: Sequence[str] | None
+) -> tuple[Schedule, Schedule]:
+    """The published plan of ``departments`` (all if None), and the rest, which re-planning leaves alone.
+
+    A route belongs to its worker's department (its clients', if the worker left the data); an unassigned
+    visit to its client's. What cannot be placed (a client and worker both gone) is re-planned: it is in
+    no department left."""
+    if departments is None:
+        return published, Schedule(routes=())
+    wanted = set(departments)
+    workers = {w.id: w.department for w in problem.workers}
+    clients = {c.id: c.department for c in problem.clients}
+
+    def inside(department: str | None) -> bool:
+        return department is None or department in wanted
+
+    def route_department(route: Route) -> str | None:
+        if route.worker_id in workers:
+            return workers[route.worker_id]
+        return next((clients[s.client_id] for s in route.stops if s.client_id in clients), None)
+
+    mine = Schedule(
+        routes=tuple(r for r in published.routes if inside(route_department(r))),
+        unassigned=tuple(u for u in published.unassigned if inside(clients.get(u.client_id))),
+    )
+    rest = Schedule(
+        routes=tuple(r for r in published.routes if not inside(route_department(r))),
+        unassigned=tuple(u for u in published.unassigned if not inside(clients.get(u.client_id))),
+    )
+    return mine, rest
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
