@@ -68,17 +68,7 @@ def _parser() -> argparse.ArgumentParser:
         "(default 30 for a day, 120 for a week)",
     )
     plan.add_argument("--seed", type=int, default=0, help="search seed; same seed, same plan (default 0)")
-    plan.add_argument(
-        "--pseudonymise",
-        action="store_true",
-        help="replace client ids in the exports by keyed pseudonyms "
-        "(key from LEAN_SOCIAL_PSEUDONYM_KEY, else a fresh random key)",
-    )
-    plan.add_argument(
-        "--map-tiles",
-        default=None,
-        help="map background, e.g. OpenStreetMap (off by default: no network requests)",
-    )
+    _add_export_options(plan)
     replan = sub.add_parser("replan", help="re-plan the rest of a published week after a change in the data")
     replan.add_argument("data_dir", help="the data folder as it is now (new absence, new client, ...)")
     replan.add_argument("--week", required=True, type=_monday, help="the week's Monday, YYYY-MM-DD")
@@ -93,7 +83,23 @@ def _parser() -> argparse.ArgumentParser:
     replan.add_argument("--out", required=True, help="output folder (created if missing)")
     replan.add_argument("--time-limit", type=_positive, default=60.0, help="search budget in seconds (default 60)")
     replan.add_argument("--seed", type=int, default=0, help="search seed (default 0)")
+    _add_export_options(replan)
     return parser
+
+
+def _add_export_options(command: argparse.ArgumentParser) -> None:
+    """The same export options for ``plan`` and ``replan``: both write the same files through run.py."""
+    command.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="replace client ids in the exports by keyed pseudonyms "
+        "(key from LEAN_SOCIAL_PSEUDONYM_KEY, else a fresh random key)",
+    )
+    command.add_argument(
+        "--map-tiles",
+        default=None,
+        help="map background, e.g. OpenStreetMap (off by default: no network requests)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -106,13 +112,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    options = {
+        "seed": args.seed,
+        "pseudonymise": args.pseudonymise,
+        "pseudonym_key": os.environ.get("LEAN_SOCIAL_PSEUDONYM_KEY"),
+        "map_tiles": args.map_tiles,
+    }
     if args.command == "plan":
-        options = {
-            "seed": args.seed,
-            "pseudonymise": args.pseudonymise,
-            "pseudonym_key": os.environ.get("LEAN_SOCIAL_PSEUDONYM_KEY"),
-            "map_tiles": args.map_tiles,
-        }
         try:
             if args.week is not None:
                 result = run_week(args.data_dir, args.week, args.out, time_limit=args.time_limit or 120.0, **options)
@@ -129,31 +135,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"outputs in {result.out_dir}",
             file=sys.stderr,
         )
-        if result.violations:
-            print(f"lean-social: the plan failed {len(result.violations)} checks; see run.json", file=sys.stderr)
-            return EXIT_CHECK_FAILED
-        return EXIT_OK
+        return _checked(result.violations)
     if args.command == "replan":
         try:
             result = run_replan(
-                args.data_dir,
-                args.week,
-                args.plan,
-                args.from_date,
-                args.out,
-                time_limit=args.time_limit,
-                seed=args.seed,
+                args.data_dir, args.week, args.plan, args.from_date, args.out, time_limit=args.time_limit, **options
             )
         except InvalidInputError as exc:
-            print(f"lean-social: invalid input\n{exc}", file=sys.stderr)
+            print(f"lean-social: invalid input in {args.data_dir} or {args.plan}\n{exc}", file=sys.stderr)
             return EXIT_INVALID_INPUT
         print(
             f"re-planned the week of {args.week} from {args.from_date}: "
             f"{result.schedule.info.get('changes', 0)} changes; outputs in {result.out_dir}",
             file=sys.stderr,
         )
-        return EXIT_CHECK_FAILED if result.violations else EXIT_OK
+        return _checked(result.violations)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+def _checked(violations: Sequence[object]) -> int:
+    """Exit code 3 with a pointer to run.json if the plan failed its own check, else 0."""
+    if violations:
+        print(f"lean-social: the plan failed {len(violations)} checks; see run.json", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -386,3 +386,19 @@ def test_replanning_some_departments_keeps_the_others_as_published() -> None:
     assert validate(new, sick, week_start=MONDAY) == []
     assert [r for r in new.routes if r.worker_id == "W2"] == [r for r in published.routes if r.worker_id == "W2"]
     assert [(c.client_id, c.kind, c.new_worker) for c in changes] == [("A", "substitute", "W3")]
+
+
+def test_replan_command_takes_the_export_options_of_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LEAN_SOCIAL_PSEUDONYM_KEY", "secret")
+    first = tmp_path / "first"
+    week = ["--week", "2026-12-07", "--time-limit", "1"]
+    assert main(["-q", "plan", str(DATA / "tiny"), *week, "--out", str(first)]) == 0
+    second = tmp_path / "second"
+    replan = ["replan", str(DATA / "tiny"), *week, "--plan", str(first / "schedule.json"), "--from", "2026-12-09"]
+    assert main(["-q", *replan, "--out", str(second), "--pseudonymise"]) == 0
+    text = (second / "schedule.csv").read_text(encoding="utf-8")
+    assert "P-" in text and not any(c in text for c in ("C1", "C2", "C3", "C4"))
+    assert not (second / "schedule.json").exists()
+    assert "re-planned the week of 2026-12-07" in capsys.readouterr().err
