@@ -402,3 +402,22 @@ def test_replan_command_takes_the_export_options_of_plan(
     assert "P-" in text and not any(c in text for c in ("C1", "C2", "C3", "C4"))
     assert not (second / "schedule.json").exists()
     assert "re-planned the week of 2026-12-07" in capsys.readouterr().err
+
+
+def test_a_visit_the_week_could_not_hold_is_not_listed_twice() -> None:
+    """At home Mon to Wed, dishes 3 a week: Mon and Wed are made, the third is listed (on Monday). From
+    Thursday, with nothing changed, the listed one stays the one listed: the visits made take the owed
+    visits first, so the Monday entry is not taken for one of them and listed a second time."""
+    home = client("A", lat=47.515, lon=42.155)
+    home = dataclasses.replace(
+        home,
+        available=dataclasses.replace(
+            home.available, days=tuple(w if d < 3 else () for d, w in enumerate(home.available.days))
+        ),
+    )
+    p = problem([home], [worker("W1")], [ProgrammeItem(client_id="A", service_code="DISH", times=3)])
+    published = plan_week(p, MONDAY, time_limit=0.3)
+    assert len(published.unassigned) == 1
+    new, changes = replan_week(p, published, MONDAY, MONDAY + dt.timedelta(days=3), time_limit=0.3)
+    assert validate(new, p, week_start=MONDAY) == []
+    assert (new.unassigned, changes) == (published.unassigned, [])

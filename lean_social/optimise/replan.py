@@ -376,8 +376,9 @@ def _match(
     By date, never by position: a visit on a fixed day pairs with the entry on that day, so a closed day
     earlier in the week cannot shift the later ones. A visit on a day of the planner's choice pairs with
     an entry of the same services if there is one, else any; entries on days that ``holds`` (already
-    past, or the client at home) first. A visit that cannot be made (closed) pairs only with a visit
-    listed unassigned: a published visit left without a pair is a cancelled one.
+    past, or the client at home) first, then visits made before visits listed unassigned, which are
+    left to the visits owed that cannot be made (closed): those pair only with a visit listed
+    unassigned, and a published visit left without a pair is a cancelled one.
     """
     free = sorted(listed, key=lambda e: (e.date, e.worker_id is None))
     pairs: dict[int, _Entry] = {}
@@ -391,7 +392,7 @@ def _match(
     for i, visit in enumerate(owed):
         if visit.date is not None:
             pair(i, (e for e in free if e.date == visit.date))
-    free.sort(key=lambda e: (not holds(e.date), e.date, e.worker_id is None))
+    free.sort(key=lambda e: (not holds(e.date), e.worker_id is None, e.date))
     undated = sorted((i for i, v in enumerate(owed) if v.date is None), key=lambda i: owed[i].closed is not None)
     for same_services in (True, False):
         for i in undated:
