@@ -421,3 +421,25 @@ def test_a_visit_the_week_could_not_hold_is_not_listed_twice() -> None:
     new, changes = replan_week(p, published, MONDAY, MONDAY + dt.timedelta(days=3), time_limit=0.3)
     assert validate(new, p, week_start=MONDAY) == []
     assert (new.unassigned, changes) == (published.unassigned, [])
+
+
+def test_a_worker_removed_after_publishing_is_replaced_by_a_correctly_timed_substitute() -> None:
+    """W1 leaves the data after the week is published. Thursday's visit goes to W2, who starts 10 km
+    away: the route is timed from W2's own start (the review's reproducer renamed W1's route to W2
+    without re-timing it, which is what failed the travel check). Monday, already past, stays W1's as
+    published; the validator cannot check a route of a worker it no longer knows and says so."""
+    p = problem(
+        [client("A", lat=47.515, lon=42.155)],
+        [worker("W1"), worker("W2", lat=47.6)],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=2, days=(0, 3))],
+    )
+    published = plan_week(p, MONDAY, time_limit=0.3)
+    assert set(stops(published).values()) == {"W1"}
+    gone = dataclasses.replace(p, workers=(p.worker("W2"),))
+    new, changes = replan_week(gone, published, MONDAY, WEDNESDAY, time_limit=0.3)
+    thursday = MONDAY + dt.timedelta(days=3)
+    assert stops(new) == {("A", MONDAY): "W1", ("A", thursday): "W2"}
+    assert [(v.rule, v.date) for v in validate(new, gone, week_start=MONDAY)] == [("unknown-worker", MONDAY)]
+    assert [(c.kind, c.reason) for c in changes] == [("substitute", "W1 is no longer among the workers")]
+    fresh, _ = replan_week(gone, published, MONDAY, MONDAY, time_limit=0.3)
+    assert validate(fresh, gone, week_start=MONDAY) == []
