@@ -158,15 +158,12 @@ def replan_week(
                 unassigned.append(_unassigned(client_id, owed.date or from_date, owed.services, problem, owed.closed))
                 continue
             if entry is None:  # owed, but not placed in the published plan
-                unassigned.append(
-                    _unassigned(
-                        client_id,
-                        owed.date or from_date,
-                        owed.services,
-                        problem,
-                        "not placed in the published plan; re-plan the week to place it",
-                    )
+                why = (
+                    f"due on {owed.date}, before the re-planned days, and not in the published plan"
+                    if owed.date is not None and owed.date < from_date
+                    else "not placed in the published plan; re-plan the week to place it"
                 )
+                unassigned.append(_unassigned(client_id, owed.date or from_date, owed.services, problem, why))
                 continue
             day, services = entry.date, owed.services
             if entry.worker_id is None:  # the published plan said why: keep its day and reason
