@@ -11,8 +11,8 @@ untouched worker's route is the published one); only changed worker-days are rou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 
 from lean_social.demand import (
@@ -26,55 +26,19 @@ from lean_social.demand import (
 )
 from lean_social.model import Problem
 from lean_social.norms import visit_duration_s
+from lean_social.optimise.changes import Change, list_changes
 from lean_social.optimise.compile import compile_day, workers_on_duty
 from lean_social.optimise.day import _to_schedule, route_visits
 from lean_social.optimise.engine import place_breaks
 from lean_social.optimise.instance import RoutingSolution
+from lean_social.optimise.published import match, owed_visits, published_entries, split_departments
+from lean_social.optimise.staffing import Services, Staffing
 from lean_social.optimise.timing import time_route
 from lean_social.optimise.week import choose_week
 from lean_social.schedule import Route, Schedule, Unassigned
 from lean_social.travel import GeodesicTravel, TravelModel
 
 __all__ = ["Change", "replan_week"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Change:
-    """One visit that is not as published: ``kind`` is moved, substitute, new or cancelled."""
-
-    client_id: str
-    kind: str
-    old_date: dt.date | None
-    old_worker: str | None
-    new_date: dt.date | None
-    new_worker: str | None
-    reason: str
-
-    @classmethod
-    def cancelled(cls, client_id: str, day: dt.date, worker_id: str, reason: str) -> Change:
-        return cls(
-            client_id=client_id,
-            kind="cancelled",
-            old_date=day,
-            old_worker=worker_id,
-            new_date=None,
-            new_worker=None,
-            reason=reason,
-        )
-
-    def as_row(self) -> dict[str, object]:
-        return {
-            "client_id": self.client_id,
-            "change": self.kind,
-            "from_date": self.old_date.isoformat() if self.old_date else "",
-            "from_worker": self.old_worker or "",
-            "to_date": self.new_date.isoformat() if self.new_date else "",
-            "to_worker": self.new_worker or "",
-            "reason": self.reason,
-        }
-
-
-CHANGE_COLUMNS = ("client_id", "change", "from_date", "from_worker", "to_date", "to_worker", "reason")
 
 
 def replan_week(
@@ -105,10 +69,10 @@ def replan_week(
     future = [d for d in dates if d >= from_date]
     duty = {d: workers_on_duty(problem, d) for d in dates}
     holidays = {h.date for h in problem.holidays}
-    published, elsewhere = _split_departments(problem, published, departments)
+    published, elsewhere = split_departments(problem, published, departments)
     past_routes = [r for r in published.routes if r.date < from_date]
     past_unassigned = [u for u in published.unassigned if u.date < from_date]
-    entries = _published_entries(published)
+    entries = published_entries(published)
     old_order: dict[tuple[str, dt.date], list[str]] = {}
     for route in published.routes:
         if route.date >= from_date:
@@ -126,7 +90,7 @@ def replan_week(
     unassigned: list[Unassigned] = []
     to_fit: list[ClientWeek] = []
     new_clients: list[str] = []
-    staff = _Staff.from_published(problem, duty, entries)
+    staff = Staffing.from_published(problem, duty, entries)
 
     def at_home(client_id: str, day: dt.date) -> bool:
         return bool(problem.client(client_id).available.on(day)) and day not in holidays
@@ -140,7 +104,9 @@ def replan_week(
                 to_fit.append(fitted)
             unassigned += [_unassigned(client_id, day, services, problem, why) for day, services, why in left]
             continue
-        pairs, left_over = _match(_owed(cw), listed, holds=partial(_settled_or_open, at_home, from_date, client_id))
+        pairs, left_over = match(
+            owed_visits(cw), listed, holds=partial(_settled_or_open, at_home, from_date, client_id)
+        )
         closed_days = {day: reason for day, _, reason in cw.closed if cw.fixed}
         for extra in left_over:  # published, but no longer owed
             if extra.worker_id is not None and extra.date >= from_date:
@@ -259,8 +225,14 @@ def replan_week(
         parts.append(part)
     parts.append(Schedule(routes=(), unassigned=tuple(unassigned)))
     replanned = Schedule.merge(parts)
-    changes = _changes(
-        published, replanned, from_date, moved=moved, cancelled=cancelled, staff=staff, newcomers=set(new_clients)
+    changes = list_changes(
+        published,
+        replanned,
+        from_date,
+        moved=moved,
+        cancelled=cancelled,
+        why_not=staff.why_not,
+        newcomers=set(new_clients),
     )
     info = {
         "week": week_start.isoformat(),
@@ -269,60 +241,6 @@ def replan_week(
         "rerouted_worker_days": len(changed),
     }
     return Schedule.merge([elsewhere, replanned], info=info), changes
-
-
-def _split_departments(
-    problem: Problem, published: Schedule, departments: Sequence[str] | None
-) -> tuple[Schedule, Schedule]:
-    """The published plan of ``departments`` (all if None), and the rest, which re-planning leaves alone.
-
-    A route belongs to its worker's department (its clients', if the worker left the data); an unassigned
-    visit to its client's. What cannot be placed (a client and worker both gone) is re-planned: it is in
-    no department left."""
-    if departments is None:
-        return published, Schedule(routes=())
-    wanted = set(departments)
-    workers = {w.id: w.department for w in problem.workers}
-    clients = {c.id: c.department for c in problem.clients}
-
-    def inside(department: str | None) -> bool:
-        return department is None or department in wanted
-
-    def route_department(route: Route) -> str | None:
-        if route.worker_id in workers:
-            return workers[route.worker_id]
-        return next((clients[s.client_id] for s in route.stops if s.client_id in clients), None)
-
-    mine = Schedule(
-        routes=tuple(r for r in published.routes if inside(route_department(r))),
-        unassigned=tuple(u for u in published.unassigned if inside(clients.get(u.client_id))),
-    )
-    rest = Schedule(
-        routes=tuple(r for r in published.routes if not inside(route_department(r))),
-        unassigned=tuple(u for u in published.unassigned if not inside(clients.get(u.client_id))),
-    )
-    return mine, rest
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Entry:
-    """A client's visit in the published plan: made by ``worker_id``, or listed unassigned (None)."""
-
-    date: dt.date
-    services: tuple[str, ...]
-    worker_id: str | None
-    reason: str = ""
-    substitute_for: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Owed:
-    """A visit the client is owed this week: on a fixed ``date``, or on a day of the planner's choice
-    (None); ``closed`` says why it cannot be made this week at all."""
-
-    date: dt.date | None
-    services: tuple[str, ...]
-    closed: str | None = None
 
 
 def _closed_reason(problem: Problem, day: dt.date) -> str:
@@ -335,155 +253,6 @@ def _closed_reason(problem: Problem, day: dt.date) -> str:
 def _settled_or_open(at_home: Callable[[str, dt.date], bool], from_date: dt.date, client_id: str, day: dt.date) -> bool:
     """A published entry that can stand: already past, or on a day the client is at home."""
     return day < from_date or at_home(client_id, day)
-
-
-def _published_entries(published: Schedule) -> dict[str, list[_Entry]]:
-    out: dict[str, list[_Entry]] = {}
-    for route, stop in published.stops:
-        out.setdefault(stop.client_id, []).append(
-            _Entry(
-                date=route.date,
-                services=stop.services,
-                worker_id=route.worker_id,
-                substitute_for=stop.substitute_for,
-            )
-        )
-    for item in published.unassigned:
-        out.setdefault(item.client_id, []).append(
-            _Entry(date=item.date, services=item.services, worker_id=None, reason=item.reason)
-        )
-    return out
-
-
-def _owed(cw: ClientWeek) -> list[_Owed]:
-    """The week's visits of ``cw``: a fixed programme's on their days (its one pattern) and its closed
-    ones on theirs; a flexible programme's, closed ones included, on no day in particular (the day
-    ``week_demand`` gives those is only where the week plan lists them)."""
-    days: Sequence[dt.date | None] = cw.patterns[0] if cw.fixed and cw.patterns else [None] * len(cw.slots)
-    return [_Owed(date=d, services=s) for s, d in zip(cw.slots, days, strict=True)] + [
-        _Owed(date=d if cw.fixed else None, services=s, closed=why) for d, s, why in cw.closed
-    ]
-
-
-def _match(
-    owed: Sequence[_Owed], listed: Sequence[_Entry], *, holds: Callable[[dt.date], bool]
-) -> tuple[list[tuple[_Owed, _Entry | None]], list[_Entry]]:
-    """Each visit owed with the published entry that stands for it, and the entries left over.
-
-    By date, never by position: a visit on a fixed day pairs with the entry on that day, so a closed day
-    earlier in the week cannot shift the later ones. A visit on a day of the planner's choice pairs with
-    an entry of the same services if there is one, else any; entries on days that ``holds`` (already
-    past, or the client at home) first, then visits made before visits listed unassigned, which are
-    left to the visits owed that cannot be made (closed): those pair only with a visit listed
-    unassigned, and a published visit left without a pair is a cancelled one.
-    """
-    free = sorted(listed, key=lambda e: (e.date, e.worker_id is None))
-    pairs: dict[int, _Entry] = {}
-
-    def pair(i: int, candidates: Iterable[_Entry]) -> None:
-        match = next((e for e in candidates if owed[i].closed is None or e.worker_id is None), None)
-        if match is not None:
-            pairs[i] = match
-            free.remove(match)
-
-    for i, visit in enumerate(owed):
-        if visit.date is not None:
-            pair(i, (e for e in free if e.date == visit.date))
-    free.sort(key=lambda e: (not holds(e.date), e.worker_id is None, e.date))
-    undated = sorted((i for i, v in enumerate(owed) if v.date is None), key=lambda i: owed[i].closed is not None)
-    for same_services in (True, False):
-        for i in undated:
-            if i not in pairs:
-                pair(i, (e for e in free if not same_services or e.services == owed[i].services))
-    return [(visit, pairs.get(i)) for i, visit in enumerate(owed)], sorted(free, key=lambda e: e.date)
-
-
-def _changes(
-    published: Schedule,
-    replanned: Schedule,
-    from_date: dt.date,
-    *,
-    moved: dict[tuple[str, dt.date], dt.date],
-    cancelled: dict[tuple[str, dt.date], str],
-    staff: _Staff,
-    newcomers: set[str],
-) -> list[Change]:
-    """Every difference between the two plans from ``from_date`` on, visit by visit (client and day).
-
-    Worked out from the plans themselves, after routing, not from what re-planning meant to do: a visit
-    the router could not fit into a substitute's full day, say, is a change like any other, with the
-    router's reason. ``moved`` and ``cancelled`` only say why where the new plan cannot.
-    """
-    before = {(s.client_id, r.date): r.worker_id for r, s in published.stops if r.date >= from_date}
-    after = {(s.client_id, r.date): r.worker_id for r, s in replanned.stops if r.date >= from_date}
-    listed = {(u.client_id, u.date): u.reason for u in replanned.unassigned if u.date >= from_date}
-    out: list[Change] = []
-    explained: set[tuple[str, dt.date]] = set()
-    for (client_id, day), old_worker in sorted(before.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        new_worker = after.get((client_id, day))
-        if new_worker == old_worker:
-            continue
-        if new_worker is not None:
-            out.append(
-                Change(
-                    client_id=client_id,
-                    kind="substitute",
-                    old_date=day,
-                    old_worker=old_worker,
-                    new_date=day,
-                    new_worker=new_worker,
-                    reason=staff.why_not(old_worker, day) or f"re-routed to {new_worker}",
-                )
-            )
-            continue
-        target = moved.get((client_id, day))
-        if target is not None and (client_id, target) in after:
-            explained.add((client_id, target))
-            out.append(
-                Change(
-                    client_id=client_id,
-                    kind="moved",
-                    old_date=day,
-                    old_worker=old_worker,
-                    new_date=target,
-                    new_worker=after[(client_id, target)],
-                    reason="client away that day",
-                )
-            )
-            continue
-        if target is not None:  # moved, then not fitted into that day's routes
-            explained.add((client_id, target))
-            why = f"client away that day; on {target}: {listed.get((client_id, target), 'not fitted in')}"
-        else:
-            why = listed.get((client_id, day)) or cancelled.get((client_id, day)) or "no longer in the programme"
-        out.append(Change.cancelled(client_id, day, old_worker, why))
-    for (client_id, day), new_worker in sorted(after.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        if (client_id, day) not in before and (client_id, day) not in explained:
-            out.append(
-                Change(
-                    client_id=client_id,
-                    kind="new",
-                    old_date=None,
-                    old_worker=None,
-                    new_date=day,
-                    new_worker=new_worker,
-                    reason="new in the programme" if client_id in newcomers else "not in the published plan",
-                )
-            )
-    for (client_id, day), why in sorted(listed.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        if client_id in newcomers:  # a new client's visit that cannot be made: news all the same
-            out.append(
-                Change(
-                    client_id=client_id,
-                    kind="new",
-                    old_date=None,
-                    old_worker=None,
-                    new_date=day,
-                    new_worker=None,
-                    reason=f"new in the programme, not planned: {why}",
-                )
-            )
-    return sorted(out, key=lambda c: (c.old_date or c.new_date or from_date, c.client_id, c.kind))
 
 
 def _restricted(
@@ -531,121 +300,6 @@ def _spaced_day(cw: ClientWeek, day: dt.date, others: list[dt.date], options: li
         if len(week) < 2 or cw.fixed or min(cyclic_gaps(week)) >= need:
             return option
     return None
-
-
-Services = tuple[str, ...]
-
-
-class _Staff:
-    """Who makes a client's visit on a day, and the one substitute each client gets for the week.
-
-    The published worker while on duty; else the client's own worker (assigned, or the one the
-    published plan has for the client) if on duty; else the client's substitute for the week: the one
-    the published plan already sent, so an absence that grows keeps it, or one chosen now and kept.
-    """
-
-    def __init__(
-        self,
-        problem: Problem,
-        duty: dict[dt.date, dict[str, str | None]],
-        own: dict[str, str],
-        substitute: dict[str, str],
-    ) -> None:
-        self.problem = problem
-        self.duty = duty
-        self.own = own
-        self.substitute = substitute
-
-    @classmethod
-    def from_published(
-        cls, problem: Problem, duty: dict[dt.date, dict[str, str | None]], entries: dict[str, list[_Entry]]
-    ) -> _Staff:
-        """Own workers and substitutes as the published plan has them: a visit marked ``substitute_for``
-        was a substitute's; in a plan without marks, any worker other than the assigned one."""
-        known = {c.id: c for c in problem.clients}
-        own: dict[str, str] = {}
-        substitute: dict[str, str] = {}
-        for client_id, listed in entries.items():
-            made = [e for e in listed if e.worker_id is not None]
-            assigned = known[client_id].worker_id if client_id in known else None
-            marked = sorted({e.substitute_for for e in made if e.substitute_for is not None})
-            counts: dict[str, int] = {}
-            for e in made:
-                if e.substitute_for is None and e.worker_id is not None:
-                    counts[e.worker_id] = counts.get(e.worker_id, 0) + 1
-            primary = assigned or (marked[0] if marked else None)
-            primary = primary or min(counts, key=lambda w: (-counts[w], w), default=None)
-            if primary is None:
-                continue
-            own[client_id] = primary
-            stand_ins = sorted({e.worker_id for e in made if e.worker_id is not None and e.worker_id != primary})
-            if len(stand_ins) == 1:
-                substitute[client_id] = stand_ins[0]
-        return cls(problem, duty, own, substitute)
-
-    def on_duty(self, worker_id: str, day: dt.date) -> bool:
-        return worker_id in self.duty[day] and self.duty[day][worker_id] is None
-
-    def stands_in_for(self, client_id: str, worker_id: str) -> str | None:
-        own = self.own.get(client_id)
-        return own if own is not None and own != worker_id else None
-
-    def skills(self, services: Services) -> frozenset[str]:
-        return frozenset(skill for c in services if (skill := self.problem.service(c).skill))
-
-    def who(
-        self, client_id: str, day: dt.date, published: str, services: Services, *, choose: bool = True
-    ) -> str | None:
-        """The worker for the visit, or None if nobody can make it; ``choose=False`` only asks.
-
-        A substitute must have every skill the visit's services need: one who lacks them would only
-        move the visit to the unassigned list under a wrong change ("substitute W2")."""
-        own = self.own.get(client_id)
-        for worker_id in (published, own):
-            if worker_id is not None and self.on_duty(worker_id, day):
-                return worker_id
-        need = self.skills(services)
-        if client_id in self.substitute:
-            chosen = self.substitute[client_id]
-            able = self.on_duty(chosen, day) and need <= self.problem.worker(chosen).skills
-            return chosen if able else None
-        client = self.problem.client(client_id)
-        options = [
-            w
-            for w in self.problem.workers
-            if w.department == client.department
-            and w.id not in (published, own)
-            and self.on_duty(w.id, day)
-            and need <= w.skills
-        ]
-        if not options:
-            return None
-        best = min(
-            options,
-            key=lambda w: ((w.start.lat - client.location.lat) ** 2 + (w.start.lon - client.location.lon) ** 2, w.id),
-        )
-        if choose:
-            self.substitute[client_id] = best.id
-        return best.id
-
-    def why_not(self, worker_id: str, day: dt.date) -> str | None:
-        """Why ``worker_id`` cannot work on ``day``, or None if they can."""
-        if worker_id not in self.duty[day]:
-            return f"{worker_id} is no longer among the workers"
-        status = self.duty[day][worker_id]
-        return None if status is None else f"{worker_id} {status}"
-
-    def why_nobody(self, client_id: str, day: dt.date, published: str, services: Services) -> str:
-        away = self.why_not(published, day) or f"{published} cannot make it"
-        need = self.skills(services)
-        chosen = self.substitute.get(client_id)
-        if chosen is not None:
-            chosen_away = self.why_not(chosen, day)
-            if chosen_away:
-                return f"{away}, and so is the client's substitute: {chosen_away}"
-            return f"{away}, and the client's substitute {chosen} lacks skill {', '.join(sorted(need))}"
-        skills = f" with skill {', '.join(sorted(need))}" if need else ""
-        return f"{away}, and no substitute{skills} is on duty"
 
 
 def _unassigned(client_id: str, day: dt.date, services: tuple[str, ...], problem: Problem, reason: str) -> Unassigned:
