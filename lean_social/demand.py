@@ -94,6 +94,9 @@ class ClientWeek:
     #: fixed days that are closed (a holiday, a day away), or, for flexible programmes, beyond the
     #: visits the open days hold with the required spacing (dated the week's Monday).
     closed: tuple[tuple[dt.date, tuple[str, ...], str], ...] = ()
+    #: The dates the programme itself fixes this week, closed ones included. A fixed pattern may hold
+    #: other days too (visits beyond the fixed days, spaced around them): those are the planner's choice.
+    fixed_dates: tuple[dt.date, ...] = ()
 
     @property
     def visits_per_week(self) -> int:
@@ -245,6 +248,7 @@ def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]
                 patterns=tuple(patterns),
                 fixed=week_days is not None,
                 closed=tuple(closed),
+                fixed_dates=tuple(dates[d] for d in fixed_days),
             )
         )
     return tuple(out)

@@ -443,3 +443,30 @@ def test_a_worker_removed_after_publishing_is_replaced_by_a_correctly_timed_subs
     assert [(c.kind, c.reason) for c in changes] == [("substitute", "W1 is no longer among the workers")]
     fresh, _ = replan_week(gone, published, MONDAY, MONDAY, time_limit=0.3)
     assert validate(fresh, gone, week_start=MONDAY) == []
+
+
+def test_the_days_a_fixed_programme_leaves_free_are_matched_like_flexible_ones() -> None:
+    """Dishes fixed on Monday, groceries three times: the week planner adds Wed and Fri around Monday.
+    The client is now away on Fridays; from Thursday, Monday and Wednesday are past and Friday's visit
+    moves to Thursday. The weekdays the demand would pick now (Mon/Tue/Thu) must not be taken for fixed
+    days: that listed Tuesday as missed and Thursday as not placed, next to the visits made."""
+    home = client("A", lat=47.515, lon=42.155)
+    p = problem(
+        [home],
+        [worker("W1")],
+        [
+            ProgrammeItem(client_id="A", service_code="FOOD", times=3),
+            ProgrammeItem(client_id="A", service_code="DISH", times=1, days=(0,)),
+        ],
+    )
+    published = plan_week(p, MONDAY, time_limit=0.3)
+    assert sorted(d.weekday() for _, d in stops(published)) == [0, 2, 4]
+    no_friday = dataclasses.replace(
+        home.available, days=tuple(() if d == 4 else w for d, w in enumerate(home.available.days))
+    )
+    away = dataclasses.replace(p, clients=(dataclasses.replace(home, available=no_friday),))
+    thursday = MONDAY + dt.timedelta(days=3)
+    new, changes = replan_week(away, published, MONDAY, thursday, time_limit=0.3)
+    assert validate(new, away, week_start=MONDAY) == []
+    assert sorted(d.weekday() for _, d in stops(new)) == [0, 2, 3] and new.unassigned == ()
+    assert [(c.kind, c.new_date) for c in changes] == [("moved", thursday)]

@@ -55,12 +55,13 @@ def published_entries(published: Schedule) -> dict[str, list[Entry]]:
 
 
 def owed_visits(cw: ClientWeek) -> list[Owed]:
-    """The week's visits of ``cw``: a fixed programme's on their days (its one pattern) and its closed
-    ones on theirs; a flexible programme's, closed ones included, on no day in particular (the day
-    ``week_demand`` gives those is only where the week plan lists them)."""
+    """The week's visits of ``cw``, on the days the programme fixes (closed ones included); the others,
+    a flexible programme's and those a fixed one has beyond its fixed days, on no day in particular:
+    the day ``week_demand`` gives them is only the week planner's choice, or where it lists them."""
+    fixed = set(cw.fixed_dates)
     days: Sequence[dt.date | None] = cw.patterns[0] if cw.fixed and cw.patterns else [None] * len(cw.slots)
-    return [Owed(date=d, services=s) for s, d in zip(cw.slots, days, strict=True)] + [
-        Owed(date=d if cw.fixed else None, services=s, closed=why) for d, s, why in cw.closed
+    return [Owed(date=d if d in fixed else None, services=s) for s, d in zip(cw.slots, days, strict=True)] + [
+        Owed(date=d if d in fixed else None, services=s, closed=why) for d, s, why in cw.closed
     ]
 
 

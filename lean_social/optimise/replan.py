@@ -273,9 +273,8 @@ def _restricted(
                 slots.append(services)
                 days.append(day)
             else:
-                left.append(
-                    (day, services, f"due on its fixed day {day}, before the re-planned days (from {from_date})")
-                )
+                kind = "its fixed day" if day in cw.fixed_dates else "its day this week"
+                left.append((day, services, f"due on {kind} {day}, before the re-planned days (from {from_date})"))
         return replace(cw, slots=tuple(slots), patterns=(tuple(days),) if days else ()), left
     holidays = {h.date for h in problem.holidays}
     client = problem.client(cw.client_id)
