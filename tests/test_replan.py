@@ -180,7 +180,7 @@ def test_a_new_client_keeps_the_fixed_days_of_the_programme() -> None:
     thursday = MONDAY + dt.timedelta(days=3)
     assert {k: w for k, w in stops(new).items() if k[0] == "N"} == {("N", thursday): "W1"}
     assert [(u.client_id, u.date) for u in new.unassigned] == [("N", MONDAY)]
-    assert [(c.kind, c.new_date) for c in changes] == [("new", thursday)]
+    assert [(c.kind, c.new_date, c.new_worker) for c in changes] == [("new", MONDAY, None), ("new", thursday, "W1")]
 
 
 @pytest.mark.parametrize(

@@ -125,17 +125,17 @@ def list_changes(
                     reason="new in the programme" if client_id in newcomers else "not in the published plan",
                 )
             )
-    for (client_id, day), why in sorted(listed.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        if client_id in newcomers:  # a new client's visit that cannot be made: news all the same
+    for item in replanned.unassigned:  # a new client's visit that cannot be made: news all the same
+        if item.client_id in newcomers:
             out.append(
                 Change(
-                    client_id=client_id,
+                    client_id=item.client_id,
                     kind="new",
                     old_date=None,
                     old_worker=None,
-                    new_date=day,
+                    new_date=item.date,
                     new_worker=None,
-                    reason=f"new in the programme, not planned: {why}",
+                    reason=f"new in the programme, not planned: {item.reason}",
                 )
             )
     return sorted(out, key=lambda c: (c.old_date or c.new_date or from_date, c.client_id, c.kind))
