@@ -470,3 +470,34 @@ def test_the_days_a_fixed_programme_leaves_free_are_matched_like_flexible_ones()
     assert validate(new, away, week_start=MONDAY) == []
     assert sorted(d.weekday() for _, d in stops(new)) == [0, 2, 3] and new.unassigned == ()
     assert [(c.kind, c.new_date) for c in changes] == [("moved", thursday)]
+
+
+def test_a_visit_moved_to_a_day_the_own_worker_works_goes_back_to_that_worker() -> None:
+    """W1 is away on Friday, so W0 stood in for Friday's visit. The client is now away on Fridays (and
+    the days no longer fixed): the visit moves to Thursday, where W1 works, so W1 makes it, not the
+    Friday substitute (one substitute only on days the client's worker is away)."""
+    friday = MONDAY + dt.timedelta(days=4)
+    p = problem(
+        [client("A", lat=47.515, lon=42.155)],
+        [worker("W0", lat=47.52), worker("W1", lat=47.515, lon=42.155)],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=2, days=(0, 4))],
+        absences=(Absence(worker_id="W1", start=friday, end=friday),),
+    )
+    published = plan_week(p, MONDAY, time_limit=0.3)
+    assert stops(published) == {("A", MONDAY): "W1", ("A", friday): "W0"}
+    flexible = dataclasses.replace(
+        p,
+        clients=(
+            dataclasses.replace(
+                p.client("A"),
+                available=dataclasses.replace(
+                    p.client("A").available,
+                    days=tuple(() if d == 4 else w for d, w in enumerate(p.client("A").available.days)),
+                ),
+            ),
+        ),
+        programmes=(ProgrammeItem(client_id="A", service_code="FOOD", times=2),),
+    )
+    new, changes = replan_week(flexible, published, MONDAY, WEDNESDAY, time_limit=0.3)
+    assert validate(new, flexible, week_start=MONDAY) == []
+    assert [(c.kind, c.new_date, c.new_worker) for c in changes] == [("moved", WEDNESDAY + dt.timedelta(days=1), "W1")]

@@ -18,9 +18,11 @@ Services = tuple[str, ...]
 class Staffing:
     """Who makes a client's visit on a day, and the one substitute each client gets for the week.
 
-    The published worker while on duty; else the client's own worker (assigned, or the one the
-    published plan has for the client) if on duty; else the client's substitute for the week: the one
-    the published plan already sent, so an absence that grows keeps it, or one chosen now and kept.
+    The client's own worker (assigned, or the one the published plan has for the client) when on duty,
+    even if the published visit was a substitute's: a substitute stands in only on days the own worker
+    is away, and a visit moved to another day may fall on one the own worker works. Else the published
+    worker if on duty; else the client's substitute for the week: the one the published plan already
+    sent, so an absence that grows keeps it, or one chosen now and kept.
     """
 
     def __init__(
@@ -80,7 +82,7 @@ class Staffing:
         A substitute must have every skill the visit's services need: one who lacks them would only
         move the visit to the unassigned list under a wrong change ("substitute W2")."""
         own = self.own.get(client_id)
-        for worker_id in (published, own):
+        for worker_id in (own, published):
             if worker_id is not None and self.on_duty(worker_id, day):
                 return worker_id
         need = self.skills(services)
