@@ -52,7 +52,13 @@ class Capacity:
 
 
 def week_capacity(problem: Problem, week_start: dt.date) -> list[Capacity]:
-    """Per department: the week's visits in hours (norms + walking) and the workers' hours for visits."""
+    """Per department: the week's visits in hours (norms + walking) and the workers' hours for visits.
+
+    ``visits`` and ``demand_h`` count the same visits: those that can be made this week. A visit that
+    cannot be made whatever the hours (a fixed day on a holiday or a day the client is away) is left
+    out of both, because no worker's time would serve it and counting it would report a shortfall that
+    more hours cannot close; the plan lists it as unassigned with its reason instead.
+    """
     dates = [week_start + dt.timedelta(days=d) for d in range(7)]
     duty = {day: workers_on_duty(problem, day) for day in dates}
     holidays = {h.date for h in problem.holidays}
@@ -77,7 +83,7 @@ def week_capacity(problem: Problem, week_start: dt.date) -> list[Capacity]:
         out.append(
             Capacity(
                 department=department,
-                visits=sum(cw.visits_per_week for cw in demand),
+                visits=sum(len(cw.slots) for cw in demand),
                 demand_h=minutes / 60,
                 available_h=available / 60,
             )

@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from lean_social import __version__
 from lean_social.errors import InvalidInputError
@@ -68,17 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         "(default 30 for a day, 120 for a week)",
     )
     plan.add_argument("--seed", type=int, default=0, help="search seed; same seed, same plan (default 0)")
-    plan.add_argument(
-        "--pseudonymise",
-        action="store_true",
-        help="replace client ids in the exports by keyed pseudonyms "
-        "(key from LEAN_SOCIAL_PSEUDONYM_KEY, else a fresh random key)",
-    )
-    plan.add_argument(
-        "--map-tiles",
-        default=None,
-        help="map background, e.g. OpenStreetMap (off by default: no network requests)",
-    )
+    _add_export_options(plan)
     replan = sub.add_parser("replan", help="re-plan the rest of a published week after a change in the data")
     replan.add_argument("data_dir", help="the data folder as it is now (new absence, new client, ...)")
     replan.add_argument("--week", required=True, type=_monday, help="the week's Monday, YYYY-MM-DD")
@@ -93,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     replan.add_argument("--out", required=True, help="output folder (created if missing)")
     replan.add_argument("--time-limit", type=_positive, default=60.0, help="search budget in seconds (default 60)")
     replan.add_argument("--seed", type=int, default=0, help="search seed (default 0)")
+    _add_export_options(replan)
     lists = sub.add_parser(
         "lists",
         help="propose new client lists (закрепление) so that each worker's clients live near each other",
@@ -107,6 +99,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_export_options(command: argparse.ArgumentParser) -> None:
+    """The same export options for ``plan`` and ``replan``: both write the same files through run.py."""
+    command.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="replace client ids in the exports by keyed pseudonyms "
+        "(key from LEAN_SOCIAL_PSEUDONYM_KEY, else a fresh random key)",
+    )
+    command.add_argument(
+        "--map-tiles",
+        default=None,
+        help="map background, e.g. OpenStreetMap (off by default: no network requests)",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -118,12 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     if args.command == "plan":
-        options = {
-            "seed": args.seed,
-            "pseudonymise": args.pseudonymise,
-            "pseudonym_key": os.environ.get("LEAN_SOCIAL_PSEUDONYM_KEY"),
-            "map_tiles": args.map_tiles,
-        }
+        options = _export_options(args)
         try:
             if args.week is not None:
                 result = run_week(args.data_dir, args.week, args.out, time_limit=args.time_limit or 120.0, **options)
@@ -140,30 +142,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"outputs in {result.out_dir}",
             file=sys.stderr,
         )
-        if result.violations:
-            print(f"lean-social: the plan failed {len(result.violations)} checks; see run.json", file=sys.stderr)
-            return EXIT_CHECK_FAILED
-        return EXIT_OK
+        return _checked(result.violations)
     if args.command == "replan":
+        options = _export_options(args)
         try:
             result = run_replan(
-                args.data_dir,
-                args.week,
-                args.plan,
-                args.from_date,
-                args.out,
-                time_limit=args.time_limit,
-                seed=args.seed,
+                args.data_dir, args.week, args.plan, args.from_date, args.out, time_limit=args.time_limit, **options
             )
         except InvalidInputError as exc:
-            print(f"lean-social: invalid input\n{exc}", file=sys.stderr)
+            print(f"lean-social: invalid input in {args.data_dir} or {args.plan}\n{exc}", file=sys.stderr)
             return EXIT_INVALID_INPUT
         print(
             f"re-planned the week of {args.week} from {args.from_date}: "
             f"{result.schedule.info.get('changes', 0)} changes; outputs in {result.out_dir}",
             file=sys.stderr,
         )
-        return EXIT_CHECK_FAILED if result.violations else EXIT_OK
+        return _checked(result.violations)
     if args.command == "lists":
         try:
             proposal = run_lists(
@@ -184,6 +178,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_OK
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+def _export_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "seed": args.seed,
+        "pseudonymise": args.pseudonymise,
+        "pseudonym_key": os.environ.get("LEAN_SOCIAL_PSEUDONYM_KEY"),
+        "map_tiles": args.map_tiles,
+    }
+
+
+def _checked(violations: Sequence[object]) -> int:
+    """Exit code 3 with a pointer to run.json if the plan failed its own check, else 0."""
+    if violations:
+        print(f"lean-social: the plan failed {len(violations)} checks; see run.json", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

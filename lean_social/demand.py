@@ -22,6 +22,7 @@ __all__ = [
     "is_due",
     "make_visit",
     "monthly_count",
+    "spaced_patterns",
     "visits_for_day",
     "week_demand",
 ]
@@ -89,12 +90,17 @@ class ClientWeek:
     slots: tuple[tuple[str, ...], ...]
     patterns: tuple[tuple[dt.date, ...], ...]
     fixed: bool
-    #: Visits on fixed days that are closed (a holiday, a day away): (date, services, reason).
+    #: Visits owed that cannot be made this week whatever the planner does, (date, services, reason): on
+    #: fixed days that are closed (a holiday, a day away), or, for flexible programmes, beyond the
+    #: visits the open days hold with the required spacing (dated the week's Monday).
     closed: tuple[tuple[dt.date, tuple[str, ...], str], ...] = ()
+    #: The dates the programme itself fixes this week, closed ones included. A fixed pattern may hold
+    #: other days too (visits beyond the fixed days, spaced around them): those are the planner's choice.
+    fixed_dates: tuple[dt.date, ...] = ()
 
     @property
     def visits_per_week(self) -> int:
-        """Visits owed this week, those that fall on closed fixed days included."""
+        """Visits owed this week, those that cannot be made (``closed``) included."""
         return len(self.slots) + len(self.closed)
 
 
@@ -108,13 +114,31 @@ def cyclic_gaps(days: tuple[int, ...]) -> list[int]:
     return [b - a for a, b in itertools.pairwise(days)] + [7 - days[-1] + days[0]]
 
 
-def day_patterns(n: int, open_days: tuple[int, ...]) -> list[tuple[int, ...]]:
-    """Every choice of ``n`` weekdays out of ``open_days`` that keeps the spacing rule, most even first."""
+def day_patterns(n: int, open_days: tuple[int, ...], *, min_gap: int | None = None) -> list[tuple[int, ...]]:
+    """Every choice of ``n`` weekdays out of ``open_days`` that keeps ``min_gap`` (by default the spacing
+    rule for ``n`` visits a week), most even first."""
     if n > len(open_days):
         return []
-    min_gap = MIN_GAP_DAYS.get(n, 1)
-    found = [c for c in itertools.combinations(open_days, n) if n < 2 or min(cyclic_gaps(c)) >= min_gap]
+    gap = MIN_GAP_DAYS.get(n, 1) if min_gap is None else min_gap
+    found = [c for c in itertools.combinations(open_days, n) if n < 2 or min(cyclic_gaps(c)) >= gap]
     return sorted(found, key=lambda c: (max(cyclic_gaps(c)) - min(cyclic_gaps(c)), c))
+
+
+def spaced_patterns(n: int, open_days: tuple[int, ...], *, min_gap: int | None = None) -> list[tuple[int, ...]]:
+    """The patterns of ``n`` visits a week on ``open_days``; when none keeps the spacing (a holiday on
+    Wednesday leaves no three of Mon, Tue, Thu, Fri two days apart; a client at home Mon and Fri only),
+    those of the largest number of visits that still keep the spacing of ``n`` a week.
+
+    Spacing is never given up to make a visit more: a visit the week cannot hold spaced is listed as
+    unassigned with the reason, so the planner (a person) decides, rather than two visits on consecutive
+    days appearing in the plan. The result is empty only when no day is open at all. ``min_gap`` is the
+    spacing when it is not the rule for ``n`` (re-planning the rest of a week keeps the whole week's)."""
+    gap = MIN_GAP_DAYS.get(n, 1) if min_gap is None else min_gap
+    for k in range(min(n, len(open_days)), 0, -1):
+        found = day_patterns(k, open_days, min_gap=gap)
+        if found:
+            return found
+    return []
 
 
 def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]:
@@ -127,6 +151,8 @@ def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]
     over the month's first four weeks (8 a month: twice a week). Items with fixed days pin those days;
     visits beyond them go on the open days that keep the spacing best. A fixed day that is a holiday or
     a day the client is away cannot be moved by the planner: it comes back in ``closed`` with the reason.
+    So does a flexible visit the open days cannot hold with the required spacing (``spaced_patterns``):
+    the week keeps as many spaced visits as fit, the ones carrying most services.
     """
     if week_start.weekday() != 0:
         msg = f"a planning week starts on a Monday; {week_start} is a {week_start.strftime('%A')}"
@@ -205,7 +231,14 @@ def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]
             patterns = [tuple(dates[d] for d in kept_days)] if kept_days else []
             slot_services = kept_slots
         else:
-            patterns = [tuple(dates[d] for d in days) for days in day_patterns(n, open_days)]
+            spaced = spaced_patterns(n, open_days)
+            patterns = [tuple(dates[d] for d in days) for days in spaced]
+            made = len(spaced[0]) if spaced else 0
+            if made < n:  # the visits carrying most services are made, the others listed with the reason
+                keep = sorted(sorted(range(n), key=lambda k: (-len(slot_services[k]), k))[:made])
+                why = _why_fewer(problem, client.id, dates, n, made)
+                closed += [(week_start, slot_services[k], why) for k in range(n) if k not in keep]
+                slot_services = [slot_services[k] for k in keep]
         out.append(
             ClientWeek(
                 client_id=client.id,
@@ -215,9 +248,24 @@ def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]
                 patterns=tuple(patterns),
                 fixed=week_days is not None,
                 closed=tuple(closed),
+                fixed_dates=tuple(dates[d] for d in fixed_days),
             )
         )
     return tuple(out)
+
+
+def _why_fewer(problem: Problem, client_id: str, dates: list[dt.date], n: int, made: int) -> str:
+    """Why a flexible client gets only ``made`` of ``n`` visits: the days at home, less any holiday."""
+    client = problem.client(client_id)
+    holidays = [h for h in problem.holidays if h.date in dates and client.available.on(h.date)]
+    closed = "".join(
+        f"; {h.date.strftime('%A')} {h.date} is a public holiday{f' ({h.name})' if h.name else ''}" for h in holidays
+    )
+    if not made:
+        return f"the client has no day at home this week that is not a public holiday{closed}"
+    gap = MIN_GAP_DAYS.get(n, 1)
+    spacing = f" with at least {gap} days between visits" if n >= 2 and gap > 1 else ""
+    return f"only {made} of the {n} visits fit the client's days at home this week{spacing}{closed}"
 
 
 def monthly_count(times: int, week_start: dt.date) -> int:

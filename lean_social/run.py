@@ -20,9 +20,10 @@ from lean_social.io.outputs import atomic_write_text, write_csv, write_json
 from lean_social.io.previous import PREVIOUS_PLAN, read_previous_plan
 from lean_social.kpi import schedule_kpis
 from lean_social.maps import day_map
+from lean_social.optimise.changes import CHANGE_COLUMNS, Change
 from lean_social.optimise.day import plan_day
 from lean_social.optimise.lists import LIST_COLUMNS, ListMove, ListProposal, redraw_lists
-from lean_social.optimise.replan import CHANGE_COLUMNS, Change, replan_week
+from lean_social.optimise.replan import replan_week
 from lean_social.optimise.week import plan_week
 from lean_social.privacy import pseudonymiser
 from lean_social.schedule import SCHEDULE_COLUMNS, UNASSIGNED_COLUMNS, Schedule

@@ -30,6 +30,7 @@ SCHEDULE_COLUMNS = (
     "travel_min",
     "travel_km",
     "wait_min",
+    "substitute_for",
 )
 UNASSIGNED_COLUMNS = ("date", "client_id", "services", "duration_min", "reason")
 LUNCH = "lunch"
@@ -47,6 +48,10 @@ class Stop:
     end: int
     travel_s: int
     travel_m: int
+    #: The client's own worker when this visit is made by a substitute standing in for them: next week's
+    #: plan reads it back (``read_previous_plan``) so that a substitute is never taken for the client's
+    #: worker.
+    substitute_for: str | None = None
 
     @property
     def wait_s(self) -> int:
@@ -140,7 +145,7 @@ class Schedule:
         """``schedule.csv`` rows in route order, lunch breaks as rows of their own."""
         rows: list[dict[str, object]] = []
         for route in self.routes:
-            entries: list[tuple[str, tuple[str, ...], int, int, int, int, int]] = []
+            entries: list[tuple[str, tuple[str, ...], int, int, int, int, int, str]] = []
             for i, stop in enumerate(route.stops):
                 if route.lunch is not None and route.lunch.after == i:
                     entries.append(_lunch_entry(route.lunch))
@@ -153,11 +158,14 @@ class Schedule:
                         stop.end,
                         stop.travel_s,
                         stop.travel_m,
+                        stop.substitute_for or "",
                     )
                 )
             if route.lunch is not None and route.lunch.after == len(route.stops):
                 entries.append(_lunch_entry(route.lunch))
-            for seq, (client_id, services, arrival, start, end, travel_s, travel_m) in enumerate(entries, start=1):
+            for seq, (client_id, services, arrival, start, end, travel_s, travel_m, stands_in) in enumerate(
+                entries, start=1
+            ):
                 rows.append(
                     {
                         "date": route.date.isoformat(),
@@ -171,6 +179,7 @@ class Schedule:
                         "travel_min": round(travel_s / 60, 1),
                         "travel_km": round(travel_m / 1000, 2),
                         "wait_min": round((start - arrival) / 60, 1),
+                        "substitute_for": stands_in,
                     }
                 )
         return rows
@@ -251,8 +260,8 @@ class Schedule:
         )
 
 
-def _lunch_entry(lunch: LunchBreak) -> tuple[str, tuple[str, ...], int, int, int, int, int]:
-    return ("", (LUNCH,), lunch.start, lunch.start, lunch.end, 0, 0)
+def _lunch_entry(lunch: LunchBreak) -> tuple[str, tuple[str, ...], int, int, int, int, int, str]:
+    return ("", (LUNCH,), lunch.start, lunch.start, lunch.end, 0, 0, "")
 
 
 def _route_to_dict(route: Route) -> dict[str, Any]:
@@ -276,6 +285,7 @@ def _route_to_dict(route: Route) -> dict[str, Any]:
                 "end": s.end,
                 "travel_s": s.travel_s,
                 "travel_m": s.travel_m,
+                "substitute_for": s.substitute_for,
             }
             for s in route.stops
         ],
@@ -298,6 +308,7 @@ def _route_from_dict(data: Mapping[str, Any]) -> Route:
                 end=int(s["end"]),
                 travel_s=int(s["travel_s"]),
                 travel_m=int(s["travel_m"]),
+                substitute_for=s.get("substitute_for"),  # absent from plans written before it was kept
             )
             for s in data["stops"]
         ),

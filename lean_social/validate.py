@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lean_social.model import Client, Problem, Worker
-from lean_social.schedule import Route, Schedule, Stop
+from lean_social.schedule import Route, Schedule, Stop, Unassigned
 from lean_social.timefmt import WEEKDAYS, format_hhmm
 from lean_social.travel import GeodesicTravel, TravelModel
 
@@ -297,15 +297,7 @@ def _check_coverage(
                 )
             )
         listed[key] = item.reason
-        if not item.reason.strip():
-            out.append(
-                Violation(
-                    rule="reason",
-                    client_id=item.client_id,
-                    date=item.date,
-                    message=f"unassigned visit to {item.client_id} on {item.date} has no reason",
-                )
-            )
+    out.extend(_without_reason(schedule.unassigned))
     wanted = set(departments) if departments is not None else None
     for day in days:
         for client in problem.clients:
@@ -328,78 +320,143 @@ def _check_coverage(
     return out
 
 
+def _without_reason(unassigned: Iterable[Unassigned]) -> list[Violation]:
+    """An unassigned visit must say why: the planner acts on the reason, not on the bare fact."""
+    return [
+        Violation(
+            rule="reason",
+            client_id=item.client_id,
+            date=item.date,
+            message=f"unassigned visit to {item.client_id} on {item.date} has no reason",
+        )
+        for item in unassigned
+        if not item.reason.strip()
+    ]
+
+
 #: Least days between consecutive visits around the week, restated here from the programme rules.
 _MIN_GAP = {2: 2, 3: 2}
 
 
-def _visits_owed(problem: Problem, client_id: str, week_start: dt.date) -> tuple[int, dict[str, int], set[int]]:
-    """(visits in the week, how many times each service, fixed weekdays) from the programme alone."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Owed:
+    """A client's week as the programme alone asks for it."""
+
+    visits: int
+    services: dict[str, int]  # service → visits carrying it
+    fixed_services: dict[str, set[int]]  # service → the weekdays it is fixed on this week
+    flexible_services: set[str]  # services (also) due on days of the planner's choice
+
+    @property
+    def fixed(self) -> set[int]:
+        return {d for days in self.fixed_services.values() for d in days}
+
+
+def _visits_owed(problem: Problem, client_id: str, week_start: dt.date) -> _Owed:
+    """Visits in the week, how many times each service, and on which weekdays, from the programme alone."""
     counts: dict[str, int] = {}
-    fixed: set[int] = set()
+    fixed: dict[str, set[int]] = {}
+    flexible: set[str] = set()
     most = 0
     for item in problem.programmes:
         if item.client_id != client_id:
             continue
         if item.per == "week":
             times = item.times
-            fixed |= set(item.days)
+            due = list(item.days)
         elif item.days:  # the first `times` of its weekdays in the month
             dates = [week_start + dt.timedelta(days=d) for d in range(7)]
             due = [d.weekday() for d in dates if d.weekday() in item.days and (d.day + 6) // 7 <= item.times]
             times = len(due)
-            fixed |= set(due)
         else:  # `times` a month over the first four weeks, evenly: week w gets floor(t(w+1)/4) - floor(tw/4)
             week = (week_start.day - 1) // 7
             times = 0 if week >= 4 else item.times * (week + 1) // 4 - item.times * week // 4
+            due = []
         if times:
             counts[item.service_code] = counts.get(item.service_code, 0) + times
             most = max(most, times)
-    return max(most, len(fixed)), counts, fixed
+            if due:
+                fixed.setdefault(item.service_code, set()).update(due)
+            else:
+                flexible.add(item.service_code)
+    fixed_days = {d for days in fixed.values() for d in days}
+    return _Owed(visits=max(most, len(fixed_days)), services=counts, fixed_services=fixed, flexible_services=flexible)
+
+
+def _check_fixed_services(
+    client: Client,
+    owed: _Owed,
+    visits: list[tuple[dt.date, str, tuple[str, ...]]],
+    listed: list[tuple[dt.date, tuple[str, ...]]],
+    closed: set[int],
+) -> list[str]:
+    """A service with fixed days is carried on those weekdays: by the visit that day, or by the visit
+    listed unassigned that day (a closed day may go unlisted there, the count is checked elsewhere). It
+    rides on no visit of another weekday, unless the programme also asks for it on days of choice."""
+    out = []
+    carried = {d.weekday(): set(services) for d, _, services in visits}
+    for d, services in listed:
+        carried.setdefault(d.weekday(), set()).update(services)
+    for code, days in sorted(owed.fixed_services.items()):
+        missing = sorted(d for d in days - closed if code not in carried.get(d, set()))
+        if missing:
+            out.append(
+                f"client {client.id}'s {code} is fixed on {', '.join(WEEKDAYS[d] for d in missing)}, "
+                "but no visit that day carries it"
+            )
+        if code in owed.flexible_services:
+            continue
+        off = sorted(d for d, _, services in visits if code in services and d.weekday() not in days)
+        if off:
+            out.append(
+                f"client {client.id} gets {code} on {', '.join(map(str, off))}, off its fixed days "
+                f"{', '.join(WEEKDAYS[d] for d in sorted(days))}"
+            )
+    return out
 
 
 def _check_week(
     schedule: Schedule, problem: Problem, week_start: dt.date, departments: Sequence[str] | None
 ) -> list[Violation]:
+    """Per client: visits made plus listed add up to the programme's; fixed days and the services fixed
+    on them are kept; one worker (and one substitute); flexible visits keep the least gap around the week.
+
+    The gap is never relaxed, however few days a week leaves open (a holiday, a client at home on two
+    days): the best possible plan then makes the largest number of visits that keep the gap and lists
+    the others as unassigned with the reason, so two visits closer than the gap are always a violation.
+    """
     out: list[Violation] = []
     week = {week_start + dt.timedelta(days=d) for d in range(7)}
     served: dict[str, list[tuple[dt.date, str, tuple[str, ...]]]] = {}
     for route, stop in schedule.stops:
         if route.date in week:
             served.setdefault(stop.client_id, []).append((route.date, route.worker_id, stop.services))
-    listed: dict[str, list[tuple[str, ...]]] = {}
-    listed_days: dict[str, set[int]] = {}
-    for item in schedule.unassigned:
-        if item.date in week:
-            listed.setdefault(item.client_id, []).append(item.services)
-            listed_days.setdefault(item.client_id, set()).add(item.date.weekday())
-            if not item.reason.strip():
-                out.append(
-                    Violation(
-                        rule="reason",
-                        client_id=item.client_id,
-                        date=item.date,
-                        message=f"unassigned visit to {item.client_id} on {item.date} has no reason",
-                    )
-                )
+    listed: dict[str, list[tuple[dt.date, tuple[str, ...]]]] = {}
+    in_week = [item for item in schedule.unassigned if item.date in week]
+    for item in in_week:
+        listed.setdefault(item.client_id, []).append((item.date, item.services))
+    out.extend(_without_reason(in_week))
     wanted = set(departments) if departments is not None else None
     for client in problem.clients:
         if wanted is not None and client.department not in wanted:
             continue
         visits = served.get(client.id, [])
-        owed, services, fixed = _visits_owed(problem, client.id, week_start)
+        programme = _visits_owed(problem, client.id, week_start)
+        owed, services, fixed = programme.visits, programme.services, programme.fixed
+        unlisted = listed.get(client.id, [])
 
         def bad(rule: str, message: str, client: Client = client) -> None:
             out.append(Violation(rule=rule, client_id=client.id, message=message))
 
-        planned = len(visits) + len(listed.get(client.id, []))
+        planned = len(visits) + len(unlisted)
         if planned != owed:
             bad(
                 "frequency",
                 f"client {client.id} is owed {owed} visits in the week of {week_start}, "
-                f"the plan has {len(visits)} made and {len(listed.get(client.id, []))} unassigned",
+                f"the plan has {len(visits)} made and {len(unlisted)} unassigned",
             )
         carried: dict[str, int] = {}
-        for entry in [v[2] for v in visits] + listed.get(client.id, []):
+        for entry in [v[2] for v in visits] + [services for _, services in unlisted]:
             for code in entry:
                 carried[code] = carried.get(code, 0) + 1
         if carried != services:
@@ -409,7 +466,7 @@ def _check_week(
             bad("coverage", f"client {client.id} is visited twice on one day")
         holidays = {h.date for h in problem.holidays}
         closed = {d.weekday() for d in week if d.weekday() in fixed and (d in holidays or not client.available.on(d))}
-        unmet = fixed - closed - {d.weekday() for d in dates} - listed_days.get(client.id, set())
+        unmet = fixed - closed - {d.weekday() for d in dates} - {d.weekday() for d, _ in unlisted}
         if unmet:
             bad(
                 "fixed-days",
@@ -422,6 +479,8 @@ def _check_week(
                 f"client {client.id} is visited on {', '.join(map(str, dates))}, off the fixed days "
                 f"{', '.join(WEEKDAYS[d] for d in sorted(fixed))}",
             )
+        for message in _check_fixed_services(client, programme, visits, unlisted, closed):
+            bad("fixed-days", message)
         gap = _MIN_GAP.get(owed, 0)
         if not fixed and gap and len(dates) >= 2:
             days = [d.weekday() for d in dates]  # restated, not imported from demand: an independent check

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import client, problem, worker
 from lean_social import Holiday, Problem, ProgrammeItem
-from lean_social.demand import day_patterns, visits_for_day, week_demand
+from lean_social.demand import day_patterns, spaced_patterns, visits_for_day, week_demand
 
 MONDAY = dt.date(2026, 12, 7)
 
@@ -57,14 +57,29 @@ def test_fixed_days_are_kept_and_monthly_items_ride_on_their_weekday() -> None:
     assert next(iter(week_demand(p, first_week))).slots == (("FOOD",), ("FOOD", "DISH"))
 
 
-def test_holidays_and_days_away_close_patterns() -> None:
+def test_a_holiday_that_breaks_every_spaced_pattern_keeps_the_largest_spaced_subset() -> None:
+    """Mon/Wed/Fri is the only spacing of three and Wednesday is a holiday: two spaced visits (Mon/Thu
+    is the evenest of Mon, Tue, Thu, Fri) and the third closed with the reason, not all three lost."""
     p = problem(
         [client("A", lat=47.51, lon=42.15, available="09:00-18:00")],
         [worker("W1")],
-        items("A", ("FOOD", 3, "week", ())),
-        holidays=(Holiday(date=MONDAY + dt.timedelta(days=2)),),
+        items("A", ("FOOD", 3, "week", ()), ("DISH", 1, "week", ())),
+        holidays=(Holiday(date=MONDAY + dt.timedelta(days=2), name="hol"),),
     )
-    assert demand_of(p)["A"][1] == 0  # Mon/Wed/Fri was the only pattern and Wednesday is a holiday
+    (week,) = week_demand(p, MONDAY)
+    assert week.slots == (("FOOD", "DISH"), ("FOOD",))  # the visit carrying most services is kept
+    assert week.patterns[0] == (MONDAY, MONDAY + dt.timedelta(days=3))
+    ((day, services, reason),) = week.closed
+    assert (day, services, week.visits_per_week) == (MONDAY, ("FOOD",), 3)
+    assert reason.startswith("only 2 of the 3 visits fit") and "public holiday (hol)" in reason
+
+
+def test_spaced_patterns_fall_back_to_fewer_spaced_visits() -> None:
+    assert spaced_patterns(3, (0, 1, 2, 3, 4)) == [(0, 2, 4)]  # all three fit: no fallback
+    assert spaced_patterns(3, (0, 1, 3, 4))[0] == (0, 3)  # Wednesday closed: two, 3 and 4 days apart
+    assert spaced_patterns(3, (0, 4)) == [(0, 4)]  # at home Mon and Fri only
+    assert spaced_patterns(2, (0, 1)) == [(0,), (1,)]  # never Mon/Tue: one visit
+    assert spaced_patterns(2, ()) == []
 
 
 def test_day_demand_agrees_with_week_demand_on_fixed_programmes(demo: Problem) -> None:

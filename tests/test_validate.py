@@ -120,3 +120,45 @@ def _as_unassigned(stop: Stop):  # type: ignore[no-untyped-def]
         duration_s=stop.end - stop.start,
         reason="test",
     )
+
+
+def test_unassigned_visit_without_reason_in_day_and_week_mode(plan: Schedule, tiny: Problem) -> None:
+    """Both modes flag it, once, through the same rule."""
+    route = busiest(plan)
+    unexplained = dataclasses.replace(_as_unassigned(route.stops[-1]), reason=" ")
+    spoilt = dataclasses.replace(
+        with_route(plan, route, dataclasses.replace(route, stops=route.stops[:-1])),
+        unassigned=(*plan.unassigned, unexplained),
+    )
+    for found in (validate(spoilt, tiny), validate(spoilt, tiny, week_start=MONDAY)):
+        assert [(v.client_id, v.date) for v in found if v.rule == "reason"] == [(unexplained.client_id, MONDAY)]
+
+
+def test_week_mode_checks_which_service_is_on_a_fixed_day() -> None:
+    """X is fixed on Monday, Y on Thursday, both 20 minutes: swapping them keeps every time and count
+    right and breaks both fixed days."""
+    from conftest import client, worker
+    from lean_social import ProgrammeItem, Service, plan_week
+
+    p = Problem(
+        services=(Service(code="X", name="x", norm_min=20), Service(code="Y", name="y", norm_min=20)),
+        clients=(client("A", lat=47.515, lon=42.155),),
+        workers=(worker("W1"),),
+        programmes=(
+            ProgrammeItem(client_id="A", service_code="X", times=1, days=(0,)),
+            ProgrammeItem(client_id="A", service_code="Y", times=1, days=(3,)),
+        ),
+    )
+    schedule = plan_week(p, MONDAY, time_limit=0.3)
+    assert validate(schedule, p, week_start=MONDAY) == []
+    swap = {("X",): ("Y",), ("Y",): ("X",)}
+    swapped = dataclasses.replace(
+        schedule,
+        routes=tuple(
+            dataclasses.replace(r, stops=tuple(dataclasses.replace(s, services=swap[s.services]) for s in r.stops))
+            for r in schedule.routes
+        ),
+    )
+    found = validate(swapped, p, week_start=MONDAY)
+    assert {v.rule for v in found} == {"fixed-days"}
+    assert len(found) == 4  # X and Y each: missing on its own day, carried on the other

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SERVICES, client, problem, worker
-from lean_social import Absence, Problem, ProgrammeItem, validate
+from lean_social import Absence, Holiday, Problem, ProgrammeItem, validate
 from lean_social.demand import week_demand
 from lean_social.optimise.week import plan_week
 
@@ -52,18 +52,33 @@ def test_absent_worker_gets_one_substitute_for_the_whole_absence() -> None:
     assert by_day[2] == by_day[4] == "W2"  # the nearer substitute, both days
 
 
-def test_no_pattern_fits_is_explained() -> None:
+def test_visits_beyond_the_open_days_are_explained() -> None:
+    """Six a week and five weekdays at home: five visits are made, the sixth is listed with the reason."""
     p = problem(
         [client("A", lat=47.515, lon=42.155)],
         [worker("W1")],
         [ProgrammeItem(client_id="A", service_code="FOOD", times=6)],
     )
     schedule = plan_week(p, MONDAY, time_limit=0.5)
-    assert {u.reason for u in schedule.unassigned} == {
-        "no 6 days a week fit the client's days at home with the required spacing"
-    }
-    assert len(schedule.unassigned) == 6
+    assert sorted(r.date.weekday() for r, _ in schedule.stops) == [0, 1, 2, 3, 4]
+    assert [u.reason for u in schedule.unassigned] == ["only 5 of the 6 visits fit the client's days at home this week"]
     assert validate(schedule, p, week_start=MONDAY) == []
+
+
+def test_holiday_week_still_gives_a_three_a_week_client_spaced_visits() -> None:
+    """Wednesday a holiday: no three of Mon, Tue, Thu, Fri are two days apart. The client gets the two
+    spaced visits that fit (Mon/Thu) and the third is listed unassigned with the reason."""
+    p = problem(
+        [client("A", lat=47.515, lon=42.155)],
+        [worker("W1")],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=3)],
+        holidays=(Holiday(date=MONDAY + dt.timedelta(days=2), name="hol"),),
+    )
+    schedule = plan_week(p, MONDAY, time_limit=0.5)
+    assert validate(schedule, p, week_start=MONDAY) == []
+    assert sorted(r.date.weekday() for r, _ in schedule.stops) == [0, 3]
+    (left,) = schedule.unassigned
+    assert left.reason.startswith("only 2 of the 3 visits fit") and "holiday" in left.reason
 
 
 def test_demo_department_week_keeps_every_rule(demo: Problem) -> None:
@@ -160,6 +175,22 @@ def test_capacity_shortfall_is_stated_in_hours_and_visits_left_over() -> None:
     assert all("no room left" in u.reason or "maximum" in u.reason for u in schedule.unassigned)
 
 
+def test_capacity_counts_the_same_visits_in_visits_and_hours() -> None:
+    """Fixed Mon/Wed/Fri with Monday a holiday: the Monday visit cannot be made, so neither the count nor
+    the hours hold it: 2 visits x (40 min + 15 min walk) = 110 min. Four working days of 9 h - 45 min -
+    36 min = 459 min: 1836 min = 30.6 h."""
+    from lean_social.capacity import week_capacity
+
+    p = problem(
+        [client("A", lat=47.515, lon=42.155)],
+        [worker("W1")],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=3, days=(0, 2, 4))],
+        holidays=(Holiday(date=MONDAY, name="hol"),),
+    )
+    (cap,) = week_capacity(p, MONDAY)
+    assert (cap.visits, round(cap.demand_h * 60), round(cap.available_h, 2)) == (2, 110, 30.6)
+
+
 def test_last_weeks_days_and_worker_are_kept(tmp_path: Path) -> None:
     """Mon/Thu and Mon/Fri are equally even; W1 and W2 equally near: last week's plan (Mon/Fri, W2) decides."""
     from lean_social.io.previous import read_previous_plan
@@ -192,6 +223,27 @@ def test_previous_plan_errors_name_row_and_column(tmp_path: Path) -> None:
     path.write_text("date,worker_id,client_id\n07.12.2026,W1,A\n", encoding="utf-8")
     with pytest.raises(InvalidInputError, match=r"previous_plan.csv, row 2, column 'date'"):
         read_previous_plan(path)
+
+
+def test_previous_plan_tie_goes_to_the_worker_not_a_substitute(tmp_path: Path) -> None:
+    """A 2-a-week client whose worker W1 was away on Thursday: W1 on Monday, substitute W2 on Thursday.
+    One visit each; the tie must not make the substitute next week's worker (W2 sorts after W1)."""
+    from lean_social.io.outputs import write_csv
+    from lean_social.io.previous import read_previous_plan
+    from lean_social.schedule import SCHEDULE_COLUMNS
+
+    thursday = MONDAY + dt.timedelta(days=3)
+    p = problem(
+        [client("A", lat=47.515, lon=42.155, worker_id="W1")],
+        [worker("W1", lat=47.515, lon=42.155), worker("W2", lat=47.52)],
+        [ProgrammeItem(client_id="A", service_code="FOOD", times=2, days=(0, 3))],
+        absences=(Absence(worker_id="W1", start=thursday, end=thursday),),
+    )
+    schedule = plan_week(p, MONDAY, time_limit=0.4)
+    assert validate(schedule, p, week_start=MONDAY) == []
+    assert sorted((r.date.weekday(), r.worker_id) for r, _ in schedule.stops) == [(0, "W1"), (3, "W2")]
+    path = write_csv(tmp_path / "previous_plan.csv", schedule.rows(), SCHEDULE_COLUMNS)
+    assert read_previous_plan(path) == {"A": ("W1", (0, 3))}
 
 
 def test_balance_band_in_kpis() -> None:

@@ -18,7 +18,9 @@ PreviousPlan = dict[str, tuple[str, tuple[int, ...]]]
 
 
 def read_previous_plan(path: str | Path) -> PreviousPlan:
-    """The previous plan's worker and weekdays per client; lunch rows are skipped."""
+    """The previous plan's worker and weekdays per client; lunch rows are skipped. A ``substitute_for``
+    column, where present, marks the visits a substitute made, which never make that worker the client's
+    own on a tie."""
     path = Path(path)
     name = path.name
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
@@ -44,7 +46,10 @@ def read_previous_plan(path: str | Path) -> PreviousPlan:
     if problems:
         raise InvalidInputError(problems)
     at = {c: header.index(c) for c in ("date", "worker_id", "client_id")}
+    # written by lean-social since it marks substitutes; older plans and hand-made files may lack it
+    stands_in_at = header.index("substitute_for") if "substitute_for" in header else None
     workers: dict[str, dict[str, int]] = {}
+    stood_in: dict[str, set[str]] = {}  # client id → workers marked as a substitute for the client
     days: dict[str, set[int]] = {}
     for number, row in enumerate(rows[1:], start=2):
         cells = {c: row[i].strip() if i < len(row) else "" for c, i in at.items()}
@@ -61,8 +66,16 @@ def read_previous_plan(path: str | Path) -> PreviousPlan:
             continue
         counts = workers.setdefault(cells["client_id"], {})
         counts[cells["worker_id"]] = counts.get(cells["worker_id"], 0) + 1
+        if stands_in_at is not None and stands_in_at < len(row) and row[stands_in_at].strip():
+            stood_in.setdefault(cells["client_id"], set()).add(cells["worker_id"])
         days.setdefault(cells["client_id"], set()).add(day.weekday())
     if problems:
         raise InvalidInputError(problems)
-    # the client's worker is the one who made most visits: a substitute's few do not count
-    return {c: (max(counts, key=lambda w: (counts[w], w)), tuple(sorted(days[c]))) for c, counts in workers.items()}
+    return {c: (_primary(counts, stood_in.get(c, set())), tuple(sorted(days[c]))) for c, counts in workers.items()}
+
+
+def _primary(counts: dict[str, int], substitutes: set[str]) -> str:
+    """The client's own worker: the one who made most visits, since a substitute only covers an absence.
+    A tie (a 2-a-week client whose worker was away one day) goes to the worker not marked as a
+    substitute; only then to the smaller id, so that the choice does not depend on row order."""
+    return min(counts, key=lambda w: (-counts[w], w in substitutes, w))

@@ -139,6 +139,7 @@ def _to_schedule(compiled: DayInstance, solution: RoutingSolution, day: dt.date)
                     end=ts.end,
                     travel_s=ts.travel,
                     travel_m=int(instance.distance[profile, previous, place]),
+                    substitute_for=visit.substitute_for,
                 )
             )
             previous = place

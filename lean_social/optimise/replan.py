@@ -11,60 +11,34 @@ untouched worker's route is the published one); only changed worker-days are rou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import partial
 
-from lean_social.demand import MIN_GAP_DAYS, ClientWeek, Visit, cyclic_gaps, day_patterns, make_visit, week_demand
+from lean_social.demand import (
+    MIN_GAP_DAYS,
+    ClientWeek,
+    Visit,
+    cyclic_gaps,
+    make_visit,
+    spaced_patterns,
+    week_demand,
+)
 from lean_social.model import Problem
 from lean_social.norms import visit_duration_s
+from lean_social.optimise.changes import Change, list_changes
 from lean_social.optimise.compile import compile_day, workers_on_duty
 from lean_social.optimise.day import _to_schedule, route_visits
 from lean_social.optimise.engine import place_breaks
 from lean_social.optimise.instance import RoutingSolution
+from lean_social.optimise.published import match, owed_visits, published_entries, split_departments
+from lean_social.optimise.staffing import Services, Staffing
+from lean_social.optimise.timing import time_route
 from lean_social.optimise.week import choose_week
-from lean_social.schedule import Schedule, Unassigned
+from lean_social.schedule import Route, Schedule, Unassigned
 from lean_social.travel import GeodesicTravel, TravelModel
 
 __all__ = ["Change", "replan_week"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Change:
-    """One visit that is not as published: ``kind`` is moved, substitute, new or cancelled."""
-
-    client_id: str
-    kind: str
-    old_date: dt.date | None
-    old_worker: str | None
-    new_date: dt.date | None
-    new_worker: str | None
-    reason: str
-
-    @classmethod
-    def cancelled(cls, client_id: str, day: dt.date, worker_id: str, reason: str) -> Change:
-        return cls(
-            client_id=client_id,
-            kind="cancelled",
-            old_date=day,
-            old_worker=worker_id,
-            new_date=None,
-            new_worker=None,
-            reason=reason,
-        )
-
-    def as_row(self) -> dict[str, object]:
-        return {
-            "client_id": self.client_id,
-            "change": self.kind,
-            "from_date": self.old_date.isoformat() if self.old_date else "",
-            "from_worker": self.old_worker or "",
-            "to_date": self.new_date.isoformat() if self.new_date else "",
-            "to_worker": self.new_worker or "",
-            "reason": self.reason,
-        }
-
-
-CHANGE_COLUMNS = ("client_id", "change", "from_date", "from_worker", "to_date", "to_worker", "reason")
 
 
 def replan_week(
@@ -78,7 +52,10 @@ def replan_week(
     travel: TravelModel | None = None,
     departments: Sequence[str] | None = None,
 ) -> tuple[Schedule, list[Change]]:
-    """The re-planned week and the list of changes against ``published`` (from ``from_date`` on)."""
+    """The re-planned week and the list of changes against ``published`` (from ``from_date`` on).
+
+    With ``departments`` only those are re-planned; the other departments' routes and unassigned visits
+    come back exactly as published, so the result is still the whole week's plan."""
     if not 0 <= (from_date - week_start).days < 7:
         msg = f"re-planning from {from_date}, which is not in the week of {week_start}"
         raise ValueError(msg)
@@ -92,142 +69,113 @@ def replan_week(
     future = [d for d in dates if d >= from_date]
     duty = {d: workers_on_duty(problem, d) for d in dates}
     holidays = {h.date for h in problem.holidays}
+    published, elsewhere = split_departments(problem, published, departments)
     past_routes = [r for r in published.routes if r.date < from_date]
     past_unassigned = [u for u in published.unassigned if u.date < from_date]
-    future_listed: dict[str, list[tuple[dt.date, str]]] = {}
-    for item in sorted(published.unassigned, key=lambda u: u.date):
-        if item.date >= from_date:
-            future_listed.setdefault(item.client_id, []).append((item.date, item.reason))
-    done: dict[str, int] = {}
-    for route in past_routes:
-        for stop in route.stops:
-            done[stop.client_id] = done.get(stop.client_id, 0) + 1
-    for item in past_unassigned:  # settled too: the past is not re-planned, so they are not owed again
-        done[item.client_id] = done.get(item.client_id, 0) + 1
-    old: dict[tuple[str, dt.date], tuple[str, int]] = {}  # (client, date) → (worker, position)
+    entries = published_entries(published)
     old_order: dict[tuple[str, dt.date], list[str]] = {}
     for route in published.routes:
         if route.date >= from_date:
             old_order[(route.worker_id, route.date)] = [s.client_id for s in route.stops]
-            for i, stop in enumerate(route.stops):
-                old[(stop.client_id, route.date)] = (route.worker_id, i)
 
     demand = {
         cw.client_id: cw
         for cw in week_demand(problem, week_start)
         if departments is None or cw.department in departments
     }
-    changes: list[Change] = []
     assignment: dict[tuple[str, dt.date], str] = {}  # (client, date) → worker, future only
+    moved: dict[tuple[str, dt.date], dt.date] = {}  # (client, published day) → the day it moved to
+    cancelled: dict[tuple[str, dt.date], str] = {}  # (client, published day) → why, where no entry says it
     slot_of: dict[tuple[str, dt.date], tuple[str, ...]] = {}
     unassigned: list[Unassigned] = []
     to_fit: list[ClientWeek] = []
-    substitute: dict[str, str] = {}
+    new_clients: list[str] = []
+    staff = Staffing.from_published(problem, duty, entries)
 
     def at_home(client_id: str, day: dt.date) -> bool:
         return bool(problem.client(client_id).available.on(day)) and day not in holidays
 
-    for (client_id, day), (worker_id, _) in sorted(old.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        if client_id not in demand:  # left the service, or the programme has nothing left this week
-            changes.append(Change.cancelled(client_id, day, worker_id, "no longer in the programme"))
     for client_id, cw in demand.items():
-        for day, services, reason in cw.closed:
-            if day >= from_date:
-                unassigned.append(_unassigned(client_id, day, services, problem, reason))
-        remaining = list(cw.slots[done.get(client_id, 0) :])
-        kept = sorted(d for (c, d) in old if c == client_id)
-        if not kept and client_id not in {c for c, _ in old} and done.get(client_id, 0) == 0:
-            if remaining:
-                to_fit.append(_restricted(problem, cw, remaining, future))
+        listed = entries.get(client_id, [])
+        if not listed:  # new in the programme: fitted in below, on its fixed days if it has them
+            new_clients.append(client_id)
+            fitted, left = _restricted(problem, cw, from_date, future)
+            if fitted.slots:
+                to_fit.append(fitted)
+            unassigned += [_unassigned(client_id, day, services, problem, why) for day, services, why in left]
             continue
-        closed_days = {day: reason for day, _, reason in cw.closed}
-        for day in kept:
-            worker_id, _ = old[(client_id, day)]
-            if day in closed_days:  # a fixed day that is now closed: listed unassigned above
-                changes.append(Change.cancelled(client_id, day, worker_id, closed_days[day]))
+        pairs, left_over = match(
+            owed_visits(cw), listed, holds=partial(_settled_or_open, at_home, from_date, client_id)
+        )
+        closed_days = {day: reason for day, _, reason in cw.closed if cw.fixed}
+        for extra in left_over:  # published, but no longer owed
+            if extra.worker_id is not None and extra.date >= from_date:
+                why = closed_days.get(extra.date) or (
+                    "no longer in the programme"
+                    if at_home(client_id, extra.date)
+                    else _closed_reason(problem, extra.date)
+                )
+                cancelled[(client_id, extra.date)] = why
+        kept = sorted(e.date for _, e in pairs if e is not None and e.worker_id is not None and e.date >= from_date)
+        for owed, entry in pairs:
+            if entry is not None and entry.date < from_date:
+                continue  # made or listed in the published past, which is not re-planned
+            if owed.closed is not None:
+                unassigned.append(_unassigned(client_id, owed.date or from_date, owed.services, problem, owed.closed))
                 continue
-            if not remaining:
-                changes.append(Change.cancelled(client_id, day, worker_id, "no longer in the programme"))
+            if entry is None:  # owed, but not placed in the published plan
+                why = (
+                    f"due on {owed.date}, before the re-planned days, and not in the published plan"
+                    if owed.date is not None and owed.date < from_date
+                    else "not placed in the published plan; re-plan the week to place it"
+                )
+                unassigned.append(_unassigned(client_id, owed.date or from_date, owed.services, problem, why))
                 continue
-            services = remaining.pop(0)
+            day, services = entry.date, owed.services
+            if entry.worker_id is None:  # the published plan said why: keep its day and reason
+                unassigned.append(_unassigned(client_id, day, services, problem, entry.reason))
+                continue
+            worker_id = entry.worker_id
             if not at_home(client_id, day):
-                others = [r.date for r in past_routes for s in r.stops if s.client_id == client_id]
-                others += [d for d in kept if d != day]
-                target = _spaced_day(
-                    cw,
-                    day,
-                    others,
-                    [d for d in future if d not in kept and at_home(client_id, d) and (client_id, d) not in assignment],
-                )
-                if target is None:
-                    changes.append(Change.cancelled(client_id, day, worker_id, "client away and no other day open"))
-                    unassigned.append(
-                        _unassigned(
-                            client_id, day, services, problem, "client is away and no other day of the week is open"
-                        )
+                others = [e.date for _, e in pairs if e is not None and e.worker_id is not None and e.date < from_date]
+                others += [d for d in kept if d != day] + [d for c, d in assignment if c == client_id]
+                open_days = [
+                    d for d in future if d not in kept and at_home(client_id, d) and (client_id, d) not in assignment
+                ]
+
+                def staffed(
+                    d: dt.date, worker_id: str = worker_id, client_id: str = client_id, services: Services = services
+                ) -> bool:
+                    """Someone can make the visit that day (only asked: nobody is chosen yet)."""
+                    return staff.who(client_id, d, worker_id, services, choose=False) is not None
+
+                # a day with nobody on duty is no day to move to: the visit would be neither made nor listed
+                target = _spaced_day(cw, day, others, [d for d in open_days if staffed(d)])
+                new_worker = None if target is None else staff.who(client_id, target, worker_id, services)
+                if target is None or new_worker is None:
+                    why = (
+                        "client is away and no other day of the week is open"
+                        if _spaced_day(cw, day, others, open_days) is None
+                        else "client is away, and no worker is on duty on the other days that keep the spacing"
                     )
+                    unassigned.append(_unassigned(client_id, day, services, problem, why))
                     continue
-                new_worker = _on_duty_or_substitute(problem, duty, target, worker_id, client_id, substitute)
-                changes.append(
-                    Change(
-                        client_id=client_id,
-                        kind="moved",
-                        old_date=day,
-                        old_worker=worker_id,
-                        new_date=target,
-                        new_worker=new_worker,
-                        reason="client away that day",
-                    )
-                )
-                if new_worker:
-                    assignment[(client_id, target)] = new_worker
-                    slot_of[(client_id, target)] = services
+                moved[(client_id, day)] = target
+                assignment[(client_id, target)] = new_worker
+                slot_of[(client_id, target)] = services
                 continue
-            new_worker = _on_duty_or_substitute(problem, duty, day, worker_id, client_id, substitute)
-            if new_worker != worker_id:
-                changes.append(
-                    Change(
-                        client_id=client_id,
-                        kind="substitute",
-                        old_date=day,
-                        old_worker=worker_id,
-                        new_date=day,
-                        new_worker=new_worker,
-                        reason=f"{worker_id} is away" if new_worker else f"{worker_id} is away, no substitute on duty",
-                    )
-                )
+            new_worker = staff.who(client_id, day, worker_id, services)
             if new_worker is None:
-                unassigned.append(
-                    _unassigned(
-                        client_id,
-                        day,
-                        services,
-                        problem,
-                        f"worker {worker_id} is away and no substitute with the skills is on duty",
-                    )
-                )
+                why = staff.why_nobody(client_id, day, worker_id, services)
+                unassigned.append(_unassigned(client_id, day, services, problem, why))
                 continue
             assignment[(client_id, day)] = new_worker
             slot_of[(client_id, day)] = services
-        for services in remaining:  # owed, but not placed in the published future plan
-            listed = future_listed.get(client_id, [])
-            if listed:  # the published plan said why: keep its day and reason
-                when, reason = listed.pop(0)
-                unassigned.append(_unassigned(client_id, when, services, problem, reason))
-            else:
-                unassigned.append(
-                    _unassigned(
-                        client_id,
-                        from_date,
-                        services,
-                        problem,
-                        "not placed in the published plan; re-plan the week to place it",
-                    )
-                )
 
     for department in sorted({cw.department for cw in to_fit}):
         fits = [cw for cw in to_fit if cw.department == department]
         choices = choose_week(problem, fits, future)
+        staff.own.update(choices.primary)
         for cw in fits:
             if cw.client_id in choices.unplaced:
                 for services in cw.slots:
@@ -237,17 +185,6 @@ def replan_week(
                 continue
             for services, day in zip(cw.slots, choices.days[cw.client_id], strict=True):
                 planned = choices.worker.get((cw.client_id, day))
-                changes.append(
-                    Change(
-                        client_id=cw.client_id,
-                        kind="new",
-                        old_date=None,
-                        old_worker=None,
-                        new_date=day,
-                        new_worker=planned,
-                        reason="new in the programme",
-                    )
-                )
                 if planned is None:
                     unassigned.append(_unassigned(cw.client_id, day, services, problem, "no worker on duty that day"))
                     continue
@@ -261,10 +198,22 @@ def replan_week(
     changed = [k for k, clients in by_worker_day.items() if sorted(clients) != sorted(old_order.get(k, []))]
     reroute: dict[tuple[str, dt.date], list[Visit]] = {}  # (department, day) → visits of changed worker-days
     for (worker_id, day), clients in sorted(by_worker_day.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        visits = [_visit(problem, c, day, slot_of[(c, day)], worker_id) for c in clients]
+        visits = [
+            make_visit(
+                problem,
+                c,
+                day,
+                slot_of[(c, day)],
+                worker_id=worker_id,
+                substitute_for=staff.stands_in_for(c, worker_id),
+            )
+            for c in clients
+        ]
         published_order = old_order.get((worker_id, day), [])
         if sorted(clients) == sorted(published_order):
-            kept_part = _keep_order(problem, day, worker_id, visits, published_order, travel)
+            published_route = published.route(worker_id, day)
+            assert published_route is not None  # a published order comes from a published route
+            kept_part = _keep_order(problem, visits, published_route, travel)
             if kept_part is not None:
                 parts.append(kept_part)
                 continue
@@ -275,27 +224,71 @@ def replan_week(
         part, _ = route_visits(problem, day, department, visits, travel=travel, time_limit=budget, seed=seed)
         parts.append(part)
     parts.append(Schedule(routes=(), unassigned=tuple(unassigned)))
-    merged = Schedule.merge(
-        parts,
-        info={
-            "week": week_start.isoformat(),
-            "from": from_date.isoformat(),
-            "changes": len(changes),
-            "rerouted_worker_days": len(changed),
-        },
+    replanned = Schedule.merge(parts)
+    changes = list_changes(
+        published,
+        replanned,
+        from_date,
+        moved=moved,
+        cancelled=cancelled,
+        why_not=staff.why_not,
+        newcomers=set(new_clients),
     )
-    return merged, changes
+    info = {
+        "week": week_start.isoformat(),
+        "from": from_date.isoformat(),
+        "changes": len(changes),
+        "rerouted_worker_days": len(changed),
+    }
+    return Schedule.merge([elsewhere, replanned], info=info), changes
+
+
+def _closed_reason(problem: Problem, day: dt.date) -> str:
+    holiday = problem.holiday(day)
+    if holiday is None:
+        return "client is away that day"
+    return f"public holiday{f' ({holiday.name})' if holiday.name else ''}"
+
+
+def _settled_or_open(at_home: Callable[[str, dt.date], bool], from_date: dt.date, client_id: str, day: dt.date) -> bool:
+    """A published entry that can stand: already past, or on a day the client is at home."""
+    return day < from_date or at_home(client_id, day)
 
 
 def _restricted(
-    problem: Problem, cw: ClientWeek, slots: Sequence[tuple[str, ...]], future: Sequence[dt.date]
-) -> ClientWeek:
-    """The client's demand cut down to the visits still owed, on spaced patterns of the days left."""
+    problem: Problem, cw: ClientWeek, from_date: dt.date, future: Sequence[dt.date]
+) -> tuple[ClientWeek, list[tuple[dt.date, tuple[str, ...], str]]]:
+    """A new client's demand cut down to the days still to come, and the visits that cannot be made
+    (date, services, reason).
+
+    A fixed programme keeps its days: those still to come are the one pattern, those already past are
+    listed. A flexible one gets the spaced patterns of the days left, with the spacing of the whole
+    week's count; if they hold fewer visits, the ones carrying most services are kept. Closed visits
+    are listed as the week's demand gives them."""
+    left = list(cw.closed)
+    if cw.fixed:
+        slots, days = [], []
+        for services, day in zip(cw.slots, cw.patterns[0] if cw.patterns else (), strict=True):
+            if day >= from_date:
+                slots.append(services)
+                days.append(day)
+            else:
+                kind = "its fixed day" if day in cw.fixed_dates else "its day this week"
+                left.append((day, services, f"due on {kind} {day}, before the re-planned days (from {from_date})"))
+        return replace(cw, slots=tuple(slots), patterns=(tuple(days),) if days else ()), left
     holidays = {h.date for h in problem.holidays}
     client = problem.client(cw.client_id)
     open_days = {d.weekday(): d for d in future if client.available.on(d) and d not in holidays}
-    patterns = day_patterns(len(slots), tuple(sorted(open_days)))
-    return replace(cw, slots=tuple(slots), patterns=tuple(tuple(open_days[w] for w in p) for p in patterns))
+    spaced = spaced_patterns(len(cw.slots), tuple(sorted(open_days)), min_gap=MIN_GAP_DAYS.get(cw.visits_per_week, 1))
+    made = len(spaced[0]) if spaced else 0
+    keep = sorted(sorted(range(len(cw.slots)), key=lambda k: (-len(cw.slots[k]), k))[:made])
+    gap = MIN_GAP_DAYS.get(cw.visits_per_week, 1)
+    why = f"only {made} of the {len(cw.slots)} visits fit the client's days at home from {from_date}" + (
+        f" with at least {gap} days between visits" if gap > 1 else ""
+    )
+    left += [(from_date, cw.slots[k], why) for k in range(len(cw.slots)) if k not in keep]
+    patterns = tuple(tuple(open_days[w] for w in pattern) for pattern in spaced)
+    return replace(cw, slots=tuple(cw.slots[k] for k in keep), patterns=patterns), left
 
 
 def _spaced_day(cw: ClientWeek, day: dt.date, others: list[dt.date], options: list[dt.date]) -> dt.date | None:
@@ -306,53 +299,6 @@ def _spaced_day(cw: ClientWeek, day: dt.date, others: list[dt.date], options: li
         if len(week) < 2 or cw.fixed or min(cyclic_gaps(week)) >= need:
             return option
     return None
-
-
-def _on_duty_or_substitute(
-    problem: Problem,
-    duty: dict[dt.date, dict[str, str | None]],
-    day: dt.date,
-    worker_id: str,
-    client_id: str,
-    substitute: dict[str, str],
-) -> str | None:
-    if worker_id in duty[day] and duty[day][worker_id] is None:  # known and on duty
-        return worker_id
-    if client_id in substitute:
-        chosen = substitute[client_id]
-        return chosen if duty[day].get(chosen, "unknown") is None else None
-    client = problem.client(client_id)
-    known = {w.id: w for w in problem.workers}
-    # a substitute able to do what the client's worker does (anyone, if that worker left the data)
-    need = known[worker_id].skills if worker_id in known else frozenset()
-    own = known.get(worker_id) or next((w for w in problem.workers if w.department == client.department), None)
-    if own is None:
-        return None
-    options = [
-        w
-        for w in problem.workers
-        if w.department == own.department and w.id != worker_id and duty[day].get(w.id) is None and need <= w.skills
-    ]
-    options = options or [
-        w
-        for w in problem.workers
-        if w.department == own.department and w.id != worker_id and duty[day].get(w.id) is None
-    ]
-    if not options:
-        return None
-    best = min(
-        options,
-        key=lambda w: ((w.start.lat - client.location.lat) ** 2 + (w.start.lon - client.location.lon) ** 2, w.id),
-    )
-    substitute[client_id] = best.id
-    return best.id
-
-
-def _visit(problem: Problem, client_id: str, day: dt.date, services: tuple[str, ...], worker_id: str) -> Visit:
-    own = problem.client(client_id).worker_id
-    return make_visit(
-        problem, client_id, day, services, worker_id=worker_id, substitute_for=own if own and own != worker_id else None
-    )
 
 
 def _unassigned(client_id: str, day: dt.date, services: tuple[str, ...], problem: Problem, reason: str) -> Unassigned:
@@ -366,18 +312,26 @@ def _unassigned(client_id: str, day: dt.date, services: tuple[str, ...], problem
     )
 
 
-def _keep_order(
-    problem: Problem, day: dt.date, worker_id: str, visits: list[Visit], order: list[str], travel: TravelModel
-) -> Schedule | None:
-    """The published order of an untouched worker-day, re-timed; None if it no longer fits."""
-    worker = problem.worker(worker_id)
-    compiled = compile_day(problem, day, visits, [worker], travel)
+def _keep_order(problem: Problem, visits: list[Visit], route: Route, travel: TravelModel) -> Schedule | None:
+    """The published ``route`` of an untouched worker-day, re-timed with its order and its lunch where
+    they were; None if they no longer fit.
+
+    The same order and lunch gap time to the published times unless the data changed (a client's hours,
+    a shift); placing the lunch afresh could pick another gap and shift every visit after it."""
+    worker = problem.worker(route.worker_id)
+    compiled = compile_day(problem, route.date, visits, [worker], travel)
     if compiled.rejected:
         return None
     index = {v.client_id: i for i, v in enumerate(compiled.visits)}
-    jobs = tuple(index[c] for c in order)
-    gaps = place_breaks(compiled.instance, 0, jobs)
+    jobs = tuple(index[s.client_id] for s in route.stops)
+    gaps: tuple[int, ...] | None = None
+    if route.lunch is not None and len(compiled.instance.vehicles[0].breaks) == 1:
+        gaps = (route.lunch.after,)
+        if not time_route(compiled.instance, 0, jobs, gaps).feasible:
+            gaps = None
+    if gaps is None:
+        gaps = place_breaks(compiled.instance, 0, jobs)
     if gaps is None:
         return None
     solution = RoutingSolution(routes=(jobs,), break_after=(gaps,), dropped=(), cost=0, status="KEPT", wall_time_s=0.0)
-    return _to_schedule(compiled, solution, day)
+    return _to_schedule(compiled, solution, route.date)
