@@ -245,9 +245,10 @@ def _check_visit(
                 f"{'+'.join(stop.services)} add up to {norm // 60} min",
             )
         )
-    windows = client.available.on(day)
+    windows = problem.at_home(client.id, day)
     if not any(w.start <= stop.start and max(stop.end, stop.start + norm) <= w.end for w in windows):
-        shown = ", ".join(str(w) for w in windows) or "none"
+        away = problem.client_away(client.id, day)
+        shown = f"none: away {away.start}..{away.end}" if away else ", ".join(str(w) for w in windows) or "none"
         out.append(
             (
                 "window",
@@ -465,7 +466,9 @@ def _check_week(
         if len(set(dates)) != len(dates):
             bad("coverage", f"client {client.id} is visited twice on one day")
         holidays = {h.date for h in problem.holidays}
-        closed = {d.weekday() for d in week if d.weekday() in fixed and (d in holidays or not client.available.on(d))}
+        closed = {
+            d.weekday() for d in week if d.weekday() in fixed and (d in holidays or not problem.at_home(client.id, d))
+        }
         unmet = fixed - closed - {d.weekday() for d in dates} - {d.weekday() for d, _ in unlisted}
         if unmet:
             bad(

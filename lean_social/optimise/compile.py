@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lean_social.demand import Visit
+from lean_social.demand import Visit, away_text
 from lean_social.model import Location, Problem, Worker
 from lean_social.optimise.instance import Break, Job, RoutingInstance, Vehicle
 from lean_social.timefmt import WEEKDAYS
@@ -106,6 +106,9 @@ def compile_day(
         windows = tuple(
             (w.start, w.end - visit.duration_s) for w in visit.windows if w.end - visit.duration_s >= w.start
         )
+        away = problem.client_away(visit.client_id, visit.date)
+        if away is not None:
+            reason = away_text(away)
         if reason is None:
             reason = _window_reason(visit, windows, eligible, vehicles, duration, place)
         if reason is not None:

@@ -93,7 +93,7 @@ def replan_week(
     staff = Staffing.from_published(problem, duty, entries)
 
     def at_home(client_id: str, day: dt.date) -> bool:
-        return bool(problem.client(client_id).available.on(day)) and day not in holidays
+        return bool(problem.at_home(client_id, day)) and day not in holidays
 
     for client_id, cw in demand.items():
         listed = entries.get(client_id, [])
@@ -278,7 +278,7 @@ def _restricted(
         return replace(cw, slots=tuple(slots), patterns=(tuple(days),) if days else ()), left
     holidays = {h.date for h in problem.holidays}
     client = problem.client(cw.client_id)
-    open_days = {d.weekday(): d for d in future if client.available.on(d) and d not in holidays}
+    open_days = {d.weekday(): d for d in future if problem.at_home(client.id, d) and d not in holidays}
     spaced = spaced_patterns(len(cw.slots), tuple(sorted(open_days)), min_gap=MIN_GAP_DAYS.get(cw.visits_per_week, 1))
     made = len(spaced[0]) if spaced else 0
     keep = sorted(sorted(range(len(cw.slots)), key=lambda k: (-len(cw.slots[k]), k))[:made])
