@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from lean_social.model import ClientAbsence, Problem, ProgrammeItem, TimeWindow
 from lean_social.norms import visit_duration_s
+from lean_social.schedule import Unassigned
 
 __all__ = [
     "ClientWeek",
@@ -271,6 +272,27 @@ def _why_fewer(problem: Problem, client_id: str, dates: list[dt.date], n: int, m
     gap = MIN_GAP_DAYS.get(n, 1)
     spacing = f" with at least {gap} days between visits" if n >= 2 and gap > 1 else ""
     return f"only {made} of the {n} visits fit the client's days at home this week{spacing}{closed}"
+
+
+def unassigned_visit(
+    problem: Problem,
+    client_id: str,
+    day: dt.date,
+    services: tuple[str, ...],
+    reason: str,
+    *,
+    slot: int | None = None,
+) -> Unassigned:
+    """A visit no plan can hold, with its duration from the norms; ``slot`` tells apart the visits of
+    one client listed on the same date (a week's leftovers are listed on its Monday)."""
+    return Unassigned(
+        visit_id=f"{day.isoformat()}/{client_id}" + (f"/{slot}" if slot is not None else ""),
+        client_id=client_id,
+        date=day,
+        services=services,
+        duration_s=visit_duration_s(problem.service(c) for c in services),
+        reason=reason,
+    )
 
 
 def away_text(away: ClientAbsence) -> str:

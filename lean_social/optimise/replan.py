@@ -22,10 +22,10 @@ from lean_social.demand import (
     cyclic_gaps,
     make_visit,
     spaced_patterns,
+    unassigned_visit,
     week_demand,
 )
 from lean_social.model import Problem
-from lean_social.norms import visit_duration_s
 from lean_social.optimise.changes import Change, list_changes
 from lean_social.optimise.compile import compile_day, workers_on_duty
 from lean_social.optimise.day import _to_schedule, route_visits
@@ -302,14 +302,7 @@ def _spaced_day(cw: ClientWeek, day: dt.date, others: list[dt.date], options: li
 
 
 def _unassigned(client_id: str, day: dt.date, services: tuple[str, ...], problem: Problem, reason: str) -> Unassigned:
-    return Unassigned(
-        visit_id=f"{day.isoformat()}/{client_id}",
-        client_id=client_id,
-        date=day,
-        services=services,
-        duration_s=visit_duration_s(problem.service(c) for c in services),
-        reason=reason,
-    )
+    return unassigned_visit(problem, client_id, day, services, reason)
 
 
 def _keep_order(problem: Problem, visits: list[Visit], route: Route, travel: TravelModel) -> Schedule | None:

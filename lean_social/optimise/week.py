@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lean_social.capacity import week_capacity
-from lean_social.demand import ClientWeek, Visit, cyclic_gaps, make_visit, week_demand
+from lean_social.demand import ClientWeek, Visit, cyclic_gaps, make_visit, unassigned_visit, week_demand
 from lean_social.io.previous import PreviousPlan
 from lean_social.model import Location, Problem, Worker
 from lean_social.norms import visit_duration_s
@@ -309,16 +309,7 @@ def plan_week(
         per_day: dict[dt.date, list[Visit]] = {}
         for cw in dept_demand:
             for day, services, reason in cw.closed:
-                unassigned.append(
-                    Unassigned(
-                        visit_id=f"{day.isoformat()}/{cw.client_id}",
-                        client_id=cw.client_id,
-                        date=day,
-                        services=services,
-                        reason=reason,
-                        duration_s=visit_duration_s(problem.service(c) for c in services),
-                    )
-                )
+                unassigned.append(unassigned_visit(problem, cw.client_id, day, services, reason))
             if not cw.slots:
                 continue
             if cw.client_id in choices.unplaced:
@@ -366,12 +357,4 @@ def plan_week(
 
 
 def _unassigned(cw: ClientWeek, slot: int, day: dt.date, reason: str, problem: Problem) -> Unassigned:
-    services = cw.slots[slot]
-    return Unassigned(
-        visit_id=f"{day.isoformat()}/{cw.client_id}/{slot}",
-        client_id=cw.client_id,
-        date=day,
-        services=services,
-        duration_s=visit_duration_s(problem.service(c) for c in services),
-        reason=reason,
-    )
+    return unassigned_visit(problem, cw.client_id, day, cw.slots[slot], reason, slot=slot)
