@@ -289,8 +289,9 @@ def assert_every_difference_is_a_change(published: Schedule, new: Schedule, chan
 
 
 def test_a_visit_dropped_from_a_substitutes_full_day_is_a_change() -> None:
-    """W1 is away on Wednesday; its client A0 goes to W2, who may make two visits a day and has two
-    already. Routing W2's day again drops one visit: the change list says so, with the reason."""
+    """W1 is away on Wednesday; its client A0 goes to W2, the only colleague, who may make two visits a
+    day and has two already. Routing W2's day again drops one visit: the change list says so, with the
+    reason."""
     clients = [
         client("A0", lat=47.515, lon=42.155, worker_id="W1"),
         client("B0", lat=47.516, lon=42.156, worker_id="W2"),
@@ -298,7 +299,7 @@ def test_a_visit_dropped_from_a_substitutes_full_day_is_a_change() -> None:
     ]
     p = problem(
         clients,
-        [worker("W1"), worker("W2", lat=47.5155, lon=42.1555, max_visits=2), worker("W3", lat=47.60)],
+        [worker("W1"), worker("W2", lat=47.5155, lon=42.1555, max_visits=2)],
         [ProgrammeItem(client_id=c.id, service_code="FOOD", times=1, days=(2,)) for c in clients],
     )
     published = plan_week(p, MONDAY, time_limit=0.3)
@@ -504,3 +505,21 @@ def test_a_visit_moved_to_a_day_the_own_worker_works_goes_back_to_that_worker() 
     new, changes = replan_week(flexible, published, MONDAY, WEDNESDAY, time_limit=0.3)
     assert validate(new, flexible, week_start=MONDAY) == []
     assert [(c.kind, c.new_date, c.new_worker) for c in changes] == [("moved", WEDNESDAY + dt.timedelta(days=1), "W1")]
+
+
+def test_substitutes_share_an_absent_workers_day_by_room() -> None:
+    """W1 falls ill from Wednesday with four clients that day. W2 and W3 start at the same office and
+    may make three visits a day, one already taken: sending all four to the first by id (nearest is a
+    tie) would leave two out; shared by room, every visit is made."""
+    clients = [client(f"A{i}", lat=47.512 + 0.001 * i, lon=42.150, worker_id="W1") for i in range(4)]
+    clients += [client(f"B{i}", lat=47.518, lon=42.156 + 0.001 * i, worker_id=f"W{2 + i}") for i in range(2)]
+    programmes = [ProgrammeItem(client_id=c.id, service_code="DISH", times=1, days=(2,)) for c in clients]
+    workers = [worker("W1", max_visits=4), worker("W2", max_visits=3), worker("W3", max_visits=3)]
+    p = problem(clients, workers, programmes)
+    published = plan_week(p, MONDAY, time_limit=0.5)
+    assert validate(published, p, week_start=MONDAY) == [] and published.unassigned == ()
+    sick = dataclasses.replace(p, absences=(Absence(worker_id="W1", start=WEDNESDAY, end=WEDNESDAY),))
+    new, changes = replan_week(sick, published, MONDAY, WEDNESDAY, time_limit=0.5)
+    assert validate(new, sick, week_start=MONDAY) == []
+    assert new.unassigned == ()
+    assert sorted(c.new_worker or "" for c in changes) == ["W2", "W2", "W3", "W3"]

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lean_social.model import Problem
+from lean_social.model import Problem, Worker
+from lean_social.norms import visit_duration_s
 from lean_social.optimise.published import Entry
+from lean_social.optimise.week import TRAVEL_ALLOWANCE_MIN
 
 __all__ = ["Services", "Staffing"]
 
@@ -22,7 +24,10 @@ class Staffing:
     even if the published visit was a substitute's: a substitute stands in only on days the own worker
     is away, and a visit moved to another day may fall on one the own worker works. Else the published
     worker if on duty; else the client's substitute for the week: the one the published plan already
-    sent, so an absence that grows keeps it, or one chosen now and kept.
+    sent, so an absence that grows keeps it, or one chosen now and kept: the one with most room that
+    day (under the visit limit first, then the least full against the hours after lunch, then the
+    nearest), since in a department that starts from one office "nearest" alone sends every client of
+    the absent worker to the same colleague, who then cannot make half of them.
     """
 
     def __init__(
@@ -36,6 +41,25 @@ class Staffing:
         self.duty = duty
         self.own = own
         self.substitute = substitute
+        #: Minutes (norms plus a walk) and visits each worker has on each day, published and stood in.
+        self.minutes: dict[tuple[str, dt.date], float] = {}
+        self.visits: dict[tuple[str, dt.date], int] = {}
+
+    def add(self, worker_id: str, day: dt.date, services: Services) -> None:
+        key = (worker_id, day)
+        extra = visit_duration_s(self.problem.service(c) for c in services) / 60 + TRAVEL_ALLOWANCE_MIN
+        self.minutes[key] = self.minutes.get(key, 0.0) + extra
+        self.visits[key] = self.visits.get(key, 0) + 1
+
+    def _strain(self, worker: Worker, day: dt.date, services: Services) -> tuple[bool, float]:
+        """(over the visit limit, share of the day's hours after lunch taken) with this visit added."""
+        key = (worker.id, day)
+        shift = worker.shift_on(day)
+        hours = (shift.length / 60 if shift else 0.0) - (worker.lunch.duration_min if worker.lunch else 0)
+        extra = visit_duration_s(self.problem.service(c) for c in services) / 60 + TRAVEL_ALLOWANCE_MIN
+        limit = worker.max_visits_per_day
+        over = limit is not None and self.visits.get(key, 0) + 1 > limit
+        return over, (self.minutes.get(key, 0.0) + extra) / max(1.0, hours)
 
     @classmethod
     def from_published(
@@ -62,7 +86,12 @@ class Staffing:
             stand_ins = sorted({e.worker_id for e in made if e.worker_id is not None and e.worker_id != primary})
             if len(stand_ins) == 1:
                 substitute[client_id] = stand_ins[0]
-        return cls(problem, duty, own, substitute)
+        staffing = cls(problem, duty, own, substitute)
+        for listed in entries.values():
+            for e in listed:
+                if e.worker_id is not None:
+                    staffing.add(e.worker_id, e.date, e.services)
+        return staffing
 
     def on_duty(self, worker_id: str, day: dt.date) -> bool:
         return worker_id in self.duty[day] and self.duty[day][worker_id] is None
@@ -89,6 +118,8 @@ class Staffing:
         if client_id in self.substitute:
             chosen = self.substitute[client_id]
             able = self.on_duty(chosen, day) and need <= self.problem.worker(chosen).skills
+            if able and choose:
+                self.add(chosen, day, services)
             return chosen if able else None
         client = self.problem.client(client_id)
         options = [
@@ -103,10 +134,15 @@ class Staffing:
             return None
         best = min(
             options,
-            key=lambda w: ((w.start.lat - client.location.lat) ** 2 + (w.start.lon - client.location.lon) ** 2, w.id),
+            key=lambda w: (
+                *self._strain(w, day, services),
+                (w.start.lat - client.location.lat) ** 2 + (w.start.lon - client.location.lon) ** 2,
+                w.id,
+            ),
         )
         if choose:
             self.substitute[client_id] = best.id
+            self.add(best.id, day, services)
         return best.id
 
     def why_not(self, worker_id: str, day: dt.date) -> str | None:
