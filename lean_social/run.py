@@ -16,7 +16,7 @@ from lean_social import __version__
 from lean_social.errors import InputProblem, InvalidInputError
 from lean_social.io.folder import FILES, read_folder
 from lean_social.io.lists import clients_csv_with_lists
-from lean_social.io.outputs import atomic_write_text, write_csv, write_json
+from lean_social.io.outputs import atomic_write_bytes, atomic_write_text, write_csv, write_json
 from lean_social.io.previous import PREVIOUS_PLAN, read_previous_plan
 from lean_social.kpi import schedule_kpis
 from lean_social.maps import day_map
@@ -255,6 +255,12 @@ def run_lists(
     client, worker before and after, sorted by the new worker) and ``run.json``; without
     ``pseudonymise`` also ``clients.csv``, the data file with the new lists, ready to review and use."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
+    if out_dir.resolve() == data_dir.resolve():
+        problem_text = "an output folder other than the data folder (its clients.csv would be replaced unseen)"
+        raise InvalidInputError(
+            [InputProblem(file=str(out_dir), row=None, column=None, value="", expected=problem_text)]
+        )
+    hashes = _hashes(data_dir)
     clock = time.perf_counter()
     problem = read_folder(data_dir)
     proposal = redraw_lists(problem, week_start, seed=seed)
@@ -266,15 +272,16 @@ def run_lists(
         for c in sorted(proposal.problem.clients, key=lambda c: (c.department, c.worker_id or "", c.id))
         if c.worker_id is not None
     ]
+    new = {c.id: c.worker_id for c in proposal.problem.clients if c.worker_id is not None}
+    clients_csv = None if pseudonymise else clients_csv_with_lists(data_dir / "clients.csv", new)  # may refuse
     files = [write_csv(out_dir / "lists.csv", rows, LIST_COLUMNS)]
-    if not pseudonymise:
-        new = {c.id: c.worker_id for c in proposal.problem.clients if c.worker_id is not None}
-        files.append(atomic_write_text(out_dir / "clients.csv", clients_csv_with_lists(data_dir / "clients.csv", new)))
+    if clients_csv is not None:
+        files.append(atomic_write_bytes(out_dir / "clients.csv", clients_csv))
     run_info = {
         "lean_social": __version__,
         "python": platform.python_version(),
         "data_dir": str(data_dir),
-        "inputs_sha256": _hashes(data_dir),
+        "inputs_sha256": hashes,
         "settings": {"lists_from_week": week_start.isoformat(), "seed": seed, "pseudonymised": pseudonymise},
         "clients": len(problem.clients),
         "moved": len(proposal.moves),

@@ -432,6 +432,7 @@ def _check_week(
     for route, stop in schedule.stops:
         if route.date in week:
             served.setdefault(stop.client_id, []).append((route.date, route.worker_id, stop.services))
+            out.extend(_check_stand_in(problem, route.worker_id, route.date, stop))
     listed: dict[str, list[tuple[dt.date, tuple[str, ...]]]] = {}
     in_week = [item for item in schedule.unassigned if item.date in week]
     for item in in_week:
@@ -504,6 +505,30 @@ def _on_duty(problem: Problem, worker_id: str, day: dt.date) -> bool:
         and problem.absence(worker_id, day) is None
         and problem.worker(worker_id).shift_on(day) is not None
     )
+
+
+def _check_stand_in(problem: Problem, worker_id: str, day: dt.date, stop: Stop) -> list[Violation]:
+    """A visit marked as made for another worker (``substitute_for``): next week's plan and re-planning
+    take that worker as the client's own, so the mark must be true: someone else, away that day, and
+    the assigned worker if the client has one."""
+    marked = stop.substitute_for
+    if marked is None:
+        return []
+    try:
+        assigned = problem.client(stop.client_id).worker_id
+    except KeyError:  # reported by the route check
+        assigned = None
+    wrong = ""
+    if marked == worker_id:
+        wrong = f"{worker_id} is marked as standing in for themself"
+    elif assigned is not None and marked != assigned:
+        wrong = f"it is marked as made for {marked}, but the client's worker is {assigned}"
+    elif _on_duty(problem, marked, day):
+        wrong = f"it is marked as made for {marked}, who is on duty that day"
+    if not wrong:
+        return []
+    message = f"visit to {stop.client_id} on {day} by {worker_id}: {wrong}"
+    return [Violation(rule="continuity", client_id=stop.client_id, worker_id=worker_id, date=day, message=message)]
 
 
 def _check_continuity(

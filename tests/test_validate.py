@@ -162,3 +162,28 @@ def test_week_mode_checks_which_service_is_on_a_fixed_day() -> None:
     found = validate(swapped, p, week_start=MONDAY)
     assert {v.rule for v in found} == {"fixed-days"}
     assert len(found) == 4  # X and Y each: missing on its own day, carried on the other
+
+
+def test_a_stand_in_mark_must_be_true() -> None:
+    """W1 makes the visit but the plan says it stands in for W2, who works that day: next week's plan
+    and re-planning would take W2 for the client's own worker."""
+    import dataclasses
+    import datetime as dt
+
+    from conftest import client, problem, worker
+    from lean_social import ProgrammeItem
+    from lean_social.optimise.week import plan_week
+
+    monday = dt.date(2026, 12, 7)
+    p = problem(
+        [client("C", lat=47.514, lon=42.153)],
+        [worker("W1"), worker("W2")],
+        [ProgrammeItem(client_id="C", service_code="FOOD", times=1)],
+    )
+    schedule = plan_week(p, monday, time_limit=0.5)
+    assert validate(schedule, p, week_start=monday) == []
+    (route,) = [r for r in schedule.routes if r.stops]
+    other = "W2" if route.worker_id == "W1" else "W1"
+    marked = dataclasses.replace(route, stops=(dataclasses.replace(route.stops[0], substitute_for=other),))
+    wrong = dataclasses.replace(schedule, routes=tuple(marked if r is route else r for r in schedule.routes))
+    assert [v.rule for v in validate(wrong, p, week_start=monday)] == ["continuity"]

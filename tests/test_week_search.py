@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, client, problem, weekdays, worker
-from lean_social import Absence, InvalidInputError, ProgrammeItem, read_folder, validate
+from lean_social import Absence, ClientAbsence, InvalidInputError, ProgrammeItem, read_folder, validate
 from lean_social.cli import main
 from lean_social.demand import week_demand
+from lean_social.io.lists import clients_csv_with_lists
 from lean_social.optimise.lists import redraw_lists
 from lean_social.optimise.week import choose_week, plan_week, search_week
 from lean_social.optimise.week_search import _insert, _length, _polish
@@ -196,3 +197,87 @@ def test_daily_long_term_care_with_a_weekend_worker() -> None:
     assert schedule.unassigned == ()
     assert _days_of(schedule, "L") == list(range(7)) and _days_of(schedule, "M") == list(range(5))
     assert {r.worker_id for r, s in schedule.stops if s.client_id == "L" and r.date.weekday() >= 5} == {"W2"}
+
+
+def test_an_assigned_worker_of_another_department_is_a_reason_not_a_crash() -> None:
+    # The reader refuses this; a Problem built in code can hold it.
+    p = problem(
+        [client("C1", lat=47.514, lon=42.153, worker_id="W2")],
+        [worker("W1"), worker("W2", department="D2")],
+        [ProgrammeItem(client_id="C1", service_code="FOOD", times=1)],
+    )
+    schedule = plan_week(p, MONDAY, time_limit=0.5)
+    assert [(u.client_id, u.reason) for u in schedule.unassigned] == [
+        ("C1", "assigned worker W2 belongs to department D2")
+    ]
+
+
+def test_redraw_keeps_the_skills_of_items_due_in_other_weeks() -> None:
+    # Blood pressure once a month, due in the month's fourth week: still a nurse's client in the first.
+    workers = [worker("WN", lon=42.19, skills=("nurse",)), worker("WX")]
+    programmes = [
+        ProgrammeItem(client_id="C", service_code="FOOD", times=1),
+        ProgrammeItem(client_id="C", service_code="BP", times=1, per="month"),
+    ]
+    p = problem([client("C", lat=47.514, lon=42.153, worker_id="WN")], workers, programmes)
+    assert redraw_lists(p, MONDAY).moves == ()
+
+
+def test_redraw_keeps_a_client_with_the_worker_whose_shift_meets_their_hours() -> None:
+    # The morning worker starts at the client's door, but the client is home only in the afternoon.
+    workers = [
+        worker("WAM", lat=47.514, lon=42.153, shift="07:00-13:00", lunch=None),
+        worker("WPM", lat=47.514, lon=42.19, shift="13:00-20:00", lunch=None),
+    ]
+    c = client("C", lat=47.514, lon=42.153, available="15:00-19:00", worker_id="WPM")
+    p = problem([c], workers, [ProgrammeItem(client_id="C", service_code="FOOD", times=2)])
+    assert redraw_lists(p, MONDAY).moves == ()
+
+
+def test_redraw_ignores_a_clients_absence_this_week() -> None:
+    clients = [client(f"C{i}", lat=47.514 + 0.002 * i, lon=42.16, worker_id="W1") for i in range(2)]
+    programmes = [ProgrammeItem(client_id=c.id, service_code="FOOD", times=2) for c in clients]
+    away = ClientAbsence(client_id="C0", start=MONDAY, end=MONDAY + dt.timedelta(days=2))
+    p = problem(clients, [worker("W1", lon=42.16), worker("W2", lon=42.17)], programmes, client_absences=(away,))
+    assert redraw_lists(p, MONDAY).moves == ()
+
+
+def test_visits_a_week_cannot_hold_have_ids_of_their_own() -> None:
+    away = ClientAbsence(client_id="C", start=MONDAY + dt.timedelta(days=2), end=MONDAY + dt.timedelta(days=3))
+    p = problem(
+        [client("C", lat=47.514, lon=42.153)],
+        [worker("W1")],
+        [ProgrammeItem(client_id="C", service_code="FOOD", times=3)],
+        client_absences=(away,),
+    )
+    schedule = plan_week(p, MONDAY, time_limit=0.5)
+    ids = [s.visit_id for _, s in schedule.stops] + [u.visit_id for u in schedule.unassigned]
+    assert len(ids) == 3 and len(set(ids)) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("ID,name,address,lat,lon,department,available,Worker_ID\r\n", "utf-8"),  # names in capitals
+        ("\nid;name;address;lat;lon;department;available\n", "cp1251"),  # blank first line, no worker_id, ';'
+    ],
+)
+def test_clients_csv_rewrite_reads_files_as_the_reader_does(tmp_path: Path, text: str, encoding: str) -> None:
+    sep = ";" if ";" in text else ","
+    rows = [sep.join(["C1", "Иванова", "ул. Ленина 1", "47.51", "42.15", "D1", "mon-fri 09:00-18:00"])]
+    rows.append(sep.join(["C2", "Петров", "ул. Мира 2", "47.52", "42.16", "D1", "mon-fri 09:00-18:00"]) + sep + "W1")
+    path = tmp_path / "clients.csv"
+    path.write_bytes((text + "\n".join(rows) + "\n").encode(encoding))
+    out = clients_csv_with_lists(path, {"C1": "W2", "C2": "W2"}).decode("utf-8-sig")
+    assert out.count("W2") == 2 and "W1" not in out and "Иванова" in out
+    assert out.lower().count("worker_id") == 1
+    with pytest.raises(InvalidInputError, match="missing: C9"):
+        clients_csv_with_lists(path, {"C9": "W2"})
+
+
+def test_cli_lists_refuses_to_write_into_the_data_folder(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "tiny", data)
+    before = (data / "clients.csv").read_bytes()
+    assert main(["-q", "lists", str(data), "--week", "2026-12-07", "--out", str(data)]) == 1
+    assert (data / "clients.csv").read_bytes() == before

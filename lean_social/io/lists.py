@@ -14,34 +14,50 @@ from lean_social.io.folder import _decode, _delimiter
 __all__ = ["clients_csv_with_lists"]
 
 
-def clients_csv_with_lists(path: str | Path, lists: Mapping[str, str]) -> str:
-    """The text of ``path`` (a clients.csv the reader accepted) with ``worker_id`` set from ``lists``
-    (client id → worker id) for the clients it names. Written back as UTF-8 with the file's own
-    separator; cells are not formula-escaped, since this file is data to read back, not a report."""
+def clients_csv_with_lists(path: str | Path, lists: Mapping[str, str]) -> bytes:
+    """The bytes of ``path`` (a clients.csv the reader accepted) with ``worker_id`` set from ``lists``
+    (client id → worker id).
+
+    The file is read by the reader's rules (first non-blank record is the header, names compared
+    stripped and lower-cased, short rows padded) so that every file the reader takes can be rewritten,
+    and written back with the file's own separator as UTF-8 with a BOM, which Excel in a Russian locale
+    opens as Cyrillic. Cells are not formula-escaped: this is data to read back, not a report. Raises
+    InvalidInputError if a client of ``lists`` is not in the file, rather than write a file that
+    silently disagrees with lists.csv."""
     path = Path(path)
     text = _decode(path.read_bytes())
+
+    def refuse(expected: str) -> InvalidInputError:
+        return InvalidInputError([InputProblem(file=path.name, row=None, column=None, value="", expected=expected)])
+
     if text is None:
-        raise InvalidInputError(
-            [InputProblem(file=path.name, row=None, column=None, value="", expected="UTF-8 or Windows-1251 text")]
-        )
-    delimiter = _delimiter(text.split("\n", 1)[0])
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    header = [cell.strip() for cell in rows[0]]
-    if "id" not in header:
-        raise InvalidInputError(
-            [InputProblem(file=path.name, row=1, column="id", value="", expected="a column named id")]
-        )
-    key = header.index("id")
-    if "worker_id" not in header:
-        header.append("worker_id")
-        rows = [header] + [[*row, ""] for row in rows[1:]]
-    column = header.index("worker_id")
+        raise refuse("UTF-8 or Windows-1251 text")
+    lines = [line for line in text.splitlines() if line.strip().strip(",;\t")]
+    if not lines:
+        raise refuse("a header row and records")
+    delimiter = _delimiter(lines[0])
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    start = next(i for i, record in enumerate(records) if any(cell.strip() for cell in record))
+    names = [cell.strip().lower() for cell in records[start]]
+    if "id" not in names:
+        raise refuse("a column named 'id' in the header")
+    key = names.index("id")
+    if "worker_id" not in names:
+        records[start] = [*records[start], "worker_id"]
+        names.append("worker_id")
+    column = names.index("worker_id")
+    written: set[str] = set()
     out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(rows[0])
-    for row in rows[1:]:
-        if row and len(row) > max(key, column) and row[key].strip() in lists:
-            row = [*row]
-            row[column] = lists[row[key].strip()]
-        writer.writerow(row)
-    return out.getvalue()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    for i, record in enumerate(records):
+        if i > start and any(cell.strip() for cell in record):
+            record = record + [""] * (len(names) - len(record))
+            client_id = record[key].strip()
+            if client_id in lists:
+                record[column] = lists[client_id]
+                written.add(client_id)
+        writer.writerow(record)
+    missing = sorted(set(lists) - written)
+    if missing:
+        raise refuse(f"a row for every client of the new lists (missing: {', '.join(missing[:5])})")
+    return out.getvalue().encode("utf-8-sig")

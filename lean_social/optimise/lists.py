@@ -5,8 +5,9 @@ Lists grow by intake: a new client goes to whoever has room, and years later a w
 over the town. Redrawing them is a manager's decision taken now and then, not every week, so it is a
 proposal apart from the week plan: the same week search with every client free to change worker, at
 ``MOVE_COST`` minutes of travel a week per client moved, on a normal week (no absences, no holidays) so
-that one week's sick leave does not redraw the lists. The week is then planned with the new lists as hard
-as the old ones.
+that one week's sick leave does not redraw the lists. A client moves only to a worker with every
+skill their whole programme needs and whose shifts meet their hours at home. The week is then planned
+with the new lists as hard as the old ones.
 """
 
 from __future__ import annotations
@@ -65,7 +66,12 @@ def redraw_lists(
     """New lists for the clients of ``departments`` (default: all), from the programmes of the week
     starting on Monday ``week_start``; every client the week search can place gets a worker."""
     travel = travel or GeodesicTravel()
-    normal = dataclasses.replace(problem, absences=(), holidays=())
+    normal = dataclasses.replace(problem, absences=(), holidays=(), client_absences=())
+    # A list is for every week: the worker needs the skills of every item, not only this week's.
+    needs: dict[str, frozenset[str]] = {}
+    for item in problem.programmes:
+        if skill := problem.service(item.service_code).skill:
+            needs[item.client_id] = needs.get(item.client_id, frozenset()) | {skill}
     dates = [week_start + dt.timedelta(days=d) for d in range(7)]
     demand = [cw for cw in week_demand(normal, week_start) if departments is None or cw.department in departments]
     new: dict[str, str] = {}
@@ -89,6 +95,7 @@ def redraw_lists(
             travel,
             free_primary=set(start),
             listed={cw.client_id: cw.worker_id for cw in own if cw.worker_id is not None},
+            skills=needs,
             seed=seed,
         )
         new.update(found.primary)

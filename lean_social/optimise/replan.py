@@ -19,6 +19,7 @@ from lean_social.demand import (
     MIN_GAP_DAYS,
     ClientWeek,
     Visit,
+    away_text,
     cyclic_gaps,
     make_visit,
     spaced_patterns,
@@ -113,7 +114,7 @@ def replan_week(
                 why = closed_days.get(extra.date) or (
                     "no longer in the programme"
                     if at_home(client_id, extra.date)
-                    else _closed_reason(problem, extra.date)
+                    else _closed_reason(problem, client_id, extra.date)
                 )
                 cancelled[(client_id, extra.date)] = why
         kept = sorted(e.date for _, e in pairs if e is not None and e.worker_id is not None and e.date >= from_date)
@@ -243,11 +244,12 @@ def replan_week(
     return Schedule.merge([elsewhere, replanned], info=info), changes
 
 
-def _closed_reason(problem: Problem, day: dt.date) -> str:
+def _closed_reason(problem: Problem, client_id: str, day: dt.date) -> str:
     holiday = problem.holiday(day)
-    if holiday is None:
-        return "client is away that day"
-    return f"public holiday{f' ({holiday.name})' if holiday.name else ''}"
+    if holiday is not None:
+        return f"public holiday{f' ({holiday.name})' if holiday.name else ''}"
+    away = problem.client_away(client_id, day)
+    return away_text(away) if away is not None else f"client is not at home on {day.strftime('%A')}s"
 
 
 def _settled_or_open(at_home: Callable[[str, dt.date], bool], from_date: dt.date, client_id: str, day: dt.date) -> bool:

@@ -308,8 +308,10 @@ def plan_week(
         unassigned: list[Unassigned] = []
         per_day: dict[dt.date, list[Visit]] = {}
         for cw in dept_demand:
-            for day, services, reason in cw.closed:
-                unassigned.append(unassigned_visit(problem, cw.client_id, day, services, reason))
+            for k, (day, services, reason) in enumerate(cw.closed):  # numbered after the slots: ids stay unique
+                unassigned.append(
+                    unassigned_visit(problem, cw.client_id, day, services, reason, slot=len(cw.slots) + k)
+                )
             if not cw.slots:
                 continue
             if cw.client_id in choices.unplaced:

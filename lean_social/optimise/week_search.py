@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from lean_social.demand import ClientWeek, cyclic_gaps
 from lean_social.kpi import LOAD_BAND
-from lean_social.model import Location, Problem, Worker
+from lean_social.model import Location, Problem, TimeWindow, Worker
 from lean_social.norms import visit_duration_s
 from lean_social.optimise.compile import workers_on_duty
 from lean_social.travel import TravelModel
@@ -86,6 +86,7 @@ class _Client:
     listed: int | None  # the primary of the lists, for MOVE_COST
     previous: tuple[int, tuple[int, ...]] | None  # last week's worker and weekdays
     preferred: frozenset[int]  # weekdays the client would rather have, empty: no wish
+    overlap: list[list[float]]  # [worker][date]: minutes the client is at home during the shift
 
 
 @dataclass(slots=True)
@@ -106,14 +107,18 @@ def improve_week(
     free_primary: Collection[str] = (),
     listed: Mapping[str, str] | None = None,
     previous: Mapping[str, tuple[str, tuple[int, ...]]] | None = None,
+    skills: Mapping[str, frozenset[str]] | None = None,
     seed: int = 0,
 ) -> SearchResult:
     """Improve a department's week from ``start`` (client → primary, dates, worker per date).
 
     Clients in ``free_primary`` may change primary worker (at ``MOVE_COST`` when it differs from their
     worker in ``listed``, if they have one there); the others keep theirs and may only change days and
-    substitute."""
+    substitute. ``skills`` are the skills a client's worker needs when more than this week's visits
+    ask for (a monthly nurse visit due another week, when the lists are redrawn). A client whose worker
+    is not of the department is left as it was: the router lists its visits with the reason."""
     listed = listed or {}
+    skills = skills or {}
     previous = previous or {}
     department = {cw.department for cw in demand}
     workers: list[Worker] = sorted((w for w in problem.workers if w.department in department), key=lambda w: w.id)
@@ -130,12 +135,16 @@ def improve_week(
     clients: list[_Client] = []
     places: list[Location] = [w.start for w in workers]
     for cw in demand:
-        if cw.client_id not in start or not cw.patterns:
+        if cw.client_id not in start or not cw.patterns or start[cw.client_id][0] not in index:
             continue
         need = frozenset(skill for s in cw.slots for c in s if (skill := problem.service(c).skill))
+        need |= skills.get(cw.client_id, frozenset())
         able = tuple(k for k, w in enumerate(workers) if need <= w.skills)
         primary_id = start[cw.client_id][0]
         own = able if cw.client_id in free_primary else (index[primary_id],)
+        # Minutes the client's hours at home overlap each worker's shift, per day: a worker who is on
+        # duty only while the client is out cannot make the visit, whatever the tour.
+        overlap = [[_overlap_min(problem.at_home(cw.client_id, d), w.shift_on(d)) for d in dates] for w in workers]
         last = previous.get(cw.client_id)
         clients.append(
             _Client(
@@ -148,6 +157,7 @@ def improve_week(
                 listed=index.get(listed[cw.client_id]) if cw.client_id in listed else None,
                 previous=(index[last[0]], last[1]) if last is not None and last[0] in index else None,
                 preferred=frozenset(problem.client(cw.client_id).preferred_days),
+                overlap=overlap,
             )
         )
         places.append(problem.client(cw.client_id).location)
@@ -201,7 +211,11 @@ def improve_week(
         cost = UNEVEN_WEIGHT * (max(gaps) - min(gaps))
         if c.preferred:
             cost += PREFERENCE_COST * sum(dates[t].weekday() not in c.preferred for t in days)
-        cost += sum(UNSERVED_COST if cell is None else SUBSTITUTE_COST * (cell[0] != primary) for cell in cells)
+        for slot, cell in enumerate(cells):
+            if cell is None or not can(c, cell[0], cell[1], slot):  # the greedy start may hold such a cell
+                cost += UNSERVED_COST
+            elif cell[0] != primary:
+                cost += SUBSTITUTE_COST
         if c.listed is not None and primary != c.listed:
             cost += MOVE_COST
         if c.previous is not None:
@@ -209,12 +223,17 @@ def improve_week(
             cost -= STABILITY_BONUS * kept
         return cost
 
+    def can(c: _Client, k: int, t: int, slot: int) -> bool:
+        return on[k][t] and c.overlap[k][t] >= c.service_min[slot]
+
     def cells_for(c: _Client, primary: int, pattern: int, sub: int | None) -> list[tuple[int, int] | None]:
+        """Who goes on each day: the primary when on duty, else the substitute (a primary on duty who
+        cannot meet the client's hours leaves the visit unmade rather than send a substitute)."""
         out: list[tuple[int, int] | None] = []
-        for t in c.patterns[pattern]:
+        for slot, t in enumerate(c.patterns[pattern]):
             if on[primary][t]:
-                out.append((primary, t))
-            elif sub is not None and on[sub][t]:
+                out.append((primary, t) if can(c, primary, t, slot) else None)
+            elif sub is not None and can(c, sub, t, slot):
                 out.append((sub, t))
             else:
                 out.append(None)
@@ -311,6 +330,16 @@ def _capacity_min(worker: Worker, day: dt.date) -> float:
     if shift is None:
         return 0.0
     return shift.length / 60 - (worker.lunch.duration_min if worker.lunch else 0)
+
+
+def _overlap_min(windows: Sequence[TimeWindow], shift: TimeWindow | None) -> float:
+    """The longest stretch, in minutes, of the client's hours at home inside the shift."""
+    if shift is None:
+        return 0.0
+    best = 0
+    for w in windows:
+        best = max(best, min(w.end, shift.end) - max(w.start, shift.start))
+    return best / 60
 
 
 def _length(tour: Sequence[int], m: list[list[float]], home: int) -> float:
