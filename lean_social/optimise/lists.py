@@ -78,15 +78,7 @@ def redraw_lists(
     for department in sorted({cw.department for cw in demand}):
         own = [cw for cw in demand if cw.department == department]
         choices = choose_week(normal, own, dates)
-        start = {
-            cw.client_id: (
-                choices.primary[cw.client_id],
-                choices.days[cw.client_id],
-                {d: w for (c, d), w in choices.worker.items() if c == cw.client_id},
-            )
-            for cw in own
-            if cw.client_id in choices.days
-        }
+        start = choices.start()
         found = improve_week(
             normal,
             own,

@@ -25,7 +25,7 @@ from lean_social.model import Location, Problem, Worker
 from lean_social.norms import visit_duration_s
 from lean_social.optimise.compile import workers_on_duty
 from lean_social.optimise.day import MIN_DEPARTMENT_TIME_S, route_visits
-from lean_social.optimise.week_search import improve_week
+from lean_social.optimise.week_search import capacity_min, improve_week
 from lean_social.schedule import Schedule, Unassigned
 from lean_social.timefmt import WEEKDAYS
 from lean_social.travel import GeodesicTravel, TravelModel
@@ -56,19 +56,18 @@ class WeekChoices:
     primary: dict[str, str]
     unplaced: dict[str, str]  # client id → reason no days could be chosen
 
+    def start(self) -> dict[str, tuple[str, tuple[dt.date, ...], dict[dt.date, str]]]:
+        """Per placed client: primary, days and the worker of each day, where the week search starts."""
+        by_client: dict[str, dict[dt.date, str]] = {}
+        for (client_id, day), worker_id in self.worker.items():
+            by_client.setdefault(client_id, {})[day] = worker_id
+        return {c: (self.primary[c], days, by_client.get(c, {})) for c, days in self.days.items()}
+
 
 def _km(a: Location, b: Location) -> float:
     dlat = (a.lat - b.lat) * 111.2
     dlon = (a.lon - b.lon) * 111.2 * math.cos(math.radians((a.lat + b.lat) / 2))
     return math.hypot(dlat, dlon)
-
-
-def _capacity_min(worker: Worker, day: dt.date) -> float:
-    shift = worker.shift_on(day)
-    if shift is None:
-        return 0.0
-    lunch = worker.lunch.duration_min if worker.lunch else 0
-    return shift.length / 60 - lunch
 
 
 def choose_week(
@@ -89,7 +88,7 @@ def choose_week(
     load: dict[tuple[str, dt.date], float] = {}
     places: dict[tuple[str, dt.date], list[Location]] = {}
     week_load: dict[str, float] = {w.id: 0.0 for w in workers}
-    capacity = {(w.id, d): _capacity_min(w, d) if duty[d][w.id] is None else 0.0 for w in workers for d in dates}
+    capacity = {(w.id, d): capacity_min(w, d) if duty[d][w.id] is None else 0.0 for w in workers for d in dates}
 
     def minutes(cw: ClientWeek, slot: int) -> float:
         return visit_duration_s(problem.service(c) for c in cw.slots[slot]) / 60 + TRAVEL_ALLOWANCE_MIN
@@ -225,15 +224,7 @@ def search_week(
     """The greedy choices improved by local search over tours (``week_search``); the primary of a client
     without an assigned worker may change, an assigned one may not."""
     previous = previous or {}
-    start = {
-        cw.client_id: (
-            choices.primary[cw.client_id],
-            choices.days[cw.client_id],
-            {d: w for (c, d), w in choices.worker.items() if c == cw.client_id},
-        )
-        for cw in demand
-        if cw.client_id in choices.days
-    }
+    start = choices.start()
     found = improve_week(
         problem,
         demand,

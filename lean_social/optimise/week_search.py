@@ -39,7 +39,7 @@ from lean_social.norms import visit_duration_s
 from lean_social.optimise.compile import workers_on_duty
 from lean_social.travel import TravelModel
 
-__all__ = ["SearchResult", "improve_week"]
+__all__ = ["SearchResult", "capacity_min", "improve_week"]
 
 #: Share of a worker-day's hours after lunch that tours may fill; the rest absorbs windows and lunch.
 FILL = 0.9
@@ -126,11 +126,9 @@ def improve_week(
     day_of = {d: t for t, d in enumerate(dates)}
     duty = [workers_on_duty(problem, d) for d in dates]
     on = [[duty[t].get(w.id, "unknown") is None for t in range(len(dates))] for w in workers]
-    cap = [
-        [_capacity_min(w, d) * FILL if on[k][t] else 0.0 for t, d in enumerate(dates)] for k, w in enumerate(workers)
-    ]
+    cap = [[capacity_min(w, d) * FILL if on[k][t] else 0.0 for t, d in enumerate(dates)] for k, w in enumerate(workers)]
     limit = [w.max_visits_per_day or 10_000 for w in workers]
-    contracted = [sum(_capacity_min(w, d) for t, d in enumerate(dates) if on[k][t]) for k, w in enumerate(workers)]
+    contracted = [sum(capacity_min(w, d) for t, d in enumerate(dates) if on[k][t]) for k, w in enumerate(workers)]
 
     clients: list[_Client] = []
     places: list[Location] = [w.start for w in workers]
@@ -325,7 +323,8 @@ def improve_week(
     return result
 
 
-def _capacity_min(worker: Worker, day: dt.date) -> float:
+def capacity_min(worker: Worker, day: dt.date) -> float:
+    """Minutes of a worker's day after lunch: what visits and walks can fill."""
     shift = worker.shift_on(day)
     if shift is None:
         return 0.0
