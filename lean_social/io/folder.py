@@ -380,24 +380,25 @@ def _worker(row: _Row) -> Worker:
 
 def _absence(row: _Row) -> Absence:
     worker_id = row.required("worker_id")
-    start = row.parse("from", _date, "a date", None)
-    end = row.parse("to", _date, "a date", None)
-    if start is not None and end is not None and end < start:
-        row.bad("to", row.get("to"), f"a date on or after 'from' ({start})")
-    row.done()
-    assert start is not None and end is not None  # done() raised otherwise
+    start, end = _from_to(row)
     return Absence(worker_id=worker_id, start=start, end=end, reason=row.get("reason"))
 
 
 def _client_absence(row: _Row) -> ClientAbsence:
     client_id = row.required("client_id")
+    start, end = _from_to(row)
+    return ClientAbsence(client_id=client_id, start=start, end=end, reason=row.get("reason"))
+
+
+def _from_to(row: _Row) -> tuple[dt.date, dt.date]:
+    """The dates of an absence, inclusive; every bad cell of the row is reported, then the row is done."""
     start = row.parse("from", _date, "a date", None)
     end = row.parse("to", _date, "a date", None)
     if start is not None and end is not None and end < start:
         row.bad("to", row.get("to"), f"a date on or after 'from' ({start})")
     row.done()
     assert start is not None and end is not None  # done() raised otherwise
-    return ClientAbsence(client_id=client_id, start=start, end=end, reason=row.get("reason"))
+    return start, end
 
 
 def _holiday(row: _Row) -> Holiday:
