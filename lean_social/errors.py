@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["InputProblem", "InvalidInputError", "LeanSocialError", "SolverError"]
+__all__ = ["MAX_LINES_PER_KIND", "InputProblem", "InvalidInputError", "LeanSocialError", "SolverError"]
+
+#: Lines shown for one kind of problem (same file, column and expectation) before the rest are counted:
+#: a column shifted by one in a 300-row file is one mistake, and 20 examples of it are plenty to see it.
+MAX_LINES_PER_KIND = 20
 
 
 class LeanSocialError(Exception):
@@ -42,8 +47,21 @@ class InvalidInputError(LeanSocialError, ValueError):
         self.problems: tuple[InputProblem, ...] = tuple(problems)
         count = len(self.problems)
         lines = [f"{count} problem{'s' if count != 1 else ''} in the input:"]
-        lines += [f"  - {p}" for p in self.problems]
+        totals = Counter(_kind(p) for p in self.problems)
+        shown: Counter[tuple[str, str | None, str]] = Counter()
+        for p in self.problems:  # in reading order; a kind's count follows its last line shown
+            kind = _kind(p)
+            shown[kind] += 1
+            if shown[kind] <= MAX_LINES_PER_KIND:
+                lines.append(f"  - {p}")
+            if shown[kind] == MAX_LINES_PER_KIND and totals[kind] > MAX_LINES_PER_KIND:
+                where = f"{p.file} column {p.column}" if p.column else p.file
+                lines.append(f"  ... and {totals[kind] - MAX_LINES_PER_KIND} more such problems in {where}")
         super().__init__("\n".join(lines))
+
+
+def _kind(problem: InputProblem) -> tuple[str, str | None, str]:
+    return (problem.file, problem.column, problem.expected)
 
 
 class SolverError(LeanSocialError, RuntimeError):
