@@ -227,6 +227,11 @@ class Lunch:
     def latest_start(self) -> int:
         return self.window.end - self.duration_min * 60
 
+    def fits_in(self, shift: TimeWindow) -> bool:
+        """Whether the break can be taken inside both its window and ``shift``: a lunch that cannot is
+        no lunch at all, which the planner would otherwise drop without a word."""
+        return min(self.window.end, shift.end) - max(self.window.start, shift.start) >= self.duration_min * 60
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Worker:

@@ -10,6 +10,8 @@ import pytest
 
 from conftest import DATA
 from lean_social import InvalidInputError, Problem, read_folder
+from lean_social.errors import MAX_LINES_PER_KIND, InputProblem
+from lean_social.io.columns import looks_like
 
 
 @pytest.fixture
@@ -257,3 +259,39 @@ def test_client_absence_closes_the_clients_days(tiny: Problem) -> None:
     assert away is not None and away.reason == "в больнице"
     assert tiny.at_home("C3", dt.date(2026, 12, 15)) == ()
     assert tiny.at_home("C3", dt.date(2026, 12, 21)) == tiny.client("C3").available.on(0)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("day", "days"),  # one letter short
+        ("worker id", "worker_id"),  # a space for the underscore
+        ("worker-id", "worker_id"),  # a hyphen
+        ("workerid", "worker_id"),  # no separator
+        ("wоrker_id", "worker_id"),  # Cyrillic о
+        ("\ufeffworker_id", "worker_id"),  # a byte order mark inside the header
+        ("п»їworker_id", "worker_id"),  # the same mark read as Windows-1251
+        ("lunch_break", "lunch"),  # a word added
+        ("max_visits", "max_visits_per_day"),  # words left off
+        ("comment", None),  # the planner's own column
+        ("phone", None),
+        ("surname", None),  # 0.73 like 'name': below the cut
+        ("district", None),
+    ],
+)
+def test_what_an_unknown_column_looks_like(typed: str, meant: str | None) -> None:
+    known = ("id", "name", "lat", "lon", "department", "worker_id", "notes", "days", "lunch", "max_visits_per_day")
+    assert looks_like(typed, known) == meant
+
+
+def test_problems_of_one_kind_are_counted_past_twenty() -> None:
+    def bad(row: int, column: str) -> InputProblem:
+        return InputProblem(file="programmes.csv", row=row, column=column, value="X", expected="a known code")
+
+    error = InvalidInputError([bad(r, "service_code") for r in range(2, 27)] + [bad(30, "client_id")])
+    lines = str(error).splitlines()
+    assert lines[0] == "26 problems in the input:"
+    assert len(error.problems) == 26  # every problem stays in the exception; only the text is shortened
+    assert sum("column 'service_code'" in line for line in lines) == MAX_LINES_PER_KIND
+    assert lines[MAX_LINES_PER_KIND + 1] == "  ... and 5 more such problems in programmes.csv column service_code"
+    assert lines[-1].startswith("  - programmes.csv, row 30, column 'client_id'")

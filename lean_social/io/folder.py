@@ -1,22 +1,33 @@
 """Read a department's data folder (CSV, see DESIGN.md) into a Problem, reporting every problem at once.
 
 Planners edit these files in Excel, so the reader takes what Excel writes: UTF-8 with or without a BOM,
-Windows-1251, ``;`` as the separator and decimal commas. Rows are numbered as a spreadsheet shows them
-(header = row 1). Extra columns are kept in the file and ignored here.
+Windows-1251, UTF-16 with a byte order mark (Excel's "Unicode text", tab-separated), ``;`` as the
+separator and decimal commas. Rows are numbered as a spreadsheet shows them (header = row 1). A column of
+the planner's own is ignored with a warning; one that looks like a known column misspelled is an error,
+since reading on without it would quietly drop what it says (see ``columns.py``).
+
+Past each row's own cells the reader checks what no single row shows: references between files, a
+place far from the rest of its department, a worker and the clients who can never meet. A file that is
+missing or unreadable takes those checks with it, so that one missing file is one line, not one per
+reference to it.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import logging
 import math
+import statistics
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, cast
 
 from lean_social.errors import InputProblem, InvalidInputError
+from lean_social.io.columns import looks_like, unseen_letters
 from lean_social.io.grammar import parse_days, parse_list, parse_lunch, parse_weekly
 from lean_social.model import (
     ERRANDS,
@@ -28,6 +39,7 @@ from lean_social.model import (
     Errand,
     Holiday,
     Location,
+    Lunch,
     Per,
     Problem,
     ProgrammeItem,
@@ -36,8 +48,21 @@ from lean_social.model import (
     WeeklyPattern,
     Worker,
 )
+from lean_social.timefmt import WEEKDAYS
 
-__all__ = ["FILES", "read_folder"]
+__all__ = ["FILES", "MAX_KM_FROM_DEPARTMENT", "read_folder"]
+
+log = logging.getLogger(__name__)
+
+#: Farthest a client's home or a worker's start may lie from the median of its department's places. A
+#: department serves one town or one rural district, 10-40 km across; 50 km out, a worker by car
+#: (25 km/h, 1.3 detour) spends over five hours of the day getting there and back. What lies farther is
+#: a swapped lat/lon (Volgodonsk's 47.5, 42.2 read as 42.2, 47.5 is 700 km off) or a mistyped degree.
+MAX_KM_FROM_DEPARTMENT = 50.0
+#: The median of fewer places than this is not "the rest of the department": with two places, either
+#: could be the wrong one.
+_MIN_PLACES_FOR_MEDIAN = 3
+_EARTH_RADIUS_KM = 6371.0
 
 FILES: dict[str, tuple[str, ...]] = {
     "services.csv": ("code", "name", "norm_min", "skill", "errand"),
@@ -71,20 +96,16 @@ FILES: dict[str, tuple[str, ...]] = {
     "client_absences.csv": ("client_id", "from", "to", "reason"),
 }
 OPTIONAL_FILES = ("absences.csv", "holidays.csv", "client_absences.csv")
-#: Columns that may be left out of the header altogether (an empty value is their default).
-OPTIONAL_COLUMNS = {
-    "preferred_days",
-    "skill",
-    "errand",
-    "notes",
-    "worker_id",
-    "lunch",
-    "skills",
-    "max_visits_per_day",
-    "reason",
-    "name",
-    "address",
-    "days",
+#: Columns that may be left out of the header altogether (an empty value is their default), per file:
+#: ``worker_id`` may be left out of clients.csv (no one assigned) but is the point of absences.csv.
+OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {
+    "services.csv": frozenset({"name", "skill", "errand"}),
+    "clients.csv": frozenset({"name", "address", "worker_id", "notes", "preferred_days"}),
+    "programmes.csv": frozenset({"days"}),
+    "workers.csv": frozenset({"name", "lunch", "skills", "max_visits_per_day"}),
+    "absences.csv": frozenset({"reason"}),
+    "holidays.csv": frozenset({"name"}),
+    "client_absences.csv": frozenset({"reason"}),
 }
 
 _T = TypeVar("_T")
@@ -143,6 +164,11 @@ class _Reader:
     folder: Path
     problems: list[InputProblem] = field(default_factory=list)
     broken: set[str] = field(default_factory=set)
+    #: Files missing, unreadable or with a bad header: the checks against their contents are skipped.
+    unread: set[str] = field(default_factory=set)
+    #: file → departments named on its rows that did not build: their place and overlap checks are
+    #: skipped, since the row that would have answered them is not there.
+    broken_departments: dict[str, set[str]] = field(default_factory=dict)
 
     def problem(self, file: str, row: int | None, column: str | None, value: str, expected: str) -> None:
         self.problems.append(InputProblem(file=file, row=row, column=column, value=value, expected=expected))
@@ -152,14 +178,18 @@ class _Reader:
         if not path.is_file():
             if name not in OPTIONAL_FILES:
                 self.problem(name, None, None, str(path), "the file to exist in the data folder")
+                self.unread.add(name)
             return []
-        text = _decode(path.read_bytes())
-        if text is None:
-            self.problem(name, None, None, "", "text in UTF-8 or Windows-1251 (the file has bytes valid in neither)")
+        try:
+            text = _decode(path.read_bytes())
+        except ValueError as exc:
+            self.problem(name, None, None, "", str(exc))
+            self.unread.add(name)
             return []
         lines = [line for line in text.splitlines() if line.strip().strip(",;\t")]
         if not lines:
             self.problem(name, None, None, "", "a header row and at least one record (the file is empty)")
+            self.unread.add(name)
             return []
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
         out: list[_Row] = []
@@ -173,26 +203,58 @@ class _Reader:
                 if header is None:
                     header, header_row = [h.strip().lower() for h in record], number
                     if not self._header_ok(name, header, header_row):
+                        self.unread.add(name)
                         return []
                     continue
+                extra = [cell.strip() for cell in record[len(header) :] if cell.strip()]
+                if extra:  # an unquoted separator inside a cell shifts every cell after it
+                    self.problem(
+                        name,
+                        number,
+                        None,
+                        " | ".join(extra),
+                        f"at most {len(header)} cells, one per column of the header (this row has "
+                        f"{len(record)}: a comma or semicolon inside a cell that is not in quotes?)",
+                    )
                 cells = {h: (record[i] if i < len(record) else "") for i, h in enumerate(header)}
                 out.append(_Row(file=name, number=number, cells=cells))
         except csv.Error as exc:
             self.problem(name, number + 1, None, "", f"a well-formed CSV record ({exc})")
+            self.unread.add(name)
             return out
         if not out and name not in OPTIONAL_FILES:
             self.problem(name, None, None, "", "at least one record below the header (the file has none)")
+            self.unread.add(name)
         return out
 
     def _header_ok(self, name: str, header: list[str], row: int) -> bool:
         ok = True
+        known = FILES[name]
+        shown = ",".join(header)
         for column in sorted({h for h in header if h and header.count(h) > 1}):
-            self.problem(name, row, column, ",".join(header), f"each column name once ('{column}' appears twice)")
+            self.problem(name, row, column, shown, f"each column name once ('{column}' appears twice)")
             ok = False
-        for column in FILES[name]:
-            if column not in header and column not in OPTIONAL_COLUMNS:
-                self.problem(name, row, column, ",".join(header), f"a column named '{column}' in the header")
-                ok = False
+        meant: set[str] = set()
+        own: list[str] = []
+        for column in dict.fromkeys(h for h in header if h and h not in known):
+            guess = looks_like(column, (k for k in known if k not in header))
+            if guess is None:
+                own.append(column)
+                continue
+            unseen = unseen_letters(column)
+            hint = f" (it holds {unseen})" if unseen else ""
+            self.problem(name, row, column, column, f"unknown column '{column}' — did you mean '{guess}'?{hint}")
+            meant.add(guess)
+            ok = False
+        missing = [c for c in known if c not in header and c not in OPTIONAL_COLUMNS[name] and c not in meant]
+        if missing and not any(h in known for h in header):  # another file, or bytes that are not a table
+            self.problem(name, row, None, shown, f"a header row naming the columns {','.join(known)}")
+            return False
+        for column in missing:
+            self.problem(name, row, column, shown, f"a column named '{column}' in the header")
+            ok = False
+        if own and ok:
+            log.warning("%s: column%s %s not used and ignored", name, "s" if len(own) > 1 else "", ", ".join(own))
         return ok
 
     def each(self, rows: list[_Row], build: Callable[[_Row], _T], *, key: str = "") -> Iterator[tuple[_Row, _T]]:
@@ -204,20 +266,51 @@ class _Reader:
             except _RowInvalidError:
                 for bad in row.errors:
                     self.problem(row.file, row.number, bad.column, bad.value, bad.expected)
-                self.broken.add(row.get(key))
+                self._broke(row, key)
             except ValueError as exc:  # a domain constructor's own check
                 self.problem(row.file, row.number, None, "", str(exc))
-                self.broken.add(row.get(key))
+                self._broke(row, key)
+
+    def _broke(self, row: _Row, key: str) -> None:
+        self.broken.add(row.get(key))
+        self.broken_departments.setdefault(row.file, set()).add(row.get("department"))
+
+    def complete(self, name: str, department: str) -> bool:
+        """Whether every row of ``name`` about ``department`` was read: the checks that compare a
+        department's rows with each other need them all."""
+        return name not in self.unread and department not in self.broken_departments.get(name, set())
 
 
-def _decode(raw: bytes) -> str | None:
-    """Excel writes UTF-8 with a BOM, or Windows-1251 on Russian systems; None if it is neither."""
+#: Byte order marks that say the encoding outright, longest first: UTF-32's begins with UTF-16's.
+_BOM_ENCODINGS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _decode(raw: bytes) -> str:
+    """Excel writes UTF-8 with a BOM, Windows-1251 on Russian systems, UTF-16 with a BOM as "Unicode
+    text"; anything else raises ValueError saying so in one line."""
+    expected = "text in UTF-8 or Windows-1251 (or UTF-16 with a byte order mark, as Excel's 'Unicode text')"
+    for bom, encoding in _BOM_ENCODINGS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                msg = f"{expected}: the file starts as {encoding.upper()} but is not valid {encoding.upper()}"
+                raise ValueError(msg) from None
+    if b"\x00" in raw:  # never in text of these encodings; UTF-16 without its BOM, or not text at all
+        msg = f"{expected}: the file holds NUL bytes (a binary file, or UTF-16 saved without its mark)"
+        raise ValueError(msg)
     for encoding in ("utf-8-sig", "cp1251"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    return None
+    msg = f"{expected}: the file has bytes valid in neither"
+    raise ValueError(msg)
 
 
 def _delimiter(header: str) -> str:
@@ -363,6 +456,8 @@ def _worker(row: _Row) -> Worker:
         None,
     )
     lunch = row.parse("lunch", parse_lunch, "a lunch like '12:00-14:00 45'", None)
+    if lunch is not None:
+        _check_lunch(row, shift, lunch)
     start = _location(row, "start_lat", "start_lon")
     row.done()
     return Worker(
@@ -376,6 +471,31 @@ def _worker(row: _Row) -> Worker:
         mode=cast("TravelMode", mode),
         max_visits_per_day=max_visits,
     )
+
+
+def _check_lunch(row: _Row, shift: WeeklyPattern, lunch: Lunch) -> None:
+    """The lunch must fit every shift day: a shift too short for it is the shift's fault, a window
+    beside the shift (``18:00-20:00`` against ``08:00-17:00``) the lunch's. Either is reported once, on
+    its first day, rather than as the clients the worker then cannot reach."""
+    windows = [(day, window) for day in range(7) for window in shift.days[day]]
+    too_short = [(d, w) for d, w in windows if w.length < lunch.duration_min * 60]
+    outside = [(d, w) for d, w in windows if w.length >= lunch.duration_min * 60 and not lunch.fits_in(w)]
+    if too_short:
+        day, window = too_short[0]
+        row.bad(
+            "shift",
+            row.get("shift"),
+            f"a shift at least as long as the {lunch.duration_min}-minute lunch "
+            f"({WEEKDAYS[day]} {window} is {window.length // 60} min)",
+        )
+    if outside:
+        day, window = outside[0]
+        row.bad(
+            "lunch",
+            row.get("lunch"),
+            f"a lunch window with room for its {lunch.duration_min} minutes inside the shift "
+            f"({lunch.window} against {WEEKDAYS[day]} {window})",
+        )
 
 
 def _absence(row: _Row) -> Absence:
@@ -412,6 +532,151 @@ def _overlaps(a: WeeklyPattern, b: WeeklyPattern) -> bool:
     return any(x.start < y.end and y.start < x.end for day in range(7) for x in a.days[day] for y in b.days[day])
 
 
+def _check_references(
+    reader: _Reader,
+    services: list[tuple[_Row, Service]],
+    clients: list[tuple[_Row, Client]],
+    programmes: list[tuple[_Row, ProgrammeItem]],
+    workers: list[tuple[_Row, Worker]],
+    absences: list[tuple[_Row, Absence]],
+    away: list[tuple[_Row, ClientAbsence]],
+) -> None:
+    """Ids that name a row of another file; not checked against a file that was not read, where every
+    reference would be one more line about the same missing file."""
+    codes = {s.code for _, s in services} | reader.broken
+    client_ids = {c.id for _, c in clients} | reader.broken
+    worker_ids = {w.id for _, w in workers} | reader.broken
+    for row, item in programmes:
+        if "clients.csv" not in reader.unread and item.client_id not in client_ids:
+            reader.problem(row.file, row.number, "client_id", item.client_id, "a client id from clients.csv")
+        if "services.csv" not in reader.unread and item.service_code not in codes:
+            reader.problem(row.file, row.number, "service_code", item.service_code, "a service code from services.csv")
+    for row, absence in absences:
+        if "workers.csv" not in reader.unread and absence.worker_id not in worker_ids:
+            reader.problem(row.file, row.number, "worker_id", absence.worker_id, "a worker id from workers.csv")
+    for row, gone in away:
+        if "clients.csv" not in reader.unread and gone.client_id not in client_ids:
+            reader.problem(row.file, row.number, "client_id", gone.client_id, "a client id from clients.csv")
+
+
+def _check_clients_meet_workers(
+    reader: _Reader, clients: list[tuple[_Row, Client]], workers: list[tuple[_Row, Worker]], staffed: set[str]
+) -> None:
+    """Each client's assigned worker exists and works in the client's department, and the client is at
+    home during some shift of that worker (or of any worker of the department, for an open client).
+    ``staffed`` holds the departments of every worker row, broken ones too."""
+    worker_by_id = {w.id: w for _, w in workers}
+    for row, client in clients:
+        if client.worker_id is not None:
+            assigned = worker_by_id.get(client.worker_id)
+            if assigned is None and client.worker_id in reader.broken:
+                continue
+            if assigned is None:
+                reader.problem(
+                    row.file,
+                    row.number,
+                    "worker_id",
+                    client.worker_id,
+                    "empty or a worker id from workers.csv",
+                )
+                continue
+            if assigned.department != client.department:
+                reader.problem(
+                    row.file,
+                    row.number,
+                    "worker_id",
+                    client.worker_id,
+                    f"a worker of the client's department {client.department} "
+                    f"({assigned.id} is in {assigned.department})",
+                )
+                continue
+            candidates = [assigned]
+        else:
+            candidates = [w for w in worker_by_id.values() if w.department == client.department]
+        if client.department not in staffed:
+            reader.problem(
+                row.file, row.number, "department", client.department, "a department that has workers in workers.csv"
+            )
+        elif (
+            candidates
+            and reader.complete("workers.csv", client.department)
+            and not any(_overlaps(client.available, w.shift) for w in candidates)
+        ):
+            who = f"worker {candidates[0].id}" if client.worker_id else f"department {client.department}"
+            reader.problem(
+                row.file,
+                row.number,
+                "available",
+                row.get("available"),
+                f"hours at home that meet at least one shift of {who}",
+            )
+
+
+def _check_workers_meet_clients(
+    reader: _Reader, clients: list[tuple[_Row, Client]], workers: list[tuple[_Row, Worker]]
+) -> None:
+    """A worker whose shifts never meet the hours at home of any client of the department can make no
+    visit at all: a shift typed on the wrong days or hours, not a worker to plan around."""
+    for row, worker in workers:
+        theirs = [c for _, c in clients if c.department == worker.department]
+        if (
+            theirs
+            and reader.complete("clients.csv", worker.department)
+            and not any(_overlaps(c.available, worker.shift) for c in theirs)
+        ):
+            reader.problem(
+                row.file,
+                row.number,
+                "shift",
+                row.get("shift"),
+                f"a shift that meets the hours at home of at least one client of department {worker.department}",
+            )
+
+
+def _check_places(reader: _Reader, places: list[tuple[_Row, str, tuple[str, str], Location]]) -> None:
+    """(0, 0) and places far from the median of their department's places: a geocoder's failure, a
+    swapped lat/lon or a mistyped degree, which the planner would otherwise route to, hours away."""
+    by_department: dict[str, list[tuple[_Row, tuple[str, str], Location]]] = {}
+    for row, department, columns, place in places:
+        if place.lat == 0 and place.lon == 0:
+            reader.problem(
+                row.file,
+                row.number,
+                "/".join(columns),
+                "0,0",
+                "a real place, not (0, 0) off the coast of Africa: coordinates left unset?",
+            )
+            continue
+        by_department.setdefault(department, []).append((row, columns, place))
+    for department, located in sorted(by_department.items()):
+        if len(located) < _MIN_PLACES_FOR_MEDIAN:
+            continue
+        middle = Location(
+            lat=statistics.median(p.lat for _, _, p in located), lon=statistics.median(p.lon for _, _, p in located)
+        )
+        for row, columns, place in located:
+            km = _km(place, middle)
+            if km > MAX_KM_FROM_DEPARTMENT:
+                reader.problem(
+                    row.file,
+                    row.number,
+                    "/".join(columns),
+                    f"{row.get(columns[0])},{row.get(columns[1])}: {km:.0f} km away",
+                    f"a place within {MAX_KM_FROM_DEPARTMENT:g} km of the median of department {department}'s "
+                    "places (lat and lon swapped, or a mistyped degree?)",
+                )
+
+
+def _km(a: Location, b: Location) -> float:
+    """Great-circle distance: a plausibility check needs no street network."""
+    lat_a, lat_b = math.radians(a.lat), math.radians(b.lat)
+    h = (
+        math.sin((lat_b - lat_a) / 2) ** 2
+        + math.cos(lat_a) * math.cos(lat_b) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    )
+    return 2 * _EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
+
+
 def read_folder(folder: str | Path) -> Problem:
     """The Problem in ``folder``, or one InvalidInputError naming every problem found."""
     folder = Path(folder)
@@ -442,66 +707,21 @@ def read_folder(folder: str | Path) -> Problem:
     clients = unique(list(reader.each(reader.rows("clients.csv"), _client, key="id")), lambda c: c.id, "id")
     programmes = list(reader.each(reader.rows("programmes.csv"), _programme))
     worker_rows = reader.rows("workers.csv")
-    staffed = {row.get("department") for row in worker_rows}  # broken rows still say where they work
     workers = unique(list(reader.each(worker_rows, _worker, key="id")), lambda w: w.id, "id")
     absences = list(reader.each(reader.rows("absences.csv"), _absence))
     holidays = list(reader.each(reader.rows("holidays.csv"), _holiday))
     away = list(reader.each(reader.rows("client_absences.csv"), _client_absence))
 
-    codes = {s.code for _, s in services} | reader.broken
-    worker_by_id = {w.id: w for _, w in workers}
-    client_ids = {c.id for _, c in clients} | reader.broken
-    for row, item in programmes:
-        if item.client_id not in client_ids:
-            reader.problem(row.file, row.number, "client_id", item.client_id, "a client id from clients.csv")
-        if item.service_code not in codes:
-            reader.problem(row.file, row.number, "service_code", item.service_code, "a service code from services.csv")
-    for row, absence in absences:
-        if absence.worker_id not in worker_by_id and absence.worker_id not in reader.broken:
-            reader.problem(row.file, row.number, "worker_id", absence.worker_id, "a worker id from workers.csv")
-    for row, gone in away:
-        if gone.client_id not in client_ids:
-            reader.problem(row.file, row.number, "client_id", gone.client_id, "a client id from clients.csv")
-    for row, client in clients:
-        if client.worker_id is not None:
-            assigned = worker_by_id.get(client.worker_id)
-            if assigned is None and client.worker_id in reader.broken:
-                continue
-            if assigned is None:
-                reader.problem(
-                    row.file,
-                    row.number,
-                    "worker_id",
-                    client.worker_id,
-                    "empty or a worker id from workers.csv",
-                )
-                continue
-            if assigned.department != client.department:
-                reader.problem(
-                    row.file,
-                    row.number,
-                    "worker_id",
-                    client.worker_id,
-                    f"a worker of the client's department {client.department} "
-                    f"({assigned.id} is in {assigned.department})",
-                )
-                continue
-            candidates = [assigned]
-        else:
-            candidates = [w for w in worker_by_id.values() if w.department == client.department]
-        if worker_rows and client.department not in staffed:
-            reader.problem(
-                row.file, row.number, "department", client.department, "a department that has workers in workers.csv"
-            )
-        elif candidates and not any(_overlaps(client.available, w.shift) for w in candidates):
-            who = f"worker {candidates[0].id}" if client.worker_id else f"department {client.department}"
-            reader.problem(
-                row.file,
-                row.number,
-                "available",
-                row.get("available"),
-                f"hours at home that meet at least one shift of {who}",
-            )
+    _check_references(reader, services, clients, programmes, workers, absences, away)
+    if "workers.csv" not in reader.unread:
+        _check_clients_meet_workers(reader, clients, workers, {row.get("department") for row in worker_rows})
+    if "clients.csv" not in reader.unread:
+        _check_workers_meet_clients(reader, clients, workers)
+    _check_places(
+        reader,
+        [(row, c.department, ("lat", "lon"), c.location) for row, c in clients]
+        + [(row, w.department, ("start_lat", "start_lon"), w.start) for row, w in workers],
+    )
     if reader.problems:
         raise InvalidInputError(reader.problems)
     return Problem(
