@@ -24,7 +24,17 @@ def read_previous_plan(path: str | Path) -> PreviousPlan:
     path = Path(path)
     name = path.name
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows: list[list[str]] = []
+    try:
+        rows.extend(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:  # a cell over the csv module's 128 kB limit, a NUL byte: this record, not a bug
+        raise InvalidInputError(
+            [
+                InputProblem(
+                    file=name, row=len(rows) + 1, column=None, value="", expected=f"a well-formed CSV record ({exc})"
+                )
+            ]
+        ) from None
     if not rows:
         raise InvalidInputError(
             [
