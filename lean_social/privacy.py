@@ -24,6 +24,7 @@ from typing import Any
 
 from lean_social.model import Location, Problem
 from lean_social.schedule import Route, Schedule
+from lean_social.validate import Violation
 
 __all__ = [
     "CLIENT_AWAY",
@@ -66,17 +67,30 @@ def _same(text: str) -> str:
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class ExportView:
-    """The plan and problem every export is made from, and how free text made from the real ones (a
-    change's reason, a violation) is shown beside them."""
+    """The plan and problem every export is made from, and how text made from the real ones (a change,
+    a violation) is shown beside them."""
 
     schedule: Schedule
     problem: Problem
     #: Free text as the export may show it: identity for a plain export.
     text: Callable[[str], str] = _same
+    #: A client id as the export may show it, known to the problem or not: identity for a plain export.
+    client: Callable[[str], str] = _same
 
     def row(self, row: Mapping[str, object]) -> dict[str, object]:
-        """A row built from the real plan (``changes.csv``, say), every text cell through ``text``."""
-        return {k: self.text(v) if isinstance(v, str) else v for k, v in row.items()}
+        """A row built from the real plan (``changes.csv``, say): its ``client_id`` through ``client``,
+        every other text cell through ``text``."""
+        return {
+            k: (self.client(v) if k == "client_id" and v else self.text(v)) if isinstance(v, str) else v
+            for k, v in row.items()
+        }
+
+    def violation(self, violation: Violation) -> str:
+        """A broken rule in words, for ``run.json``; its client may be one the problem does not know."""
+        message = self.text(str(violation))
+        if violation.client_id:
+            message = message.replace(violation.client_id, self.client(violation.client_id))
+        return message
 
 
 def as_is(schedule: Schedule, problem: Problem) -> ExportView:
@@ -86,8 +100,10 @@ def as_is(schedule: Schedule, problem: Problem) -> ExportView:
 
 def pseudonymised(schedule: Schedule, problem: Problem, pseudonym: Callable[[str], str]) -> ExportView:
     """Copies of ``schedule`` and ``problem`` that carry no personal data (see the module's docstring),
-    and the scrubber of free text that made them."""
-    pseudonyms = {c.id: pseudonym(c.id) for c in problem.clients}
+    and the scrubber of text that made them."""
+    # A plan may name a client the problem no longer has (a re-plan's published plan): scrubbed alike.
+    ids = {c.id for c in problem.clients} | {s.client_id for _, s in schedule.stops}
+    pseudonyms = {i: pseudonym(i) for i in ids | {u.client_id for u in schedule.unassigned}}
     if len(set(pseudonyms.values())) != len(pseudonyms):
         msg = "two clients got the same pseudonym; use another pseudonym key"
         raise ValueError(msg)
@@ -108,7 +124,6 @@ def pseudonymised(schedule: Schedule, problem: Problem, pseudonym: Callable[[str
     )
 
     def client(client_id: str) -> str:
-        # A plan may name a client the problem no longer has (a re-plan's published plan): scrub it anyway.
         return pseudonyms.get(client_id) or pseudonym(client_id)
 
     plan = Schedule(
@@ -119,7 +134,7 @@ def pseudonymised(schedule: Schedule, problem: Problem, pseudonym: Callable[[str
         ),
         info=_deep(schedule.info, text),
     )
-    return ExportView(schedule=plan, problem=shown, text=text)
+    return ExportView(schedule=plan, problem=shown, text=text, client=client)
 
 
 def _rounded(location: Location) -> Location:

@@ -228,7 +228,7 @@ def _run(
         "solver": dict(view.schedule.info),
         "served": sum(len(r.stops) for r in schedule.routes),
         "unassigned": len(schedule.unassigned),
-        "violations": [view.text(str(v)) for v in violations],
+        "violations": [view.violation(v) for v in violations],
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
     }
     files.append(write_json(out_dir / "run.json", run_info))

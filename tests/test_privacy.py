@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from lean_social import ClientAbsence, Location, Problem, Schedule, Unassigned
-from lean_social.privacy import CLIENT_AWAY, REMOVED, WORKER_ABSENT, pseudonymised, pseudonymiser
+from lean_social import Change, ClientAbsence, Location, Problem, Route, Schedule, Stop, Unassigned, Violation
+from lean_social.privacy import CLIENT_AWAY, REMOVED, WORKER_ABSENT, as_is, pseudonymised, pseudonymiser
 from lean_social.run import run_day, run_replan, run_week
 
 MONDAY = dt.date(2026, 12, 7)
@@ -178,3 +178,37 @@ def test_scrubber_replaces_values_wherever_they_stand(tiny: Problem) -> None:
     assert client.location == Location(lat=47.513, lon=42.15)  # 47.5125, 42.1500 to 3 decimals
     assert all(w.name == "" for w in view.problem.workers)
     assert all(a.reason == "" for a in (*view.problem.absences, *view.problem.client_absences))
+
+
+def test_clients_the_problem_no_longer_has_are_pseudonymised_too(tiny: Problem) -> None:
+    """A re-plan's published plan, a change or a check result may name a client gone from the data."""
+    gone = Stop(
+        visit_id="2026-12-07/C9-gone",
+        client_id="C9-gone",
+        services=("FOOD",),
+        arrival=9 * 3600,
+        start=9 * 3600,
+        end=9 * 3600 + 2400,
+        travel_s=0,
+        travel_m=0,
+    )
+    route = Route(
+        worker_id="W1",
+        date=MONDAY,
+        departure=9 * 3600,
+        stops=(gone,),
+        lunch=None,
+        return_travel_s=0,
+        return_travel_m=0,
+        return_arrival=9 * 3600 + 2400,
+    )
+    pseudonym = pseudonymiser("k")
+    view = pseudonymised(Schedule(routes=(route,)), tiny, pseudonym)
+    p = pseudonym("C9-gone")
+    assert view.schedule.routes[0].stops[0].client_id == p
+    assert view.schedule.routes[0].stops[0].visit_id == f"2026-12-07/{p}"
+    change = Change.cancelled("C8-gone", MONDAY, "W1", "no longer in the programme").as_row()
+    assert view.row(change)["client_id"] == pseudonym("C8-gone")
+    check = Violation(rule="unknown-client", message="stop at unknown client C7-gone", client_id="C7-gone")
+    assert view.violation(check) == f"[unknown-client] stop at unknown client {pseudonym('C7-gone')}"
+    assert as_is(Schedule(routes=()), tiny).violation(check) == str(check)
