@@ -25,7 +25,7 @@ from lean_social.optimise.day import plan_day
 from lean_social.optimise.lists import LIST_COLUMNS, ListMove, ListProposal, redraw_lists
 from lean_social.optimise.replan import replan_week
 from lean_social.optimise.week import plan_week
-from lean_social.privacy import pseudonymiser
+from lean_social.privacy import as_is, pseudonymised, pseudonymiser
 from lean_social.schedule import SCHEDULE_COLUMNS, UNASSIGNED_COLUMNS, Schedule
 from lean_social.validate import Violation, validate
 
@@ -190,25 +190,25 @@ def _run(
     for violation in violations:
         log.error("plan check failed: %s", violation)
 
-    label: Callable[[str], str] = pseudonymiser(pseudonym_key) if pseudonymise else (lambda cid: cid)
-    schedule_rows = [
-        row | {"client_id": label(str(row["client_id"])) if row["client_id"] else ""} for row in schedule.rows()
-    ]
-    unassigned_rows = [row | {"client_id": label(str(row["client_id"]))} for row in schedule.unassigned_rows()]
+    # Privacy: every export below is made from `view`, never from `schedule`/`problem` themselves;
+    # pseudonymised, the view carries no personal data (lean_social/privacy.py says what goes).
+    view = pseudonymised(schedule, problem, pseudonymiser(pseudonym_key)) if pseudonymise else as_is(schedule, problem)
+    schedule_rows = view.schedule.rows()
+    unassigned_rows = view.schedule.unassigned_rows()
     clock = time.perf_counter()
     files = [
         write_csv(out_dir / "schedule.csv", schedule_rows, SCHEDULE_COLUMNS),
         write_csv(out_dir / "unassigned.csv", unassigned_rows, UNASSIGNED_COLUMNS),
-        write_json(out_dir / "kpis.json", schedule_kpis(schedule, problem)),  # names workers only
+        write_json(out_dir / "kpis.json", schedule_kpis(view.schedule, view.problem)),
     ]
     if not pseudonymise:  # the exact plan in seconds, which `lean-social replan` starts from
         files.append(atomic_write_text(out_dir / "schedule.json", schedule.to_json()))
     if changes is not None:
-        rows = [c.as_row() | {"client_id": label(c.client_id)} for c in changes]
+        rows = [view.row(c.as_row()) for c in changes]
         files.append(write_csv(out_dir / "changes.csv", rows, CHANGE_COLUMNS))
     map_days = [day] if day is not None else sorted({r.date for r in schedule.routes})
     for map_day in map_days:
-        fmap = day_map(schedule, problem, map_day, tiles=map_tiles, client_label=label if pseudonymise else None)
+        fmap = day_map(view.schedule, view.problem, map_day, tiles=map_tiles)
         files.append(atomic_write_text(out_dir / "maps" / f"{map_day.isoformat()}.html", fmap.get_root().render()))
     timings["write_s"] = time.perf_counter() - clock
     run_info = {
@@ -225,10 +225,10 @@ def _run(
             "pseudonymised": pseudonymise,
             "map_tiles": map_tiles,
         },
-        "solver": dict(schedule.info),
+        "solver": dict(view.schedule.info),
         "served": sum(len(r.stops) for r in schedule.routes),
         "unassigned": len(schedule.unassigned),
-        "violations": [str(v) for v in violations],
+        "violations": [view.violation(v) for v in violations],
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
     }
     files.append(write_json(out_dir / "run.json", run_info))
