@@ -4,25 +4,74 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from lean_social.demand import Visit, visits_for_day
 from lean_social.errors import SolverError
 from lean_social.model import Problem
 from lean_social.optimise.compile import DayInstance, compile_day, workers_on_duty
-from lean_social.optimise.engine import EngineSettings, solve
+from lean_social.optimise.construct import BlockingRule, blocking_rule, construct
+from lean_social.optimise.engine import EngineSettings, evaluate, solve
 from lean_social.optimise.instance import RoutingSolution
 from lean_social.optimise.timing import time_route
 from lean_social.schedule import LunchBreak, Route, Schedule, Stop, Unassigned
 from lean_social.travel import GeodesicTravel, TravelModel
 
-__all__ = ["plan_day", "route_visits"]
+__all__ = ["DEFAULT_WORK_PER_VISIT", "SearchBudget", "plan_day", "route_department_days", "route_visits"]
 
 log = logging.getLogger(__name__)
 
-#: No department gets less search than this, however small its share of the budget.
-MIN_DEPARTMENT_TIME_S = 0.2
+#: Units of search work (PyVRP iterations; an OR-Tools solution counts as
+#: ``engine.ORTOOLS_SOLUTION_WORK``) per visit of a department-day in a reproducible run. About 0.15 s a
+#: visit on one core of the 2-core machines this project is developed on, so a reproducible plan of the
+#: demo centre's week takes about as long as the default 120 s budget (docs/benchmarks.md).
+DEFAULT_WORK_PER_VISIT = 150
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchBudget:
+    """What the searches of one plan may spend: ``time_limit`` seconds of wall time counted from
+    ``started`` (a ``time.perf_counter()`` reading; construction, search and polish included), or, with
+    ``work_per_visit`` set, that many units of work per visit and no clock at all (the same plan on any
+    machine under any load)."""
+
+    time_limit: float
+    work_per_visit: int | None = None
+    started: float = field(default_factory=time.perf_counter)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.time_limit < math.inf:
+            msg = f"time limit must be a finite number of seconds, not negative, got {self.time_limit}"
+            raise ValueError(msg)
+        if self.work_per_visit is not None and self.work_per_visit < 0:
+            msg = f"work per visit must not be negative, got {self.work_per_visit}"
+            raise ValueError(msg)
+
+    @classmethod
+    def of(
+        cls, time_limit: float, *, reproducible: bool = False, work_per_visit: int | None = None
+    ) -> SearchBudget:
+        """The budget a planner's keyword options ask for: ``work_per_visit`` implies ``reproducible``."""
+        if work_per_visit is None and reproducible:
+            work_per_visit = DEFAULT_WORK_PER_VISIT
+        return cls(time_limit=time_limit, work_per_visit=work_per_visit)
+
+    @property
+    def reproducible(self) -> bool:
+        return self.work_per_visit is not None
+
+    def left(self) -> float:
+        return max(0.0, self.time_limit - (time.perf_counter() - self.started))
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "time_limit_s": self.time_limit,
+            "reproducible": self.reproducible,
+            "work_per_visit": self.work_per_visit,
+        }
 
 
 def plan_day(
@@ -33,21 +82,24 @@ def plan_day(
     seed: int = 0,
     travel: TravelModel | None = None,
     departments: Sequence[str] | None = None,
+    reproducible: bool = False,
+    work_per_visit: int | None = None,
 ) -> Schedule:
     """Plan every visit due on ``day``; visits that cannot be made come back in ``unassigned`` with why.
 
-    ``time_limit`` (seconds) is the whole search budget, shared among departments by their number of
-    visits. Same problem, seed and time limit give the same plan unless the machine is so loaded that
-    the search gets through fewer iterations.
+    Every department-day first gets a complete plan by insertion, whatever the time limit; ``time_limit``
+    (seconds of wall time for the whole call) only buys search on top of it, shared among departments by
+    their number of visits. With ``reproducible`` (or a ``work_per_visit`` count) the searches stop on a
+    count of work instead: the same problem and seed give the same plan on any machine.
     """
+    budget = SearchBudget.of(time_limit, reproducible=reproducible, work_per_visit=work_per_visit)
     travel = travel or GeodesicTravel()
-    started = time.perf_counter()
     all_visits = visits_for_day(problem, day)
     wanted = set(departments) if departments is not None else None
     visits = [v for v in all_visits if wanted is None or v.department in wanted]
     info: dict[str, object] = {
         "date": day.isoformat(),
-        "time_limit_s": time_limit,
+        **budget.as_dict(),
         "seed": seed,
         "visits": len(visits),
         "departments": {},
@@ -60,15 +112,84 @@ def plan_day(
     by_department: dict[str, list[Visit]] = {}
     for visit in visits:
         by_department.setdefault(visit.department, []).append(visit)
-    parts = []
-    for department in sorted(by_department):
-        dept_visits = by_department[department]
-        share = max(MIN_DEPARTMENT_TIME_S, time_limit * len(dept_visits) / max(1, len(visits)))
-        part, summary = route_visits(problem, day, department, dept_visits, travel=travel, time_limit=share, seed=seed)
-        parts.append(part)
-        info["departments"][department] = summary  # type: ignore[index]
-    info["wall_s"] = round(time.perf_counter() - started, 3)
-    return Schedule.merge(parts, info=info)
+    tasks = [DepartmentDay(day=day, department=d, visits=tuple(by_department[d])) for d in sorted(by_department)]
+    routed = route_department_days(problem, tasks, travel=travel, budget=budget, seed=seed)
+    for task, (_, summary) in zip(tasks, routed, strict=True):
+        info["departments"][task.department] = summary  # type: ignore[index]
+    info["wall_s"] = round(time.perf_counter() - budget.started, 3)
+    return Schedule.merge([part for part, _ in routed], info=info)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DepartmentDay:
+    """The visits of one department on one day, routed among that department's workers on duty."""
+
+    day: dt.date
+    department: str
+    visits: tuple[Visit, ...]
+
+
+def route_department_days(
+    problem: Problem,
+    tasks: Sequence[DepartmentDay],
+    *,
+    travel: TravelModel,
+    budget: SearchBudget,
+    seed: int,
+) -> list[tuple[Schedule, dict[str, object]]]:
+    """Route each department-day: first every one gets its complete plan by construction (coverage does
+    not wait for the clock), then each gets its share of the time left for search, by its number of
+    visits, recomputed as the previous ones finish, so the last one ends at the budget however long the
+    others took. Returns each part of the plan with a summary for ``run.json``."""
+    duty: dict[dt.date, dict[str, str | None]] = {}
+    compiled: list[tuple[DayInstance, RoutingSolution, float]] = []
+    for task in tasks:
+        on_duty = duty.setdefault(task.day, workers_on_duty(problem, task.day))
+        workers = [w for w in problem.workers if w.department == task.department and on_duty[w.id] is None]
+        clock = time.perf_counter()
+        day_instance = compile_day(problem, task.day, task.visits, workers, travel)
+        base = construct(day_instance.instance)
+        compiled.append((day_instance, base, time.perf_counter() - clock))
+    results: list[tuple[Schedule, dict[str, object]]] = []
+    left_jobs = sum(len(c.instance.jobs) for c, _, _ in compiled)
+    for task, (day_instance, base, construct_s) in zip(tasks, compiled, strict=True):
+        n_jobs = len(day_instance.instance.jobs)
+        share = budget.left() * n_jobs / left_jobs if left_jobs else 0.0
+        left_jobs -= n_jobs
+        work = None if budget.work_per_visit is None else budget.work_per_visit * n_jobs
+        log.info(
+            "routing %s on %s: %d visits, %d workers, %s",
+            task.department,
+            task.day,
+            len(task.visits),
+            len(day_instance.workers),
+            f"{work} units of work" if work is not None else f"{share:.1f} s",
+        )
+        solution = solve(day_instance.instance, EngineSettings(time_limit_s=share, work=work, seed=seed), start=base)
+        part = _to_schedule(day_instance, solution, task.day)
+        served = sum(len(r.stops) for r in part.routes)
+        if task.visits and not served:
+            log.warning(
+                "department %s on %s: none of its %d visits could be served (%s)",
+                task.department,
+                task.day,
+                len(task.visits),
+                part.unassigned[0].reason if part.unassigned else "no reason recorded",
+            )
+        summary: dict[str, object] = {
+            "visits": len(task.visits),
+            "workers": len(day_instance.workers),
+            "status": solution.status,
+            "served": served,
+            "unassigned": len(part.unassigned),
+            "objective": evaluate(day_instance.instance, solution)[1],
+            "construct_s": round(construct_s, 3),
+            "search_share_s": None if work is not None else round(share, 3),
+            "work": work,
+            "solve_s": round(solution.wall_time_s, 3),
+        }
+        results.append((part, summary))
+    return results
 
 
 def route_visits(
@@ -80,24 +201,13 @@ def route_visits(
     travel: TravelModel,
     time_limit: float,
     seed: int,
+    work_per_visit: int | None = None,
 ) -> tuple[Schedule, dict[str, object]]:
     """Route one department-day: the visits go to the department's workers on duty (a visit with a
     ``worker_id`` only to that worker). Returns the part of the plan and a summary for ``run.json``."""
-    duty = workers_on_duty(problem, day)
-    workers = [w for w in problem.workers if w.department == department and duty[w.id] is None]
-    log.info("planning %s on %s: %d visits, %d workers, %.1f s", department, day, len(visits), len(workers), time_limit)
-    compiled = compile_day(problem, day, visits, workers, travel)
-    solution = solve(compiled.instance, EngineSettings(time_limit_s=time_limit, seed=seed))
-    part = _to_schedule(compiled, solution, day)
-    summary: dict[str, object] = {
-        "visits": len(visits),
-        "workers": len(workers),
-        "status": solution.status,
-        "served": sum(len(r.stops) for r in part.routes),
-        "unassigned": len(part.unassigned),
-        "objective": solution.cost,
-        "solve_s": round(solution.wall_time_s, 3),
-    }
+    task = DepartmentDay(day=day, department=department, visits=tuple(visits))
+    budget = SearchBudget(time_limit=time_limit, work_per_visit=work_per_visit)
+    [(part, summary)] = route_department_days(problem, [task], travel=travel, budget=budget, seed=seed)
     return part, summary
 
 
@@ -161,37 +271,34 @@ def _to_schedule(compiled: DayInstance, solution: RoutingSolution, day: dt.date)
             )
         )
     unassigned = [_unassigned(visit, reason) for visit, reason in compiled.rejected]
-    loads = {k: len(r) for k, r in enumerate(solution.routes)}
-    searched = any(solution.routes)
     for job in solution.dropped:
-        reason = (
-            _drop_reason(compiled, job, loads)
-            if searched or solution.status.startswith("SUCCESS")
-            else f"the search found no plan in the time given (solver status {solution.status}); allow more time"
-        )
-        unassigned.append(_unassigned(compiled.visits[job], reason))
+        rule = blocking_rule(instance, solution, job)
+        unassigned.append(_unassigned(compiled.visits[job], _drop_reason(compiled, solution, job, rule)))
     return Schedule(routes=tuple(routes), unassigned=tuple(unassigned))
 
 
-def _drop_reason(compiled: DayInstance, job: int, loads: dict[int, int]) -> str:
+def _drop_reason(compiled: DayInstance, solution: RoutingSolution, job: int, rule: BlockingRule) -> str:
+    """The reason a planner reads for a visit that fits no route of the final plan, from the rule that
+    blocks it (``construct.blocking_rule``): the visit limit, the lunch break, or the time in the day."""
     spec = compiled.instance.jobs[job]
     eligible = sorted(spec.allowed) if spec.allowed is not None else list(range(len(compiled.workers)))
-    full = [
-        k
-        for k in eligible
-        if compiled.instance.vehicles[k].max_jobs is not None
-        and loads[k] >= (compiled.instance.vehicles[k].max_jobs or 0)
-    ]
-    names = ", ".join(compiled.workers[k].id for k in eligible)
     visit = compiled.visits[job]
-    if visit.worker_id is not None:
-        worker = compiled.workers[eligible[0]].id
+    if visit.worker_id is not None and eligible:
+        k = eligible[0]
+        worker = compiled.workers[k].id
         who = (
             f"substitute {worker} (for {visit.substitute_for})" if visit.substitute_for else f"assigned worker {worker}"
         )
-        if full:
-            return f"{who} already has the maximum of {loads[eligible[0]]} visits"
+        if rule == "max_jobs":
+            return f"{who} already has the maximum of {len(solution.routes[k])} visits"
+        if rule == "breaks":
+            return f"{who} has no room left around the lunch break within the client's hours"
         return f"{who} has no room left in the day within the client's hours"
-    if len(full) == len(eligible):
+    names = ", ".join(compiled.workers[k].id for k in eligible)
+    if rule == "max_jobs":
         return f"every eligible worker ({names}) already has the maximum number of visits"
+    if rule == "breaks":
+        return "no eligible worker has room left around the lunch break within the client's hours"
+    if rule == "allowed":
+        return f"no worker of department {visit.department} on duty may make the visit"
     return "no eligible worker has room left in the day within the client's hours"

@@ -1,31 +1,45 @@
-"""The routing engine every planner calls: a small portfolio of searches on both cores, best kept.
+"""The routing engine every planner calls: a complete plan first, then a small portfolio of searches.
 
-Where PyVRP's model is exact (no breaks, one window per job, as in Solomon's benchmark) two PyVRP
-searches with different seeds run side by side and OR-Tools polishes the better one. Where it is not
-(lunch breaks, several windows), PyVRP solves the relaxed problem as a warm start beside an OR-Tools
-search of the full model; OR-Tools then polishes the better of the two under the full model, so the plan
-always satisfies every constraint OR-Tools knows. Candidates are compared on one objective computed here
-from the instance, not on what each engine reports.
+1. **Construction** (``construct``): insertion under the full model, deterministic and independent of any
+   budget. Coverage is decided here; no search can lose a job it served, because a candidate is only
+   taken when it costs less, and a dropped job costs far more than any route.
+2. **Search**, on both cores: where PyVRP's model is exact (no breaks, one window per job, as in Solomon's
+   benchmark) two PyVRP searches with different seeds; where it is not (lunch breaks, several windows),
+   PyVRP on the relaxed problem beside OR-Tools' guided local search of the full model started from the
+   construction. Each search runs in a child process that dies with its parent and is killed, never
+   waited for, when its share of the time ends.
+3. **Polish**: OR-Tools from the best candidate under the full model, in the time that is left.
+4. **Final insertion**: every job still left out is tried once more in every gap of every route.
+
+A search stops on the clock (``time_limit_s``) or, with ``work`` set, on a count of iterations only, so
+that the same instance and seed give the same routes on any machine under any load. Candidates are
+compared on one objective computed here from the instance, not on what each engine reports.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
+import ctypes
 import itertools
 import logging
+import math
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from lean_social.errors import SolverError
+from lean_social.optimise.construct import construct, insert_dropped, make_feasible
 from lean_social.optimise.instance import RoutingInstance, RoutingSolution
 from lean_social.optimise.ortools_engine import FirstSolution, SearchSettings, solve_ortools
 from lean_social.optimise.pyvrp_engine import is_exact_for_pyvrp, solve_pyvrp
 from lean_social.optimise.timing import time_route
 
-__all__ = ["EngineSettings", "evaluate", "place_breaks", "solve"]
+__all__ = ["ORTOOLS_SOLUTION_WORK", "EngineSettings", "evaluate", "place_breaks", "solve"]
 
 log = logging.getLogger(__name__)
 
@@ -34,16 +48,30 @@ Strategy = Literal["portfolio", "ortools"]
 #: Statuses of a search that ended without any solution.
 NO_SOLUTION = frozenset({"NOT_SOLVED", "FAIL", "FAIL_TIMEOUT", "INFEASIBLE", "INVALID"})
 
-#: Least search time for OR-Tools when no candidate of the portfolio is feasible.
-MIN_RESCUE_S = 0.5
+#: Units of work (PyVRP iterations) one OR-Tools solution counts for: on a demo department-day of 44
+#: visits PyVRP makes about 1,000 iterations a second and OR-Tools' guided local search about 4 solutions,
+#: so both searches of a reproducible run end at about the same moment.
+ORTOOLS_SOLUTION_WORK = 250
+
+#: A share of search shorter than this is not worth starting child processes for: the construction stands.
+MIN_SEARCH_S = 0.15
+
+#: Part of a search's share kept for starting its process and sending its result back; the process is
+#: killed at the end of the share, so a search that overran would be lost, not waited for.
+_HANDOVER_SHARE = 0.1
+_HANDOVER_MIN_S = 0.05
+
+_SEED_MODULUS = 2**31
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EngineSettings:
-    """``workers`` processes search at once (default: the machine's cores, at most 2); ``polish_share``
-    of the budget goes to OR-Tools' final polish of the best candidate."""
+    """``time_limit_s`` bounds the searches' wall time; with ``work`` set (units: PyVRP iterations) the
+    searches stop on that count instead and the clock is ignored. ``workers`` processes search at once
+    (default: the machine's cores, at most 2); ``polish_share`` of the budget goes to OR-Tools' polish."""
 
     time_limit_s: float = 5.0
+    work: int | None = None
     seed: int = 0
     strategy: Strategy = "portfolio"
     workers: int = 0
@@ -51,12 +79,36 @@ class EngineSettings:
     first_solution: FirstSolution = "LOCAL_CHEAPEST_INSERTION"
 
     def __post_init__(self) -> None:
-        if self.time_limit_s <= 0:
-            msg = f"time limit must be positive, got {self.time_limit_s} s"
+        if not (0 <= self.time_limit_s < math.inf):
+            msg = f"time limit must be finite and not negative, got {self.time_limit_s} s"
+            raise ValueError(msg)
+        if self.work is not None and self.work < 0:
+            msg = f"work must not be negative, got {self.work}"
             raise ValueError(msg)
         if not 0 <= self.polish_share < 1:
             msg = f"polish_share must be in [0, 1), got {self.polish_share}"
             raise ValueError(msg)
+
+    @property
+    def reproducible(self) -> bool:
+        return self.work is not None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Budget:
+    """How long one search may run: seconds of wall time, or units of work with the clock ignored."""
+
+    seconds: float | None
+    work: int | None
+
+    def pyvrp(self) -> dict[str, Any]:
+        return {"time_limit_s": self.seconds} if self.work is None else {"iterations": max(1, self.work)}
+
+    def ortools(self, seed: int, first: FirstSolution) -> SearchSettings:
+        if self.work is None:
+            return SearchSettings(time_limit_s=self.seconds, seed=seed, first_solution=first)
+        solutions = max(1, math.ceil(self.work / ORTOOLS_SOLUTION_WORK))
+        return SearchSettings(time_limit_s=None, solution_limit=solutions, seed=seed, first_solution=first)
 
 
 def _cores() -> int:
@@ -114,89 +166,183 @@ def _with_breaks(instance: RoutingInstance, solution: RoutingSolution) -> Routin
     return replace(solution, break_after=tuple(positions))
 
 
-def _run(task: tuple[str, int, str], instance: RoutingInstance, budget: float) -> RoutingSolution:
-    engine, seed, first = task
+Task = tuple[Literal["pyvrp", "ortools"], int]
+
+
+def _run(task: Task, instance: RoutingInstance, budget: _Budget, start: RoutingSolution, first: FirstSolution) -> Any:
+    engine, seed = task
     if engine == "pyvrp":
-        return solve_pyvrp(instance, time_limit_s=budget, seed=seed)
-    return solve_ortools(instance, SearchSettings(time_limit_s=budget, seed=seed, first_solution=first))  # type: ignore[arg-type]
+        return solve_pyvrp(instance, seed=seed, **budget.pyvrp())
+    return solve_ortools(instance, budget.ortools(seed, first), initial_routes=start.routes)
 
 
-def solve(instance: RoutingInstance, settings: EngineSettings | None = None) -> RoutingSolution:
-    """Best solution found within ``settings.time_limit_s`` of wall time."""
+def solve(
+    instance: RoutingInstance, settings: EngineSettings | None = None, *, start: RoutingSolution | None = None
+) -> RoutingSolution:
+    """A feasible solution serving every job the construction can place, improved by search within
+    ``settings.time_limit_s`` of wall time (or ``settings.work`` iterations). ``start``, a feasible
+    solution (``construct``'s, made earlier), saves building it again."""
     settings = settings or EngineSettings()
     started = time.perf_counter()
+    base = construct(instance) if start is None else start
     if not instance.jobs or not instance.vehicles:
-        return solve_ortools(instance, SearchSettings(time_limit_s=settings.time_limit_s))
-    if settings.strategy == "ortools":
-        return _run(("ortools", settings.seed, settings.first_solution), instance, settings.time_limit_s)
+        return replace(base, status="construction", wall_time_s=time.perf_counter() - started)
+    best, engine = base, "construction"
+    best_cost = _checked_cost(instance, base, "construction")
+    spent = time.perf_counter() - started
+    search_s = max(0.0, settings.time_limit_s - spent) if settings.work is None else None
+    if settings.work == 0 or (search_s is not None and search_s < MIN_SEARCH_S):
+        return _finish(instance, best, engine, started)
+
     workers = settings.workers or min(2, _cores())
     if multiprocessing.current_process().daemon:
         workers = 1  # a daemonic process (a pool worker, say) may not start processes of its own
     exact = is_exact_for_pyvrp(instance)
-    ortools_task = ("ortools", settings.seed, settings.first_solution)
-    tasks: list[tuple[str, int, str]]
-    if exact:
-        tasks = [("pyvrp", settings.seed, ""), ("pyvrp", settings.seed + 1, "")][:workers]
-    else:  # with one worker only, the full model comes first
-        tasks = [ortools_task] if workers == 1 else [("pyvrp", settings.seed, ""), ortools_task]
-    search_budget = settings.time_limit_s * (1 - settings.polish_share)
-    candidates = _run_all(tasks, instance, search_budget, workers)
+    seed = settings.seed % _SEED_MODULUS
+    tasks: list[Task]
+    if settings.strategy == "ortools":
+        tasks = [("ortools", seed)]
+    elif exact:
+        two: list[Task] = [("pyvrp", seed), ("pyvrp", (seed + 1) % _SEED_MODULUS)]
+        tasks = two[: max(1, workers)]
+    else:  # with one worker only, the full model alone
+        tasks = [("ortools", seed)] if workers == 1 else [("pyvrp", seed), ("ortools", seed)]
+    polish = settings.polish_share if settings.strategy == "portfolio" else 0.0
+    if search_s is not None:
+        budget = _Budget(seconds=search_s * (1 - polish), work=None)
+    else:
+        assert settings.work is not None
+        budget = _Budget(seconds=None, work=round(settings.work * (1 - polish)))
+    candidates = _run_all(tasks, instance, budget, base, settings.first_solution, workers)
 
-    scored = []
-    for (engine, _, _), candidate in zip(tasks, candidates, strict=True):
-        if candidate is None:
+    for (name, _), candidate in zip(tasks, candidates, strict=True):
+        if candidate is None or candidate.status in NO_SOLUTION:
             continue
-        if engine == "pyvrp" and not exact:
-            fitted = _with_breaks(instance, candidate)
-            candidate = fitted if fitted is not None else candidate
+        if name == "pyvrp" and not exact:
+            candidate = _with_breaks(instance, candidate) or candidate
         feasible, cost = evaluate(instance, candidate)
-        feasible &= candidate.status not in NO_SOLUTION  # an empty plan from a timeout is no plan
-        log.debug("%s: feasible=%s cost=%d", engine, feasible, cost)
-        scored.append((not feasible, cost, engine, candidate))
-    if not scored:  # every worker failed: fall back to a plain search in this process
-        return _run(("ortools", settings.seed, settings.first_solution), instance, settings.time_limit_s)
-    scored.sort(key=lambda s: (s[0], s[1]))
-    infeasible, cost, engine, best = scored[0]
-    remaining = settings.time_limit_s - (time.perf_counter() - started)
-    if infeasible:
-        # No candidate keeps every rule (PyVRP only penalises what it cannot model exactly): OR-Tools on
-        # the full model gets the time it needs, even past the budget, because a wrong plan is worse.
-        log.warning("no feasible candidate after %.2f s; searching the full model again", settings.time_limit_s)
-        budget = max(remaining, 0.5 * settings.time_limit_s, MIN_RESCUE_S)
-        best = solve_ortools(
-            instance, SearchSettings(time_limit_s=budget, seed=settings.seed, first_solution=settings.first_solution)
+        log.debug("%s: feasible=%s cost=%d", name, feasible, cost)
+        if feasible and cost < best_cost:
+            best, best_cost, engine = candidate, cost, name
+
+    if polish > 0:
+        left = settings.time_limit_s - (time.perf_counter() - started)
+        polish_budget = (
+            _Budget(seconds=None, work=max(1, settings.work - budget.work))
+            if settings.work is not None and budget.work is not None
+            else _Budget(seconds=left, work=None)
         )
-        engine = "ortools rescue"
-    elif remaining > 0.05 and settings.polish_share > 0:
-        polished = solve_ortools(
-            instance,
-            SearchSettings(time_limit_s=remaining, seed=settings.seed, first_solution=settings.first_solution),
-            initial_routes=best.routes,
-        )
-        p_feasible, p_cost = evaluate(instance, polished)
-        if p_feasible and p_cost <= cost:
-            best, engine = polished, f"{engine}+ortools"
-    if not evaluate(instance, best)[0]:
-        msg = f"the {engine} search returned routes that break the model (status {best.status})"
+        if polish_budget.work is not None or (polish_budget.seconds or 0) > _HANDOVER_MIN_S:
+            polished = solve_ortools(
+                instance, polish_budget.ortools(seed, settings.first_solution), initial_routes=best.routes
+            )
+            p_feasible, p_cost = evaluate(instance, polished)
+            if p_feasible and p_cost < best_cost:
+                best, best_cost, engine = polished, p_cost, f"{engine}+polish"
+    return _finish(instance, best, engine, started)
+
+
+def _checked_cost(instance: RoutingInstance, solution: RoutingSolution, engine: str) -> int:
+    feasible, cost = evaluate(instance, solution)
+    if not feasible:
+        msg = f"the {engine} returned routes that break the model (status {solution.status})"
         raise SolverError(msg)
-    return replace(best, status=f"{best.status} ({engine})", wall_time_s=time.perf_counter() - started)
+    return cost
+
+
+def _finish(instance: RoutingInstance, best: RoutingSolution, engine: str, started: float) -> RoutingSolution:
+    """The last insertion of jobs still left out, then the final check of every rule."""
+    final = insert_dropped(instance, make_feasible(instance, best))
+    _checked_cost(instance, final, engine)
+    return replace(final, status=engine, wall_time_s=time.perf_counter() - started)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this process when its parent dies (a ``kill -9`` of the planner leaves no
+    search running on, holding a core and memory); exit at once if the parent is already gone."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _child(
+    conn: multiprocessing.connection.Connection,
+    parent: int,
+    task: Task,
+    instance: RoutingInstance,
+    budget: _Budget,
+    start: RoutingSolution,
+    first: FirstSolution,
+) -> None:
+    _die_with_parent(parent)
+    try:
+        conn.send(("ok", _run(task, instance, budget, start, first)))
+    except BaseException as exc:  # the parent logs it; one engine failing must not lose the other's plan
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
 
 
 def _run_all(
-    tasks: list[tuple[str, int, str]], instance: RoutingInstance, budget: float, workers: int
+    tasks: Sequence[Task],
+    instance: RoutingInstance,
+    budget: _Budget,
+    start: RoutingSolution,
+    first: FirstSolution,
+    workers: int,
 ) -> list[RoutingSolution | None]:
-    if workers <= 1 or len(tasks) == 1:
-        share = budget / len(tasks)
-        return [_run(task, instance, share) for task in tasks]
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    """Each task in a child process; in timed mode a child still running at the end of the budget is
+    killed and its result counted as none."""
+    if workers <= 1 or len(tasks) == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        seconds = None if budget.seconds is None else budget.seconds / len(tasks)
+        share = _Budget(seconds=seconds, work=budget.work)
+        return [_run(task, instance, share, start, first) for task in tasks]
+    # fork: the children share the instance instead of receiving a pickled copy.
+    context = multiprocessing.get_context("fork")
+    deadline = None if budget.seconds is None else time.perf_counter() + budget.seconds
+    inner = budget
+    if budget.seconds is not None:
+        handover = max(_HANDOVER_MIN_S, _HANDOVER_SHARE * budget.seconds)
+        inner = _Budget(seconds=max(_HANDOVER_MIN_S, budget.seconds - handover), work=None)
     results: list[RoutingSolution | None] = [None] * len(tasks)
-    with cf.ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
-        futures: dict[cf.Future[RoutingSolution], int] = {
-            pool.submit(_run, task, instance, budget): i for i, task in enumerate(tasks)
-        }
-        for future in cf.as_completed(futures):
-            try:
-                results[futures[future]] = future.result()
-            except Exception:  # one engine failing must not lose the other's plan
-                log.exception("search %s failed", tasks[futures[future]])
+    children: list[Any] = []
+    pending: dict[multiprocessing.connection.Connection, int] = {}
+    try:
+        for i, task in enumerate(tasks):
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_child, args=(send, os.getpid(), task, instance, inner, start, first), daemon=True
+            )
+            process.start()
+            send.close()
+            children.append(process)
+            pending[receive] = i
+        while pending:
+            timeout = None if deadline is None else max(0.0, deadline - time.perf_counter())
+            ready = multiprocessing.connection.wait(list(pending), timeout=timeout)
+            if not ready:
+                log.info("searches %s overran their share and were stopped", [tasks[i] for i in pending.values()])
+                break
+            for ready_conn in ready:
+                conn = next(c for c in pending if c is ready_conn)
+                i = pending.pop(conn)
+                try:
+                    kind, value = conn.recv()
+                except (EOFError, OSError):
+                    kind, value = "error", "the search process ended without a result"
+                conn.close()
+                if kind == "ok":
+                    results[i] = value
+                else:
+                    log.warning("search %s failed: %s", tasks[i], value)
+    finally:
+        for conn in pending:
+            conn.close()
+        for process in children:
+            if process.is_alive():
+                process.kill()
+            process.join()
     return results

@@ -48,9 +48,14 @@ _STATUS_NAMES = {
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SearchSettings:
     """How hard and how to search. ``seed`` shuffles the order jobs are given to the solver, which is
-    the only randomness OR-Tools' routing search exposes; 0 keeps the instance order."""
+    the only randomness OR-Tools' routing search exposes; 0 keeps the instance order.
 
-    time_limit_s: float = 5.0
+    The search stops at ``time_limit_s`` of wall time or after ``solution_limit`` solutions, whichever
+    comes first; a search with no time limit stops on work alone and finds the same plan on any machine
+    under any load (OR-Tools' routing search is single-threaded and deterministic)."""
+
+    time_limit_s: float | None = 5.0
+    solution_limit: int | None = None
     seed: int = 0
     #: Insertion copes with tight windows and assigned workers: on the demo days PATH_CHEAPEST_ARC left
     #: up to 6 visits out of a department-day after 1 s of search, insertion none (benchmarks/).
@@ -59,8 +64,14 @@ class SearchSettings:
     log_search: bool = False
 
     def __post_init__(self) -> None:
-        if self.time_limit_s <= 0:
-            msg = f"time limit must be positive, got {self.time_limit_s} s"
+        if self.time_limit_s is None and self.solution_limit is None:
+            msg = "a search needs a time limit or a solution limit, or it never stops"
+            raise ValueError(msg)
+        if self.time_limit_s is not None and not 0 < self.time_limit_s < float("inf"):
+            msg = f"time limit must be positive and finite, got {self.time_limit_s} s"
+            raise ValueError(msg)
+        if self.solution_limit is not None and self.solution_limit < 1:
+            msg = f"solution limit must be at least 1, got {self.solution_limit}"
             raise ValueError(msg)
 
 
@@ -182,7 +193,10 @@ def solve_ortools(
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, settings.first_solution)
     params.local_search_metaheuristic = getattr(routing_enums_pb2.LocalSearchMetaheuristic, settings.metaheuristic)
-    params.time_limit.FromMilliseconds(max(1, round(settings.time_limit_s * 1000)))
+    if settings.time_limit_s is not None:
+        params.time_limit.FromMilliseconds(max(1, round(settings.time_limit_s * 1000)))
+    if settings.solution_limit is not None:
+        params.solution_limit = settings.solution_limit
     params.log_search = settings.log_search
     assignment = None
     if initial_routes is not None:

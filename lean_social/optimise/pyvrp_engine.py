@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pyvrp
 from pyvrp.exceptions import PenaltyBoundWarning
-from pyvrp.stop import MaxRuntime
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from lean_social.optimise.instance import REQUIRED_PENALTY, RoutingInstance, RoutingSolution
 
@@ -50,8 +50,14 @@ def _vehicle_key(instance: RoutingInstance, k: int) -> tuple[object, ...]:
     )
 
 
-def solve_pyvrp(instance: RoutingInstance, *, time_limit_s: float, seed: int = 0) -> RoutingSolution:
-    """Best routes PyVRP finds in the time; dropped jobs are those it leaves out."""
+def solve_pyvrp(
+    instance: RoutingInstance, *, time_limit_s: float | None = None, iterations: int | None = None, seed: int = 0
+) -> RoutingSolution:
+    """Best routes PyVRP finds in the time or the number of iterations (whichever ends first; with
+    iterations alone, the same routes on any machine); dropped jobs are those it leaves out."""
+    if time_limit_s is None and iterations is None:
+        msg = "a search needs a time limit or an iteration count, or it never stops"
+        raise ValueError(msg)
     started = time.perf_counter()
     n_jobs = len(instance.jobs)
     if n_jobs == 0 or not instance.vehicles:
@@ -133,7 +139,13 @@ def solve_pyvrp(instance: RoutingInstance, *, time_limit_s: float, seed: int = 0
         # PyVRP warns when its penalties hit their bound, i.e. when it finds no feasible solution; the
         # caller checks feasibility itself and falls back on OR-Tools.
         warnings.simplefilter("ignore", PenaltyBoundWarning)
-        result = pyvrp.solve(data, MaxRuntime(max(0.05, time_limit_s)), seed=seed, collect_stats=False, display=False)
+        stops: list[Any] = []
+        if time_limit_s is not None:
+            stops.append(MaxRuntime(max(0.05, time_limit_s)))
+        if iterations is not None:
+            stops.append(MaxIterations(max(1, iterations)))
+        stop = stops[0] if len(stops) == 1 else MultipleCriteria(stops)
+        result = pyvrp.solve(data, stop, seed=seed, collect_stats=False, display=False)
     best = result.best
     routes: list[list[int]] = [[] for _ in instance.vehicles]
     free = [list(members) for members in type_vehicles]

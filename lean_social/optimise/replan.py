@@ -29,7 +29,7 @@ from lean_social.demand import (
 from lean_social.model import Problem
 from lean_social.optimise.changes import Change, list_changes
 from lean_social.optimise.compile import compile_day, workers_on_duty
-from lean_social.optimise.day import _to_schedule, route_visits
+from lean_social.optimise.day import DepartmentDay, SearchBudget, _to_schedule, route_department_days
 from lean_social.optimise.engine import place_breaks
 from lean_social.optimise.instance import RoutingSolution
 from lean_social.optimise.published import match, owed_visits, published_entries, split_departments
@@ -52,11 +52,16 @@ def replan_week(
     seed: int = 0,
     travel: TravelModel | None = None,
     departments: Sequence[str] | None = None,
+    reproducible: bool = False,
+    work_per_visit: int | None = None,
 ) -> tuple[Schedule, list[Change]]:
     """The re-planned week and the list of changes against ``published`` (from ``from_date`` on).
 
     With ``departments`` only those are re-planned; the other departments' routes and unassigned visits
-    come back exactly as published, so the result is still the whole week's plan."""
+    come back exactly as published, so the result is still the whole week's plan. ``time_limit`` is the
+    wall time of the whole call; ``reproducible`` (or ``work_per_visit``) stops the searches on a count
+    of work instead, as in ``plan_week``."""
+    budget = SearchBudget.of(time_limit, reproducible=reproducible, work_per_visit=work_per_visit)
     if not 0 <= (from_date - week_start).days < 7:
         msg = f"re-planning from {from_date}, which is not in the week of {week_start}"
         raise ValueError(msg)
@@ -220,10 +225,11 @@ def replan_week(
                 continue
             changed.append((worker_id, day))
         reroute.setdefault((problem.worker(worker_id).department, day), []).extend(visits)
-    budget = max(0.2, time_limit / max(1, len(reroute)))
-    for (department, day), visits in sorted(reroute.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        part, _ = route_visits(problem, day, department, visits, travel=travel, time_limit=budget, seed=seed)
-        parts.append(part)
+    tasks = [
+        DepartmentDay(day=day, department=department, visits=tuple(visits))
+        for (department, day), visits in sorted(reroute.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    ]
+    parts += [part for part, _ in route_department_days(problem, tasks, travel=travel, budget=budget, seed=seed)]
     parts.append(Schedule(routes=(), unassigned=tuple(unassigned)))
     replanned = Schedule.merge(parts)
     changes = list_changes(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lean_social.optimise.instance import RoutingInstance
 
-__all__ = ["TimedBreak", "TimedRoute", "TimedStop", "time_route"]
+__all__ = ["TimedBreak", "TimedRoute", "TimedStop", "route_is_feasible", "time_route"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,6 +86,19 @@ def time_route(
     if spec.max_jobs is not None:
         feasible &= len(jobs) <= spec.max_jobs
     return dataclasses.replace(early, feasible=feasible)
+
+
+def route_is_feasible(
+    instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...], break_after: tuple[int, ...]
+) -> bool:
+    """Whether ``time_route`` would call the route feasible, without its search for the latest departure:
+    leaving at the shift start is the earliest timing, and a later departure is only chosen when it
+    finishes no later, so both agree on feasibility."""
+    spec = instance.vehicles[vehicle]
+    if spec.max_jobs is not None and len(jobs) > spec.max_jobs:
+        return False
+    early = _forward(instance, vehicle, jobs, break_after, spec.shift_start)
+    return early.feasible and early.finish <= spec.shift_end
 
 
 def _forward(

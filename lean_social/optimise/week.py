@@ -24,7 +24,7 @@ from lean_social.io.previous import PreviousPlan
 from lean_social.model import Location, Problem, Worker
 from lean_social.norms import visit_duration_s
 from lean_social.optimise.compile import workers_on_duty
-from lean_social.optimise.day import MIN_DEPARTMENT_TIME_S, route_visits
+from lean_social.optimise.day import DepartmentDay, SearchBudget, route_department_days
 from lean_social.optimise.week_search import capacity_min, improve_week
 from lean_social.schedule import Schedule, Unassigned
 from lean_social.timefmt import WEEKDAYS
@@ -258,18 +258,24 @@ def plan_week(
     travel: TravelModel | None = None,
     departments: Sequence[str] | None = None,
     previous: PreviousPlan | None = None,
+    reproducible: bool = False,
+    work_per_visit: int | None = None,
 ) -> Schedule:
     """Plan the week starting on Monday ``week_start``: every visit a client's programme asks for is
-    planned on a day or listed as unassigned with the reason. ``time_limit`` is the whole budget;
-    ``previous`` is last week's plan (``read_previous_plan``), kept where nothing forces a change."""
+    planned on a day or listed as unassigned with the reason. ``time_limit`` is the whole budget of wall
+    time, the choice of days included; every department-day gets a complete plan by construction first,
+    so a short budget costs walking, never visits. ``reproducible`` (or ``work_per_visit``) stops the
+    searches on a count of work instead of the clock. ``previous`` is last week's plan
+    (``read_previous_plan``), kept where nothing forces a change."""
+    budget = SearchBudget.of(time_limit, reproducible=reproducible, work_per_visit=work_per_visit)
     travel = travel or GeodesicTravel()
-    started = time.perf_counter()
+    started = budget.started
     dates = [week_start + dt.timedelta(days=d) for d in range(7)]
     demand = [cw for cw in week_demand(problem, week_start) if departments is None or cw.department in departments]
     total_visits = sum(cw.visits_per_week for cw in demand)
     info: dict[str, object] = {
         "week": week_start.isoformat(),
-        "time_limit_s": time_limit,
+        **budget.as_dict(),
         "seed": seed,
         "visits": total_visits,
         "departments": {},
@@ -293,7 +299,7 @@ def plan_week(
         choices = choose_week(problem, dept_demand, dates, previous)
         chosen[department] = search_week(problem, dept_demand, dates, choices, travel, previous=previous, seed=seed)
     info["choose_s"] = round(time.perf_counter() - started, 3)
-    routing_budget = max(0.0, time_limit - (time.perf_counter() - started))
+    tasks: list[DepartmentDay] = []
     for department, choices in chosen.items():
         dept_demand = [cw for cw in demand if cw.department == department]
         unassigned: list[Unassigned] = []
@@ -330,21 +336,19 @@ def plan_week(
                         substitute_for=main if worker_id != main else None,
                     )
                 )
-        summaries = {}
-        for day in sorted(per_day):
-            share = max(MIN_DEPARTMENT_TIME_S, routing_budget * len(per_day[day]) / max(1, total_visits))
-            part, summary = route_visits(
-                problem, day, department, per_day[day], travel=travel, time_limit=share, seed=seed
-            )
-            parts.append(part)
-            summaries[day.isoformat()] = summary
+        tasks += [DepartmentDay(day=day, department=department, visits=tuple(per_day[day])) for day in sorted(per_day)]
         parts.append(Schedule(routes=(), unassigned=tuple(unassigned)))
         info["departments"][department] = {  # type: ignore[index]
             "clients": len(dept_demand),
             "visits": sum(cw.visits_per_week for cw in dept_demand),
-            "days": summaries,
+            "days": {},
             "substitutes": sum(1 for (c, _), w in choices.worker.items() if w != choices.primary[c]),
         }
+    for task, (part, summary) in zip(
+        tasks, route_department_days(problem, tasks, travel=travel, budget=budget, seed=seed), strict=True
+    ):
+        parts.append(part)
+        info["departments"][task.department]["days"][task.day.isoformat()] = summary  # type: ignore[index]
     info["wall_s"] = round(time.perf_counter() - started, 3)
     return Schedule.merge(parts, info=info)
 

@@ -1,0 +1,176 @@
+"""A complete feasible plan before any search, and the final word on what cannot be placed.
+
+Coverage must never depend on the clock: on a loaded machine a search may get no time at all, and a
+department-day must still come back with every visit that fits. So every instance is first built by
+insertion under the full model (windows, several windows a day, shift, breaks, visit limits, allowed
+vehicles, loads), deterministically and without a time limit, in milliseconds; the searches only improve
+on that plan. After the search, :func:`insert_dropped` tries once more every job left out, in every gap
+of every allowed route with every placement of the break, so a job stays dropped only when no feasible
+place for it exists in the final plan, and :func:`blocking_rule` names which rule keeps it out.
+
+Feasibility here is :func:`timing.time_route`'s, the same that :func:`engine.evaluate` and the plan's
+times use; OR-Tools' own notion of a break differs in corner cases, which :func:`make_feasible` repairs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Literal
+
+from lean_social.optimise.instance import RoutingInstance, RoutingSolution
+from lean_social.optimise.ortools_engine import SearchSettings, solve_ortools
+from lean_social.optimise.timing import route_is_feasible
+
+__all__ = ["BlockingRule", "blocking_rule", "construct", "insert_dropped", "make_feasible"]
+
+#: The rule that keeps a job out of every route: the vehicles' job limit, the breaks, or time itself
+#: (windows, shift, travel, the other jobs already on the routes).
+BlockingRule = Literal["max_jobs", "breaks", "time", "allowed"]
+
+#: OR-Tools' insertion stops after its first complete solution; this clock bound is a safety net that a
+#: construction of hundreds of jobs never comes near (tens of milliseconds), not a budget.
+_SAFETY_S = 600.0
+
+
+def construct(instance: RoutingInstance) -> RoutingSolution:
+    """The first solution of OR-Tools' cheapest insertion under the full model, made feasible under our
+    timing and completed by :func:`insert_dropped`. Deterministic: no clock, no seed."""
+    first = solve_ortools(instance, SearchSettings(time_limit_s=_SAFETY_S, solution_limit=1))
+    return replace(insert_dropped(instance, make_feasible(instance, first)), status="CONSTRUCTED")
+
+
+def _break_gaps(instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The placement of the vehicle's breaks (at most one is searched) that makes the route feasible and
+    finishes earliest, or None."""
+    breaks = instance.vehicles[vehicle].breaks
+    if not breaks:
+        return () if route_is_feasible(instance, vehicle, jobs, ()) else None
+    if len(breaks) > 1:
+        return None
+    for gap in range(len(jobs) + 1):
+        if route_is_feasible(instance, vehicle, jobs, (gap,)):
+            return (gap,)
+    return None
+
+
+def _allowed(instance: RoutingInstance, vehicle: int, job: int) -> bool:
+    allowed = instance.jobs[job].allowed
+    return allowed is None or vehicle in allowed
+
+
+def _load_fits(instance: RoutingInstance, vehicle: int, jobs: Sequence[int]) -> bool:
+    if not instance.has_loads:
+        return True
+    return sum(instance.jobs[j].demand for j in jobs) <= instance.vehicles[vehicle].capacity
+
+
+def make_feasible(instance: RoutingInstance, solution: RoutingSolution) -> RoutingSolution:
+    """Every route feasible under :func:`time_route`: a route whose breaks do not fit where the solver put
+    them gets them moved; one that still does not fit loses jobs from its end until it does."""
+    routes: list[tuple[int, ...]] = []
+    gaps: list[tuple[int, ...]] = []
+    dropped = list(solution.dropped)
+    for v, jobs in enumerate(solution.routes):
+        given = solution.break_after[v]
+        jobs = tuple(j for j in jobs if _allowed(instance, v, j))
+        dropped += [j for j in solution.routes[v] if j not in jobs]
+        if route_is_feasible(instance, v, jobs, given) and _load_fits(instance, v, jobs):
+            routes.append(jobs)
+            gaps.append(given)
+            continue
+        while True:
+            placed = _break_gaps(instance, v, jobs) if _load_fits(instance, v, jobs) else None
+            if placed is not None or not jobs:
+                break
+            dropped.append(jobs[-1])
+            jobs = jobs[:-1]
+        routes.append(jobs)
+        gaps.append(placed if placed is not None else tuple(0 for _ in instance.vehicles[v].breaks))
+    return replace(solution, routes=tuple(routes), break_after=tuple(gaps), dropped=tuple(sorted(dropped)))
+
+
+def _cost(instance: RoutingInstance, vehicle: int, jobs: Sequence[int]) -> int:
+    spec = instance.vehicles[vehicle]
+    places = [spec.start_place, *(instance.jobs[j].place for j in jobs), spec.end_place]
+    cost = instance.cost[spec.profile]
+    return sum(int(cost[a, b]) for a, b in itertools.pairwise(places))
+
+
+def _best_insertion(
+    instance: RoutingInstance,
+    job: int,
+    routes: Sequence[tuple[int, ...]],
+    *,
+    ignore_max_jobs: bool = False,
+    ignore_breaks: bool = False,
+) -> tuple[int, int, tuple[int, ...], tuple[int, ...]] | None:
+    """(added cost, vehicle, new route, break gaps) of the cheapest feasible insertion of ``job``."""
+    best: tuple[int, int, tuple[int, ...], tuple[int, ...]] | None = None
+    for v, jobs in enumerate(routes):
+        if not _allowed(instance, v, job) or not _load_fits(instance, v, [*jobs, job]):
+            continue
+        spec = instance.vehicles[v]
+        if not ignore_max_jobs and spec.max_jobs is not None and len(jobs) + 1 > spec.max_jobs:
+            continue
+        base = _cost(instance, v, jobs)
+        for position in range(len(jobs) + 1):
+            trial = (*jobs[:position], job, *jobs[position:])
+            added = _cost(instance, v, trial) - base
+            if best is not None and added >= best[0]:
+                continue
+            gaps = _trial_gaps(instance, v, trial, ignore_max_jobs=ignore_max_jobs, ignore_breaks=ignore_breaks)
+            if gaps is not None:
+                best = (added, v, trial, gaps)
+    return best
+
+
+def _trial_gaps(
+    instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...], *, ignore_max_jobs: bool, ignore_breaks: bool
+) -> tuple[int, ...] | None:
+    spec = instance.vehicles[vehicle]
+    if not (ignore_max_jobs or ignore_breaks):
+        return _break_gaps(instance, vehicle, jobs)
+    relaxed = replace(
+        spec,
+        max_jobs=None if ignore_max_jobs else spec.max_jobs,
+        breaks=() if ignore_breaks else spec.breaks,
+    )
+    vehicles = (*instance.vehicles[:vehicle], relaxed, *instance.vehicles[vehicle + 1 :])
+    return _break_gaps(replace(instance, vehicles=vehicles), vehicle, jobs)
+
+
+def insert_dropped(instance: RoutingInstance, solution: RoutingSolution) -> RoutingSolution:
+    """Insert every dropped job that fits somewhere, cheapest place first; the most constrained jobs
+    (fewest allowed vehicles, then longest) go first, so a free job does not take an assigned one's room."""
+    if not solution.dropped:
+        return solution
+    routes = list(solution.routes)
+    gaps = list(solution.break_after)
+    left: list[int] = []
+
+    def constrained(job: int) -> tuple[int, int, int]:
+        spec = instance.jobs[job]
+        n_allowed = len(spec.allowed) if spec.allowed is not None else len(instance.vehicles)
+        return (n_allowed, -spec.service, job)
+
+    for job in sorted(solution.dropped, key=constrained):
+        found = _best_insertion(instance, job, routes)
+        if found is None:
+            left.append(job)
+            continue
+        _, v, routes[v], gaps[v] = found
+    return replace(solution, routes=tuple(routes), break_after=tuple(gaps), dropped=tuple(sorted(left)))
+
+
+def blocking_rule(instance: RoutingInstance, solution: RoutingSolution, job: int) -> BlockingRule:
+    """Why a dropped job fits no route of ``solution``: "allowed" when no vehicle may take it, else the
+    first relaxation that would let it in: the job limit, then the breaks; "time" when neither would."""
+    if not any(_allowed(instance, v, job) for v in range(len(instance.vehicles))):
+        return "allowed"
+    if _best_insertion(instance, job, solution.routes, ignore_max_jobs=True) is not None:
+        return "max_jobs"
+    if _best_insertion(instance, job, solution.routes, ignore_breaks=True) is not None:
+        return "breaks"
+    return "time"

@@ -1,0 +1,148 @@
+"""Coverage never depends on the clock: the construction before any search, the final insertion, the
+rule named for a visit left out, work-count (reproducible) searches, and search processes that never
+outlive the call."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import multiprocessing
+
+import numpy as np
+import pytest
+
+from conftest import client, every_monday, problem, worker
+from lean_social import Problem, plan_day, plan_week, validate
+from lean_social.optimise.construct import blocking_rule, construct, insert_dropped
+from lean_social.optimise.engine import EngineSettings, evaluate, solve
+from lean_social.optimise.instance import Break, Job, RoutingInstance, RoutingSolution, Vehicle
+
+MONDAY = dt.date(2026, 12, 7)
+MINUTE = 60
+
+
+def line_instance(jobs: list[Job], vehicles: list[Vehicle], n_places: int) -> RoutingInstance:
+    """Places on a line, one minute apart: travel between places a and b takes |a - b| minutes."""
+    grid = np.arange(n_places)
+    minutes = np.abs(grid[:, None] - grid[None, :]) * MINUTE
+    matrix = minutes[None, :, :].astype(np.int64)
+    return RoutingInstance(duration=matrix, cost=matrix, distance=matrix, jobs=tuple(jobs), vehicles=tuple(vehicles))
+
+
+def job(place: int, start_min: int, end_min: int, service_min: int = 30) -> Job:
+    return Job(
+        place=place, service=service_min * MINUTE, windows=((start_min * MINUTE, end_min * MINUTE),), penalty=10**6
+    )
+
+
+def vehicle(*, max_jobs: int | None = None, lunch: bool = False) -> Vehicle:
+    """08:00-17:00 from place 0; lunch 45 min starting 12:00-13:00 when asked."""
+    breaks = (Break(earliest=12 * 60 * MINUTE, latest=13 * 60 * MINUTE, duration=45 * MINUTE),) if lunch else ()
+    return Vehicle(
+        start_place=0,
+        end_place=0,
+        profile=0,
+        shift_start=8 * 60 * MINUTE,
+        shift_end=17 * 60 * MINUTE,
+        breaks=breaks,
+        max_jobs=max_jobs,
+    )
+
+
+def test_construction_serves_every_job_that_fits_and_is_feasible() -> None:
+    # Three jobs, one worker with lunch: 09:00, 11:00 and 14:00 windows all fit around a 12:00 lunch.
+    instance = line_instance([job(1, 540, 600), job(2, 660, 700), job(3, 840, 900)], [vehicle(lunch=True)], 4)
+    base = construct(instance)
+    assert base.dropped == ()
+    assert evaluate(instance, base)[0]
+
+
+def test_blocking_rule_names_the_visit_limit() -> None:
+    # One worker may make one visit a day; the second visit would fit in time.
+    instance = line_instance([job(1, 540, 600), job(2, 660, 720)], [vehicle(max_jobs=1)], 3)
+    base = construct(instance)
+    assert len(base.dropped) == 1
+    assert blocking_rule(instance, base, base.dropped[0]) == "max_jobs"
+
+
+def test_blocking_rule_names_the_lunch_break() -> None:
+    # Lunch: 60 min starting 11:00-12:05. The 60-minute visit must start 11:30-11:50, one minute's walk away.
+    # Lunch first ends at 12:00 at the earliest: too late to start by 11:50. Visit first ends at 12:30 at
+    # the earliest: too late to start lunch by 12:05. Without the lunch the visit fits.
+    lunch = Break(earliest=11 * 60 * MINUTE, latest=(12 * 60 + 5) * MINUTE, duration=60 * MINUTE)
+    instance = line_instance([job(1, 690, 710, service_min=60)], [dataclasses.replace(vehicle(), breaks=(lunch,))], 2)
+    base = construct(instance)
+    assert base.dropped == (0,)
+    assert blocking_rule(instance, base, 0) == "breaks"
+
+
+def test_blocking_rule_names_time_when_nothing_else_would_help() -> None:
+    # Two 4-hour visits both due between 09:00 and 13:00 for one worker.
+    instance = line_instance([job(1, 540, 780, 240), job(2, 540, 780, 240)], [vehicle()], 3)
+    base = construct(instance)
+    assert len(base.dropped) == 1
+    assert blocking_rule(instance, base, base.dropped[0]) == "time"
+
+
+def test_final_insertion_places_a_job_a_solution_left_out() -> None:
+    instance = line_instance([job(1, 540, 600), job(2, 660, 720)], [vehicle()], 3)
+    partial = RoutingSolution(routes=((0,),), break_after=((),), dropped=(1,), cost=0, status="x", wall_time_s=0)
+    completed = insert_dropped(instance, partial)
+    assert completed.dropped == ()
+    assert completed.routes == ((0, 1),)
+
+
+def test_a_zero_budget_serves_as_many_visits_as_a_search(demo: Problem) -> None:
+    # No time for any search at all: the construction alone must serve everything a search would.
+    hurried = plan_day(demo, MONDAY, time_limit=0)
+    searched = plan_day(demo, MONDAY, reproducible=True, work_per_visit=5)
+    assert validate(hurried, demo) == []
+    assert validate(searched, demo) == []
+    assert len(hurried.unassigned) == len(searched.unassigned) == 0
+    assert {d["status"] for d in hurried.info["departments"].values()} == {"construction"}  # type: ignore[attr-defined]
+
+
+def test_no_visit_is_ever_listed_for_lack_of_time(demo: Problem) -> None:
+    week = plan_week(demo, MONDAY, time_limit=0)
+    assert validate(week, demo, week_start=MONDAY) == []
+    assert not [u for u in week.unassigned if "time given" in u.reason or "allow more time" in u.reason]
+
+
+def test_reproducible_runs_give_the_same_plan(tiny: Problem) -> None:
+    first = plan_day(tiny, MONDAY, reproducible=True, work_per_visit=30, seed=3)
+    second = plan_day(tiny, MONDAY, reproducible=True, work_per_visit=30, seed=3)
+    assert first.rows() == second.rows()
+
+
+def test_reproducible_engine_ignores_the_clock() -> None:
+    # A work count with a time limit of zero still searches: the clock is not consulted.
+    instance = line_instance([job(p, 480, 960) for p in (5, 1, 4, 2, 3)], [vehicle(), vehicle()], 6)
+    a = solve(instance, EngineSettings(time_limit_s=0, work=300, seed=1))
+    b = solve(instance, EngineSettings(time_limit_s=0, work=300, seed=1))
+    assert a.routes == b.routes
+    assert a.dropped == ()
+    assert evaluate(instance, a) == evaluate(instance, b)
+
+
+def test_no_search_process_outlives_the_call() -> None:
+    instance = line_instance([job(p, 480, 960) for p in range(1, 9)], [vehicle(lunch=True), vehicle()], 10)
+    solve(instance, EngineSettings(time_limit_s=1.0, workers=2))
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("limit", [float("nan"), float("inf"), -1.0])
+def test_engine_refuses_a_time_limit_that_is_no_limit(limit: float) -> None:
+    with pytest.raises(ValueError, match="time limit"):
+        EngineSettings(time_limit_s=limit)
+
+
+def test_a_department_with_every_visit_dropped_is_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    # The client is at home only after the worker's shift ends.
+    p = problem(
+        [client("C1", lat=47.52, lon=42.16, available="17:30-19:00", worker_id="W1")],
+        [worker("W1")],
+        every_monday("C1", "DISH"),
+    )
+    schedule = plan_day(p, MONDAY, time_limit=0)
+    assert len(schedule.unassigned) == 1
+    assert any(r.levelname == "WARNING" and "none of its 1 visits" in r.getMessage() for r in caplog.records)
