@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 #: ``engine.ORTOOLS_SOLUTION_WORK``) per visit of a department-day in a reproducible run. About 0.15 s a
 #: visit on one core of the 2-core machines this project is developed on, so a reproducible plan of the
 #: demo centre's week takes about as long as the default 120 s budget (docs/benchmarks.md).
-DEFAULT_WORK_PER_VISIT = 150
+DEFAULT_WORK_PER_VISIT = 100
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
