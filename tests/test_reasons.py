@@ -1,0 +1,44 @@
+"""Every reason a planner rule writes has a kind, so run.json and the summary can count them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lean_social import Problem, plan_week
+from lean_social.reasons import count_kinds, kind_of
+
+
+@pytest.mark.parametrize(
+    ("reason", "kind"),
+    [
+        ("public holiday (Новый год)", "holiday"),  # day.plan_day on a holiday
+        ("client is away 2026-12-08..2026-12-10 (hospital)", "client-away"),  # demand.away_text
+        ("client is not at home on sat", "client-away"),  # compile._window_reason
+        ("assigned worker W2 is absent (больничный) 2026-12-09..2026-12-11", "worker-absent"),
+        ("assigned worker W2 has no shift on sat", "worker-absent"),
+        ("no worker on duty in department D1 has skill nurse", "skill"),  # the skill, not the duty
+        ("assigned worker W1 lacks skill nurse", "skill"),
+        ("assigned worker W1 already has the maximum of 8 visits", "visit-limit"),
+        ("no window when the client is at home leaves room for the lunch break of an eligible worker", "lunch"),
+        ("assigned worker W1 has no room left around the lunch break within the client's hours", "lunch"),
+        ("the visit (95 min) is longer than every window the client is at home", "hours"),
+        ("no window when the client is at home fits the shift of an eligible worker, with travel", "hours"),
+        ("assigned worker W1 has no room left in the day within the client's hours", "no-room"),
+        ("no 3 days a week fit the client's days at home with the required spacing", "spacing"),
+        ("no worker on duty that day", "worker-absent"),  # replan: nobody at all
+        ("something no rule writes", "other"),
+    ],
+)
+def test_kind_of_each_reason(reason: str, kind: str) -> None:
+    assert kind_of(reason) == kind
+
+
+def test_every_reason_of_the_demo_week_has_a_kind(demo: Problem) -> None:
+    # Whatever the demo week leaves out, no reason falls outside the known kinds.
+    monday = dt.date(2026, 12, 7)
+    week = plan_week(demo, monday, time_limit=0)
+    kinds = count_kinds(u.reason for u in week.unassigned)
+    assert "other" not in kinds, [u.reason for u in week.unassigned]
+    assert sum(kinds.values()) == len(week.unassigned)
