@@ -24,7 +24,21 @@ def read_previous_plan(path: str | Path) -> PreviousPlan:
     path = Path(path)
     name = path.name
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a cell over the csv module's limit (128 kB), a NUL byte, ...
+        raise InvalidInputError(
+            [
+                InputProblem(
+                    file=name,
+                    row=reader.line_num,
+                    column=None,
+                    value="",
+                    expected=f"a schedule.csv of an earlier plan, readable as CSV ({exc})",
+                )
+            ]
+        ) from None
     if not rows:
         raise InvalidInputError(
             [
