@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["InputProblem", "InvalidInputError", "LeanSocialError", "SolverError"]
+__all__ = [
+    "InputProblem",
+    "InvalidInputError",
+    "LeanSocialError",
+    "OutputFolderError",
+    "OutputLockedError",
+    "SolverError",
+]
 
 
 class LeanSocialError(Exception):
@@ -48,3 +55,12 @@ class InvalidInputError(LeanSocialError, ValueError):
 
 class SolverError(LeanSocialError, RuntimeError):
     """The solver failed in a way no input check predicted; the message says what it returned."""
+
+
+class OutputFolderError(LeanSocialError, ValueError):
+    """The output folder cannot take a plan (a file, the data folder, a folder of other files): found
+    before planning, so that a mistyped ``--out`` costs seconds, not the whole search."""
+
+
+class OutputLockedError(OutputFolderError):
+    """Another run is writing into the same output folder; a cron job can tell this apart and try later."""
