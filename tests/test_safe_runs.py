@@ -110,6 +110,16 @@ def test_a_run_without_an_atomic_exchange_swaps_by_two_renames(tmp_path: Path, m
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["settings"]["seed"] == 1
 
 
+def test_the_exchange_swaps_two_folders_in_one_step_where_the_system_can(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "from_a").touch()
+    if not outfolder._exchange(tmp_path / "a", tmp_path / "b"):
+        pytest.skip("no atomic exchange here: the swap is two renames (tested above)")
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["from_a"]
+    assert not list((tmp_path / "a").iterdir())
+
+
 def test_a_run_killed_between_the_two_renames_finds_the_last_good_plan(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert plan(out) == 0
