@@ -6,7 +6,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["MAX_LINES_PER_KIND", "InputProblem", "InvalidInputError", "LeanSocialError", "SolverError"]
+__all__ = [
+    "MAX_LINES_PER_KIND",
+    "InputProblem",
+    "InvalidInputError",
+    "LeanSocialError",
+    "OutputFolderError",
+    "OutputLockedError",
+    "SolverError",
+]
 
 #: Lines shown for one kind of problem (same file, column and expectation) before the rest are counted:
 #: a column shifted by one in a 300-row file is one mistake, and 20 examples of it are plenty to see it.
@@ -66,3 +74,12 @@ def _kind(problem: InputProblem) -> tuple[str, str | None, str]:
 
 class SolverError(LeanSocialError, RuntimeError):
     """The solver failed in a way no input check predicted; the message says what it returned."""
+
+
+class OutputFolderError(LeanSocialError, ValueError):
+    """The output folder cannot take a plan (a file, the data folder, a folder of other files): found
+    before planning, so that a mistyped ``--out`` costs seconds, not the whole search."""
+
+
+class OutputLockedError(OutputFolderError):
+    """Another run is writing into the same output folder; a cron job can tell this apart and try later."""

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import lean_social.run
 from conftest import DATA
 from lean_social.cli import main
 
@@ -51,20 +52,84 @@ def test_invalid_input_exit_1_lists_problems_and_writes_nothing(
     assert not out.exists()
 
 
+PLAN = ["plan", str(DATA / "tiny"), "--date", "2026-12-07", "--out"]
+REPLAN = ["replan", str(DATA / "tiny"), "--week", "2026-12-07", "--plan", "p.json", "--from", "2026-12-08", "--out"]
+LISTS = ["lists", str(DATA / "tiny"), "--week", "2026-12-07", "--out"]
+
+
 @pytest.mark.parametrize(
-    "argv",
+    ("argv", "named"),
     [
-        ["plan", "x", "--date", "07.12.2026", "--out", "o"],  # date not ISO
-        ["plan", "x", "--out", "o"],  # no date
-        ["plan", "x", "--date", "2026-12-07", "--out", "o", "--time-limit", "0"],  # zero budget
-        ["fly"],  # unknown command
+        (["plan", "x", "--date", "07.12.2026", "--out", "o"], "--date"),  # date not ISO
+        (["plan", "x", "--out", "o"], "--date"),  # no date
+        ([*PLAN, "o", "--time-limit", "0"], "--time-limit"),  # zero budget
+        ([*PLAN, "o", "--time-limit", "-1"], "--time-limit"),  # negative budget
+        ([*PLAN, "o", "--time-limit", "inf"], "--time-limit"),  # would never stop
+        ([*PLAN, "o", "--time-limit", "-inf"], "--time-limit"),  # negative infinity
+        ([*PLAN, "o", "--time-limit", "nan"], "--time-limit"),  # no number at all
+        ([*PLAN, "o", "--time-limit", "1e309"], "--time-limit"),  # overflows to inf
+        ([*PLAN, "o", "--time-limit", "86401"], "--time-limit"),  # more than a day: a typing mistake
+        ([*PLAN, "o", "--time-limit", "abc"], "--time-limit"),  # not a number
+        ([*PLAN, "o", "--seed", "-1"], "--seed"),  # negative seed
+        ([*PLAN, "o", "--seed", "2147483648"], "--seed"),  # 2**31: past the engines' 32-bit seed
+        ([*PLAN, "o", "--seed", "99999999999999999999999"], "--seed"),  # huge seed
+        ([*PLAN, "o", "--seed", "1.5"], "--seed"),  # not a whole number
+        ([*PLAN, "o", "--seed", "abc"], "--seed"),  # not a number
+        ([*REPLAN, "o", "--time-limit", "nan"], "--time-limit"),  # replan: same checks as plan
+        ([*REPLAN, "o", "--seed", "-1"], "--seed"),  # replan: negative seed
+        ([*LISTS, "o", "--seed", "-5"], "--seed"),  # lists: negative seed
+        (["fly"], "invalid choice"),  # unknown command
     ],
 )
-def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_usage_errors_exit_2(
+    argv: list[str], named: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as info:
         main(argv)
     assert info.value.code == 2
-    assert "usage:" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "usage:" in err and named in err
+    assert not list(tmp_path.iterdir())  # refused before anything, the lock file included
+
+
+@pytest.mark.parametrize(
+    ("argv", "seed", "limit"),
+    [
+        ([*PLAN, "o", "--seed", "0"], 0, None),  # smallest seed
+        ([*PLAN, "o", "--seed", "2147483647", "--time-limit", "86400"], 2**31 - 1, 86400.0),  # largest of each
+        ([*PLAN, "o", "--time-limit", "0.01"], 0, 0.01),  # a tiny budget is still a budget
+    ],
+)
+def test_option_values_at_the_limits_are_taken(argv: list[str], seed: int, limit: float | None) -> None:
+    from lean_social.cli import _parser
+
+    args = _parser().parse_args(argv)
+    assert (args.seed, args.time_limit) == (seed, limit)
+
+
+def test_reproducible_runs_write_identical_plans(tmp_path: Path) -> None:
+    # A week, so that several department-days and both searches run; the clock plays no part.
+    week = ["-q", "plan", str(DATA / "tiny"), "--week", "2026-12-07", "--reproducible", "--seed", "4"]
+    assert main([*week, "--out", str(tmp_path / "a")]) == 0
+    assert main([*week, "--out", str(tmp_path / "b"), "--time-limit", "0.01"]) == 0  # the time limit is ignored
+    for name in ("schedule.csv", "unassigned.csv", "kpis.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    run = json.loads((tmp_path / "a" / "run.json").read_text(encoding="utf-8"))
+    assert run["settings"]["reproducible"] is True
+    assert run["solver"]["work_per_visit"] > 0
+
+
+def test_the_end_of_a_run_counts_what_was_left_over(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # tiny's Friday: W2 is away, so C4's visit is unassigned for that reason.
+    friday = ["plan", str(DATA / "tiny"), "--date", "2026-12-11", "--out", str(tmp_path / "o")]
+    assert main(["-q", *friday, "--time-limit", "0.5"]) == 0
+    err = capsys.readouterr().err
+    assert "served 1 of 2 visits" in err
+    assert "unassigned 1: 1 worker-absent" in err
+    run = json.loads((tmp_path / "o" / "run.json").read_text(encoding="utf-8"))
+    assert run["unassigned_by_reason"] == {"worker-absent": 1}
+    assert run["travel_min_per_visit"] > 0
 
 
 def test_pseudonymised_exports_hide_client_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -279,5 +279,6 @@ def test_cli_lists_refuses_to_write_into_the_data_folder(tmp_path: Path) -> None
     data = tmp_path / "data"
     shutil.copytree(DATA / "tiny", data)
     before = (data / "clients.csv").read_bytes()
-    assert main(["-q", "lists", str(data), "--week", "2026-12-07", "--out", str(data)]) == 1
+    # exit 2: a bad --out is a usage error, refused before the data is read
+    assert main(["-q", "lists", str(data), "--week", "2026-12-07", "--out", str(data)]) == 2
     assert (data / "clients.csv").read_bytes() == before

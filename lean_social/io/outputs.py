@@ -1,7 +1,10 @@
 """Writing results so that a crash never leaves half a file, and a spreadsheet never runs a formula.
 
 Every writer builds the whole content in memory, writes it to a temporary file beside the target and
-renames it over the target: the nightly job's last good plan survives any failure of the next one.
+renames it over the target, so no reader ever sees half a file. A run writes into a staging folder that
+``lean_social.io.outfolder`` swaps in whole, so no reader sees a mix of two runs either. Files are
+created as the user's umask says (0666 masked), like any file the user's programs make: a planner who
+wants plans readable by no one else sets ``umask 077``.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import csv
 import io
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,7 +33,7 @@ def safe_cell(value: object) -> object:
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -41,6 +44,16 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _create_beside(path: Path) -> tuple[int, Path]:
+    """A new temporary file beside ``path``, mode 0666 less the umask (``mkstemp`` would make it 0600)."""
+    while True:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 def atomic_write_text(path: str | Path, text: str) -> Path:
