@@ -47,17 +47,17 @@ def test_infeasible_order_is_flagged() -> None:
 
 
 def test_solver_serves_both_and_respects_limits() -> None:
-    solution = solve_ortools(two_job_instance(), SearchSettings(time_limit_s=0.3))
+    solution = solve_ortools(two_job_instance(), SearchSettings(time_limit_s=None, solution_limit=20))
     assert solution.routes == ((0, 1),)
     assert solution.dropped == ()
     assert time_route(two_job_instance(), 0, solution.routes[0], solution.break_after[0]).feasible
-    capped = solve_ortools(two_job_instance(max_jobs=1), SearchSettings(time_limit_s=0.3))
+    capped = solve_ortools(two_job_instance(max_jobs=1), SearchSettings(time_limit_s=None, solution_limit=20))
     assert len(capped.routes[0]) == 1
     assert len(capped.dropped) == 1
 
 
 def test_same_seed_same_routes() -> None:
     inst = two_job_instance()
-    first = solve_ortools(inst, SearchSettings(time_limit_s=0.2, seed=7))
-    again = solve_ortools(inst, SearchSettings(time_limit_s=0.2, seed=7))
+    first = solve_ortools(inst, SearchSettings(time_limit_s=None, solution_limit=20, seed=7))
+    again = solve_ortools(inst, SearchSettings(time_limit_s=None, solution_limit=20, seed=7))
     assert first.routes == again.routes
