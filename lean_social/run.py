@@ -301,10 +301,11 @@ def _run(
 
 
 def _finishing_estimate_s(problem: Problem, *, day: dt.date | None) -> float:
-    """Seconds kept back from planning for checking and writing: measured on the demo centre (300
-    clients: 0.05 s to check a week, 0.1 s to render each day's map), doubled for a loaded machine."""
+    """Seconds kept back from planning for checking and writing. Measured on the demo centre (300
+    clients): 0.03 s to check a week and 0.13 s to write it with its seven maps; kept back here at
+    about four times that, for a loaded machine and larger centres (a map grows with the clients)."""
     days = 1 if day is not None else 7
-    return 2 * (0.1 + days * (0.1 + 0.0003 * len(problem.clients)))
+    return 0.2 + days * (0.02 + 0.0001 * len(problem.clients))
 
 
 def travel_per_visit_min(schedule: Schedule) -> float | None:

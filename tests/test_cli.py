@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-import lean_social.run
 from conftest import DATA
 from lean_social.cli import main
 

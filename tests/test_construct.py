@@ -146,3 +146,23 @@ def test_a_department_with_every_visit_dropped_is_a_warning(caplog: pytest.LogCa
     schedule = plan_day(p, MONDAY, time_limit=0)
     assert len(schedule.unassigned) == 1
     assert any(r.levelname == "WARNING" and "none of its 1 visits" in r.getMessage() for r in caplog.records)
+
+
+def test_a_visit_that_fits_only_in_another_order_is_placed() -> None:
+    # One place a minute from the start. A: 60 min, start 08:00-11:00; B: 30 min, start 08:00-09:30; the
+    # route as built is A 08:01-09:01, B 09:01-09:31. N: 60 min, start 08:00-08:10. Inserted first, N pushes
+    # B to 10:01 (too late); anywhere later N's window has closed. In the order N, B, A all three fit:
+    # N 08:01-09:01, B 09:01-09:31, A 09:31-10:31.
+    instance = line_instance([job(1, 480, 660, 60), job(1, 480, 570, 30), job(1, 480, 490, 60)], [vehicle()], 2)
+    built = RoutingSolution(routes=((0, 1),), break_after=((),), dropped=(2,), cost=0, status="x", wall_time_s=0)
+    completed = insert_dropped(instance, built)
+    assert completed.routes == ((2, 1, 0),)
+    assert completed.dropped == ()
+    assert evaluate(instance, completed)[0]
+
+
+def test_a_visit_no_order_can_take_stays_out() -> None:
+    # As above, but B must start by 09:00: N (till 09:01) and B can no longer both be made.
+    instance = line_instance([job(1, 480, 660, 60), job(1, 480, 540, 30), job(1, 480, 490, 60)], [vehicle()], 2)
+    built = RoutingSolution(routes=((0, 1),), break_after=((),), dropped=(2,), cost=0, status="x", wall_time_s=0)
+    assert insert_dropped(instance, built).dropped == (2,)

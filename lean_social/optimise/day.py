@@ -51,9 +51,7 @@ class SearchBudget:
             raise ValueError(msg)
 
     @classmethod
-    def of(
-        cls, time_limit: float, *, reproducible: bool = False, work_per_visit: int | None = None
-    ) -> SearchBudget:
+    def of(cls, time_limit: float, *, reproducible: bool = False, work_per_visit: int | None = None) -> SearchBudget:
         """The budget a planner's keyword options ask for: ``work_per_visit`` implies ``reproducible``."""
         if work_per_visit is None and reproducible:
             work_per_visit = DEFAULT_WORK_PER_VISIT
