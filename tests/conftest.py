@@ -23,6 +23,9 @@ from lean_social import (
 from lean_social.timefmt import parse_hhmm
 
 DATA = Path(__file__).parent / "data"
+#: Units of search work per visit for planners in tests: a count, never a time, so that no test depends on
+#: how fast or how busy the machine is; coverage comes from the construction, the search only polishes.
+WORK = 10
 DEMO = Path(__file__).parent.parent / "data" / "volgodonsk"
 
 

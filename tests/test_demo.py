@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import DEMO
+from conftest import DEMO, WORK
 from lean_social import Problem, plan_day, validate
 
 MONDAY = dt.date(2026, 12, 7)
@@ -28,7 +28,7 @@ def test_generator_reproduces_the_bundled_files(tmp_path: Path) -> None:
 
 
 def test_demo_department_day_serves_every_visit(demo: Problem) -> None:
-    schedule = plan_day(demo, MONDAY, time_limit=3.0, departments=["D1"])
+    schedule = plan_day(demo, MONDAY, work_per_visit=WORK, departments=["D1"])
     assert validate(schedule, demo, departments=["D1"]) == []
     assert schedule.unassigned == ()
     assert sum(len(r.stops) for r in schedule.routes) == schedule.info["visits"]

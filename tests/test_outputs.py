@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import lean_social
-from conftest import client, every_monday, problem, worker
+from conftest import WORK, client, every_monday, problem, worker
 from lean_social import day_map, plan_day
 from lean_social.io.outputs import atomic_write_text, csv_text, safe_cell
 from lean_social.maps import LEAFLET_VERSION, safe_json
@@ -55,7 +55,7 @@ def _map_page(ident: str = "C1", *, tiles: str | None = None) -> str:
     evil = client(ident, lat=47.515, lon=42.155)
     p = problem([evil], [worker("W1")], every_monday(evil.id, "FOOD"))
     monday = dt.date(2026, 12, 7)
-    return day_map(plan_day(p, monday, time_limit=0.2), p, monday, tiles=tiles).get_root().render()
+    return day_map(plan_day(p, monday, work_per_visit=WORK), p, monday, tiles=tiles).get_root().render()
 
 
 def test_map_data_cannot_end_its_script_element() -> None:

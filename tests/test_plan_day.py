@@ -4,7 +4,7 @@ import dataclasses
 import datetime as dt
 import pickle
 
-from conftest import client, every_monday, problem, worker
+from conftest import WORK, client, every_monday, problem, worker
 from lean_social import GeodesicTravel, Holiday, Problem, ProgrammeItem, Schedule, plan_day, validate
 from lean_social.schedule import SCHEDULE_COLUMNS
 
@@ -17,7 +17,7 @@ def reasons(schedule: Schedule) -> dict[str, str]:
 
 
 def test_tiny_monday_serves_everything(tiny: Problem) -> None:
-    schedule = plan_day(tiny, MONDAY, time_limit=0.5)
+    schedule = plan_day(tiny, MONDAY, work_per_visit=WORK)
     assert validate(schedule, tiny) == []
     assert schedule.unassigned == ()
     assert sorted(s.client_id for _, s in schedule.stops) == ["C1", "C2", "C3", "C4"]
@@ -27,14 +27,14 @@ def test_tiny_monday_serves_everything(tiny: Problem) -> None:
 
 
 def test_absent_assigned_worker_is_the_reason(tiny: Problem) -> None:
-    schedule = plan_day(tiny, FRIDAY, time_limit=0.3)
+    schedule = plan_day(tiny, FRIDAY, work_per_visit=WORK)
     assert validate(schedule, tiny) == []
     assert reasons(schedule) == {"C4": "assigned worker W2 is absent (больничный) 2026-12-09..2026-12-11"}
 
 
 def test_holiday_leaves_everything_unassigned(tiny: Problem) -> None:
     new_year = dt.date(2027, 1, 1)  # a Friday
-    schedule = plan_day(tiny, new_year, time_limit=0.3)
+    schedule = plan_day(tiny, new_year, work_per_visit=WORK)
     assert schedule.routes == ()
     assert set(reasons(schedule).values()) == {"public holiday (Новый год)"}
     assert validate(schedule, tiny) == []
@@ -56,7 +56,7 @@ def test_reasons_for_visits_that_cannot_be_made() -> None:
         *every_monday("FIRST", "FOOD"),
     ]
     p = problem(clients, [worker("W1", max_visits=1), worker("W2")], programmes)
-    schedule = plan_day(p, MONDAY, time_limit=0.5)
+    schedule = plan_day(p, MONDAY, work_per_visit=WORK)
     assert validate(schedule, p) == []
     why = reasons(schedule)
     assert why["SKILL"] == "no worker on duty in department D1 has skill nurse"
@@ -74,13 +74,13 @@ def test_weekend_absence_of_client() -> None:
         [ProgrammeItem(client_id="C", service_code="FOOD", times=1, days=(6,))],
     )
     sunday = dt.date(2026, 12, 13)
-    schedule = plan_day(p, sunday, time_limit=0.2)
+    schedule = plan_day(p, sunday, work_per_visit=WORK)
     assert reasons(schedule) == {"C": "no worker of department D1 is on duty"}
 
 
 def test_same_seed_same_plan_and_json_round_trip(tiny: Problem) -> None:
-    first = plan_day(tiny, MONDAY, time_limit=0.3, seed=3)
-    again = plan_day(tiny, MONDAY, time_limit=0.3, seed=3)
+    first = plan_day(tiny, MONDAY, work_per_visit=WORK, seed=3)
+    again = plan_day(tiny, MONDAY, work_per_visit=WORK, seed=3)
     assert first.routes == again.routes
     assert Schedule.from_json(first.to_json()) == first
 
@@ -92,7 +92,7 @@ def test_departments_are_planned_apart() -> None:
     ]
     workers = [worker("W1", department="D1"), worker("W2", department="D2")]
     p = problem(clients, workers, [*every_monday("A", "FOOD"), *every_monday("B", "FOOD")])
-    schedule = plan_day(p, MONDAY, time_limit=0.4)
+    schedule = plan_day(p, MONDAY, work_per_visit=WORK)
     assert validate(schedule, p) == []
     assert {(r.worker_id, s.client_id) for r in schedule.routes for s in r.stops} == {
         ("W1", "A"),
@@ -108,7 +108,7 @@ def test_holiday_object() -> None:
         every_monday("A", "FOOD"),
         holidays=(Holiday(date=MONDAY, name=""),),
     )
-    assert reasons(plan_day(p, MONDAY, time_limit=0.2)) == {"A": "public holiday"}
+    assert reasons(plan_day(p, MONDAY, work_per_visit=WORK)) == {"A": "public holiday"}
 
 
 def test_visit_limit_holds_without_lunch() -> None:
@@ -120,8 +120,8 @@ def test_visit_limit_holds_without_lunch() -> None:
         [worker("W1", lunch=None, max_visits=1)],
         [item for c in clients for item in every_monday(c.id, "FOOD")],
     )
-    for limit in (0.2, 0.6):
-        schedule = plan_day(p, MONDAY, time_limit=limit)
+    for work in (2, 20):  # a short and a longer search: the limit holds either way
+        schedule = plan_day(p, MONDAY, work_per_visit=work)
         assert validate(schedule, p) == []
         assert sum(len(r.stops) for r in schedule.routes) == 1
         assert set(reasons(schedule).values()) == {
@@ -138,7 +138,7 @@ def test_lunch_that_blocks_every_start_is_named() -> None:
         every_monday("C", "FOOD", "DISH"),
     )
     p = dataclasses.replace(p, services=tuple(dataclasses.replace(s, norm_min=60) for s in p.services))
-    schedule = plan_day(p, MONDAY, time_limit=0.3)
+    schedule = plan_day(p, MONDAY, work_per_visit=WORK)
     assert reasons(schedule) == {
         "C": "no window when the client is at home leaves room for the lunch break of an eligible worker"
     }

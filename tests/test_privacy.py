@@ -89,13 +89,15 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         (data / name).write_text(text, encoding="utf-8")
     out = {f"{kind}{run}": root / f"{kind}{run}" for kind in ("plain", "pseudo") for run in ("-day", "", "-replan")}
     for kind, hide in (("plain", False), ("pseudo", True)):
-        run_day(data, FRIDAY, out[f"{kind}-day"], time_limit=0.5, seed=1, pseudonymise=hide)
-        run_week(data, MONDAY, out[kind], time_limit=1.0, seed=1, pseudonymise=hide)
+        run_day(data, FRIDAY, out[f"{kind}-day"], reproducible=True, seed=1, pseudonymise=hide)
+        run_week(data, MONDAY, out[kind], reproducible=True, seed=1, pseudonymise=hide)
     with (data / "absences.csv").open("a", encoding="utf-8") as absences:
         absences.write(LATER_ABSENCE)
     published = out["plain"] / "schedule.json"
     for kind, hide in (("plain", False), ("pseudo", True)):
-        run_replan(data, MONDAY, published, THURSDAY, out[f"{kind}-replan"], time_limit=1.0, seed=1, pseudonymise=hide)
+        run_replan(
+            data, MONDAY, published, THURSDAY, out[f"{kind}-replan"], reproducible=True, seed=1, pseudonymise=hide
+        )
     return out
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SERVICES
+from conftest import SERVICES, WORK
 from lean_social import (
     Client,
     Location,
@@ -85,7 +85,7 @@ def problems(draw: st.DrawFn) -> Problem:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(), st.integers(0, 3))
 def test_every_plan_passes_the_validator(p: Problem, seed: int) -> None:
-    schedule = plan_day(p, MONDAY, time_limit=0.1, seed=seed)
+    schedule = plan_day(p, MONDAY, work_per_visit=WORK, seed=seed)
     violations = validate(schedule, p)
     assert violations == [], "\n".join(map(str, violations))
     due = {v.client_id for v in visits_for_day(p, MONDAY)}

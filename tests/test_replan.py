@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, client, problem, weekdays, worker
+from conftest import DATA, WORK, client, problem, weekdays, worker
 from lean_social import Absence, Holiday, Problem, ProgrammeItem, Schedule, validate
 from lean_social.cli import main
 from lean_social.demand import make_visit
@@ -26,7 +26,7 @@ def week() -> tuple[Problem, Schedule]:
     clients += [client(f"B{i}", lat=47.520 + 0.002 * i, lon=42.160, worker_id="W2") for i in range(3)]
     programmes = [ProgrammeItem(client_id=c.id, service_code="FOOD", times=3, days=(0, 2, 4)) for c in clients]
     p = problem(clients, [worker("W1"), worker("W2", lat=47.52), worker("W3", lat=47.515)], programmes)
-    return p, plan_week(p, MONDAY, time_limit=1.0)
+    return p, plan_week(p, MONDAY, work_per_visit=WORK)
 
 
 def stops(schedule: Schedule) -> dict[tuple[str, dt.date], str]:
@@ -39,7 +39,7 @@ def test_worker_away_from_wednesday(week: tuple[Problem, Schedule]) -> None:
     sick = dataclasses.replace(
         p, absences=(Absence(worker_id="W1", start=WEDNESDAY, end=WEDNESDAY + dt.timedelta(days=4)),)
     )
-    new, changes = replan_week(sick, published, MONDAY, WEDNESDAY, time_limit=1.0)
+    new, changes = replan_week(sick, published, MONDAY, WEDNESDAY, work_per_visit=WORK)
     assert validate(new, sick, week_start=MONDAY) == []
     before, after = stops(published), stops(new)
     # Monday and Tuesday exactly as published, times included
@@ -62,7 +62,7 @@ def test_new_client_is_fitted_in_after_the_event(week: tuple[Problem, Schedule])
         clients=(*p.clients, newcomer),
         programmes=(*p.programmes, ProgrammeItem(client_id="N1", service_code="FOOD", times=1)),
     )
-    new, changes = replan_week(grown, published, MONDAY, WEDNESDAY, time_limit=1.0)
+    new, changes = replan_week(grown, published, MONDAY, WEDNESDAY, work_per_visit=WORK)
     assert [c.kind for c in changes] == ["new"]
     assert changes[0].new_date is not None and changes[0].new_date >= WEDNESDAY
     assert validate(new, grown, week_start=MONDAY) == []
@@ -81,7 +81,7 @@ def test_client_away_on_a_fixed_day_cancels_that_visit(week: tuple[Problem, Sche
         ),
     )
     changed = dataclasses.replace(p, clients=tuple(away if c.id == "B0" else c for c in p.clients))
-    new, changes = replan_week(changed, published, MONDAY, WEDNESDAY, time_limit=1.0)
+    new, changes = replan_week(changed, published, MONDAY, WEDNESDAY, work_per_visit=WORK)
     assert [(c.kind, c.old_date, c.client_id) for c in changes] == [("cancelled", WEDNESDAY, "B0")]
     assert [(u.client_id, u.date) for u in new.unassigned] == [("B0", WEDNESDAY)]
     assert "client is not at home on Wednesdays" in new.unassigned[0].reason
@@ -91,7 +91,7 @@ def test_client_away_on_a_fixed_day_cancels_that_visit(week: tuple[Problem, Sche
 def test_client_away_on_a_chosen_day_moves_to_another_day() -> None:
     clients = [client("F", lat=47.515, lon=42.155, worker_id="W1")]
     p = problem(clients, [worker("W1")], [ProgrammeItem(client_id="F", service_code="FOOD", times=2)])
-    published = plan_week(p, MONDAY, time_limit=0.5)
+    published = plan_week(p, MONDAY, work_per_visit=WORK)
     (first, second) = sorted(r.date for r, _ in published.stops)
     away = dataclasses.replace(
         p.client("F"),
@@ -101,7 +101,7 @@ def test_client_away_on_a_chosen_day_moves_to_another_day() -> None:
         ),
     )
     changed = dataclasses.replace(p, clients=(away,))
-    new, changes = replan_week(changed, published, MONDAY, first + dt.timedelta(days=1), time_limit=0.5)
+    new, changes = replan_week(changed, published, MONDAY, first + dt.timedelta(days=1), work_per_visit=WORK)
     assert [(c.kind, c.old_date) for c in changes] == [("moved", second)]
     assert changes[0].new_date not in (None, second)
     assert validate(new, changed, week_start=MONDAY) == []
@@ -154,8 +154,8 @@ def test_a_closed_past_fixed_day_does_not_shift_the_visits_still_owed() -> None:
         [ProgrammeItem(client_id="A", service_code="FOOD", times=3, days=(0, 2, 4))],
         holidays=(Holiday(date=MONDAY, name="hol"),),
     )
-    published = plan_week(p, MONDAY, time_limit=0.3)
-    new, changes = replan_week(p, published, MONDAY, MONDAY + dt.timedelta(days=1), time_limit=0.3)
+    published = plan_week(p, MONDAY, work_per_visit=WORK)
+    new, changes = replan_week(p, published, MONDAY, MONDAY + dt.timedelta(days=1), work_per_visit=WORK)
     assert changes == []
     assert stops(new) == stops(published) == {("A", WEDNESDAY): "W1", ("A", MONDAY + dt.timedelta(days=4)): "W1"}
     assert validate(new, p, week_start=MONDAY) == []
@@ -169,13 +169,13 @@ def test_a_new_client_keeps_the_fixed_days_of_the_programme() -> None:
         [worker("W1")],
         [ProgrammeItem(client_id="A", service_code="FOOD", times=1, days=(0,))],
     )
-    published = plan_week(p, MONDAY, time_limit=0.3)
+    published = plan_week(p, MONDAY, work_per_visit=WORK)
     grown = dataclasses.replace(
         p,
         clients=(*p.clients, client("N", lat=47.516, lon=42.156)),
         programmes=(*p.programmes, ProgrammeItem(client_id="N", service_code="FOOD", times=2, days=(0, 3))),
     )
-    new, changes = replan_week(grown, published, MONDAY, WEDNESDAY, time_limit=0.3)
+    new, changes = replan_week(grown, published, MONDAY, WEDNESDAY, work_per_visit=WORK)
     assert validate(new, grown, week_start=MONDAY) == []
     thursday = MONDAY + dt.timedelta(days=3)
     assert {k: w for k, w in stops(new).items() if k[0] == "N"} == {("N", thursday): "W1"}
@@ -200,7 +200,7 @@ def test_a_moved_visit_goes_to_a_day_with_a_worker_or_is_listed(
         [worker("W1")],
         [ProgrammeItem(client_id="A", service_code="FOOD", times=2)],
     )
-    published = plan_week(p, MONDAY, time_limit=0.3)
+    published = plan_week(p, MONDAY, work_per_visit=WORK)
     assert sorted(d.weekday() for _, d in stops(published)) == [0, 3]
     home = p.client("A").available
     away = dataclasses.replace(home, days=tuple(() if d == 3 else w for d, w in enumerate(home.days)))
@@ -210,7 +210,7 @@ def test_a_moved_visit_goes_to_a_day_with_a_worker_or_is_listed(
         clients=(dataclasses.replace(p.client("A"), available=away),),
         absences=(Absence(worker_id="W1", start=first, end=last),),
     )
-    new, changes = replan_week(changed, published, MONDAY, MONDAY + dt.timedelta(days=1), time_limit=0.3)
+    new, changes = replan_week(changed, published, MONDAY, MONDAY + dt.timedelta(days=1), work_per_visit=WORK)
     assert validate(new, changed, week_start=MONDAY) == []
     if "moved" in expected:
         assert sorted(d.weekday() for _, d in stops(new)) == [0, expected["moved"]]
@@ -240,13 +240,13 @@ def test_visits_a_flexible_week_cannot_hold_are_matched_by_services() -> None:
             ProgrammeItem(client_id="A", service_code="DISH", times=1),
         ],
     )
-    published = plan_week(p, MONDAY, time_limit=0.3)
+    published = plan_week(p, MONDAY, work_per_visit=WORK)
     assert validate(published, p, week_start=MONDAY) == [] and len(published.unassigned) == 3
     monday_only = dataclasses.replace(
         home.available, days=tuple(w if d == 0 else () for d, w in enumerate(home.available.days))
     )
     away = dataclasses.replace(p, clients=(dataclasses.replace(home, available=monday_only),))
-    new, _ = replan_week(away, published, MONDAY, MONDAY + dt.timedelta(days=1), time_limit=0.3)
+    new, _ = replan_week(away, published, MONDAY, MONDAY + dt.timedelta(days=1), work_per_visit=WORK)
     assert validate(new, away, week_start=MONDAY) == []
     assert sorted(u.services for u in new.unassigned) == [("BP",), ("BP",), ("DISH", "BP")]
 
@@ -267,12 +267,12 @@ def test_a_growing_absence_keeps_the_substitute_of_the_published_plan() -> None:
         [ProgrammeItem(client_id="A", service_code="FOOD", times=3, days=(0, 2, 4))],
         absences=(Absence(worker_id="W1", start=MONDAY, end=MONDAY),),
     )
-    published = plan_week(p, MONDAY, time_limit=0.3)
+    published = plan_week(p, MONDAY, work_per_visit=WORK)
     assert stops(published)[("A", MONDAY)] == "W2"
     longer = dataclasses.replace(
         p, absences=(Absence(worker_id="W1", start=MONDAY, end=MONDAY + dt.timedelta(days=6)),)
     )
-    new, changes = replan_week(longer, published, MONDAY, WEDNESDAY, time_limit=0.3)
+    new, changes = replan_week(longer, published, MONDAY, WEDNESDAY, work_per_visit=WORK)
     assert validate(new, longer, week_start=MONDAY) == []
     assert set(stops(new).values()) == {"W2"}
     assert {(c.kind, c.new_worker) for c in changes} == {("substitute", "W2")}
@@ -302,9 +302,9 @@ def test_a_visit_dropped_from_a_substitutes_full_day_is_a_change() -> None:
         [worker("W1"), worker("W2", lat=47.5155, lon=42.1555, max_visits=2)],
         [ProgrammeItem(client_id=c.id, service_code="FOOD", times=1, days=(2,)) for c in clients],
     )
-    published = plan_week(p, MONDAY, time_limit=0.3)
+    published = plan_week(p, MONDAY, work_per_visit=WORK)
     sick = dataclasses.replace(p, absences=(Absence(worker_id="W1", start=WEDNESDAY, end=WEDNESDAY),))
-    new, changes = replan_week(sick, published, MONDAY, WEDNESDAY, time_limit=0.3)
+    new, changes = replan_week(sick, published, MONDAY, WEDNESDAY, work_per_visit=WORK)
     assert validate(new, sick, week_start=MONDAY) == []
     assert_every_difference_is_a_change(published, new, changes)
     (dropped,) = new.unassigned
@@ -320,11 +320,11 @@ def test_a_substitute_must_have_the_skills_of_the_visit() -> None:
         [worker("W1", skills=("nurse",)), worker("W2")],
         [ProgrammeItem(client_id="A", service_code="BP", times=1, days=(3,))],
     )
-    published = plan_week(p, MONDAY, time_limit=0.3)
+    published = plan_week(p, MONDAY, work_per_visit=WORK)
     sick = dataclasses.replace(
         p, absences=(Absence(worker_id="W1", start=WEDNESDAY, end=WEDNESDAY + dt.timedelta(days=4)),)
     )
-    new, changes = replan_week(sick, published, MONDAY, WEDNESDAY, time_limit=0.3)
+    new, changes = replan_week(sick, published, MONDAY, WEDNESDAY, work_per_visit=WORK)
     assert validate(new, sick, week_start=MONDAY) == []
     assert new.routes == ()
     (left,) = new.unassigned
@@ -349,7 +349,7 @@ def test_an_untouched_route_keeps_its_lunch_and_times() -> None:
         [worker("W1")],
         [ProgrammeItem(client_id=c.id, service_code="FOOD", times=1, days=(0,)) for c in clients],
     )
-    published = plan_week(p, MONDAY, time_limit=0.3)
+    published = plan_week(p, MONDAY, work_per_visit=WORK)
     (route,) = published.routes
     compiled = compile_day(
         p,
@@ -370,7 +370,7 @@ def test_an_untouched_route_keeps_its_lunch_and_times() -> None:
     )
     published = dataclasses.replace(published, routes=moved_lunch.routes)
     assert validate(published, p, week_start=MONDAY) == []
-    new, changes = replan_week(p, published, MONDAY, MONDAY, time_limit=0.3)
+    new, changes = replan_week(p, published, MONDAY, MONDAY, work_per_visit=WORK)
     assert changes == []
     assert new.routes == published.routes
 
@@ -383,10 +383,10 @@ def test_replanning_some_departments_keeps_the_others_as_published() -> None:
         [worker("W1"), worker("W3", lat=47.52), worker("W2", department="D2")],
         [ProgrammeItem(client_id=c, service_code="FOOD", times=2, days=(0, 3)) for c in "AB"],
     )
-    published = plan_week(p, MONDAY, time_limit=0.3)
+    published = plan_week(p, MONDAY, work_per_visit=WORK)
     thursday = MONDAY + dt.timedelta(days=3)
     sick = dataclasses.replace(p, absences=(Absence(worker_id="W1", start=thursday, end=thursday),))
-    new, changes = replan_week(sick, published, MONDAY, WEDNESDAY, time_limit=0.3, departments=["D1"])
+    new, changes = replan_week(sick, published, MONDAY, WEDNESDAY, work_per_visit=WORK, departments=["D1"])
     assert validate(new, sick, week_start=MONDAY) == []
     assert [r for r in new.routes if r.worker_id == "W2"] == [r for r in published.routes if r.worker_id == "W2"]
     assert [(c.client_id, c.kind, c.new_worker) for c in changes] == [("A", "substitute", "W3")]
@@ -420,9 +420,9 @@ def test_a_visit_the_week_could_not_hold_is_not_listed_twice() -> None:
         ),
     )
     p = problem([home], [worker("W1")], [ProgrammeItem(client_id="A", service_code="DISH", times=3)])
-    published = plan_week(p, MONDAY, time_limit=0.3)
+    published = plan_week(p, MONDAY, work_per_visit=WORK)
     assert len(published.unassigned) == 1
-    new, changes = replan_week(p, published, MONDAY, MONDAY + dt.timedelta(days=3), time_limit=0.3)
+    new, changes = replan_week(p, published, MONDAY, MONDAY + dt.timedelta(days=3), work_per_visit=WORK)
     assert validate(new, p, week_start=MONDAY) == []
     assert (new.unassigned, changes) == (published.unassigned, [])
 
@@ -437,15 +437,15 @@ def test_a_worker_removed_after_publishing_is_replaced_by_a_correctly_timed_subs
         [worker("W1"), worker("W2", lat=47.6)],
         [ProgrammeItem(client_id="A", service_code="FOOD", times=2, days=(0, 3))],
     )
-    published = plan_week(p, MONDAY, time_limit=0.3)
+    published = plan_week(p, MONDAY, work_per_visit=WORK)
     assert set(stops(published).values()) == {"W1"}
     gone = dataclasses.replace(p, workers=(p.worker("W2"),))
-    new, changes = replan_week(gone, published, MONDAY, WEDNESDAY, time_limit=0.3)
+    new, changes = replan_week(gone, published, MONDAY, WEDNESDAY, work_per_visit=WORK)
     thursday = MONDAY + dt.timedelta(days=3)
     assert stops(new) == {("A", MONDAY): "W1", ("A", thursday): "W2"}
     assert [(v.rule, v.date) for v in validate(new, gone, week_start=MONDAY)] == [("unknown-worker", MONDAY)]
     assert [(c.kind, c.reason) for c in changes] == [("substitute", "W1 is no longer among the workers")]
-    fresh, _ = replan_week(gone, published, MONDAY, MONDAY, time_limit=0.3)
+    fresh, _ = replan_week(gone, published, MONDAY, MONDAY, work_per_visit=WORK)
     assert validate(fresh, gone, week_start=MONDAY) == []
 
 
@@ -463,14 +463,14 @@ def test_the_days_a_fixed_programme_leaves_free_are_matched_like_flexible_ones()
             ProgrammeItem(client_id="A", service_code="DISH", times=1, days=(0,)),
         ],
     )
-    published = plan_week(p, MONDAY, time_limit=0.3)
+    published = plan_week(p, MONDAY, work_per_visit=WORK)
     assert sorted(d.weekday() for _, d in stops(published)) == [0, 2, 4]
     no_friday = dataclasses.replace(
         home.available, days=tuple(() if d == 4 else w for d, w in enumerate(home.available.days))
     )
     away = dataclasses.replace(p, clients=(dataclasses.replace(home, available=no_friday),))
     thursday = MONDAY + dt.timedelta(days=3)
-    new, changes = replan_week(away, published, MONDAY, thursday, time_limit=0.3)
+    new, changes = replan_week(away, published, MONDAY, thursday, work_per_visit=WORK)
     assert validate(new, away, week_start=MONDAY) == []
     assert sorted(d.weekday() for _, d in stops(new)) == [0, 2, 3] and new.unassigned == ()
     assert [(c.kind, c.new_date) for c in changes] == [("moved", thursday)]
@@ -487,7 +487,7 @@ def test_a_visit_moved_to_a_day_the_own_worker_works_goes_back_to_that_worker() 
         [ProgrammeItem(client_id="A", service_code="FOOD", times=2, days=(0, 4))],
         absences=(Absence(worker_id="W1", start=friday, end=friday),),
     )
-    published = plan_week(p, MONDAY, time_limit=0.3)
+    published = plan_week(p, MONDAY, work_per_visit=WORK)
     assert stops(published) == {("A", MONDAY): "W1", ("A", friday): "W0"}
     flexible = dataclasses.replace(
         p,
@@ -502,7 +502,7 @@ def test_a_visit_moved_to_a_day_the_own_worker_works_goes_back_to_that_worker() 
         ),
         programmes=(ProgrammeItem(client_id="A", service_code="FOOD", times=2),),
     )
-    new, changes = replan_week(flexible, published, MONDAY, WEDNESDAY, time_limit=0.3)
+    new, changes = replan_week(flexible, published, MONDAY, WEDNESDAY, work_per_visit=WORK)
     assert validate(new, flexible, week_start=MONDAY) == []
     assert [(c.kind, c.new_date, c.new_worker) for c in changes] == [("moved", WEDNESDAY + dt.timedelta(days=1), "W1")]
 
@@ -516,10 +516,10 @@ def test_substitutes_share_an_absent_workers_day_by_room() -> None:
     programmes = [ProgrammeItem(client_id=c.id, service_code="DISH", times=1, days=(2,)) for c in clients]
     workers = [worker("W1", max_visits=4), worker("W2", max_visits=3), worker("W3", max_visits=3)]
     p = problem(clients, workers, programmes)
-    published = plan_week(p, MONDAY, time_limit=0.5)
+    published = plan_week(p, MONDAY, work_per_visit=WORK)
     assert validate(published, p, week_start=MONDAY) == [] and published.unassigned == ()
     sick = dataclasses.replace(p, absences=(Absence(worker_id="W1", start=WEDNESDAY, end=WEDNESDAY),))
-    new, changes = replan_week(sick, published, MONDAY, WEDNESDAY, time_limit=0.5)
+    new, changes = replan_week(sick, published, MONDAY, WEDNESDAY, work_per_visit=WORK)
     assert validate(new, sick, week_start=MONDAY) == []
     assert new.unassigned == ()
     assert sorted(c.new_worker or "" for c in changes) == ["W2", "W2", "W3", "W3"]

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from conftest import WORK
 from lean_social import Problem, Schedule, plan_day, validate
 from lean_social.schedule import LunchBreak, Route, Stop
 
@@ -15,7 +16,7 @@ MONDAY = dt.date(2026, 12, 7)
 
 @pytest.fixture(scope="module")
 def plan(tiny: Problem) -> Schedule:
-    schedule = plan_day(tiny, MONDAY, time_limit=0.5)
+    schedule = plan_day(tiny, MONDAY, work_per_visit=WORK)
     assert validate(schedule, tiny) == []
     return schedule
 
@@ -137,7 +138,7 @@ def test_unassigned_visit_without_reason_in_day_and_week_mode(plan: Schedule, ti
 def test_week_mode_checks_which_service_is_on_a_fixed_day() -> None:
     """X is fixed on Monday, Y on Thursday, both 20 minutes: swapping them keeps every time and count
     right and breaks both fixed days."""
-    from conftest import client, worker
+    from conftest import WORK, client, worker
     from lean_social import ProgrammeItem, Service, plan_week
 
     p = Problem(
@@ -149,7 +150,7 @@ def test_week_mode_checks_which_service_is_on_a_fixed_day() -> None:
             ProgrammeItem(client_id="A", service_code="Y", times=1, days=(3,)),
         ),
     )
-    schedule = plan_week(p, MONDAY, time_limit=0.3)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     assert validate(schedule, p, week_start=MONDAY) == []
     swap = {("X",): ("Y",), ("Y",): ("X",)}
     swapped = dataclasses.replace(
@@ -180,7 +181,7 @@ def test_a_stand_in_mark_must_be_true() -> None:
         [worker("W1"), worker("W2")],
         [ProgrammeItem(client_id="C", service_code="FOOD", times=1)],
     )
-    schedule = plan_week(p, monday, time_limit=0.5)
+    schedule = plan_week(p, monday, work_per_visit=WORK)
     assert validate(schedule, p, week_start=monday) == []
     (route,) = [r for r in schedule.routes if r.stops]
     other = "W2" if route.worker_id == "W1" else "W1"
