@@ -5,6 +5,8 @@ The public API; everything else is an implementation detail that may move.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from lean_social._started import STARTED as _STARTED  # noqa: F401  (first: the CLI's budget counts from it)
+
 try:
     __version__ = version("lean_social")
 except PackageNotFoundError:  # running from a source tree that was never installed

@@ -22,13 +22,12 @@ import logging
 import math
 import os
 import sys
-import time
 import traceback
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from lean_social import __version__
+from lean_social._started import STARTED
 from lean_social.errors import InvalidInputError, OutputFolderError, OutputLockedError
 from lean_social.run import MAX_SEED, MAX_TIME_LIMIT_S, run_day, run_lists, run_replan, run_week, summary_lines
 from lean_social.schedule import Schedule
@@ -241,22 +240,9 @@ def _summary(schedule: Schedule) -> None:
         print(f"  {line}", file=sys.stderr)
 
 
-def _process_age_s() -> float:
-    """Seconds since this process started (Linux's /proc), so that the time limit also covers starting
-    the interpreter and importing the solvers, which a user waiting for the plan lives through too; 0
-    where it cannot be read."""
-    try:
-        after_name = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
-        start_ticks = int(after_name[19])  # field 22 of proc(5), "starttime", in clock ticks since boot
-        uptime = float(Path("/proc/uptime").read_text().split()[0])
-        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
 def _export_options(args: argparse.Namespace) -> dict[str, Any]:
     return {
-        "started": time.perf_counter() - _process_age_s(),
+        "started": STARTED,
         "seed": args.seed,
         "pseudonymise": args.pseudonymise,
         "pseudonym_key": os.environ.get("LEAN_SOCIAL_PSEUDONYM_KEY"),
