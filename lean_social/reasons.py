@@ -29,6 +29,7 @@ ReasonKind = Literal[
 
 #: (phrase, kind): the first phrase found in a reason gives its kind.
 _PHRASES: tuple[tuple[str, ReasonKind], ...] = (
+    ("no day at home this week", "spacing"),  # "... that is not a public holiday": the days, not the holiday
     ("public holiday", "holiday"),
     ("client is away", "client-away"),
     ("client is not at home", "client-away"),
@@ -45,10 +46,10 @@ _PHRASES: tuple[tuple[str, ReasonKind], ...] = (
     ("longer than every window", "hours"),
     ("fits the shift", "hours"),
     ("no room left", "no-room"),
+    ("has room left", "no-room"),  # "no eligible worker has room left in the day ..."
     ("spacing", "spacing"),
     ("days a week fit", "spacing"),
     ("fit the client's days at home", "spacing"),
-    ("no day at home this week", "spacing"),
     ("fixed days fall", "spacing"),
 )
 

@@ -28,6 +28,11 @@ from lean_social.reasons import count_kinds, kind_of
         ("assigned worker W1 has no room left in the day within the client's hours", "no-room"),
         ("no 3 days a week fit the client's days at home with the required spacing", "spacing"),
         ("no worker on duty that day", "worker-absent"),  # replan: nobody at all
+        ("no eligible worker has room left in the day within the client's hours", "no-room"),  # day._drop_reason
+        ("no eligible worker has room left around the lunch break within the client's hours", "lunch"),
+        ("every eligible worker (W1, W2) already has the maximum number of visits", "visit-limit"),
+        ("the client has no day at home this week that is not a public holiday", "spacing"),
+        ("only 2 of the 3 visits fit the client's days at home this week", "spacing"),
         ("something no rule writes", "other"),
     ],
 )

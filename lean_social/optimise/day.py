@@ -150,9 +150,13 @@ def route_department_days(
         compiled.append((day_instance, base, time.perf_counter() - clock))
     results: list[tuple[Schedule, dict[str, object]]] = []
     left_jobs = sum(len(c.instance.jobs) for c, _, _ in compiled)
-    for task, (day_instance, base, construct_s) in zip(tasks, compiled, strict=True):
+    # Time kept back for the work after each department-day's search: naming the rule that blocks each
+    # visit left out costs about what the construction's insertion did (none when nothing was left out).
+    after = [construct_s if base.dropped else 0.0 for _, base, construct_s in compiled]
+    for i, (task, (day_instance, base, construct_s)) in enumerate(zip(tasks, compiled, strict=True)):
         n_jobs = len(day_instance.instance.jobs)
-        share = budget.left() * n_jobs / left_jobs if left_jobs else 0.0
+        free = max(0.0, budget.left() - sum(after[i:]))
+        share = free * n_jobs / left_jobs if left_jobs else 0.0
         left_jobs -= n_jobs
         work = None if budget.work_per_visit is None else budget.work_per_visit * n_jobs
         log.info(

@@ -28,6 +28,7 @@ import os
 import signal
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -100,13 +101,21 @@ class _Budget:
 
     seconds: float | None
     work: int | None
+    #: A ``time.perf_counter()`` reading (the same clock in every process of the machine) by which the
+    #: search must have ended, the building of its model included; None in work mode.
+    deadline: float | None = None
 
     def pyvrp(self) -> dict[str, Any]:
-        return {"time_limit_s": self.seconds} if self.work is None else {"iterations": max(1, self.work)}
+        if self.work is not None:
+            return {"iterations": max(1, self.work)}
+        seconds = self.seconds or 0.0
+        if self.deadline is not None:
+            seconds = min(seconds, self.deadline - time.perf_counter())
+        return {"time_limit_s": max(0.01, seconds)}
 
     def ortools(self, seed: int, first: FirstSolution) -> SearchSettings:
         if self.work is None:
-            return SearchSettings(time_limit_s=self.seconds, seed=seed, first_solution=first)
+            return SearchSettings(time_limit_s=self.seconds, deadline=self.deadline, seed=seed, first_solution=first)
         solutions = max(1, math.ceil(self.work / ORTOOLS_SOLUTION_WORK))
         return SearchSettings(time_limit_s=None, solution_limit=solutions, seed=seed, first_solution=first)
 
@@ -147,12 +156,17 @@ def evaluate(instance: RoutingInstance, solution: RoutingSolution) -> tuple[bool
         timed = time_route(instance, v, jobs, solution.break_after[v])
         load = sum(instance.jobs[j].demand for j in jobs)
         feasible &= timed.feasible and (not instance.has_loads or load <= spec.capacity)
-        feasible &= all(v in (instance.jobs[j].allowed or (v,)) for j in jobs)
+        feasible &= all(_may_take(instance, v, j) for j in jobs)
         places = [spec.start_place, *(instance.jobs[j].place for j in jobs), spec.end_place]
         cost += sum(int(instance.cost[spec.profile, a, b]) for a, b in itertools.pairwise(places))
         cost += spec.span_cost * (timed.return_arrival - timed.departure)
     feasible &= sorted(served + list(solution.dropped)) == list(range(len(instance.jobs)))
     return feasible, cost
+
+
+def _may_take(instance: RoutingInstance, vehicle: int, job: int) -> bool:
+    allowed = instance.jobs[job].allowed
+    return allowed is None or vehicle in allowed
 
 
 def _with_breaks(instance: RoutingInstance, solution: RoutingSolution) -> RoutingSolution | None:
@@ -190,7 +204,9 @@ def solve(
     best, engine = base, "construction"
     best_cost = _checked_cost(instance, base, "construction")
     spent = time.perf_counter() - started
-    search_s = max(0.0, settings.time_limit_s - spent) if settings.work is None else None
+    # The final insertion after the search costs at most about what the construction's insertion did.
+    reserve = base.wall_time_s if base.dropped else 0.0
+    search_s = max(0.0, settings.time_limit_s - spent - reserve) if settings.work is None else None
     if settings.work == 0 or (search_s is not None and search_s < MIN_SEARCH_S):
         return _finish(instance, best, engine, started)
 
@@ -200,13 +216,16 @@ def solve(
     exact = is_exact_for_pyvrp(instance)
     seed = settings.seed % _SEED_MODULUS
     tasks: list[Task]
+    # In work mode the searches are the same whatever the cores (one after the other on one core), so the
+    # plan is the same on any machine; on the clock, one core gets the search that keeps the full model.
+    portfolio = 2 if settings.work is not None else workers
     if settings.strategy == "ortools":
         tasks = [("ortools", seed)]
     elif exact:
         two: list[Task] = [("pyvrp", seed), ("pyvrp", (seed + 1) % _SEED_MODULUS)]
-        tasks = two[: max(1, workers)]
-    else:  # with one worker only, the full model alone
-        tasks = [("ortools", seed)] if workers == 1 else [("pyvrp", seed), ("ortools", seed)]
+        tasks = two[: max(1, portfolio)]
+    else:
+        tasks = [("ortools", seed)] if portfolio == 1 else [("pyvrp", seed), ("ortools", seed)]
     polish = settings.polish_share if settings.strategy == "portfolio" else 0.0
     if search_s is not None:
         budget = _Budget(seconds=search_s * (1 - polish), work=None)
@@ -228,11 +247,11 @@ def solve(
     if polish > 0:
         # OR-Tools' clock starts after it has built its model, which takes about as long as the whole
         # construction did (a model and one insertion pass): that time comes off the polish's share.
-        left = settings.time_limit_s - (time.perf_counter() - started) - base.wall_time_s
+        left = settings.time_limit_s - (time.perf_counter() - started) - base.wall_time_s - reserve
         polish_budget = (
             _Budget(seconds=None, work=max(1, settings.work - budget.work))
             if settings.work is not None and budget.work is not None
-            else _Budget(seconds=left, work=None)
+            else _Budget(seconds=left, work=None, deadline=time.perf_counter() + left + base.wall_time_s)
         )
         if polish_budget.work is not None or (polish_budget.seconds or 0) > _HANDOVER_MIN_S:
             polished = solve_ortools(
@@ -253,8 +272,9 @@ def _checked_cost(instance: RoutingInstance, solution: RoutingSolution, engine: 
 
 
 def _finish(instance: RoutingInstance, best: RoutingSolution, engine: str, started: float) -> RoutingSolution:
-    """The last insertion of jobs still left out, then the final check of every rule."""
-    final = insert_dropped(instance, make_feasible(instance, best))
+    """The last insertion of jobs still left out (the construction's plan has had it), then the final
+    check of every rule."""
+    final = best if engine == "construction" else insert_dropped(instance, make_feasible(instance, best))
     _checked_cost(instance, final, engine)
     return replace(final, status=engine, wall_time_s=time.perf_counter() - started)
 
@@ -306,9 +326,11 @@ def _run_all(
     context = multiprocessing.get_context("fork")
     deadline = None if budget.seconds is None else time.perf_counter() + budget.seconds
     inner = budget
-    if budget.seconds is not None:
+    if budget.seconds is not None and deadline is not None:
         handover = max(_HANDOVER_MIN_S, _HANDOVER_SHARE * budget.seconds)
-        inner = _Budget(seconds=max(_HANDOVER_MIN_S, budget.seconds - handover), work=None)
+        inner = _Budget(
+            seconds=max(_HANDOVER_MIN_S, budget.seconds - handover), work=None, deadline=deadline - handover
+        )
     results: list[RoutingSolution | None] = [None] * len(tasks)
     children: list[Any] = []
     pending: dict[multiprocessing.connection.Connection, int] = {}
@@ -318,7 +340,18 @@ def _run_all(
             process = context.Process(
                 target=_child, args=(send, os.getpid(), task, instance, inner, start, first), daemon=True
             )
-            process.start()
+            try:
+                with warnings.catch_warnings():
+                    # Python 3.12+ warns of forking a process with threads (numpy's BLAS pool); the child
+                    # only runs a solver and sends its result, which is what fork is safe for.
+                    warnings.filterwarnings("ignore", message=".*multi-threaded.*", category=DeprecationWarning)
+                    process.start()
+            except OSError as exc:  # no process to spare: this search runs here, in the time it had
+                log.warning("could not start a search process (%s); searching in this process", exc)
+                receive.close()
+                send.close()
+                results[i] = _run(task, instance, inner, start, first)
+                continue
             send.close()
             children.append(process)
             pending[receive] = i
@@ -341,10 +374,10 @@ def _run_all(
                 else:
                     log.warning("search %s failed: %s", tasks[i], value)
     finally:
-        for conn in pending:
-            conn.close()
-        for process in children:
+        for process in children:  # killed before their pipes close, so none writes into a closed pipe
             if process.is_alive():
                 process.kill()
             process.join()
+        for conn in pending:
+            conn.close()
     return results

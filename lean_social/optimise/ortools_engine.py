@@ -56,6 +56,9 @@ class SearchSettings:
 
     time_limit_s: float | None = 5.0
     solution_limit: int | None = None
+    #: A ``time.perf_counter()`` reading the search must end by, building the model included: the time
+    #: limit alone starts counting only once the model is built, which takes a while for large instances.
+    deadline: float | None = None
     seed: int = 0
     #: Insertion copes with tight windows and assigned workers: on the demo days PATH_CHEAPEST_ARC left
     #: up to 6 visits out of a department-day after 1 s of search, insertion none (benchmarks/).
@@ -195,12 +198,20 @@ def solve_ortools(
     params.local_search_metaheuristic = getattr(routing_enums_pb2.LocalSearchMetaheuristic, settings.metaheuristic)
     if settings.time_limit_s is not None:
         params.time_limit.FromMilliseconds(max(1, round(settings.time_limit_s * 1000)))
+    else:
+        # Sub-searches of the large-neighbourhood operators and the finalizer stop on a clock of their
+        # own (100 ms by default): a search that must stop on work alone may not look at any clock.
+        params.lns_time_limit.FromSeconds(10**6)
     if settings.solution_limit is not None:
         params.solution_limit = settings.solution_limit
     params.log_search = settings.log_search
     assignment = None
+    routing.CloseModelWithParameters(params)
+    if settings.deadline is not None:
+        left_ms = max(1, round((settings.deadline - time.perf_counter()) * 1000))
+        if settings.time_limit_s is None or left_ms < settings.time_limit_s * 1000:
+            params.time_limit.FromMilliseconds(left_ms)
     if initial_routes is not None:
-        routing.CloseModelWithParameters(params)
         position = {int(job): node for node, job in enumerate(order)}
         routes = [[position[j] for j in route] for route in initial_routes]
         start = routing.ReadAssignmentFromRoutes(routes, True)
