@@ -26,6 +26,7 @@ from lean_social.norms import visit_duration_s
 from lean_social.optimise.compile import workers_on_duty
 from lean_social.optimise.day import DepartmentDay, SearchBudget, route_department_days
 from lean_social.optimise.room import Room
+from lean_social.optimise.week_repair import move_dropped
 from lean_social.optimise.week_search import capacity_min, improve_week
 from lean_social.schedule import Schedule, Unassigned
 from lean_social.timefmt import WEEKDAYS
@@ -338,8 +339,10 @@ def plan_week(
         chosen[department] = search_week(problem, dept_demand, dates, choices, travel, previous=previous, seed=seed)
     info["choose_s"] = round(time.perf_counter() - started, 3)
     tasks: list[DepartmentDay] = []
+    weeks: list[ClientWeek] = []
     for department, choices in chosen.items():
         dept_demand = [choices.week_of(cw) for cw in demand if cw.department == department]
+        weeks += dept_demand
         unassigned: list[Unassigned] = []
         per_day: dict[dt.date, list[Visit]] = {}
         for cw in dept_demand:
@@ -382,9 +385,15 @@ def plan_week(
             "days": {},
             "substitutes": sum(1 for (c, _), w in choices.worker.items() if w != choices.primary[c]),
         }
-    for task, (part, summary) in zip(
-        tasks, route_department_days(problem, tasks, travel=travel, budget=budget, seed=seed), strict=True
-    ):
+    routed = route_department_days(problem, tasks, travel=travel, budget=budget, seed=seed)
+
+    def again(days: Sequence[DepartmentDay]) -> list[tuple[Schedule, dict[str, object]]]:
+        """Routes a department-day again with what is left of the budget (the same work when reproducible)."""
+        rest = SearchBudget(time_limit=budget.left(), work_per_visit=budget.work_per_visit)
+        return route_department_days(problem, days, travel=travel, budget=rest, seed=seed)
+
+    tasks, routed = move_dropped(problem, weeks, chosen, tasks, routed, again)
+    for task, (part, summary) in zip(tasks, routed, strict=True):
         parts.append(part)
         info["departments"][task.department]["days"][task.day.isoformat()] = summary  # type: ignore[index]
     info["wall_s"] = round(time.perf_counter() - started, 3)
