@@ -69,8 +69,8 @@ class Room(Generic[K]):
         self._kinds = {_hours(w) for w in windows if w}
         self._shapes: dict[tuple[tuple[int, int], Lunch | None], _Shape] = {}
         self._members: dict[tuple[tuple[int, int], Lunch | None, Hours, int], tuple[int, ...]] = {}
-        #: Per worker-day, minutes asked less minutes held, per stretch of its shape: over where positive.
-        self._over: dict[K, list[float]] = {}
+        #: Per worker-day and stretch of its shape: minutes of service asked less minutes held, and visits.
+        self._tallies: dict[K, tuple[list[float], list[int]]] = {}
 
     def _shape(self, shift: tuple[int, int], lunch: Lunch | None) -> _Shape:
         """Stretches between the edges of the clients' hours cut to the shift, and each client's windows
@@ -101,49 +101,61 @@ class Room(Generic[K]):
             self._members[key] = found
         return found
 
-    def _tally(self, key: K, over: list[float], windows: Sequence[TimeWindow], minutes: float) -> list[float]:
+    def _tally(
+        self, key: K, tally: tuple[list[float], list[int]], windows: Sequence[TimeWindow], minutes: float
+    ) -> None:
         shift, lunch = self._days[key]
         assert shift is not None
-        asked = minutes + (self._walk if minutes >= 0 else -self._walk)
+        over, count = tally
+        sign = 1 if minutes >= 0 else -1
         for i in self._within(shift, lunch, _hours(windows), round(abs(minutes) * 60)):
-            over[i] += asked
-        return over
+            over[i] += minutes
+            count[i] += sign
 
-    def _start(self, key: K) -> list[float] | None:
-        over = self._over.get(key)
-        if over is None:
+    def _start(self, key: K) -> tuple[list[float], list[int]] | None:
+        tally = self._tallies.get(key)
+        if tally is None:
             shift, lunch = self._days.get(key, (None, None))
             if shift is None:
                 return None
-            over = self._over[key] = [-h for h in self._shape(shift, lunch).holds]
-        return over
+            holds = self._shape(shift, lunch).holds
+            tally = self._tallies[key] = ([-h for h in holds], [0] * len(holds))
+        return tally
 
     def add(self, key: K, windows: Sequence[TimeWindow], minutes: float) -> None:
         """Count a visit of ``minutes`` of service in ``key``'s day; negative minutes take one out."""
-        over = self._start(key)
-        if over is not None:
-            self._tally(key, over, windows, minutes)
+        tally = self._start(key)
+        if tally is not None:
+            self._tally(key, tally, windows, minutes)
 
-    def shortfall(self, key: K, change: Iterable[tuple[Sequence[TimeWindow], float]] = ()) -> float:
+    def shortfall(
+        self, key: K, change: Iterable[tuple[Sequence[TimeWindow], float]] = (), *, walk_min: float | None = None
+    ) -> float:
         """Minutes by which the worst stretch of ``key``'s day is over, with the visits in ``change``
-        (windows, service minutes; negative minutes take a visit out) counted as well."""
-        over = self._start(key)
-        if not over:
+        (windows, service minutes; negative minutes take a visit out) counted as well. ``walk_min`` is
+        the walk to each visit when the caller knows it better than the constructor's (a tour's legs)."""
+        tally = self._start(key)
+        if tally is None:
             return 0.0
-        trial = over
-        for windows, minutes in change:
-            trial = self._tally(key, list(trial) if trial is over else trial, windows, minutes)
-        return max(0.0, max(trial))
+        walk = self._walk if walk_min is None else walk_min
+        change = list(change)
+        if change:
+            tally = (list(tally[0]), list(tally[1]))
+            for windows, minutes in change:
+                self._tally(key, tally, windows, minutes)
+        over, count = tally
+        return max(0.0, max([o + c * walk for o, c in zip(over, count, strict=True)]))
 
     def tightest(self, key: K, windows: Sequence[TimeWindow], minutes: float) -> float:
         """With a visit of ``minutes`` added, minutes asked over held in the fullest stretch it cannot
         leave: negative while there is room, so of two days without shortfall it tells the roomier."""
-        over = self._start(key)
+        tally = self._start(key)
         shift, lunch = self._days.get(key, (None, None))
-        if over is None or shift is None:
+        if tally is None or shift is None:
             return 0.0
+        over, count = tally
         within = self._within(shift, lunch, _hours(windows), round(minutes * 60))
-        return max((over[i] + minutes + self._walk for i in within), default=0.0)
+        return max((over[i] + minutes + (count[i] + 1) * self._walk for i in within), default=0.0)
 
 
 def _cut(hours: Hours, shift: tuple[int, int]) -> Hours:

@@ -49,7 +49,7 @@ __all__ = ["SearchResult", "capacity_min", "improve_week"]
 #: Share of a worker-day's hours after lunch that tours may fill; the rest absorbs windows and lunch.
 FILL = 0.9
 OVERLOAD_WEIGHT = 10.0
-#: Per minute a worker-day's visits (norms and ``capacity.TRAVEL_ALLOWANCE_MIN`` each) are over its room
+#: Per minute a worker-day's visits (norms and the mean leg of the day's tour each) are over its room
 #: within the clients' hours (``room``). As a minute over the day (``OVERLOAD_WEIGHT``), and on top of
 #: it: the router drops a whole visit for a morning full by ten minutes.
 ROOM_WEIGHT = OVERLOAD_WEIGHT
@@ -196,7 +196,7 @@ def improve_week(
             for t, d in enumerate(dates)
         },
         (hours for c in clients for hours in c.hours),
-        walk_min=TRAVEL_ALLOWANCE_MIN,
+        walk_min=TRAVEL_ALLOWANCE_MIN,  # the way back; each question passes the walk of its tour (``leg``)
     )
     states: list[_State] = []
     for c in clients:
@@ -273,6 +273,14 @@ def improve_week(
                 out.append(None)
         return out
 
+    def leg(key: tuple[int, int], tour: Sequence[int]) -> float:
+        """The walk to each visit of a worker-day, for its room: the mean leg of its tour, the way back
+        counted as a leg. The room also takes ``TRAVEL_ALLOWANCE_MIN`` off the end of the day for the way
+        back, so this errs long by about one leg a day: tours here ignore windows, routes do not."""
+        if not tour:
+            return TRAVEL_ALLOWANCE_MIN
+        return _length(tour, matrix[key[0]], key[0]) / (len(tour) + 1)
+
     def delta(c: _Client, state: _State, order: int, cells: Sequence[tuple[int, int] | None]) -> float:
         """Cost change of moving the client from ``state``'s cells to ``cells`` (services dealt by
         ``order``), tours by cheapest insertion."""
@@ -284,6 +292,7 @@ def improve_week(
             tour = tours.get(key, [])
             service = load.get(key, 0.0)
             before, busy_before = day_cost(key, tour, service)
+            room_before = room.shortfall(key, walk_min=leg(key, tour))
             visits: list[tuple[Sequence[TimeWindow], float]] = []
             if key in old:
                 tour = [p for p in tour if p != c.place]
@@ -295,7 +304,7 @@ def improve_week(
                 visits.append((c.hours[key[1]], new[key]))
             after, busy_after = day_cost(key, tour, service)
             change += after - before
-            change += ROOM_WEIGHT * (room.shortfall(key, visits) - room.shortfall(key))
+            change += ROOM_WEIGHT * (room.shortfall(key, visits, walk_min=leg(key, tour)) - room_before)
             shift[key[0]] = shift.get(key[0], 0.0) + busy_after - busy_before
         for k, moved in shift.items():
             change += band_cost(k, week_busy[k] + moved) - band_cost(k, week_busy[k])
