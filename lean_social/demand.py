@@ -104,6 +104,23 @@ class ClientWeek:
         """Visits owed this week, those that cannot be made (``closed``) included."""
         return len(self.slots) + len(self.closed)
 
+    def slot_orders(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        """The ways the week's services may be dealt to its visits, ``slots`` first.
+
+        Services less frequent than the visits ride along on evenly spread visits (``week_demand``).
+        For a flexible programme the visit the spread starts from is the planner's choice: the same
+        spread turned round the week, so that a long ride-along (cleaning once a week) need not fall on
+        every client's first visit, which most patterns put on Monday. A programme with fixed days keeps
+        its order: its services are tied to those days."""
+        if self.fixed or len(self.slots) < 2:
+            return (self.slots,)
+        orders: list[tuple[tuple[str, ...], ...]] = []
+        for turn in range(len(self.slots)):
+            order = self.slots[turn:] + self.slots[:turn]
+            if order not in orders:
+                orders.append(order)
+        return tuple(orders)
+
 
 def _spread(times: int, slots: int) -> list[int]:
     """Which of ``slots`` visits carry an item wanted ``times`` a week: evenly, first visit first."""

@@ -16,7 +16,7 @@ import logging
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from lean_social.capacity import week_capacity
 from lean_social.demand import ClientWeek, Visit, cyclic_gaps, make_visit, unassigned_visit, week_demand
@@ -25,6 +25,8 @@ from lean_social.model import Location, Problem, Worker
 from lean_social.norms import visit_duration_s
 from lean_social.optimise.compile import workers_on_duty
 from lean_social.optimise.day import DepartmentDay, SearchBudget, route_department_days
+from lean_social.optimise.room import Room
+from lean_social.optimise.week_repair import move_dropped
 from lean_social.optimise.week_search import capacity_min, improve_week
 from lean_social.schedule import Schedule, Unassigned
 from lean_social.timefmt import WEEKDAYS
@@ -45,6 +47,10 @@ STABILITY_BONUS = 50.0
 PREFERENCE_WEIGHT = 80.0
 #: Weight of a minute over a worker-day's capacity against a kilometre of spread among a day's clients.
 OVERLOAD_WEIGHT = 10.0
+#: Weight of a minute over the room a worker-day has within its clients' hours (``room``): as much a
+#: minute that does not fit as one over the whole day, and counted on top of it, because the router
+#: drops a whole visit for it (a morning full by ten minutes loses a visit, not ten minutes).
+ROOM_WEIGHT = OVERLOAD_WEIGHT
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,6 +61,13 @@ class WeekChoices:
     worker: dict[tuple[str, dt.date], str]
     primary: dict[str, str]
     unplaced: dict[str, str]  # client id → reason no days could be chosen
+    #: The services of each visit (``ClientWeek.slot_orders``) where they are not ``ClientWeek.slots``.
+    carried: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+
+    def week_of(self, cw: ClientWeek) -> ClientWeek:
+        """``cw`` with its services dealt to its visits as chosen: slot k is made on ``days[k]``."""
+        order = self.carried.get(cw.client_id)
+        return cw if order is None or order == cw.slots else replace(cw, slots=order)
 
     def start(self) -> dict[str, tuple[str, tuple[dt.date, ...], dict[dt.date, str]]]:
         """Per placed client: primary, days and the worker of each day, where the week search starts."""
@@ -89,9 +102,19 @@ def choose_week(
     places: dict[tuple[str, dt.date], list[Location]] = {}
     week_load: dict[str, float] = {w.id: 0.0 for w in workers}
     capacity = {(w.id, d): capacity_min(w, d) if duty[d][w.id] is None else 0.0 for w in workers for d in dates}
+    room: Room[tuple[str, dt.date]] = Room(
+        {(w.id, d): (w.shift_on(d) if duty[d][w.id] is None else None, w.lunch) for w in workers for d in dates},
+        (problem.at_home(cw.client_id, d) for cw in demand for d in dates),
+        walk_min=TRAVEL_ALLOWANCE_MIN,
+    )
+    count: dict[tuple[str, dt.date], int] = {}
+    limit = {w.id: w.max_visits_per_day for w in workers}
+
+    def asks(services: tuple[str, ...]) -> float:
+        return visit_duration_s(problem.service(c) for c in services) / 60 + TRAVEL_ALLOWANCE_MIN
 
     def minutes(cw: ClientWeek, slot: int) -> float:
-        return visit_duration_s(problem.service(c) for c in cw.slots[slot]) / 60 + TRAVEL_ALLOWANCE_MIN
+        return asks(cw.slots[slot])
 
     def skills(cw: ClientWeek) -> frozenset[str]:
         return frozenset(skill for s in cw.slots for c in s if (skill := problem.service(c).skill))
@@ -129,6 +152,7 @@ def choose_week(
     days: dict[str, tuple[dt.date, ...]] = {}
     worker_on: dict[tuple[str, dt.date], str] = {}
     unplaced: dict[str, str] = {}
+    carried: dict[str, tuple[tuple[str, ...], ...]] = {}
     substitutes: dict[str, str] = {}
 
     def who(cw: ClientWeek, day: dt.date) -> str | None:
@@ -172,43 +196,55 @@ def choose_week(
                 else "the programme's fixed days fall on a holiday or a day the client is away"
             )
             continue
-        best: tuple[float, tuple[dt.date, ...], list[str]] | None = None
+        best: tuple[float, tuple[dt.date, ...], tuple[tuple[str, ...], ...], list[str]] | None = None
         for pattern in cw.patterns:
             gaps = cyclic_gaps(tuple(d.weekday() for d in pattern))
-            cost, chosen = UNEVEN_WEIGHT * (max(gaps) - min(gaps)), []
+            base = UNEVEN_WEIGHT * (max(gaps) - min(gaps))
             if cw.client_id in previous and previous[cw.client_id][1] == tuple(d.weekday() for d in pattern):
-                cost -= STABILITY_BONUS
+                base -= STABILITY_BONUS
             if wish := problem.client(cw.client_id).preferred_days:
-                cost += PREFERENCE_WEIGHT * sum(d.weekday() not in wish for d in pattern)
-            for slot, day in enumerate(pattern):
-                worker_id = who(cw, day)
-                if worker_id is None:
-                    cost += 1e6
-                    chosen.append("")
-                    continue
-                chosen.append(worker_id)
-                key = (worker_id, day)
-                after = load.get(key, 0.0) + minutes(cw, slot)
-                cost += OVERLOAD_WEIGHT * max(0.0, after - capacity.get(key, 0.0))
-                cost += after / max(1.0, capacity.get(key, 0.0)) * 30  # even days
-                here = places.get(key, [])
-                if here:
-                    home = problem.client(cw.client_id).location
-                    cost += min(_km(home, p) for p in here)
-                if worker_id != primary[cw.client_id]:
-                    cost += 60  # a substitute is a cost to continuity
-            if best is None or cost < best[0]:
-                best = (cost, pattern, chosen)
+                base += PREFERENCE_WEIGHT * sum(d.weekday() not in wish for d in pattern)
+            for dealt in cw.slot_orders():  # which visit carries the long ride-alongs
+                cost, chosen = base, []
+                for slot, day in enumerate(pattern):
+                    worker_id = who(cw, day)
+                    if worker_id is None:
+                        cost += 1e6
+                        chosen.append("")
+                        continue
+                    chosen.append(worker_id)
+                    key = (worker_id, day)
+                    extra = asks(dealt[slot])
+                    after = load.get(key, 0.0) + extra
+                    cost += OVERLOAD_WEIGHT * max(0.0, after - capacity.get(key, 0.0))
+                    cost += after / max(1.0, capacity.get(key, 0.0)) * 30  # even days
+                    hours = problem.at_home(cw.client_id, day)
+                    service = extra - TRAVEL_ALLOWANCE_MIN
+                    cost += ROOM_WEIGHT * (room.shortfall(key, [(hours, service)]) - room.shortfall(key))
+                    if (most := limit[worker_id]) is not None and count.get(key, 0) >= most:
+                        cost += OVERLOAD_WEIGHT * extra  # the router would have to drop a visit of the day
+                    here = places.get(key, [])
+                    if here:
+                        home = problem.client(cw.client_id).location
+                        cost += min(_km(home, p) for p in here)
+                    if worker_id != primary[cw.client_id]:
+                        cost += 60  # a substitute is a cost to continuity
+                if best is None or cost < best[0]:
+                    best = (cost, pattern, dealt, chosen)
         assert best is not None
-        _, pattern, chosen = best
+        _, pattern, dealt, chosen = best
         days[cw.client_id] = pattern
-        for slot, (day, worker_id) in enumerate(zip(pattern, chosen, strict=True)):
+        if dealt != cw.slots:
+            carried[cw.client_id] = dealt
+        for day, services, worker_id in zip(pattern, dealt, chosen, strict=True):
             if not worker_id:
                 continue
             worker_on[(cw.client_id, day)] = worker_id
-            load[(worker_id, day)] = load.get((worker_id, day), 0.0) + minutes(cw, slot)
+            load[(worker_id, day)] = load.get((worker_id, day), 0.0) + asks(services)
+            room.add((worker_id, day), problem.at_home(cw.client_id, day), asks(services) - TRAVEL_ALLOWANCE_MIN)
+            count[(worker_id, day)] = count.get((worker_id, day), 0) + 1
             places.setdefault((worker_id, day), []).append(problem.client(cw.client_id).location)
-    return WeekChoices(days=days, worker=worker_on, primary=primary, unplaced=unplaced)
+    return WeekChoices(days=days, worker=worker_on, primary=primary, unplaced=unplaced, carried=carried)
 
 
 def search_week(
@@ -234,13 +270,16 @@ def search_week(
         free_primary={cw.client_id for cw in demand if cw.worker_id is None},
         listed={c: w for c, (w, _) in previous.items()},
         previous=previous,
+        carried=choices.carried,
         seed=seed,
     )
+    carried = {c: order for c, order in choices.carried.items() if c not in found.days}
     return WeekChoices(
         days={**choices.days, **found.days},
         worker={**{k: w for k, w in choices.worker.items() if k[0] not in found.days}, **found.worker},
         primary={**choices.primary, **found.primary},
         unplaced=choices.unplaced,
+        carried={**carried, **found.carried},
     )
 
 
@@ -300,8 +339,10 @@ def plan_week(
         chosen[department] = search_week(problem, dept_demand, dates, choices, travel, previous=previous, seed=seed)
     info["choose_s"] = round(time.perf_counter() - started, 3)
     tasks: list[DepartmentDay] = []
+    weeks: list[ClientWeek] = []
     for department, choices in chosen.items():
-        dept_demand = [cw for cw in demand if cw.department == department]
+        dept_demand = [choices.week_of(cw) for cw in demand if cw.department == department]
+        weeks += dept_demand
         unassigned: list[Unassigned] = []
         per_day: dict[dt.date, list[Visit]] = {}
         for cw in dept_demand:
@@ -344,9 +385,15 @@ def plan_week(
             "days": {},
             "substitutes": sum(1 for (c, _), w in choices.worker.items() if w != choices.primary[c]),
         }
-    for task, (part, summary) in zip(
-        tasks, route_department_days(problem, tasks, travel=travel, budget=budget, seed=seed), strict=True
-    ):
+    routed = route_department_days(problem, tasks, travel=travel, budget=budget, seed=seed)
+
+    def again(days: Sequence[DepartmentDay]) -> list[tuple[Schedule, dict[str, object]]]:
+        """Routes a department-day again with what is left of the budget (the same work when reproducible)."""
+        rest = SearchBudget(time_limit=budget.left(), work_per_visit=budget.work_per_visit)
+        return route_department_days(problem, days, travel=travel, budget=rest, seed=seed)
+
+    tasks, routed = move_dropped(problem, weeks, chosen, tasks, routed, again)
+    for task, (part, summary) in zip(tasks, routed, strict=True):
         parts.append(part)
         info["departments"][task.department]["days"][task.day.isoformat()] = summary  # type: ignore[index]
     info["wall_s"] = round(time.perf_counter() - started, 3)

@@ -3,7 +3,8 @@ costed as tours, not as distances to a centre.
 
 The greedy choice in ``week.py`` places each client once, in a fixed order, against a proxy of the walk.
 Periodic routing is won or lost on which clients share a worker-day, so this search moves one client at a
-time to the (worker, day pattern, substitute) that lowers the week's cost most, where every worker-day is
+time to the (worker, day pattern, visit carrying the ride-along services, substitute) that lowers the
+week's cost most, where every worker-day is
 a tour from the start place and back, kept short by 2-opt and or-opt. The router then orders each day for
 real, with windows and lunch; tours here only rank the choices.
 
@@ -15,6 +16,8 @@ Cost, in minutes of a worker's time so that the terms trade off readably:
 * ``BAND_WEIGHT`` per minute a worker's week is over the fair band of contracted hours (``kpi``);
 * ``BALANCE_WEIGHT`` times load squared over capacity per worker-day: convex, so of two days with the
   same travel the evener wins, across a worker's days and across workers;
+* ``ROOM_WEIGHT`` per minute a worker-day's visits are over its room within the clients' hours
+  (``room``): a day with time left only in the afternoon has none for a client at home in the morning;
 * per client: ``UNEVEN_WEIGHT`` per day of unevenness of its days, ``PREFERENCE_COST`` per visit off
   the days the client prefers, ``SUBSTITUTE_COST`` per visit by a
   substitute, ``MOVE_COST`` for leaving the listed worker when the lists may be redrawn, and
@@ -30,13 +33,15 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from lean_social.capacity import TRAVEL_ALLOWANCE_MIN
 from lean_social.demand import ClientWeek, cyclic_gaps
 from lean_social.kpi import LOAD_BAND
 from lean_social.model import Location, Problem, TimeWindow, Worker
 from lean_social.norms import visit_duration_s
 from lean_social.optimise.compile import workers_on_duty
+from lean_social.optimise.room import Room
 from lean_social.travel import TravelModel
 
 __all__ = ["SearchResult", "capacity_min", "improve_week"]
@@ -44,6 +49,10 @@ __all__ = ["SearchResult", "capacity_min", "improve_week"]
 #: Share of a worker-day's hours after lunch that tours may fill; the rest absorbs windows and lunch.
 FILL = 0.9
 OVERLOAD_WEIGHT = 10.0
+#: Per minute a worker-day's visits (norms and the mean leg of the day's tour each) are over its room
+#: within the clients' hours (``room``). As a minute over the day (``OVERLOAD_WEIGHT``), and on top of
+#: it: the router drops a whole visit for a morning full by ten minutes.
+ROOM_WEIGHT = OVERLOAD_WEIGHT
 BALANCE_WEIGHT = 0.3
 #: Per minute a worker's week of service and travel is over the top of ``kpi.LOAD_BAND`` of contracted
 #: hours. Only the top: a week under the band would be "fixed" by walking more, which is worse.
@@ -73,14 +82,18 @@ class SearchResult:
     days: dict[str, tuple[dt.date, ...]]
     worker: dict[tuple[str, dt.date], str]
     primary: dict[str, str]
+    #: The services of each visit (``ClientWeek.slot_orders``) where they are not ``ClientWeek.slots``.
+    carried: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
 class _Client:
     id: str
     place: int
-    service_min: tuple[float, ...]  # per slot
+    orders: tuple[tuple[tuple[str, ...], ...], ...]  # services per slot, the ways ``slot_orders`` allows
+    service_min: tuple[tuple[float, ...], ...]  # per order, per slot
     patterns: tuple[tuple[int, ...], ...]  # date indices per slot
+    hours: tuple[tuple[TimeWindow, ...], ...]  # at home, per date index
     workers: tuple[int, ...]  # who may be primary
     subs: tuple[int, ...]  # who may substitute
     listed: int | None  # the primary of the lists, for MOVE_COST
@@ -93,6 +106,7 @@ class _Client:
 class _State:
     primary: int
     pattern: int
+    order: int
     sub: int | None
     cells: list[tuple[int, int] | None]  # (worker, date index) per slot, None: unserved
 
@@ -108,6 +122,7 @@ def improve_week(
     listed: Mapping[str, str] | None = None,
     previous: Mapping[str, tuple[str, tuple[int, ...]]] | None = None,
     skills: Mapping[str, frozenset[str]] | None = None,
+    carried: Mapping[str, tuple[tuple[str, ...], ...]] | None = None,
     seed: int = 0,
 ) -> SearchResult:
     """Improve a department's week from ``start`` (client → primary, dates, worker per date).
@@ -116,8 +131,10 @@ def improve_week(
     worker in ``listed``, if they have one there); the others keep theirs and may only change days and
     substitute. ``skills`` are the skills a client's worker needs when more than this week's visits
     ask for (a monthly nurse visit due another week, when the lists are redrawn). A client whose worker
-    is not of the department is left as it was: the router lists its visits with the reason."""
+    is not of the department is left as it was: the router lists its visits with the reason. ``carried``
+    are the services of each visit in ``start`` where they are not ``ClientWeek.slots``."""
     listed = listed or {}
+    carried = carried or {}
     skills = skills or {}
     previous = previous or {}
     department = {cw.department for cw in demand}
@@ -144,12 +161,17 @@ def improve_week(
         # duty only while the client is out cannot make the visit, whatever the tour.
         overlap = [[_overlap_min(problem.at_home(cw.client_id, d), w.shift_on(d)) for d in dates] for w in workers]
         last = previous.get(cw.client_id)
+        orders = cw.slot_orders()
         clients.append(
             _Client(
                 id=cw.client_id,
                 place=len(places),
-                service_min=tuple(visit_duration_s(problem.service(c) for c in s) / 60 for s in cw.slots),
+                orders=orders,
+                service_min=tuple(
+                    tuple(visit_duration_s(problem.service(c) for c in s) / 60 for s in order) for order in orders
+                ),
                 patterns=tuple(tuple(day_of[d] for d in p) for p in cw.patterns),
+                hours=tuple(problem.at_home(cw.client_id, d) for d in dates),
                 workers=own,
                 subs=able,
                 listed=index.get(listed[cw.client_id]) if cw.client_id in listed else None,
@@ -167,10 +189,21 @@ def improve_week(
 
     tours: dict[tuple[int, int], list[int]] = {}  # (worker, date) → client places in order
     load: dict[tuple[int, int], float] = {}  # service minutes
+    room: Room[tuple[int, int]] = Room(
+        {
+            (k, t): (w.shift_on(d) if on[k][t] else None, w.lunch)
+            for k, w in enumerate(workers)
+            for t, d in enumerate(dates)
+        },
+        (hours for c in clients for hours in c.hours),
+        walk_min=TRAVEL_ALLOWANCE_MIN,  # the way back; each question passes the walk of its tour (``leg``)
+    )
     states: list[_State] = []
     for c in clients:
         primary_id, chosen, who = start[c.id]
         pattern = c.patterns.index(tuple(day_of[d] for d in chosen))
+        order = c.orders.index(carried[c.id]) if c.id in carried else 0  # ``slot_orders`` gives ``slots`` first
+        service_min = c.service_min[order]
         cells: list[tuple[int, int] | None] = []
         sub = None
         for slot, d in enumerate(chosen):
@@ -182,8 +215,9 @@ def improve_week(
                 sub = k
             cells.append((k, day_of[d]))
             tours.setdefault((k, day_of[d]), []).append(c.place)
-            load[(k, day_of[d])] = load.get((k, day_of[d]), 0.0) + c.service_min[slot]
-        states.append(_State(primary=index[primary_id], pattern=pattern, sub=sub, cells=cells))
+            load[(k, day_of[d])] = load.get((k, day_of[d]), 0.0) + service_min[slot]
+            room.add((k, day_of[d]), c.hours[day_of[d]], service_min[slot])
+        states.append(_State(primary=index[primary_id], pattern=pattern, order=order, sub=sub, cells=cells))
     for key, tour in tours.items():
         tours[key] = _polish(tour, matrix[key[0]], key[0])
 
@@ -203,14 +237,16 @@ def improve_week(
         over = max(0.0, busy - LOAD_BAND[1] * contracted[k])
         return BAND_WEIGHT * over + WEEK_BALANCE_WEIGHT * busy * busy / max(1.0, contracted[k])
 
-    def client_cost(c: _Client, primary: int, pattern: int, cells: Sequence[tuple[int, int] | None]) -> float:
+    def client_cost(
+        c: _Client, primary: int, pattern: int, order: int, cells: Sequence[tuple[int, int] | None]
+    ) -> float:
         days = c.patterns[pattern]
         gaps = cyclic_gaps(tuple(dates[t].weekday() for t in days))
         cost = UNEVEN_WEIGHT * (max(gaps) - min(gaps))
         if c.preferred:
             cost += PREFERENCE_COST * sum(dates[t].weekday() not in c.preferred for t in days)
         for slot, cell in enumerate(cells):
-            if cell is None or not can(c, cell[0], cell[1], slot):  # the greedy start may hold such a cell
+            if cell is None or not can(c, cell[0], cell[1], c.service_min[order][slot]):  # the greedy start may
                 cost += UNSERVED_COST
             elif cell[0] != primary:
                 cost += SUBSTITUTE_COST
@@ -221,40 +257,54 @@ def improve_week(
             cost -= STABILITY_BONUS * kept
         return cost
 
-    def can(c: _Client, k: int, t: int, slot: int) -> bool:
-        return on[k][t] and c.overlap[k][t] >= c.service_min[slot]
+    def can(c: _Client, k: int, t: int, minutes: float) -> bool:
+        return on[k][t] and c.overlap[k][t] >= minutes
 
-    def cells_for(c: _Client, primary: int, pattern: int, sub: int | None) -> list[tuple[int, int] | None]:
+    def cells_for(c: _Client, primary: int, pattern: int, order: int, sub: int | None) -> list[tuple[int, int] | None]:
         """Who goes on each day: the primary when on duty, else the substitute (a primary on duty who
         cannot meet the client's hours leaves the visit unmade rather than send a substitute)."""
         out: list[tuple[int, int] | None] = []
-        for slot, t in enumerate(c.patterns[pattern]):
+        for t, minutes in zip(c.patterns[pattern], c.service_min[order], strict=True):
             if on[primary][t]:
-                out.append((primary, t) if can(c, primary, t, slot) else None)
-            elif sub is not None and can(c, sub, t, slot):
+                out.append((primary, t) if can(c, primary, t, minutes) else None)
+            elif sub is not None and can(c, sub, t, minutes):
                 out.append((sub, t))
             else:
                 out.append(None)
         return out
 
-    def delta(c: _Client, state: _State, cells: Sequence[tuple[int, int] | None]) -> float:
-        """Cost change of moving the client from ``state``'s cells to ``cells``, tours by cheapest insertion."""
-        old = {cell: slot for slot, cell in enumerate(state.cells) if cell is not None}
-        new = {cell: slot for slot, cell in enumerate(cells) if cell is not None}
+    def leg(key: tuple[int, int], tour: Sequence[int]) -> float:
+        """The walk to each visit of a worker-day, for its room: the mean leg of its tour, the way back
+        counted as a leg. The room also takes ``TRAVEL_ALLOWANCE_MIN`` off the end of the day for the way
+        back, so this errs long by about one leg a day: tours here ignore windows, routes do not."""
+        if not tour:
+            return TRAVEL_ALLOWANCE_MIN
+        return _length(tour, matrix[key[0]], key[0]) / (len(tour) + 1)
+
+    def delta(c: _Client, state: _State, order: int, cells: Sequence[tuple[int, int] | None]) -> float:
+        """Cost change of moving the client from ``state``'s cells to ``cells`` (services dealt by
+        ``order``), tours by cheapest insertion."""
+        old = {cell: c.service_min[state.order][slot] for slot, cell in enumerate(state.cells) if cell is not None}
+        new = {cell: c.service_min[order][slot] for slot, cell in enumerate(cells) if cell is not None}
         change = 0.0
         shift: dict[int, float] = {}
         for key in old.keys() | new.keys():
             tour = tours.get(key, [])
             service = load.get(key, 0.0)
             before, busy_before = day_cost(key, tour, service)
+            room_before = room.shortfall(key, walk_min=leg(key, tour))
+            visits: list[tuple[Sequence[TimeWindow], float]] = []
             if key in old:
                 tour = [p for p in tour if p != c.place]
-                service -= c.service_min[old[key]]
+                service -= old[key]
+                visits.append((c.hours[key[1]], -old[key]))
             if key in new:
                 tour = _insert(tour, c.place, matrix[key[0]], key[0])
-                service += c.service_min[new[key]]
+                service += new[key]
+                visits.append((c.hours[key[1]], new[key]))
             after, busy_after = day_cost(key, tour, service)
             change += after - before
+            change += ROOM_WEIGHT * (room.shortfall(key, visits, walk_min=leg(key, tour)) - room_before)
             shift[key[0]] = shift.get(key[0], 0.0) + busy_after - busy_before
         for k, moved in shift.items():
             change += band_cost(k, week_busy[k] + moved) - band_cost(k, week_busy[k])
@@ -266,14 +316,14 @@ def improve_week(
     week_busy = [sum(busy_of((k, t)) for t in range(len(dates))) for k in range(len(workers))]
 
     rng = random.Random(seed)
-    order = list(range(len(clients)))
+    turn = list(range(len(clients)))
     for _ in range(MAX_PASSES):
-        rng.shuffle(order)
+        rng.shuffle(turn)
         improved = False
-        for i in order:
+        for i in turn:
             c, state = clients[i], states[i]
-            here = client_cost(c, state.primary, state.pattern, state.cells)
-            best: tuple[float, int, int, int | None, list[tuple[int, int] | None]] | None = None
+            here = client_cost(c, state.primary, state.pattern, state.order, state.cells)
+            best: tuple[float, int, int, int, int | None, list[tuple[int, int] | None]] | None = None
             for primary in c.workers:
                 for pattern, days in enumerate(c.patterns):
                     away = [t for t in days if not on[primary][t]]
@@ -281,30 +331,34 @@ def improve_week(
                     if away:
                         subs = [s for s in c.subs if s != primary and all(on[s][t] for t in away)] or [None]
                     for sub in subs:
-                        cells = cells_for(c, primary, pattern, sub)
-                        gain = client_cost(c, primary, pattern, cells) - here + delta(c, state, cells)
-                        if best is None or gain < best[0] - 1e-9:
-                            best = (gain, primary, pattern, sub, cells)
+                        for order in range(len(c.orders)):
+                            cells = cells_for(c, primary, pattern, order, sub)
+                            gain = client_cost(c, primary, pattern, order, cells) - here + delta(c, state, order, cells)
+                            if best is None or gain < best[0] - 1e-9:
+                                best = (gain, primary, pattern, order, sub, cells)
             if best is None or best[0] > -1e-6:
                 continue
-            _, primary, pattern, sub, cells = best
+            _, primary, pattern, order, sub, cells = best
             touched = {cell for cell in state.cells if cell is not None} | {cell for cell in cells if cell is not None}
             for key in touched:
                 week_busy[key[0]] -= busy_of(key)
             for slot, cell in enumerate(state.cells):
                 if cell is not None:
                     tours[cell] = [p for p in tours[cell] if p != c.place]
-                    load[cell] -= c.service_min[slot]
+                    load[cell] -= c.service_min[state.order][slot]
+                    room.add(cell, c.hours[cell[1]], -c.service_min[state.order][slot])
             for slot, cell in enumerate(cells):
                 if cell is not None:
                     tours[cell] = _insert(tours.get(cell, []), c.place, matrix[cell[0]], cell[0])
-                    load[cell] = load.get(cell, 0.0) + c.service_min[slot]
+                    load[cell] = load.get(cell, 0.0) + c.service_min[order][slot]
+                    room.add(cell, c.hours[cell[1]], c.service_min[order][slot])
             for key in touched:
                 tours[key] = _polish(tours[key], matrix[key[0]], key[0])
                 week_busy[key[0]] += busy_of(key)
             states[i] = _State(
                 primary=primary,
                 pattern=pattern,
+                order=order,
                 sub=sub if any(cell is not None and cell[0] != primary for cell in cells) else None,
                 cells=cells,
             )
@@ -317,6 +371,8 @@ def improve_week(
         chosen = tuple(dates[t] for t in c.patterns[state.pattern])
         result.days[c.id] = chosen
         result.primary[c.id] = workers[state.primary].id
+        if state.order:
+            result.carried[c.id] = c.orders[state.order]
         for cell in state.cells:
             if cell is not None:
                 result.worker[(c.id, dates[cell[1]])] = workers[cell[0]].id

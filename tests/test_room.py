@@ -1,0 +1,235 @@
+"""Room within the clients' hours (``optimise.room``), the visit that carries the ride-along services
+(``ClientWeek.slot_orders``) and moving a dropped visit before listing it (``optimise.week_repair``), each
+worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from conftest import client, problem, window, worker
+from lean_social import Problem, ProgrammeItem
+from lean_social.demand import ClientWeek, make_visit, unassigned_visit, week_demand
+from lean_social.model import Lunch
+from lean_social.optimise.day import DepartmentDay
+from lean_social.optimise.room import Room
+from lean_social.optimise.week import WeekChoices, choose_week, search_week
+from lean_social.optimise.week_repair import RouteDays, move_dropped
+from lean_social.schedule import Route, Schedule, Stop
+from lean_social.travel import GeodesicTravel
+
+MONDAY = dt.date(2026, 12, 7)
+DATES = [MONDAY + dt.timedelta(days=d) for d in range(7)]
+SHIFT = window("08:00-17:00")
+LUNCH = Lunch(window=window("12:00-14:00"), duration_min=45)
+MORNING = (window("09:00-12:00"),)
+AFTERNOON = (window("14:00-18:00"),)
+ALL_DAY = (window("09:00-18:00"),)
+TWO = (window("09:00-12:00"), window("15:00-18:00"))
+
+
+def room(*, lunch: Lunch | None = LUNCH) -> Room[str]:
+    """One worker-day, 08:00-17:00, a 15-minute walk to each visit and back at the end."""
+    return Room({"day": (SHIFT, lunch)}, [MORNING, AFTERNOON, ALL_DAY, TWO], walk_min=15)
+
+
+def test_a_morning_holds_three_hours_whatever_the_afternoon_has() -> None:
+    r = room()
+    r.add("day", MORNING, 60)
+    r.add("day", MORNING, 60)
+    # 2 x (60 + 15) = 150 of the 180 minutes from 09:00 to 12:00.
+    assert r.shortfall("day") == 0.0
+    # A third, of 30 minutes: 150 + 45 = 195, 15 over.
+    assert r.shortfall("day", [(MORNING, 30)]) == 15.0
+    # An all-day visit may go in the afternoon: the morning is as full as before. Whole day: 09:00 to
+    # 16:45 (the walk back takes the last 15 minutes) is 465 minutes less 45 of lunch = 420 >= 195 + 135.
+    r.add("day", ALL_DAY, 120)
+    assert r.shortfall("day", [(MORNING, 30)]) == 15.0
+    # Taking a morning visit out makes room again.
+    assert r.shortfall("day", [(MORNING, 30), (MORNING, -60)]) == 0.0
+
+
+def test_lunch_counts_where_it_cannot_be_avoided() -> None:
+    # 12:00 to 16:45 is 285 minutes; lunch must fall in 12:00-14:00, inside it: 240 minutes held.
+    # Afternoon-only visits fit 14:00-16:45 (165 minutes), lunch not there: 2 x (60 + 15) = 150 fit.
+    r = room()
+    r.add("day", AFTERNOON, 60)
+    r.add("day", AFTERNOON, 60)
+    assert r.shortfall("day") == 0.0
+    assert r.shortfall("day", [(AFTERNOON, 10)]) == 10.0  # 150 + 25 = 175 > 165
+    # Without lunch the whole day holds 465 minutes; with it 420: six visits of 55 + 15 = 420 fit, a
+    # seventh of 10 minutes is 25 over.
+    full = room()
+    for _ in range(6):
+        full.add("day", ALL_DAY, 55)
+    assert full.shortfall("day") == 0.0
+    assert full.shortfall("day", [(ALL_DAY, 10)]) == 25.0
+    assert room(lunch=None).shortfall("day", [(ALL_DAY, 55)] * 6 + [(ALL_DAY, 10)]) == 0.0
+
+
+def test_a_window_shorter_than_the_visit_does_not_count() -> None:
+    # Two windows, 09:00-12:00 and 15:00-16:45 (the shift's end less the walk back): a visit of 150
+    # minutes fits only the morning. With a morning visit of 60: 165 + 75 = 240 > 180, 60 over.
+    r = room()
+    r.add("day", MORNING, 60)
+    assert r.shortfall("day", [(TWO, 150)]) == 60.0
+    # A short two-window visit may go in the afternoon: no shortfall.
+    assert r.shortfall("day", [(TWO, 30)]) == 0.0
+
+
+def test_two_windows_compete_with_what_shares_them() -> None:
+    # 09:00-12:00 and 15:00-16:45 hold 180 + 105 = 285 minutes. Two morning visits of 60 and three
+    # two-window visits of 30: 150 + 135 = 285, full; a fourth of 10 is 25 over.
+    r = room()
+    for _ in range(2):
+        r.add("day", MORNING, 60)
+    for _ in range(3):
+        r.add("day", TWO, 30)
+    assert r.shortfall("day") == 0.0
+    assert r.shortfall("day", [(TWO, 10)]) == 25.0
+
+
+def test_a_day_off_holds_nothing_and_asks_nothing() -> None:
+    r: Room[str] = Room({"off": (None, None)}, [MORNING], walk_min=15)
+    r.add("off", MORNING, 60)
+    assert r.shortfall("off") == 0.0
+    assert r.tightest("off", MORNING, 60) == 0.0
+
+
+def test_tightest_tells_the_roomier_of_two_days() -> None:
+    r: Room[str] = Room({"a": (SHIFT, LUNCH), "b": (SHIFT, LUNCH)}, [MORNING], walk_min=15)
+    r.add("a", MORNING, 60)
+    # With another 30 minutes: a's morning holds 75 + 45 - 180 = -60, b's 45 - 180 = -135.
+    assert r.tightest("a", MORNING, 30) == -60.0
+    assert r.tightest("b", MORNING, 30) == -135.0
+
+
+def _weekly_cleaning(n: int) -> tuple[list, list]:  # type: ignore[type-arg]
+    clients = [client(f"C{i}", lat=47.51 + 0.001 * i, lon=42.15) for i in range(n)]
+    programmes = [ProgrammeItem(client_id=c.id, service_code="FOOD", times=2) for c in clients]
+    programmes += [ProgrammeItem(client_id=c.id, service_code="DISH", times=1) for c in clients]
+    return clients, programmes
+
+
+def test_ride_along_services_may_ride_on_any_visit_of_a_flexible_week() -> None:
+    clients, programmes = _weekly_cleaning(1)
+    (cw,) = week_demand(problem(clients, [worker("W1")], programmes), MONDAY)
+    assert cw.slots == (("FOOD", "DISH"), ("FOOD",))  # the spread starts on the first visit
+    assert cw.slot_orders() == ((("FOOD", "DISH"), ("FOOD",)), (("FOOD",), ("FOOD", "DISH")))
+    fixed = [ProgrammeItem(client_id="C0", service_code="FOOD", times=2, days=(0, 3)), programmes[1]]
+    (cw,) = week_demand(problem(clients, [worker("W1")], fixed), MONDAY)
+    assert cw.slot_orders() == (cw.slots,)  # fixed days keep their services
+
+
+def test_long_ride_alongs_spread_over_the_week_and_pass_the_validator() -> None:
+    """Twelve clients, two visits a week each, a long ride-along on one of them; one worker whose days
+    fill up: the first visits alone would put all twelve long visits on the first days of the patterns."""
+    clients, programmes = _weekly_cleaning(12)
+    programmes = [ProgrammeItem(client_id=p.client_id, service_code=p.service_code, times=p.times) for p in programmes]
+    p = problem(clients, [worker("W1"), worker("W2")], programmes)
+    demand = week_demand(p, MONDAY)
+    choices = search_week(p, demand, DATES, choose_week(p, demand, DATES), GeodesicTravel())
+    carrying = {choices.week_of(cw).slots.index(("FOOD", "DISH")) for cw in demand}
+    assert carrying == {0, 1}  # some clients' long visit is their second of the week
+
+
+def _stop(visit_id: str, client_id: str, start: int) -> Stop:
+    return Stop(
+        visit_id=visit_id,
+        client_id=client_id,
+        services=("FOOD",),
+        arrival=start,
+        start=start,
+        end=start + 2400,
+        travel_s=0,
+        travel_m=0,
+    )
+
+
+def one_a_day(p: Problem) -> RouteDays:
+    """A router that fits one visit per worker-day (the first by id) and lists the others."""
+
+    def route(days: Sequence[DepartmentDay]) -> list[tuple[Schedule, dict[str, object]]]:
+        out: list[tuple[Schedule, dict[str, object]]] = []
+        for task in days:
+            routes, left = [], []
+            for worker_id in sorted({v.worker_id for v in task.visits if v.worker_id}):
+                mine = sorted((v for v in task.visits if v.worker_id == worker_id), key=lambda v: v.id)
+                stop = _stop(mine[0].id, mine[0].client_id, 9 * 3600)
+                routes.append(
+                    Route(
+                        worker_id=worker_id,
+                        date=task.day,
+                        departure=stop.start,
+                        stops=(stop,),
+                        lunch=None,
+                        return_travel_s=0,
+                        return_travel_m=0,
+                        return_arrival=stop.end,
+                    )
+                )
+                left += mine[1:]
+            listed = tuple(unassigned_visit(p, v.client_id, v.date, v.services, "no room") for v in left)
+            out.append((Schedule(routes=tuple(routes), unassigned=listed), {"visits": len(task.visits)}))
+        return out
+
+    return route
+
+
+def _both_on_monday(
+    a_days: tuple[int, ...] = (), b_days: tuple[int, ...] = ()
+) -> tuple[Problem, list[ClientWeek], WeekChoices, list[DepartmentDay]]:
+    p = problem(
+        [client("A", lat=47.51, lon=42.15), client("B", lat=47.511, lon=42.15)],
+        [worker("W1")],
+        [
+            ProgrammeItem(client_id="A", service_code="FOOD", times=1, days=a_days),
+            ProgrammeItem(client_id="B", service_code="FOOD", times=1, days=b_days),
+        ],
+    )
+    demand = list(week_demand(p, MONDAY))
+    choices = WeekChoices(
+        days={"A": (MONDAY,), "B": (MONDAY,)},
+        worker={("A", MONDAY): "W1", ("B", MONDAY): "W1"},
+        primary={"A": "W1", "B": "W1"},
+        unplaced={},
+    )
+    visits = tuple(make_visit(p, c, MONDAY, ("FOOD",), worker_id="W1") for c in ("A", "B"))
+    return p, demand, choices, [DepartmentDay(day=MONDAY, department="D1", visits=visits)]
+
+
+def _days(routed: Sequence[tuple[Schedule, dict[str, object]]]) -> dict[str, dt.date]:
+    return {stop.client_id: r.date for part, _ in routed for r, stop in part.stops}
+
+
+def test_a_dropped_flexible_visit_moves_to_a_day_with_room() -> None:
+    p, demand, choices, tasks = _both_on_monday()
+    route = one_a_day(p)
+    routed = route(tasks)
+    assert [u.client_id for u in routed[0][0].unassigned] == ["B"]  # the router's one a day leaves B out
+    tasks, routed = move_dropped(p, demand, {"D1": choices}, tasks, routed, route)
+    assert [u for part, _ in routed for u in part.unassigned] == []
+    # Every other weekday is as empty: the nearest, Tuesday.
+    assert _days(routed) == {"A": MONDAY, "B": MONDAY + dt.timedelta(days=1)}
+    summaries = {t.day: s for t, (_, s) in zip(tasks, routed, strict=True)}
+    assert summaries[MONDAY]["moved_out"] == 1
+    assert summaries[MONDAY + dt.timedelta(days=1)]["moved_in"] == 1
+    assert [len(t.visits) for t in tasks] == [1, 1]
+
+
+def test_a_fixed_visit_stays_and_a_flexible_rival_makes_room() -> None:
+    p, demand, choices, tasks = _both_on_monday(b_days=(0,))
+    route = one_a_day(p)
+    routed = route(tasks)
+    assert [u.client_id for u in routed[0][0].unassigned] == ["B"]
+    tasks, routed = move_dropped(p, demand, {"D1": choices}, tasks, routed, route)
+    assert [u for part, _ in routed for u in part.unassigned] == []
+    assert _days(routed) == {"A": MONDAY + dt.timedelta(days=1), "B": MONDAY}
+
+
+def test_two_fixed_visits_are_listed_not_moved() -> None:
+    p, demand, choices, tasks = _both_on_monday(a_days=(0,), b_days=(0,))
+    route = one_a_day(p)
+    tasks, routed = move_dropped(p, demand, {"D1": choices}, tasks, route(tasks), route)
+    assert [u.client_id for part, _ in routed for u in part.unassigned] == ["B"]
+    assert [t.day for t in tasks] == [MONDAY]
