@@ -221,7 +221,7 @@ def choose_week(
                     hours = problem.at_home(cw.client_id, day)
                     service = extra - TRAVEL_ALLOWANCE_MIN
                     cost += ROOM_WEIGHT * (room.shortfall(key, [(hours, service)]) - room.shortfall(key))
-                    if (most := limit[worker_id]) is not None and count.get(key, 0) >= most:
+                    if (most := limit.get(worker_id)) is not None and count.get(key, 0) >= most:
                         cost += OVERLOAD_WEIGHT * extra  # the router would have to drop a visit of the day
                     here = places.get(key, [])
                     if here:
