@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SERVICES, client, problem, worker
+from conftest import SERVICES, WORK, client, problem, worker
 from lean_social import Absence, Holiday, Problem, ProgrammeItem, validate
 from lean_social.demand import week_demand
 from lean_social.optimise.week import plan_week
@@ -25,7 +25,7 @@ def test_flexible_clients_get_spaced_days_and_one_worker() -> None:
     clients = [client(f"C{i}", lat=47.51 + 0.002 * i, lon=42.15 + 0.001 * i) for i in range(6)]
     programmes = [ProgrammeItem(client_id=c.id, service_code="FOOD", times=2 + i % 2) for i, c in enumerate(clients)]
     p = problem(clients, [worker("W1"), worker("W2", lat=47.52)], programmes)
-    schedule = plan_week(p, MONDAY, time_limit=1.5)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     assert validate(schedule, p, week_start=MONDAY) == []
     visits: dict[str, list[tuple[dt.date, str]]] = {}
     for route, stop in schedule.stops:
@@ -45,7 +45,7 @@ def test_absent_worker_gets_one_substitute_for_the_whole_absence() -> None:
         worker_id="W1", start=MONDAY + dt.timedelta(days=2), end=MONDAY + dt.timedelta(days=6), reason="sick"
     )
     p = problem(clients, [worker("W1"), worker("W2"), worker("W3", lat=47.6)], programmes, absences=(away,))
-    schedule = plan_week(p, MONDAY, time_limit=1.0)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     assert validate(schedule, p, week_start=MONDAY) == []
     by_day = {route.date.weekday(): route.worker_id for route, _ in schedule.stops}
     assert by_day[0] == "W1"
@@ -59,7 +59,7 @@ def test_visits_beyond_the_open_days_are_explained() -> None:
         [worker("W1")],
         [ProgrammeItem(client_id="A", service_code="FOOD", times=6)],
     )
-    schedule = plan_week(p, MONDAY, time_limit=0.5)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     assert sorted(r.date.weekday() for r, _ in schedule.stops) == [0, 1, 2, 3, 4]
     assert [u.reason for u in schedule.unassigned] == ["only 5 of the 6 visits fit the client's days at home this week"]
     assert validate(schedule, p, week_start=MONDAY) == []
@@ -74,7 +74,7 @@ def test_holiday_week_still_gives_a_three_a_week_client_spaced_visits() -> None:
         [ProgrammeItem(client_id="A", service_code="FOOD", times=3)],
         holidays=(Holiday(date=MONDAY + dt.timedelta(days=2), name="hol"),),
     )
-    schedule = plan_week(p, MONDAY, time_limit=0.5)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     assert validate(schedule, p, week_start=MONDAY) == []
     assert sorted(r.date.weekday() for r, _ in schedule.stops) == [0, 3]
     (left,) = schedule.unassigned
@@ -82,7 +82,7 @@ def test_holiday_week_still_gives_a_three_a_week_client_spaced_visits() -> None:
 
 
 def test_demo_department_week_keeps_every_rule(demo: Problem) -> None:
-    schedule = plan_week(demo, MONDAY, time_limit=4.0, departments=["D1"])
+    schedule = plan_week(demo, MONDAY, work_per_visit=WORK, departments=["D1"])
     assert validate(schedule, demo, week_start=MONDAY, departments=["D1"]) == []
     served = sum(len(r.stops) for r in schedule.routes)
     assert served + len(schedule.unassigned) == sum(
@@ -146,7 +146,7 @@ def week_problems(draw: st.DrawFn) -> Problem:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(week_problems())
 def test_every_week_plan_passes_the_validator(p: Problem) -> None:
-    schedule = plan_week(p, MONDAY, time_limit=0.2)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     violations = validate(schedule, p, week_start=MONDAY)
     assert violations == [], "\n".join(map(str, violations))
     assert all(u.reason for u in schedule.unassigned)
@@ -168,7 +168,7 @@ def test_capacity_shortfall_is_stated_in_hours_and_visits_left_over() -> None:
     (cap,) = week_capacity(p, MONDAY)
     assert (cap.visits, round(cap.demand_h, 2), round(cap.available_h, 2)) == (42, 43.17, 38.25)
     assert round(cap.shortfall_h, 2) == 4.92
-    schedule = plan_week(p, MONDAY, time_limit=2.0)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     assert validate(schedule, p, week_start=MONDAY) == []
     assert schedule.info["capacity"][0]["shortfall_h"] == 4.9  # type: ignore[index]
     assert len(schedule.unassigned) >= 4  # 4.92 h of visits of about an hour each stay unserved
@@ -208,7 +208,7 @@ def test_last_weeks_days_and_worker_are_kept(tmp_path: Path) -> None:
     )
     previous = read_previous_plan(csv_path)
     assert previous == {"A": ("W2", (0, 4))}
-    schedule = plan_week(p, MONDAY, time_limit=0.6, previous=previous)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK, previous=previous)
     assert validate(schedule, p, week_start=MONDAY) == []
     assert sorted((r.date.weekday(), r.worker_id) for r, _ in schedule.stops) == [(0, "W2"), (4, "W2")]
 
@@ -239,7 +239,7 @@ def test_previous_plan_tie_goes_to_the_worker_not_a_substitute(tmp_path: Path) -
         [ProgrammeItem(client_id="A", service_code="FOOD", times=2, days=(0, 3))],
         absences=(Absence(worker_id="W1", start=thursday, end=thursday),),
     )
-    schedule = plan_week(p, MONDAY, time_limit=0.4)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     assert validate(schedule, p, week_start=MONDAY) == []
     assert sorted((r.date.weekday(), r.worker_id) for r, _ in schedule.stops) == [(0, "W1"), (3, "W2")]
     path = write_csv(tmp_path / "previous_plan.csv", schedule.rows(), SCHEDULE_COLUMNS)
@@ -257,7 +257,7 @@ def test_balance_band_in_kpis() -> None:
         [worker("W1")],
         [ProgrammeItem(client_id="A", service_code="FOOD", times=1, days=(0,))],
     )
-    schedule = plan_week(p, MONDAY, time_limit=0.4)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     walk = (
         GeodesicTravel()
         .matrices([Location(lat=47.514, lon=42.153), Location(lat=47.520, lon=42.160)], "foot")
@@ -289,7 +289,7 @@ def test_visits_beyond_the_days_at_home_are_listed_not_lost() -> None:
             ProgrammeItem(client_id="A", service_code="BP", times=1, days=(0,)),
         ],
     )
-    schedule = plan_week(p, MONDAY, time_limit=0.4)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     assert validate(schedule, p, week_start=MONDAY) == []
     assert sum(len(r.stops) for r in schedule.routes) == 2
     assert [u.reason for u in schedule.unassigned] == ["not enough days at home this week for every visit"]
@@ -305,7 +305,7 @@ def test_department_without_workers_is_explained_and_json_stays_valid(tmp_path: 
         [worker("W1")],
         [ProgrammeItem(client_id="A", service_code="FOOD", times=1)],
     )
-    schedule = plan_week(p, MONDAY, time_limit=0.3)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     assert {u.reason for u in schedule.unassigned} == {"no worker of department D2 can take the client"}
     write_json(tmp_path / "run.json", schedule.info)  # no Infinity for a department without hours
     assert json.loads((tmp_path / "run.json").read_text())["capacity"][1]["utilisation"] is None

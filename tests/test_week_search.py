@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, client, problem, weekdays, worker
+from conftest import DATA, WORK, client, problem, weekdays, worker
 from lean_social import Absence, ClientAbsence, InvalidInputError, ProgrammeItem, read_folder, validate
 from lean_social.cli import main
 from lean_social.demand import week_demand
@@ -74,7 +74,7 @@ def test_search_keeps_assigned_workers_and_fixed_days() -> None:
     choices = search_week(p, demand, DATES, choose_week(p, demand, DATES), GeodesicTravel())
     assert choices.days["E0"] == (DATES[1],)
     assert choices.primary == {"E0": "W1", "E1": "W2"}
-    schedule = plan_week(p, MONDAY, time_limit=1.0)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     assert validate(schedule, p, week_start=MONDAY) == []
 
 
@@ -95,8 +95,8 @@ def test_redraw_gives_clients_to_the_worker_who_lives_near() -> None:
         **{c.id: ("WV", "WE") for c in east},
         **{c.id: ("WE", "WV") for c in west},
     }
-    before = plan_week(p, MONDAY, time_limit=1.0)
-    after = plan_week(proposal.problem, MONDAY, time_limit=1.0)
+    before = plan_week(p, MONDAY, work_per_visit=WORK)
+    after = plan_week(proposal.problem, MONDAY, work_per_visit=WORK)
     assert validate(after, proposal.problem, week_start=MONDAY) == []
     assert sum(r.travel_s for r in after.routes) < 0.5 * sum(r.travel_s for r in before.routes)
 
@@ -157,7 +157,7 @@ def test_preferred_days_are_kept_when_spacing_allows() -> None:
     ]
     programmes = [ProgrammeItem(client_id=c.id, service_code="FOOD", times=2) for c in clients]
     p = problem(clients, [worker("W1")], programmes)
-    schedule = plan_week(p, MONDAY, time_limit=1.0)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     assert validate(schedule, p, week_start=MONDAY) == []
     assert _days_of(schedule, "P") == [0, 2]
     q = _days_of(schedule, "Q")
@@ -192,7 +192,7 @@ def test_daily_long_term_care_with_a_weekend_worker() -> None:
         ProgrammeItem(client_id="M", service_code="FOOD", times=5),
     ]
     p = problem([daily, client("M", lat=47.513, lon=42.151)], [worker("W1"), weekend], programmes)
-    schedule = plan_week(p, MONDAY, time_limit=1.0)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     assert validate(schedule, p, week_start=MONDAY) == []
     assert schedule.unassigned == ()
     assert _days_of(schedule, "L") == list(range(7)) and _days_of(schedule, "M") == list(range(5))
@@ -206,7 +206,7 @@ def test_an_assigned_worker_of_another_department_is_a_reason_not_a_crash() -> N
         [worker("W1"), worker("W2", department="D2")],
         [ProgrammeItem(client_id="C1", service_code="FOOD", times=1)],
     )
-    schedule = plan_week(p, MONDAY, time_limit=0.5)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     assert [(u.client_id, u.reason) for u in schedule.unassigned] == [
         ("C1", "assigned worker W2 belongs to department D2")
     ]
@@ -250,7 +250,7 @@ def test_visits_a_week_cannot_hold_have_ids_of_their_own() -> None:
         [ProgrammeItem(client_id="C", service_code="FOOD", times=3)],
         client_absences=(away,),
     )
-    schedule = plan_week(p, MONDAY, time_limit=0.5)
+    schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     ids = [s.visit_id for _, s in schedule.stops] + [u.visit_id for u in schedule.unassigned]
     assert len(ids) == 3 and len(set(ids)) == 3
 
