@@ -189,7 +189,7 @@ def replan_week(
                         _unassigned(cw.client_id, from_date, services, problem, choices.unplaced[cw.client_id])
                     )
                 continue
-            for services, day in zip(cw.slots, choices.days[cw.client_id], strict=True):
+            for services, day in zip(choices.week_of(cw).slots, choices.days[cw.client_id], strict=True):
                 planned = choices.worker.get((cw.client_id, day))
                 if planned is None:
                     unassigned.append(_unassigned(cw.client_id, day, services, problem, "no worker on duty that day"))
