@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -77,7 +78,7 @@ def busy(loaded: bool) -> Iterator[None]:
 def _counts(out: Path) -> tuple[int | None, int | None]:
     try:
         with (out / "schedule.csv").open(encoding="utf-8-sig") as handle:
-            served = sum(1 for row in csv.DictReader(handle) if row.get("visit_id"))
+            served = sum(1 for row in csv.DictReader(handle) if row.get("client_id"))
         with (out / "unassigned.csv").open(encoding="utf-8-sig") as handle:
             unassigned = sum(1 for _ in csv.DictReader(handle))
     except OSError:
@@ -213,7 +214,7 @@ def main() -> None:
 
     def keep(row: Row) -> None:
         rows.append(row)
-        print(json.dumps(row.__dict__ | {"promise": row.promise, "kept": row.kept}), flush=True)
+        print(json.dumps(dataclasses.asdict(row) | {"promise": row.promise, "kept": row.kept}), flush=True)
 
     day_limits = [3.0] if args.quick else [3.0, 30.0]
     week_limits = [6.0] if args.quick else [6.0, 60.0]
