@@ -26,7 +26,10 @@ WORK_PER_VISIT = 20
     [
         (0.7, 1),
         (0.7, 3),
+        (0.7, 4),
+        (0.8, 1),
         (0.8, 3),
+        (0.8, 4),
     ],
 )
 def test_a_loaded_department_gets_every_visit_served(load: float, seed: int) -> None:
