@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import math
 import os
 import sys
 import traceback
@@ -29,7 +28,17 @@ from typing import Any
 from lean_social import __version__
 from lean_social._started import STARTED
 from lean_social.errors import InvalidInputError, OutputFolderError, OutputLockedError
-from lean_social.run import MAX_SEED, MAX_TIME_LIMIT_S, run_day, run_lists, run_replan, run_week, summary_lines
+from lean_social.run import (
+    MAX_SEED,
+    MAX_TIME_LIMIT_S,
+    check_seed,
+    check_time_limit,
+    run_day,
+    run_lists,
+    run_replan,
+    run_week,
+    summary_lines,
+)
 from lean_social.schedule import Schedule
 
 __all__ = ["main"]
@@ -54,27 +63,21 @@ def _monday(text: str) -> dt.date:
 
 
 def _time_limit(text: str) -> float:
-    """Seconds of search: finite (``inf`` would never stop), positive, at most a day (``1e309`` is inf)."""
+    """Seconds of search, as ``run.check_time_limit`` takes them (``inf`` would never stop, ``1e309`` is inf)."""
     try:
-        value = float(text)
+        return check_time_limit(float(text))
     except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and 0 < value <= MAX_TIME_LIMIT_S):
         msg = f"must be a number of seconds above 0 and at most {MAX_TIME_LIMIT_S:.0f}: {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 def _seed(text: str) -> int:
-    """A seed every engine takes: a whole number from 0 to 2**31-1."""
+    """A seed as ``run.check_seed`` takes it: a whole number every engine takes."""
     try:
-        value = int(text)
+        return check_seed(int(text))
     except ValueError:
-        value = -1
-    if not 0 <= value <= MAX_SEED:
         msg = f"must be a whole number from 0 to {MAX_SEED}: {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 def _parser() -> argparse.ArgumentParser:
