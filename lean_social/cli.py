@@ -196,7 +196,7 @@ def _command(args: argparse.Namespace) -> int:
         else:
             result = run_day(args.data_dir, args.date, args.out, time_limit=args.time_limit or 30.0, **options)
             what = str(args.date)
-        served = sum(len(r.stops) for r in result.schedule.routes)
+        served = result.schedule.served
         if result.violations:
             return _check_failed(len(result.violations), args.out, result.out_dir)
         print(

@@ -283,7 +283,7 @@ def _run(
                 "map_tiles": map_tiles,
             },
             "solver": dict(view.schedule.info),
-            "served": sum(len(r.stops) for r in schedule.routes),
+            "served": schedule.served,
             "unassigned": len(schedule.unassigned),
             "unassigned_by_reason": count_kinds(u.reason for u in schedule.unassigned),
             "travel_min_per_visit": travel_per_visit_min(schedule),
@@ -311,7 +311,7 @@ def _finishing_estimate_s(problem: Problem, *, day: dt.date | None) -> float:
 def travel_per_visit_min(schedule: Schedule) -> float | None:
     """Minutes of travel per visit served (the way back to the start place included), the lean figure
     a planner compares weeks by; None for a plan that serves nothing."""
-    visits = sum(len(r.stops) for r in schedule.routes)
+    visits = schedule.served
     if not visits:
         return None
     travel = sum(sum(s.travel_s for s in r.stops) + r.return_travel_s for r in schedule.routes)
@@ -321,7 +321,7 @@ def travel_per_visit_min(schedule: Schedule) -> float | None:
 def summary_lines(schedule: Schedule) -> list[str]:
     """What a run left over, for the end of every run on stderr: served, unassigned by kind of reason,
     travel per visit."""
-    served = sum(len(r.stops) for r in schedule.routes)
+    served = schedule.served
     total = served + len(schedule.unassigned)
     per_visit = travel_per_visit_min(schedule)
     lines = [

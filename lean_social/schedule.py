@@ -141,6 +141,11 @@ class Schedule:
     def stops(self) -> Iterator[tuple[Route, Stop]]:
         return ((route, stop) for route in self.routes for stop in route.stops)
 
+    @property
+    def served(self) -> int:
+        """Visits made: the count every summary of a plan starts from."""
+        return sum(len(route.stops) for route in self.routes)
+
     def rows(self) -> list[dict[str, object]]:
         """``schedule.csv`` rows in route order, lunch breaks as rows of their own."""
         rows: list[dict[str, object]] = []

@@ -169,7 +169,7 @@ def route_department_days(
         )
         solution = solve(day_instance.instance, EngineSettings(time_limit_s=share, work=work, seed=seed), start=base)
         part = _to_schedule(day_instance, solution, task.day)
-        served = sum(len(r.stops) for r in part.routes)
+        served = part.served
         if task.visits and not served:
             log.warning(
                 "department %s on %s: none of its %d visits could be served (%s)",
