@@ -102,12 +102,7 @@ def _cost(instance: RoutingInstance, vehicle: int, jobs: Sequence[int]) -> int:
 
 
 def _best_insertion(
-    instance: RoutingInstance,
-    job: int,
-    routes: Sequence[tuple[int, ...]],
-    *,
-    ignore_max_jobs: bool = False,
-    ignore_breaks: bool = False,
+    instance: RoutingInstance, job: int, routes: Sequence[tuple[int, ...]]
 ) -> tuple[int, int, tuple[int, ...], tuple[int, ...]] | None:
     """(added cost, vehicle, new route, break gaps) of the cheapest feasible insertion of ``job``."""
     best: tuple[int, int, tuple[int, ...], tuple[int, ...]] | None = None
@@ -115,7 +110,7 @@ def _best_insertion(
         if not _allowed(instance, v, job) or not _load_fits(instance, v, [*jobs, job]):
             continue
         spec = instance.vehicles[v]
-        if not ignore_max_jobs and spec.max_jobs is not None and len(jobs) + 1 > spec.max_jobs:
+        if spec.max_jobs is not None and len(jobs) + 1 > spec.max_jobs:
             continue
         base = _cost(instance, v, jobs)
         for position in range(len(jobs) + 1):
@@ -123,25 +118,25 @@ def _best_insertion(
             added = _cost(instance, v, trial) - base
             if best is not None and added >= best[0]:
                 continue
-            gaps = _trial_gaps(instance, v, trial, ignore_max_jobs=ignore_max_jobs, ignore_breaks=ignore_breaks)
+            gaps = _break_gaps(instance, v, trial)
             if gaps is not None:
                 best = (added, v, trial, gaps)
     return best
 
 
-def _trial_gaps(
-    instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...], *, ignore_max_jobs: bool, ignore_breaks: bool
-) -> tuple[int, ...] | None:
-    spec = instance.vehicles[vehicle]
-    if not (ignore_max_jobs or ignore_breaks):
-        return _break_gaps(instance, vehicle, jobs)
-    relaxed = replace(
-        spec,
-        max_jobs=None if ignore_max_jobs else spec.max_jobs,
-        breaks=() if ignore_breaks else spec.breaks,
+def _relaxed(
+    instance: RoutingInstance, *, ignore_max_jobs: bool = False, ignore_breaks: bool = False
+) -> RoutingInstance:
+    """The instance with every vehicle's job limit or breaks lifted, to ask which rule keeps a job out."""
+    vehicles = tuple(
+        replace(
+            v,
+            max_jobs=None if ignore_max_jobs else v.max_jobs,
+            breaks=() if ignore_breaks else v.breaks,
+        )
+        for v in instance.vehicles
     )
-    vehicles = (*instance.vehicles[:vehicle], relaxed, *instance.vehicles[vehicle + 1 :])
-    return _break_gaps(replace(instance, vehicles=vehicles), vehicle, jobs)
+    return replace(instance, vehicles=vehicles)
 
 
 def insert_dropped(instance: RoutingInstance, solution: RoutingSolution) -> RoutingSolution:
@@ -278,8 +273,8 @@ def blocking_rule(instance: RoutingInstance, solution: RoutingSolution, job: int
     first relaxation that would let it in: the job limit, then the breaks; "time" when neither would."""
     if not any(_allowed(instance, v, job) for v in range(len(instance.vehicles))):
         return "allowed"
-    if _best_insertion(instance, job, solution.routes, ignore_max_jobs=True) is not None:
+    if _best_insertion(_relaxed(instance, ignore_max_jobs=True), job, solution.routes) is not None:
         return "max_jobs"
-    if _best_insertion(instance, job, solution.routes, ignore_breaks=True) is not None:
+    if _best_insertion(_relaxed(instance, ignore_breaks=True), job, solution.routes) is not None:
         return "breaks"
     return "time"
