@@ -20,7 +20,7 @@ from lean_social.optimise.timing import time_route
 from lean_social.schedule import LunchBreak, Route, Schedule, Stop, Unassigned
 from lean_social.travel import GeodesicTravel, TravelModel
 
-__all__ = ["DEFAULT_WORK_PER_VISIT", "SearchBudget", "plan_day", "route_department_days", "route_visits"]
+__all__ = ["DEFAULT_WORK_PER_VISIT", "SearchBudget", "plan_day", "route_department_days"]
 
 log = logging.getLogger(__name__)
 
@@ -192,25 +192,6 @@ def route_department_days(
         }
         results.append((part, summary))
     return results
-
-
-def route_visits(
-    problem: Problem,
-    day: dt.date,
-    department: str,
-    visits: Sequence[Visit],
-    *,
-    travel: TravelModel,
-    time_limit: float,
-    seed: int,
-    work_per_visit: int | None = None,
-) -> tuple[Schedule, dict[str, object]]:
-    """Route one department-day: the visits go to the department's workers on duty (a visit with a
-    ``worker_id`` only to that worker). Returns the part of the plan and a summary for ``run.json``."""
-    task = DepartmentDay(day=day, department=department, visits=tuple(visits))
-    budget = SearchBudget(time_limit=time_limit, work_per_visit=work_per_visit)
-    [(part, summary)] = route_department_days(problem, [task], travel=travel, budget=budget, seed=seed)
-    return part, summary
 
 
 def _unassigned(visit: Visit, reason: str) -> Unassigned:
