@@ -12,7 +12,7 @@ from lean_social.cli import main
 
 def test_plan_writes_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
-    code = main(["-q", "plan", str(DATA / "tiny"), "--date", "2026-12-07", "--out", str(out), "--time-limit", "0.5"])
+    code = main(["-q", "plan", str(DATA / "tiny"), "--date", "2026-12-07", "--out", str(out), "--reproducible"])
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "kpis.json",
@@ -122,7 +122,7 @@ def test_reproducible_runs_write_identical_plans(tmp_path: Path) -> None:
 def test_the_end_of_a_run_counts_what_was_left_over(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # tiny's Friday: W2 is away, so C4's visit is unassigned for that reason.
     friday = ["plan", str(DATA / "tiny"), "--date", "2026-12-11", "--out", str(tmp_path / "o")]
-    assert main(["-q", *friday, "--time-limit", "0.5"]) == 0
+    assert main(["-q", *friday, "--reproducible"]) == 0
     err = capsys.readouterr().err
     assert "served 1 of 2 visits" in err
     assert "unassigned 1: 1 worker-absent" in err

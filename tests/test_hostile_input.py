@@ -606,7 +606,7 @@ REFUSED = [
 
 
 def _plan(folder: Path, out: Path, *extra: str) -> int:
-    return main(["plan", str(folder), "--date", "2026-12-07", "--out", str(out), "--time-limit", "1", *extra])
+    return main(["plan", str(folder), "--date", "2026-12-07", "--out", str(out), "--reproducible", *extra])
 
 
 @pytest.fixture
@@ -648,7 +648,7 @@ def test_previous_plan_cell_over_the_csv_limit(
     traceback."""
     (folder / "previous_plan.csv").write_text(f'{PREVIOUS}2026-12-01,W2,"{BIG}"\n', encoding="utf-8")
     out = tmp_path / "out"
-    code = main(["plan", str(folder), "--week", "2026-12-07", "--out", str(out), "--time-limit", "1"])
+    code = main(["plan", str(folder), "--week", "2026-12-07", "--out", str(out), "--reproducible"])
     _check_refused(
         code, capsys.readouterr().err, out, Named("previous_plan.csv", 3, None, "field larger than field limit")
     )

@@ -37,8 +37,9 @@ WEEK = ["--week", "2026-12-07"]
 DAY_FILES = ["kpis.json", "maps", "maps/2026-12-07.html", "run.json", "schedule.csv", "schedule.json", "unassigned.csv"]
 
 
-def plan(out: Path, *extra: str, data: Path = TINY, when: list[str] = DAY, limit: str = "0.3") -> int:
-    return main(["-q", "plan", str(data), *when, "--out", str(out), "--time-limit", limit, *extra])
+def plan(out: Path, *extra: str, data: Path = TINY, when: list[str] = DAY) -> int:
+    """A plan on a count of work (``--reproducible``), so no test here waits on the machine's speed."""
+    return main(["-q", "plan", str(data), *when, "--out", str(out), "--reproducible", *extra])
 
 
 def tree(root: Path) -> list[str]:
@@ -199,7 +200,7 @@ def test_an_internal_error_is_one_line_exit_4_and_writes_nothing(
     assert "Traceback" not in err
     assert plan(good_plan, "--seed", "1") == 4
     assert "Traceback" not in capsys.readouterr().err
-    assert main(["-q", "--debug", "plan", str(TINY), *DAY, "--out", str(good_plan), "--time-limit", "0.3"]) == 4
+    assert main(["-q", "--debug", "plan", str(TINY), *DAY, "--out", str(good_plan), "--reproducible"]) == 4
     assert "Traceback" in capsys.readouterr().err
 
 
@@ -473,7 +474,7 @@ def test_a_kill_leaves_no_solver_process_behind(tmp_path: Path, reap: set[tuple[
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     out = tmp_path_factory.mktemp("published") / "week"
-    assert plan(out, when=WEEK, limit="1") == 0
+    assert plan(out, when=WEEK) == 0
     return dict(json.loads((out / "schedule.json").read_text(encoding="utf-8")))
 
 
@@ -536,7 +537,7 @@ def test_replan_refuses_a_hostile_published_plan_with_exit_1(
     path = tmp_path / "schedule.json"
     path.write_bytes(b"\xff\xfe{" if text == "\udcff" else text.encode("utf-8"))
     out = tmp_path / "out"
-    week = ["--week", "2026-12-07", "--from", "2026-12-09", "--time-limit", "0.3"]
+    week = ["--week", "2026-12-07", "--from", "2026-12-09", "--reproducible"]
     assert main(["-q", "replan", str(data), *week, "--plan", str(path), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert str(path) in err and named in err
@@ -552,7 +553,7 @@ def test_replan_with_the_published_plan_itself_refuses_nothing(
     out.mkdir()
     (out / "schedule.json").write_text(json.dumps(published), encoding="utf-8")
     (out / "run.json").write_text('{"lean_social": "test"}', encoding="utf-8")
-    week = ["--week", "2026-12-07", "--from", "2026-12-09", "--time-limit", "0.5"]
+    week = ["--week", "2026-12-07", "--from", "2026-12-09", "--reproducible"]
     plan_file = str(out / "schedule.json")
     assert main(["-q", "replan", str(TINY), *week, "--plan", plan_file, "--out", str(out)]) == 0
     assert (out / "changes.csv").is_file()
