@@ -127,6 +127,23 @@ def _spread(times: int, slots: int) -> list[int]:
     return sorted({int(i * slots / times + 0.5) % slots for i in range(times)})
 
 
+def _level(times: int, minutes: list[int], norm: int) -> list[int]:
+    """Which visits carry an item wanted ``times`` a week when the visits already hold ``minutes``: the
+    even spread (``_spread``) turned round the week to where it levels the visits' lengths most, the
+    longest visit first, then the next (heijunka): cleaning and laundry once a week each go on two
+    different visits rather than one of two and a half hours that no morning holds. Ties keep the
+    spread that starts on the first visit."""
+    n = len(minutes)
+    base = _spread(times, n)
+
+    def after(turn: int) -> list[int]:
+        placed = {(k + turn) % n for k in base}
+        return sorted((m + (norm if k in placed else 0) for k, m in enumerate(minutes)), reverse=True)
+
+    best = min(range(n), key=lambda turn: (after(turn), turn))
+    return sorted((k + best) % n for k in base)
+
+
 def cyclic_gaps(days: tuple[int, ...]) -> list[int]:
     """Days between consecutive visits, the last one to next week's first included."""
     return [b - a for a, b in itertools.pairwise(days)] + [7 - days[-1] + days[0]]
@@ -178,6 +195,7 @@ def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]
     dates = [week_start + dt.timedelta(days=d) for d in range(7)]
     holidays = {h.date: h for h in problem.holidays}
     order = {s.code: i for i, s in enumerate(problem.services)}
+    norm = {s.code: s.norm_min for s in problem.services}
     by_client: dict[str, list[ProgrammeItem]] = {}
     for item in problem.programmes:
         by_client.setdefault(item.client_id, []).append(item)
@@ -213,13 +231,18 @@ def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]
         if week_days is None and fixed_days:  # not enough open days besides the fixed ones
             week_days = tuple(sorted(set(fixed_days) | set(free[: max(0, n - len(fixed_days))])))
         slots: list[list[str]] = [[] for _ in range(n)]
-        for code, times, days in sorted(wanted, key=lambda w: (-w[1], w[0])):
+        minutes = [0] * n
+        # Items tied to days first, then the most frequent and longest: each flexible one levels the visits.
+        for code, times, days in sorted(
+            wanted, key=lambda w: (not (w[2] and week_days is not None), -w[1], -norm[w[0]], w[0])
+        ):
             if days and week_days is not None:
                 positions = [week_days.index(d) for d in days if d in week_days]
             else:
-                positions = _spread(min(times, n), n)
+                positions = _level(min(times, n), minutes, norm[code])
             for k in positions:
                 slots[k].append(code)
+                minutes[k] += norm[code]
         slot_services = [tuple(sorted(set(s), key=order.__getitem__)) for s in slots]
         closed: list[tuple[dt.date, tuple[str, ...], str]] = []
         if week_days is not None:

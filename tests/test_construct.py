@@ -166,3 +166,22 @@ def test_a_visit_no_order_can_take_stays_out() -> None:
     instance = line_instance([job(1, 480, 660, 60), job(1, 480, 540, 30), job(1, 480, 490, 60)], [vehicle()], 2)
     built = RoutingSolution(routes=((0, 1),), break_after=((),), dropped=(2,), cost=0, status="x", wall_time_s=0)
     assert insert_dropped(instance, built).dropped == (2,)
+
+
+def _allowed_to(jobs: list[Job], owner: list[int]) -> list[Job]:
+    return [dataclasses.replace(j, allowed=frozenset({k})) for j, k in zip(jobs, owner, strict=True)]
+
+
+def test_a_vehicle_built_alone_gets_the_route_it_gets_among_others() -> None:
+    """Every job named to one vehicle (a week plan): each vehicle is built on its own, so what one
+    worker-day holds does not depend on the other workers' visits, which the week's repair relies on."""
+    jobs = [job(1, 540, 600), job(5, 540, 700), job(2, 600, 900), job(7, 840, 900), job(3, 480, 1000)]
+    owner = [0, 1, 0, 1, 0]
+    both = line_instance(_allowed_to(jobs, owner), [vehicle(lunch=True), vehicle(lunch=True)], 8)
+    together = construct(both)
+    assert together.dropped == ()
+    assert evaluate(both, together)[0]
+    mine = [j for j, k in zip(jobs, owner, strict=True) if k == 0]
+    alone = construct(line_instance(mine, [vehicle(lunch=True)], 8))
+    assert [jobs[j].place for j in together.routes[0]] == [mine[j].place for j in alone.routes[0]]
+    assert together.break_after[0] == alone.break_after[0]

@@ -9,13 +9,12 @@ from collections.abc import Sequence
 
 from conftest import client, problem, window, worker
 from lean_social import Problem, ProgrammeItem
-from lean_social.demand import ClientWeek, make_visit, unassigned_visit, week_demand
+from lean_social.demand import ClientWeek, make_visit, week_demand
 from lean_social.model import Lunch
 from lean_social.optimise.day import DepartmentDay
 from lean_social.optimise.room import Room
 from lean_social.optimise.week import WeekChoices, choose_week, search_week
-from lean_social.optimise.week_repair import RouteDays, move_dropped
-from lean_social.schedule import Route, Schedule, Stop
+from lean_social.optimise.week_repair import move_dropped
 from lean_social.travel import GeodesicTravel
 
 MONDAY = dt.date(2026, 12, 7)
@@ -133,47 +132,16 @@ def test_long_ride_alongs_spread_over_the_week_and_pass_the_validator() -> None:
     assert carrying == {0, 1}  # some clients' long visit is their second of the week
 
 
-def _stop(visit_id: str, client_id: str, start: int) -> Stop:
-    return Stop(
-        visit_id=visit_id,
-        client_id=client_id,
-        services=("FOOD",),
-        arrival=start,
-        start=start,
-        end=start + 2400,
-        travel_s=0,
-        travel_m=0,
-    )
-
-
-def one_a_day(p: Problem) -> RouteDays:
-    """A router that fits one visit per worker-day (the first by id) and lists the others."""
-
-    def route(days: Sequence[DepartmentDay]) -> list[tuple[Schedule, dict[str, object]]]:
-        out: list[tuple[Schedule, dict[str, object]]] = []
-        for task in days:
-            routes, left = [], []
-            for worker_id in sorted({v.worker_id for v in task.visits if v.worker_id}):
-                mine = sorted((v for v in task.visits if v.worker_id == worker_id), key=lambda v: v.id)
-                stop = _stop(mine[0].id, mine[0].client_id, 9 * 3600)
-                routes.append(
-                    Route(
-                        worker_id=worker_id,
-                        date=task.day,
-                        departure=stop.start,
-                        stops=(stop,),
-                        lunch=None,
-                        return_travel_s=0,
-                        return_travel_m=0,
-                        return_arrival=stop.end,
-                    )
-                )
-                left += mine[1:]
-            listed = tuple(unassigned_visit(p, v.client_id, v.date, v.services, "no room") for v in left)
-            out.append((Schedule(routes=tuple(routes), unassigned=listed), {"visits": len(task.visits)}))
-        return out
-
-    return route
+def one_a_day(days: Sequence[DepartmentDay]) -> list[tuple[frozenset[str], int]]:
+    """A construction that fits one visit per worker-day (the first by id) and leaves the others out,
+    at no cost."""
+    out = []
+    for task in days:
+        firsts = set()
+        for worker_id in sorted({v.worker_id for v in task.visits if v.worker_id}):
+            firsts.add(min(v.id for v in task.visits if v.worker_id == worker_id))
+        out.append((frozenset(firsts), 0))
+    return out
 
 
 def _both_on_monday(
@@ -198,38 +166,37 @@ def _both_on_monday(
     return p, demand, choices, [DepartmentDay(day=MONDAY, department="D1", visits=visits)]
 
 
-def _days(routed: Sequence[tuple[Schedule, dict[str, object]]]) -> dict[str, dt.date]:
-    return {stop.client_id: r.date for part, _ in routed for r, stop in part.stops}
+def _days(tasks: Sequence[DepartmentDay], served: Sequence[frozenset[str]]) -> dict[str, dt.date]:
+    return {v.client_id: v.date for task, ids in zip(tasks, served, strict=True) for v in task.visits if v.id in ids}
+
+
+def _left(tasks: Sequence[DepartmentDay], served: Sequence[frozenset[str]]) -> list[str]:
+    return [v.client_id for task, ids in zip(tasks, served, strict=True) for v in task.visits if v.id not in ids]
 
 
 def test_a_dropped_flexible_visit_moves_to_a_day_with_room() -> None:
     p, demand, choices, tasks = _both_on_monday()
-    route = one_a_day(p)
-    routed = route(tasks)
-    assert [u.client_id for u in routed[0][0].unassigned] == ["B"]  # the router's one a day leaves B out
-    tasks, routed = move_dropped(p, demand, {"D1": choices}, tasks, routed, route)
-    assert [u for part, _ in routed for u in part.unassigned] == []
+    served = [ids for ids, _ in one_a_day(tasks)]
+    assert _left(tasks, served) == ["B"]  # one a day leaves B out
+    tasks, served = move_dropped(p, demand, {"D1": choices}, tasks, served, one_a_day)
+    assert _left(tasks, served) == []
     # Every other weekday is as empty: the nearest, Tuesday.
-    assert _days(routed) == {"A": MONDAY, "B": MONDAY + dt.timedelta(days=1)}
-    summaries = {t.day: s for t, (_, s) in zip(tasks, routed, strict=True)}
-    assert summaries[MONDAY]["moved_out"] == 1
-    assert summaries[MONDAY + dt.timedelta(days=1)]["moved_in"] == 1
+    assert _days(tasks, served) == {"A": MONDAY, "B": MONDAY + dt.timedelta(days=1)}
     assert [len(t.visits) for t in tasks] == [1, 1]
 
 
 def test_a_fixed_visit_stays_and_a_flexible_rival_makes_room() -> None:
     p, demand, choices, tasks = _both_on_monday(b_days=(0,))
-    route = one_a_day(p)
-    routed = route(tasks)
-    assert [u.client_id for u in routed[0][0].unassigned] == ["B"]
-    tasks, routed = move_dropped(p, demand, {"D1": choices}, tasks, routed, route)
-    assert [u for part, _ in routed for u in part.unassigned] == []
-    assert _days(routed) == {"A": MONDAY + dt.timedelta(days=1), "B": MONDAY}
+    served = [ids for ids, _ in one_a_day(tasks)]
+    assert _left(tasks, served) == ["B"]
+    tasks, served = move_dropped(p, demand, {"D1": choices}, tasks, served, one_a_day)
+    assert _left(tasks, served) == []
+    assert _days(tasks, served) == {"A": MONDAY + dt.timedelta(days=1), "B": MONDAY}
 
 
 def test_two_fixed_visits_are_listed_not_moved() -> None:
     p, demand, choices, tasks = _both_on_monday(a_days=(0,), b_days=(0,))
-    route = one_a_day(p)
-    tasks, routed = move_dropped(p, demand, {"D1": choices}, tasks, route(tasks), route)
-    assert [u.client_id for part, _ in routed for u in part.unassigned] == ["B"]
+    served = [ids for ids, _ in one_a_day(tasks)]
+    tasks, served = move_dropped(p, demand, {"D1": choices}, tasks, served, one_a_day)
+    assert _left(tasks, served) == ["B"]
     assert [t.day for t in tasks] == [MONDAY]

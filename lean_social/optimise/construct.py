@@ -20,6 +20,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
+
 from lean_social.optimise.instance import RoutingInstance, RoutingSolution
 from lean_social.optimise.ortools_engine import SearchSettings, solve_ortools
 from lean_social.optimise.timing import route_is_feasible
@@ -37,11 +40,79 @@ _SAFETY_S = 600.0
 
 def construct(instance: RoutingInstance) -> RoutingSolution:
     """The first solution of OR-Tools' cheapest insertion under the full model, made feasible under our
-    timing and completed by :func:`insert_dropped`. Deterministic: no clock, no seed."""
+    timing and completed by :func:`insert_dropped`. Deterministic: no clock, no seed.
+
+    When every job may go to one vehicle only (a week plan names the worker of every visit), the vehicles
+    are independent problems and each is built on its own (:func:`_alone`): a vehicle's route then
+    depends only on its own jobs, in their order, so asking "does this worker-day hold these visits?"
+    of one worker gives exactly the route the whole department-day gets, which the week's repair relies
+    on, and each small build is cheaper than one large one."""
     started = time.perf_counter()
-    first = solve_ortools(instance, SearchSettings(time_limit_s=_SAFETY_S, solution_limit=1))
-    done = insert_dropped(instance, make_feasible(instance, first))
+    owners = _owners(instance)
+    if owners is None:
+        done = _construct(instance)
+    else:
+        routes: list[tuple[int, ...]] = []
+        gaps: list[tuple[int, ...]] = []
+        dropped: list[int] = []
+        cost = 0
+        for vehicle, mine in enumerate(owners):
+            if not mine:
+                routes.append(())
+                gaps.append(tuple(0 for _ in instance.vehicles[vehicle].breaks))
+                continue
+            part = _construct(_alone(instance, vehicle, mine))
+            routes.append(tuple(mine[j] for j in part.routes[0]))
+            gaps.append(part.break_after[0])
+            dropped += [mine[j] for j in part.dropped]
+            cost += part.cost
+        done = RoutingSolution(
+            routes=tuple(routes),
+            break_after=tuple(gaps),
+            dropped=tuple(sorted(dropped)),
+            cost=cost,
+            status="CONSTRUCTED",
+            wall_time_s=0.0,
+        )
     return replace(done, status="CONSTRUCTED", wall_time_s=time.perf_counter() - started)
+
+
+def _construct(instance: RoutingInstance) -> RoutingSolution:
+    first = solve_ortools(instance, SearchSettings(time_limit_s=_SAFETY_S, solution_limit=1))
+    return insert_dropped(instance, make_feasible(instance, first))
+
+
+def _owners(instance: RoutingInstance) -> list[list[int]] | None:
+    """Each vehicle's jobs, in instance order, when every job may go to exactly one vehicle; else None."""
+    if len(instance.vehicles) < 2:
+        return None
+    owners: list[list[int]] = [[] for _ in instance.vehicles]
+    for j, job in enumerate(instance.jobs):
+        if job.allowed is None or len(job.allowed) != 1:
+            return None
+        (vehicle,) = job.allowed
+        owners[vehicle].append(j)
+    return owners
+
+
+def _alone(instance: RoutingInstance, vehicle: int, jobs: Sequence[int]) -> RoutingInstance:
+    """One vehicle and its jobs as an instance of their own: places numbered start, end, then the jobs'
+    in order, one travel profile, so the same worker-day gives the same instance in any department-day."""
+    spec = instance.vehicles[vehicle]
+    places = list(dict.fromkeys([spec.start_place, spec.end_place, *(instance.jobs[j].place for j in jobs)]))
+    at = {place: i for i, place in enumerate(places)}
+
+    def cut(matrix: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        return np.ascontiguousarray(matrix[spec.profile][np.ix_(places, places)])[np.newaxis]
+
+    return RoutingInstance(
+        duration=cut(instance.duration),
+        cost=cut(instance.cost),
+        distance=cut(instance.distance),
+        jobs=tuple(replace(instance.jobs[j], place=at[instance.jobs[j].place], allowed=None) for j in jobs),
+        vehicles=(replace(spec, start_place=at[spec.start_place], end_place=at[spec.end_place], profile=0),),
+        horizon=instance.horizon,
+    )
 
 
 def _break_gaps(instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...]) -> tuple[int, ...] | None:

@@ -20,7 +20,14 @@ from lean_social.optimise.timing import time_route
 from lean_social.schedule import LunchBreak, Route, Schedule, Stop, Unassigned
 from lean_social.travel import GeodesicTravel, TravelModel
 
-__all__ = ["DEFAULT_WORK_PER_VISIT", "SearchBudget", "plan_day", "route_department_days"]
+__all__ = [
+    "DEFAULT_WORK_PER_VISIT",
+    "Built",
+    "SearchBudget",
+    "build_department_days",
+    "plan_day",
+    "route_department_days",
+]
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +134,41 @@ class DepartmentDay:
     visits: tuple[Visit, ...]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Built:
+    """A department-day compiled and constructed (``construct``): its complete plan before any search."""
+
+    instance: DayInstance
+    base: RoutingSolution
+    seconds: float
+
+    @property
+    def served(self) -> frozenset[str]:
+        """Ids of the visits the construction serves."""
+        return frozenset(self.instance.visits[j].id for route in self.base.routes for j in route)
+
+    @property
+    def cost(self) -> int:
+        """What the construction's routes cost: the engine's objective less the penalties of the visits
+        it leaves out (walks and the length of each day)."""
+        jobs = self.instance.instance.jobs
+        return evaluate(self.instance.instance, self.base)[1] - sum(jobs[j].penalty for j in self.base.dropped)
+
+
+def build_department_days(problem: Problem, tasks: Sequence[DepartmentDay], *, travel: TravelModel) -> list[Built]:
+    """Compile and construct each department-day: deterministic, no clock, no seed."""
+    duty: dict[dt.date, dict[str, str | None]] = {}
+    out = []
+    for task in tasks:
+        on_duty = duty.setdefault(task.day, workers_on_duty(problem, task.day))
+        workers = [w for w in problem.workers if w.department == task.department and on_duty[w.id] is None]
+        clock = time.perf_counter()
+        day_instance = compile_day(problem, task.day, task.visits, workers, travel)
+        base = construct(day_instance.instance)
+        out.append(Built(instance=day_instance, base=base, seconds=time.perf_counter() - clock))
+    return out
+
+
 def route_department_days(
     problem: Problem,
     tasks: Sequence[DepartmentDay],
@@ -134,20 +176,17 @@ def route_department_days(
     travel: TravelModel,
     budget: SearchBudget,
     seed: int,
+    built: Sequence[Built | None] = (),
 ) -> list[tuple[Schedule, dict[str, object]]]:
     """Route each department-day: first every one gets its complete plan by construction (coverage does
     not wait for the clock), then each gets its share of the time left for search, by its number of
     visits, recomputed as the previous ones finish, so the last one ends at the budget however long the
-    others took. Returns each part of the plan with a summary for ``run.json``."""
-    duty: dict[dt.date, dict[str, str | None]] = {}
-    compiled: list[tuple[DayInstance, RoutingSolution, float]] = []
-    for task in tasks:
-        on_duty = duty.setdefault(task.day, workers_on_duty(problem, task.day))
-        workers = [w for w in problem.workers if w.department == task.department and on_duty[w.id] is None]
-        clock = time.perf_counter()
-        day_instance = compile_day(problem, task.day, task.visits, workers, travel)
-        base = construct(day_instance.instance)
-        compiled.append((day_instance, base, time.perf_counter() - clock))
+    others took. ``built`` gives constructions already made, by position (None or missing: build it).
+    Returns each part of the plan with a summary for ``run.json``."""
+    given = list(built) + [None] * (len(tasks) - len(built))
+    missing = [task for task, b in zip(tasks, given, strict=True) if b is None]
+    fresh = iter(build_department_days(problem, missing, travel=travel))
+    compiled = [(b.instance, b.base, b.seconds) for b in (g if g is not None else next(fresh) for g in given)]
     results: list[tuple[Schedule, dict[str, object]]] = []
     left_jobs = sum(len(c.instance.jobs) for c, _, _ in compiled)
     # Time kept back for the work after each department-day's search: naming the rule that blocks each

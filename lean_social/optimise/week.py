@@ -24,8 +24,7 @@ from lean_social.io.previous import PreviousPlan
 from lean_social.model import Location, Problem, Worker
 from lean_social.norms import visit_duration_s
 from lean_social.optimise.compile import workers_on_duty
-from lean_social.optimise.day import DepartmentDay, SearchBudget, route_department_days
-from lean_social.optimise.room import Room
+from lean_social.optimise.day import DepartmentDay, SearchBudget, build_department_days, route_department_days
 from lean_social.optimise.week_repair import move_dropped
 from lean_social.optimise.week_search import capacity_min, improve_week
 from lean_social.schedule import Schedule, Unassigned
@@ -47,10 +46,6 @@ STABILITY_BONUS = 50.0
 PREFERENCE_WEIGHT = 80.0
 #: Weight of a minute over a worker-day's capacity against a kilometre of spread among a day's clients.
 OVERLOAD_WEIGHT = 10.0
-#: Weight of a minute over the room a worker-day has within its clients' hours (``room``): as much a
-#: minute that does not fit as one over the whole day, and counted on top of it, because the router
-#: drops a whole visit for it (a morning full by ten minutes loses a visit, not ten minutes).
-ROOM_WEIGHT = OVERLOAD_WEIGHT
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,11 +97,6 @@ def choose_week(
     places: dict[tuple[str, dt.date], list[Location]] = {}
     week_load: dict[str, float] = {w.id: 0.0 for w in workers}
     capacity = {(w.id, d): capacity_min(w, d) if duty[d][w.id] is None else 0.0 for w in workers for d in dates}
-    room: Room[tuple[str, dt.date]] = Room(
-        {(w.id, d): (w.shift_on(d) if duty[d][w.id] is None else None, w.lunch) for w in workers for d in dates},
-        (problem.at_home(cw.client_id, d) for cw in demand for d in dates),
-        walk_min=TRAVEL_ALLOWANCE_MIN,
-    )
     count: dict[tuple[str, dt.date], int] = {}
     limit = {w.id: w.max_visits_per_day for w in workers}
 
@@ -218,9 +208,6 @@ def choose_week(
                     after = load.get(key, 0.0) + extra
                     cost += OVERLOAD_WEIGHT * max(0.0, after - capacity.get(key, 0.0))
                     cost += after / max(1.0, capacity.get(key, 0.0)) * 30  # even days
-                    hours = problem.at_home(cw.client_id, day)
-                    service = extra - TRAVEL_ALLOWANCE_MIN
-                    cost += ROOM_WEIGHT * (room.shortfall(key, [(hours, service)]) - room.shortfall(key))
                     if (most := limit.get(worker_id)) is not None and count.get(key, 0) >= most:
                         cost += OVERLOAD_WEIGHT * extra  # the router would have to drop a visit of the day
                     here = places.get(key, [])
@@ -241,7 +228,6 @@ def choose_week(
                 continue
             worker_on[(cw.client_id, day)] = worker_id
             load[(worker_id, day)] = load.get((worker_id, day), 0.0) + asks(services)
-            room.add((worker_id, day), problem.at_home(cw.client_id, day), asks(services) - TRAVEL_ALLOWANCE_MIN)
             count[(worker_id, day)] = count.get((worker_id, day), 0) + 1
             places.setdefault((worker_id, day), []).append(problem.client(cw.client_id).location)
     return WeekChoices(days=days, worker=worker_on, primary=primary, unplaced=unplaced, carried=carried)
@@ -385,15 +371,28 @@ def plan_week(
             "days": {},
             "substitutes": sum(1 for (c, _), w in choices.worker.items() if w != choices.primary[c]),
         }
-    routed = route_department_days(problem, tasks, travel=travel, budget=budget, seed=seed)
+    # Coverage first, all of it before any search: every department-day built, then the visits the
+    # builds leave out moved where there is room, checked by building again (no clock, no seed).
+    built = build_department_days(problem, tasks, travel=travel)
+    checked: dict[DepartmentDay, tuple[frozenset[str], int]] = {}
 
-    def again(days: Sequence[DepartmentDay]) -> list[tuple[Schedule, dict[str, object]]]:
-        """Routes a department-day again with what is left of the budget (the same work when reproducible)."""
-        rest = SearchBudget(time_limit=budget.left(), work_per_visit=budget.work_per_visit)
-        return route_department_days(problem, days, travel=travel, budget=rest, seed=seed)
+    def fits(days: Sequence[DepartmentDay]) -> list[tuple[frozenset[str], int]]:
+        new = [d for d in dict.fromkeys(days) if d not in checked]
+        builds = build_department_days(problem, new, travel=travel)
+        checked.update(zip(new, ((b.served, b.cost) for b in builds), strict=True))
+        return [checked[d] for d in days]
 
-    tasks, routed = move_dropped(problem, weeks, chosen, tasks, routed, again)
-    for task, (part, summary) in zip(tasks, routed, strict=True):
+    repaired, _ = move_dropped(problem, weeks, chosen, tasks, [b.served for b in built], fits)
+    reuse = [built[k] if k < len(tasks) and task is tasks[k] else None for k, task in enumerate(repaired)]
+    info["cover_s"] = round(time.perf_counter() - started, 3)
+    routed = route_department_days(problem, repaired, travel=travel, budget=budget, seed=seed, built=reuse)
+    for k, (task, (part, summary)) in enumerate(zip(repaired, routed, strict=True)):
+        before = {v.id for v in tasks[k].visits} if k < len(tasks) else set()
+        after = {v.id for v in task.visits}
+        if after - before:
+            summary["moved_in"] = len(after - before)
+        if before - after:
+            summary["moved_out"] = len(before - after)
         parts.append(part)
         info["departments"][task.department]["days"][task.day.isoformat()] = summary  # type: ignore[index]
     info["wall_s"] = round(time.perf_counter() - started, 3)

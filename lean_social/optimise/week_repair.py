@@ -1,40 +1,48 @@
-"""Move before listing: a visit the router could not fit on its day goes to another day of one of the
-client's allowed patterns (the spacing kept), or to the client's one permitted substitute, before it is
-listed as unassigned.
+"""Move before listing: a visit the construction could not fit on its day goes to another day of one of
+the client's allowed patterns (the spacing kept), or to the client's one permitted substitute, or a rival
+of its worker-day moves to make room, or the client changes worker, before it is listed as unassigned.
 
-This runs after the department-days are routed. The router's word on what fits is final for the day it
-routed, so a visit it dropped is offered to the days with most room left within the client's hours
-(``room.Room`` over the routes as made), and only the department-day that receives it is routed again.
-A move is kept only when that day, routed again, serves more visits than before: it never costs a visit,
-and it is as deterministic as the routing it calls.
+This runs on the department-days as *constructed*, before any search, so that what the week serves never
+depends on the clock: the construction (``construct.construct``) builds each worker-day of a week plan on
+its own, deterministically, so asking it whether a worker-day holds a set of visits is a cheap and exact
+check of what the final plan will serve there (the search that follows never serves fewer). Candidate
+moves are ordered by the room left within the clients' hours (``room.Room``), ones that room already
+rules out are skipped unchecked, and a move is kept only when the worker-days it touches, built again,
+serve more visits than before: it never costs a visit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from lean_social.capacity import TRAVEL_ALLOWANCE_MIN
 from lean_social.demand import ClientWeek, Visit, make_visit
-from lean_social.model import Problem
+from lean_social.model import Problem, TimeWindow, Worker
 from lean_social.optimise.compile import workers_on_duty
 from lean_social.optimise.day import DepartmentDay
 from lean_social.optimise.room import Room
-from lean_social.schedule import Schedule
 
 if TYPE_CHECKING:  # week.py calls this module: importing it at run time would go round in a circle
     from lean_social.optimise.week import WeekChoices
 
-__all__ = ["MOVES_TRIED", "RouteDays", "move_dropped"]
+__all__ = ["MOVES_TRIED", "Fits", "move_dropped"]
 
-#: Routes a list of department-days, as ``day.route_department_days`` with the travel, budget and seed
-#: bound: one (part of the plan, summary) per department-day, in order.
-RouteDays = Callable[[Sequence[DepartmentDay]], list[tuple[Schedule, dict[str, object]]]]
-#: Places tried per dropped visit, most room first; each try routes one department-day again, so this
-#: bounds the extra routing at this many department-days per visit left over.
-MOVES_TRIED = 3
+#: What each department-day's construction serves, by visit id, and what its routes cost (the engine's
+#: objective without the dropped visits' penalties: walks and day lengths), one per department-day in
+#: order (``day.Built``); deterministic, no clock.
+Fits = Callable[[Sequence[DepartmentDay]], list[tuple[frozenset[str], int]]]
+#: Places tried per visit moved (the dropped one, or a rival making room), most room first, and workers
+#: tried per client given another worker. Each try builds one or two worker-days (milliseconds each).
+MOVES_TRIED = 6
+#: Rivals of a dropped visit (visits of its worker-day competing for its hours) tried, most competing first.
+RIVALS_TRIED = 4
+#: Exchanges of workers between the dropped visit's client and another client tried, most room first.
+SWAPS_TRIED = 8
+#: Passes over the visits still dropped: a move made for one visit can open a place for another.
+ROUNDS = 3
 
 _Key = tuple[str, dt.date]
 
@@ -44,40 +52,54 @@ def move_dropped(
     demand: Sequence[ClientWeek],
     choices: Mapping[str, WeekChoices],
     tasks: Sequence[DepartmentDay],
-    routed: Sequence[tuple[Schedule, dict[str, object]]],
-    route: RouteDays,
-) -> tuple[list[DepartmentDay], list[tuple[Schedule, dict[str, object]]]]:
-    """The department-days and their routed parts after moving the visits the router dropped.
+    served: Sequence[frozenset[str]],
+    fits: Fits,
+) -> tuple[list[DepartmentDay], list[frozenset[str]]]:
+    """The department-days after moving the visits their construction dropped, and the visits each serves.
 
     ``demand`` are the clients' weeks with their services dealt as chosen (``WeekChoices.week_of``),
-    ``choices`` the week's choices per department, ``tasks`` and ``routed`` the department-days as routed
-    (same order). Returns both lists, same order, a department-day appended where a visit moved to a day
-    that had none of its department. For each visit dropped, in order: the visit itself to another of
-    its places; failing that, a visit of the same worker-day that competes for the same hours to one of
-    its own places, which frees the hours for the dropped one; failing that, the client or one of those
-    rivals, if on no list, to another worker for the whole week (``_Week.rehome``). A summary of a
-    department-day routed again counts the visits it took in (``moved_in``) and gave away (``moved_out``)."""
-    week = _Week(problem, demand, choices, tasks, routed, route)
-    tried: set[str] = set()
-    for i in range(len(routed)):  # department-days appended on the way are new: nothing dropped there yet
-        for left in list(week.routed[i][0].unassigned):
-            if left.visit_id in tried:
-                continue
-            tried.add(left.visit_id)
-            visit = next((v for v in week.tasks[i].visits if v.id == left.visit_id), None)
-            if visit is None or visit.worker_id is None or left.client_id not in week.clients:
-                continue
-            if any(week.move(i, visit, day, w) for day, w in week.places(visit)[:MOVES_TRIED]):
-                continue
-            rivals = week.rivals(i, visit)[:MOVES_TRIED]
-            if any((places := week.places(rival)) and week.move(i, rival, *places[0]) for rival in rivals):
-                continue
-            any(week.rehome(c) for c in dict.fromkeys([visit.client_id, *(r.client_id for r in rivals)]))
-    return week.tasks, week.routed
+    ``choices`` the week's choices per department, ``tasks`` the department-days and ``served`` the
+    visit ids each one's construction serves (same order). A department-day is appended where a visit
+    moved to a day that had none of its department. For each visit dropped, in order: the visit itself
+    to another of its places; failing that, a visit of the same worker-day that competes for the same
+    hours to one of its own places, which frees the hours for the dropped one; failing that, the client
+    or one of those rivals, if on no list, to another worker for the whole week (``_Week.rehome``)."""
+    week = _Week(problem, demand, choices, tasks, served, fits)
+    for _ in range(ROUNDS):
+        moved = False
+        for i in range(len(week.tasks)):
+            for visit in week.dropped(i):
+                moved |= week.rescue(i, visit)
+        if not moved:
+            break
+    return week.tasks, week.served
+
+
+@dataclass(frozen=True, slots=True)
+class _Move:
+    """Visits to move, each (department-day, visit, day, worker); the clients whose worker changes with
+    their new worker; the visits whose services change, by id, with their new services."""
+
+    visits: list[tuple[int, Visit, dt.date, str]]
+    primary: dict[str, str] = field(default_factory=dict)
+    services: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Trial:
+    """A move built: each worker-day touched with its visits afterwards and the ids it then serves, the
+    visits leaving each department-day, visits served gained and the cost it adds (may be negative)."""
+
+    move: _Move
+    units: dict[tuple[int, str], tuple[list[Visit], frozenset[str]]]
+    gone: dict[int, set[str]]
+    fresh: list[DepartmentDay]
+    gain: int
+    cost: int
 
 
 class _Week:
-    """The department-days as routed so far, the clients' days and workers, and the room left."""
+    """The department-days as built so far, what each serves, the clients' days and workers, the room left."""
 
     def __init__(
         self,
@@ -85,27 +107,62 @@ class _Week:
         demand: Sequence[ClientWeek],
         choices: Mapping[str, WeekChoices],
         tasks: Sequence[DepartmentDay],
-        routed: Sequence[tuple[Schedule, dict[str, object]]],
-        route: RouteDays,
+        served: Sequence[frozenset[str]],
+        fits: Fits,
     ) -> None:
         self.problem = problem
         self.clients = {cw.client_id: cw for cw in demand}
         self.primary = {c: w for ch in choices.values() for c, w in ch.primary.items()}
         self.days = {c: set(d) for ch in choices.values() for c, d in ch.days.items()}
         self.worker = {k: w for ch in choices.values() for k, w in ch.worker.items()}
-        self.tasks, self.routed = list(tasks), list(routed)
-        self.route = route
+        self.tasks, self.served = list(tasks), list(served)
+        self.fits = fits
         self._duty: dict[dt.date, dict[str, str | None]] = {}
-        self.room: Room[_Key] = Room(
-            {(w.id, d): (w.shift_on(d), w.lunch) for w in problem.workers for d in {t.day for t in tasks}},
-            (problem.at_home(c, d) for c, days in self.days.items() for d in days),
-            walk_min=TRAVEL_ALLOWANCE_MIN,
-        )
-        for part, _ in self.routed:
-            self._count(part, 1)
+        shifts = {(w.id, d): (w.shift_on(d), w.lunch) for w in problem.workers for d in {t.day for t in tasks}}
+        hours = [problem.at_home(c, d) for c, days in self.days.items() for d in days]
+        #: Room with the usual walk to each visit: which places to try first.
+        self.room: Room[_Key] = Room(shifts, hours, walk_min=TRAVEL_ALLOWANCE_MIN)
+        #: Room with no walk at all: a worker-day short even so cannot hold its visits, whatever the order.
+        self.bound: Room[_Key] = Room(shifts, hours, walk_min=0)
+        for k in range(len(self.tasks)):
+            self._count(k, 1)
 
     def on_duty(self, worker_id: str, day: dt.date) -> bool:
         return self._duty.setdefault(day, workers_on_duty(self.problem, day)).get(worker_id, "unknown") is None
+
+    def dropped(self, i: int) -> list[Visit]:
+        """Visits of department-day ``i`` its construction leaves out that a move may help: named to a
+        worker, of a client whose week this planner chose."""
+        return [
+            v
+            for v in self.tasks[i].visits
+            if v.id not in self.served[i] and v.worker_id is not None and v.client_id in self.clients
+        ]
+
+    def rescue(self, i: int, visit: Visit) -> bool:
+        """Find the dropped ``visit`` of department-day ``i`` a place (see ``move_dropped``). The kinds of
+        move are tried in turn, the least disruptive first; of the moves of one kind that serve more, the
+        one that serves most and then costs least (walks and day lengths, ``Fits``) is made."""
+        rivals = self.rivals(i, visit)[:RIVALS_TRIED]
+        kinds: list[Callable[[], list[_Move]]] = [
+            lambda: [_Move([(i, visit, day, w)]) for day, w in self.places(visit)[:MOVES_TRIED]],
+            lambda: self.redeals(visit),
+            lambda: [_Move([(i, rival, day, w)]) for rival in rivals for day, w in self.places(rival)[:MOVES_TRIED]],
+            lambda: [
+                m for c in dict.fromkeys([visit.client_id, *(r.client_id for r in rivals)]) for m in self.rehomes(c)
+            ],
+            lambda: [m for v in [visit, *rivals] for m in self.swaps(v)],
+        ]
+        for kind in kinds:
+            best: _Trial | None = None
+            for move in kind():
+                found = self.trial(move)
+                if found is not None and (best is None or (found.gain, -found.cost) > (best.gain, -best.cost)):
+                    best = found
+            if best is not None:
+                self.commit(best)
+                return True
+        return False
 
     def places(self, visit: Visit) -> list[tuple[dt.date, str]]:
         return _places(self, visit)
@@ -113,7 +170,6 @@ class _Week:
     def rivals(self, i: int, visit: Visit) -> list[Visit]:
         """Visits made the same day by the same worker that compete for the dropped one's hours, the
         most competing first: their clients' hours overlapping the dropped visit's, times their length."""
-        served = {s.visit_id for r in self.routed[i][0].routes for s in r.stops}
 
         def overlap(other: Visit) -> int:
             return sum(max(0, min(a.end, b.end) - max(a.start, b.start)) for a in other.windows for b in visit.windows)
@@ -121,23 +177,39 @@ class _Week:
         found = [
             v
             for v in self.tasks[i].visits
-            if v.id in served and v.worker_id == visit.worker_id and v.client_id in self.clients and overlap(v)
+            if v.id in self.served[i] and v.worker_id == visit.worker_id and v.client_id in self.clients and overlap(v)
         ]
         return sorted(found, key=lambda v: (-overlap(v) * v.duration_s, v.id))
 
-    def move(self, i: int, visit: Visit, day: dt.date, worker_id: str) -> bool:
-        """Move ``visit`` of department-day ``i`` to ``worker_id`` on ``day`` (``apply``)."""
-        return self.apply([(i, visit, day, worker_id)])
+    def redeals(self, visit: Visit) -> list[_Move]:
+        """The client's services dealt to its visits another way (``ClientWeek.slot_orders``: the long
+        ride-along on another visit of the week), each visit on its day with its worker."""
+        cw = self.clients[visit.client_id]
+        mine = sorted(
+            ((k, v) for k, t in enumerate(self.tasks) for v in t.visits if v.client_id == visit.client_id),
+            key=lambda kv: kv[1].date,
+        )
+        if len(mine) != len(cw.slots):
+            return []
+        now = tuple(v.services for _, v in mine)
+        return [
+            _Move(
+                [(k, v, v.date, v.worker_id or "") for k, v in mine],
+                services={v.id: services for (_, v), services in zip(mine, order, strict=True)},
+            )
+            for order in cw.slot_orders()
+            if order != now
+        ]
 
-    def rehome(self, client_id: str) -> bool:
-        """Give every visit of a client on no list (the data names no worker for it) to another worker
-        of the department who is on duty on all its days, the roomiest first (``apply``): the client
-        keeps one worker, only another one."""
+    def rehomes(self, client_id: str) -> list[_Move]:
+        """Every visit of a client on no list (the data names no worker for it) to another worker of the
+        department who is on duty on all its days, the roomiest first: the client keeps one worker, only
+        another one."""
+        mine = self._free(client_id)
+        if mine is None:
+            return []
         client = self.problem.client(client_id)
-        mine = [(k, v) for k, t in enumerate(self.tasks) for v in t.visits if v.client_id == client_id]
         primary = self.primary[client_id]
-        if client.worker_id is not None or not mine or any(v.worker_id != primary for _, v in mine):
-            return False
         need = frozenset(s for _, v in mine for s in v.skills)
         options = []
         for w in self.problem.workers:
@@ -148,105 +220,160 @@ class _Week:
             short = sum(self.room.shortfall((w.id, v.date), [(v.windows, v.duration_s / 60)]) for _, v in mine)
             tightest = max(self.room.tightest((w.id, v.date), v.windows, v.duration_s / 60) for _, v in mine)
             options.append((short, tightest, w.id))
-        for _, _, worker_id in sorted(options)[:MOVES_TRIED]:
-            if self.apply([(k, v, v.date, worker_id) for k, v in mine], primary=worker_id):
-                return True
-        return False
+        return [
+            _Move([(k, v, v.date, worker_id) for k, v in mine], primary={client_id: worker_id})
+            for _, _, worker_id in sorted(options)[:MOVES_TRIED]
+        ]
 
-    def apply(self, moves: Sequence[tuple[int, Visit, dt.date, str]], *, primary: str | None = None) -> bool:
-        """Move each (department-day, visit) to (day, worker); kept when the worker-days the visits leave
-        and join, routed again, serve more visits than before, else nothing changes. ``primary`` is the
-        client's worker from now on, if it changes.
+    def _free(self, client_id: str) -> list[tuple[int, Visit]] | None:
+        """The visits of a client on no list whose visits are all made by its own worker, or None."""
+        if self.problem.client(client_id).worker_id is not None:
+            return None
+        mine = [(k, v) for k, t in enumerate(self.tasks) for v in t.visits if v.client_id == client_id]
+        primary = self.primary[client_id]
+        return mine if mine and all(v.worker_id == primary for _, v in mine) else None
 
-        Every visit of a week plan goes to a named worker, so a worker-day is routed on its own: only the
-        worker-days the visits leave and join are routed again, the rest of the plan stays as it is."""
+    def swaps(self, visit: Visit) -> list[_Move]:
+        """The visit's client and a client of another worker exchange workers for the week, both on no
+        list: where every worker-day is full, one client's hours may suit the other worker better. Pairs
+        the room without walks rules out are left; the others most room first, ``SWAPS_TRIED`` at most."""
+        client_id = visit.client_id
+        mine = self._free(client_id)
+        if mine is None:
+            return []
+        own = self.primary[client_id]
+        workers = {w.id: w for w in self.problem.workers if w.department == visit.department}
+        options = []
+        for other_id in sorted(self.clients):
+            theirs = self._free(other_id) if other_id != client_id else None
+            other = self.primary.get(other_id)
+            if theirs is None or other is None or other == own or other not in workers:
+                continue
+            if not _may_make(self, mine, workers[other]) or not _may_make(self, theirs, workers[own]):
+                continue
+            change: dict[_Key, list[tuple[Sequence[TimeWindow], float]]] = {}
+            for visits, leaves, joins in ((mine, own, other), (theirs, other, own)):
+                for _, v in visits:
+                    change.setdefault((leaves, v.date), []).append((v.windows, -v.duration_s / 60))
+                    change.setdefault((joins, v.date), []).append((v.windows, v.duration_s / 60))
+            if any(self.bound.shortfall(key, moves) > 0 for key, moves in change.items()):
+                continue
+            short = sum(self.room.shortfall(key, moves) for key, moves in change.items())
+            options.append((short, other_id, other, theirs))
+        return [
+            _Move(
+                [(k, v, v.date, other) for k, v in mine] + [(k, v, v.date, own) for k, v in theirs],
+                primary={client_id: other, other_id: own},
+            )
+            for _, other_id, other, theirs in sorted(options, key=lambda o: (o[0], o[1]))[:SWAPS_TRIED]
+        ]
+
+    def trial(self, move: _Move) -> _Trial | None:
+        """Build again the worker-days ``move`` touches (visits leave and join them); the trial if they
+        serve more visits than now, else None. Every visit of a week plan goes to a named worker and the
+        construction builds each worker-day on its own, so only those worker-days are built again."""
         units: dict[tuple[int, str], list[Visit]] = {}  # (department-day, worker) → its visits afterwards
         gone: dict[int, set[str]] = {}  # department-day → ids of the visits that leave it
         joins: list[tuple[int, Visit]] = []
-        for i, visit, day, worker_id in moves:
-            task = self.tasks[i]
-            own = primary or self.primary[visit.client_id]
+        fresh: list[DepartmentDay] = []  # department-days the move opens, numbered after the others
+        for i, visit, day, worker_id in move.visits:
+            own = move.primary.get(visit.client_id) or self.primary[visit.client_id]
             moved = make_visit(
                 self.problem,
                 visit.client_id,
                 day,
-                visit.services,
+                move.services.get(visit.id, visit.services),
                 worker_id=worker_id,
                 substitute_for=own if worker_id != own else None,
             )
-            j = self._day(task.department, day)
+            j = self._day(self.tasks[i].department, day, fresh)
             gone.setdefault(i, set()).add(visit.id)
             joins.append((j, moved))
-            served = {s.visit_id for r in self.routed[i][0].routes for s in r.stops}
-            if visit.id in served and visit.worker_id is not None:  # a dropped one leaves its route as it is
+            if visit.id in self.served[i] and visit.worker_id is not None:  # a dropped one frees nothing
                 units.setdefault((i, visit.worker_id), [])
             units.setdefault((j, worker_id), [])
+        tasks = [*self.tasks, *fresh]
         for k, w in units:
-            units[(k, w)] = [v for v in self.tasks[k].visits if v.worker_id == w and v.id not in gone.get(k, set())]
+            units[(k, w)] = [v for v in tasks[k].visits if v.worker_id == w and v.id not in gone.get(k, set())]
         for j, moved in joins:
             units[(j, moved.worker_id or "")].append(moved)
         keys = sorted(units)
-        trials = [replace(self.tasks[k], visits=tuple(units[key])) for key in keys for k in (key[0],)]
-        results = dict(zip(keys, (part for part, _ in self.route(trials)), strict=True))
-        before = sum(_served(self.routed[k][0], w) for k, w in keys)
-        if sum(_served(part) for part in results.values()) <= before:
-            return False
-        touched = {k for k, _ in keys} | set(gone)
-        for k in sorted(touched):
-            old_part, old_summary = self.routed[k]
+        for k, w in keys:  # a worker-day that its room already says cannot hold its visits is not built
+            if any(v.worker_id == w for j, v in joins if j == k) and self._short(tasks[k], k, w, units[(k, w)]):
+                return None
+        now = self.fits([self._unit(tasks[k], w) for k, w in keys])
+        after = self.fits([replace(tasks[k], visits=tuple(units[(k, w)])) for k, w in keys])
+        gain = sum(len(ids) for ids, _ in after) - sum(len(ids) for ids, _ in now)
+        if gain <= 0:
+            return None
+        return _Trial(
+            move=move,
+            units={key: (units[key], ids) for key, (ids, _) in zip(keys, after, strict=True)},
+            gone=gone,
+            fresh=fresh,
+            gain=gain,
+            cost=sum(cost for _, cost in after) - sum(cost for _, cost in now),
+        )
+
+    def commit(self, trial: _Trial) -> None:
+        """Make the trial's move: the worker-days it touched take their new visits and what they serve."""
+        for task in trial.fresh:
+            self.tasks.append(task)
+            self.served.append(frozenset())
+        keys = sorted(trial.units)
+        touched = sorted({k for k, _ in keys} | set(trial.gone))
+        for k in touched:
+            self._count(k, -1)
+        for k in touched:
             mine = {w for kk, w in keys if kk == k}
-            leaving = {v.id for v in self.tasks[k].visits if v.worker_id in mine} | gone.get(k, set())
+            leaving = {v.id for v in self.tasks[k].visits if v.worker_id in mine} | trial.gone.get(k, set())
             visits = [v for v in self.tasks[k].visits if v.id not in leaving]
-            visits += [v for w in sorted(mine) for v in units[(k, w)]]
-            part = Schedule(
-                routes=tuple(
-                    sorted(
-                        [r for r in old_part.routes if r.worker_id not in mine]
-                        + [r for w in sorted(mine) for r in results[(k, w)].routes],
-                        key=lambda r: r.worker_id,
-                    )
-                ),
-                unassigned=tuple(u for u in old_part.unassigned if u.visit_id not in leaving)
-                + tuple(u for w in sorted(mine) for u in results[(k, w)].unassigned),
-            )
-            summary = {
-                **old_summary,
-                "visits": len(visits),
-                "served": _served(part),
-                "unassigned": len(part.unassigned),
-            }
-            came = sum(1 for j, _ in joins if j == k) - len(gone.get(k, set()))
-            if came:
-                field = "moved_in" if came > 0 else "moved_out"
-                summary[field] = int(str(old_summary.get(field, 0))) + abs(came)
-            self._count(old_part, -1)
-            self._count(part, 1)
+            visits += [v for w in sorted(mine) for v in trial.units[(k, w)][0]]
             self.tasks[k] = replace(self.tasks[k], visits=tuple(visits))
-            self.routed[k] = (part, summary)
-        for _, visit, day, _ in moves:
+            self.served[k] = frozenset(self.served[k] - leaving).union(*(trial.units[(k, w)][1] for w in mine))
+        for k in touched:
+            self._count(k, 1)
+        for _, visit, day, _ in trial.move.visits:
             self.days[visit.client_id] = (self.days[visit.client_id] - {visit.date}) | {day}
             self.worker.pop((visit.client_id, visit.date), None)
-        for _, visit, day, worker_id in moves:
+        for _, visit, day, worker_id in trial.move.visits:
             self.worker[(visit.client_id, day)] = worker_id
-            if primary is not None:
-                self.primary[visit.client_id] = primary
-        return True
+        self.primary.update(trial.move.primary)
 
-    def _day(self, department: str, day: dt.date) -> int:
-        """The index of the department-day, appended empty if the department had no visit that day."""
-        j = next((k for k, t in enumerate(self.tasks) if t.department == department and t.day == day), None)
-        if j is None:
-            self.tasks.append(DepartmentDay(day=day, department=department, visits=()))
-            self.routed.append((Schedule(routes=()), {"visits": 0, "served": 0, "unassigned": 0}))
-            j = len(self.tasks) - 1
-        return j
+    @staticmethod
+    def _unit(task: DepartmentDay, worker_id: str) -> DepartmentDay:
+        """Worker ``worker_id``'s visits of the department-day as they are now."""
+        return replace(task, visits=tuple(v for v in task.visits if v.worker_id == worker_id))
 
-    def _count(self, part: Schedule, sign: int) -> None:
-        for route in part.routes:
-            for stop in route.stops:
-                minutes = (stop.end - stop.start) / 60
-                hours = self.problem.at_home(stop.client_id, route.date)
-                self.room.add((route.worker_id, route.date), hours, sign * minutes)
+    def _short(self, task: DepartmentDay, k: int, worker_id: str, visits: Sequence[Visit]) -> bool:
+        """Whether the room of ``worker_id``'s day in department-day ``task`` (number ``k``), walks not even
+        counted, rules these visits out: then building it would only say no, slower."""
+        key = (worker_id, task.day)
+        served = self.served[k] if k < len(self.served) else frozenset()
+        now = [v for v in task.visits if v.worker_id == worker_id and v.id in served]
+        change = [(v.windows, -v.duration_s / 60) for v in now] + [(v.windows, v.duration_s / 60) for v in visits]
+        return self.bound.shortfall(key, change) > 0
+
+    def _day(self, department: str, day: dt.date, fresh: list[DepartmentDay]) -> int:
+        """The index of the department-day; one the department has no visit on yet is added to ``fresh``,
+        numbered after the others, and made only if the move is."""
+        for k, task in enumerate([*self.tasks, *fresh]):
+            if task.department == department and task.day == day:
+                return k
+        fresh.append(DepartmentDay(day=day, department=department, visits=()))
+        return len(self.tasks) + len(fresh) - 1
+
+    def _count(self, k: int, sign: int) -> None:
+        """Add (or with -1 take out) the visits department-day ``k`` serves to the room."""
+        for visit in self.tasks[k].visits:
+            if visit.id in self.served[k] and visit.worker_id is not None:
+                for room in (self.room, self.bound):
+                    room.add((visit.worker_id, visit.date), visit.windows, sign * visit.duration_s / 60)
+
+
+def _may_make(week: _Week, visits: Sequence[tuple[int, Visit]], worker: Worker) -> bool:
+    """Whether ``worker`` has the skills for these visits and is on duty on each of their days."""
+    return all(v.skills <= worker.skills and week.on_duty(worker.id, v.date) for _, v in visits)
 
 
 def _places(week: _Week, visit: Visit) -> list[tuple[dt.date, str]]:
@@ -289,8 +416,3 @@ def _places(week: _Week, visit: Visit) -> list[tuple[dt.date, str]]:
                 offer(visit.date, sub)
     found.sort(key=lambda f: (f[0], f[1], f[2], f[3], f[4]))
     return [(day, worker_id) for _, _, _, day, worker_id in found]
-
-
-def _served(part: Schedule, worker_id: str | None = None) -> int:
-    """Visits served in ``part``, by ``worker_id`` only if given."""
-    return sum(len(r.stops) for r in part.routes if worker_id is None or r.worker_id == worker_id)

@@ -16,8 +16,6 @@ Cost, in minutes of a worker's time so that the terms trade off readably:
 * ``BAND_WEIGHT`` per minute a worker's week is over the fair band of contracted hours (``kpi``);
 * ``BALANCE_WEIGHT`` times load squared over capacity per worker-day: convex, so of two days with the
   same travel the evener wins, across a worker's days and across workers;
-* ``ROOM_WEIGHT`` per minute a worker-day's visits are over its room within the clients' hours
-  (``room``): a day with time left only in the afternoon has none for a client at home in the morning;
 * per client: ``UNEVEN_WEIGHT`` per day of unevenness of its days, ``PREFERENCE_COST`` per visit off
   the days the client prefers, ``SUBSTITUTE_COST`` per visit by a
   substitute, ``MOVE_COST`` for leaving the listed worker when the lists may be redrawn, and
@@ -35,13 +33,11 @@ import random
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from lean_social.capacity import TRAVEL_ALLOWANCE_MIN
 from lean_social.demand import ClientWeek, cyclic_gaps
 from lean_social.kpi import LOAD_BAND
 from lean_social.model import Location, Problem, TimeWindow, Worker
 from lean_social.norms import visit_duration_s
 from lean_social.optimise.compile import workers_on_duty
-from lean_social.optimise.room import Room
 from lean_social.travel import TravelModel
 
 __all__ = ["SearchResult", "capacity_min", "improve_week"]
@@ -49,10 +45,6 @@ __all__ = ["SearchResult", "capacity_min", "improve_week"]
 #: Share of a worker-day's hours after lunch that tours may fill; the rest absorbs windows and lunch.
 FILL = 0.9
 OVERLOAD_WEIGHT = 10.0
-#: Per minute a worker-day's visits (norms and the mean leg of the day's tour each) are over its room
-#: within the clients' hours (``room``). As a minute over the day (``OVERLOAD_WEIGHT``), and on top of
-#: it: the router drops a whole visit for a morning full by ten minutes.
-ROOM_WEIGHT = OVERLOAD_WEIGHT
 BALANCE_WEIGHT = 0.3
 #: Per minute a worker's week of service and travel is over the top of ``kpi.LOAD_BAND`` of contracted
 #: hours. Only the top: a week under the band would be "fixed" by walking more, which is worse.
@@ -189,15 +181,6 @@ def improve_week(
 
     tours: dict[tuple[int, int], list[int]] = {}  # (worker, date) → client places in order
     load: dict[tuple[int, int], float] = {}  # service minutes
-    room: Room[tuple[int, int]] = Room(
-        {
-            (k, t): (w.shift_on(d) if on[k][t] else None, w.lunch)
-            for k, w in enumerate(workers)
-            for t, d in enumerate(dates)
-        },
-        (hours for c in clients for hours in c.hours),
-        walk_min=TRAVEL_ALLOWANCE_MIN,  # the way back; each question passes the walk of its tour (``leg``)
-    )
     states: list[_State] = []
     for c in clients:
         primary_id, chosen, who = start[c.id]
@@ -216,7 +199,6 @@ def improve_week(
             cells.append((k, day_of[d]))
             tours.setdefault((k, day_of[d]), []).append(c.place)
             load[(k, day_of[d])] = load.get((k, day_of[d]), 0.0) + service_min[slot]
-            room.add((k, day_of[d]), c.hours[day_of[d]], service_min[slot])
         states.append(_State(primary=index[primary_id], pattern=pattern, order=order, sub=sub, cells=cells))
     for key, tour in tours.items():
         tours[key] = _polish(tour, matrix[key[0]], key[0])
@@ -273,14 +255,6 @@ def improve_week(
                 out.append(None)
         return out
 
-    def leg(key: tuple[int, int], tour: Sequence[int]) -> float:
-        """The walk to each visit of a worker-day, for its room: the mean leg of its tour, the way back
-        counted as a leg. The room also takes ``TRAVEL_ALLOWANCE_MIN`` off the end of the day for the way
-        back, so this errs long by about one leg a day: tours here ignore windows, routes do not."""
-        if not tour:
-            return TRAVEL_ALLOWANCE_MIN
-        return _length(tour, matrix[key[0]], key[0]) / (len(tour) + 1)
-
     def delta(c: _Client, state: _State, order: int, cells: Sequence[tuple[int, int] | None]) -> float:
         """Cost change of moving the client from ``state``'s cells to ``cells`` (services dealt by
         ``order``), tours by cheapest insertion."""
@@ -292,19 +266,14 @@ def improve_week(
             tour = tours.get(key, [])
             service = load.get(key, 0.0)
             before, busy_before = day_cost(key, tour, service)
-            room_before = room.shortfall(key, walk_min=leg(key, tour))
-            visits: list[tuple[Sequence[TimeWindow], float]] = []
             if key in old:
                 tour = [p for p in tour if p != c.place]
                 service -= old[key]
-                visits.append((c.hours[key[1]], -old[key]))
             if key in new:
                 tour = _insert(tour, c.place, matrix[key[0]], key[0])
                 service += new[key]
-                visits.append((c.hours[key[1]], new[key]))
             after, busy_after = day_cost(key, tour, service)
             change += after - before
-            change += ROOM_WEIGHT * (room.shortfall(key, visits, walk_min=leg(key, tour)) - room_before)
             shift[key[0]] = shift.get(key[0], 0.0) + busy_after - busy_before
         for k, moved in shift.items():
             change += band_cost(k, week_busy[k] + moved) - band_cost(k, week_busy[k])
@@ -346,12 +315,10 @@ def improve_week(
                 if cell is not None:
                     tours[cell] = [p for p in tours[cell] if p != c.place]
                     load[cell] -= c.service_min[state.order][slot]
-                    room.add(cell, c.hours[cell[1]], -c.service_min[state.order][slot])
             for slot, cell in enumerate(cells):
                 if cell is not None:
                     tours[cell] = _insert(tours.get(cell, []), c.place, matrix[cell[0]], cell[0])
                     load[cell] = load.get(cell, 0.0) + c.service_min[order][slot]
-                    room.add(cell, c.hours[cell[1]], c.service_min[order][slot])
             for key in touched:
                 tours[key] = _polish(tours[key], matrix[key[0]], key[0])
                 week_busy[key[0]] += busy_of(key)
