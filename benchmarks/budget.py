@@ -29,9 +29,9 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.report import machine, versions, write_section
-from lean_social.io.solomon import read_solomon
-from lean_social.optimise.engine import EngineSettings, solve
-from lean_social.optimise.instance import REQUIRED_PENALTY, Job, RoutingInstance, Vehicle
+from lean_social.routing.engine import EngineSettings, solve
+from lean_social.routing.instance import REQUIRED_PENALTY, Job, RoutingInstance, Vehicle
+from lean_social.routing.solomon import read_solomon
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "volgodonsk"

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from benchmarks.report import machine, versions, write_section
 from lean_social import plan_day, read_folder, validate
-from lean_social.demand import visits_for_day
-from lean_social.optimise.compile import compile_day, workers_on_duty
-from lean_social.optimise.ortools_engine import FirstSolution, SearchSettings, solve_ortools
+from lean_social.domain.calendar import workers_on_duty
+from lean_social.domain.demand import visits_for_day
+from lean_social.planning.compile import compile_day
+from lean_social.routing.ortools_engine import FirstSolution, SearchSettings, solve_ortools
 from lean_social.travel import GeodesicTravel
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "volgodonsk"

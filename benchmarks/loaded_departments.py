@@ -2,7 +2,7 @@
 visit while there is room, wherever the clients' hours and the ride-along services put the pressure.
 
 ``make_department(load, seed)`` builds one department whose week of 2026-12-07 asks for ``load`` (hours
-asked over hours available, as ``lean_social.capacity.week_capacity`` counts them: norms plus a walking
+asked over hours available, as ``lean_social.domain.capacity.week_capacity`` counts them: norms plus a walking
 allowance against shifts less lunch and other work) of its workers' time. Most programmes leave the days
 free; a few fix them. Clients' hours are mixed the way the demo centre's are, only more so: all day,
 mornings only, afternoons only, or two windows with a gap. Many clients have a long service once a week
@@ -19,8 +19,8 @@ import math
 import random
 from dataclasses import dataclass
 
-from lean_social.capacity import week_capacity
-from lean_social.model import (
+from lean_social.domain.capacity import week_capacity
+from lean_social.domain.model import (
     Client,
     Location,
     Lunch,

@@ -27,8 +27,8 @@ from typing import Any
 from benchmarks.report import machine, versions, write_section
 from benchmarks.vrptw_check import check, parse
 from benchmarks.vrptw_peers import PEERS, Routes
-from lean_social.io.solomon import read_solomon
-from lean_social.optimise.engine import EngineSettings, solve
+from lean_social.routing.engine import EngineSettings, solve
+from lean_social.routing.solomon import read_solomon
 
 SOLOMON = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "solomon"
 RESULTS = Path(__file__).resolve().parent / "results" / "vrptw.jsonl"
@@ -153,7 +153,7 @@ def render(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "",
         "Gap to best-known distance in %, distance-only convention (Euclidean truncated to one decimal, fleet",
         "size free; `bks.csv`, `distance_only_trunc1`). lean_social's core is the engine that plans home",
-        "visits (`lean_social.optimise.engine.solve`, default settings): two searches on the two cores,",
+        "visits (`lean_social.routing.engine.solve`, default settings): two searches on the two cores,",
         "OR-Tools polishing the best. It runs alone; PyVRP (seed 0), VROOM (exploration level 5, one thread,",
         "timeout = budget) and plain OR-Tools (PATH_CHEAPEST_ARC + guided local search, droppable customers)",
         "run two at a time, one per core. Every solution was re-checked by `benchmarks/vrptw_check.py`.",

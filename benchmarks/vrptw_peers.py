@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from lean_social.io.solomon import read_solomon
+from lean_social.routing.solomon import read_solomon
 
 Routes = list[list[int]]
 

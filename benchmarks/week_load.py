@@ -26,8 +26,8 @@ from benchmarks.loaded_departments import MONDAY, make_department, utilisation
 from benchmarks.report import machine, versions, write_section
 from benchmarks.week_plan import DATA, flexible, travel_per_visit
 from lean_social import read_folder, validate
-from lean_social.demand import week_demand
-from lean_social.optimise.week import plan_week
+from lean_social.domain.demand import week_demand
+from lean_social.planning.week import plan_week
 
 LOADS = (0.7, 0.8, 0.9)
 #: Units of search work per visit for the generated departments: small, so a week plans in seconds.

@@ -24,15 +24,17 @@ from pathlib import Path
 
 from benchmarks.report import machine, versions, write_section
 from lean_social import Absence, Problem, read_folder, validate
-from lean_social.demand import Visit, week_demand
-from lean_social.kpi import LOAD_BAND, balance
-from lean_social.norms import visit_duration_s
-from lean_social.optimise.compile import compile_day, workers_on_duty
-from lean_social.optimise.engine import place_breaks
-from lean_social.optimise.lists import redraw_lists
-from lean_social.optimise.replan import replan_week
-from lean_social.optimise.timing import time_route
-from lean_social.optimise.week import plan_week
+from lean_social.domain.calendar import workers_on_duty
+from lean_social.domain.capacity import LOAD_BAND
+from lean_social.domain.demand import Visit, week_demand
+from lean_social.domain.norms import visit_duration_s
+from lean_social.outputs.kpi import balance
+from lean_social.planning.client_lists import redraw_lists
+from lean_social.planning.compile import compile_day
+from lean_social.planning.week import plan_week
+from lean_social.replanning.replan import replan_week
+from lean_social.routing.engine import place_breaks
+from lean_social.routing.timing import time_route
 from lean_social.schedule import Schedule
 from lean_social.travel import GeodesicTravel
 

@@ -3,21 +3,10 @@
 The public API; everything else is an implementation detail that may move.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-from lean_social._started import STARTED as _STARTED  # noqa: F401  (first: the CLI's budget counts from it)
-
-try:
-    __version__ = version("lean_social")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
-
-from lean_social.demand import Visit, visits_for_day
-from lean_social.errors import InputProblem, InvalidInputError, LeanSocialError, SolverError
-from lean_social.io.folder import read_folder
-from lean_social.kpi import TimeUse, schedule_kpis
-from lean_social.maps import day_map
-from lean_social.model import (
+from lean_social.app._started import STARTED as _STARTED  # noqa: F401  (first: the CLI's budget counts from it)
+from lean_social.app.run import RunResult, run_day, run_replan, run_week
+from lean_social.domain.demand import Visit, visits_for_day
+from lean_social.domain.model import (
     Absence,
     Client,
     ClientAbsence,
@@ -31,13 +20,17 @@ from lean_social.model import (
     WeeklyPattern,
     Worker,
 )
-from lean_social.optimise.day import plan_day
-from lean_social.optimise.replan import Change, replan_week
-from lean_social.optimise.week import plan_week
-from lean_social.run import RunResult, run_day, run_replan, run_week
+from lean_social.errors import InputProblem, InvalidInputError, LeanSocialError, SolverError
+from lean_social.io.folder import read_folder
+from lean_social.outputs.kpi import TimeUse, schedule_kpis
+from lean_social.outputs.maps import day_map
+from lean_social.planning.day import plan_day
+from lean_social.planning.week import plan_week
+from lean_social.replanning.replan import Change, replan_week
 from lean_social.schedule import LunchBreak, Route, Schedule, Stop, Unassigned
 from lean_social.travel import GeodesicTravel, ModeSpeed, TravelMatrices, TravelModel
 from lean_social.validate import Violation, validate
+from lean_social.version import __version__
 
 __all__ = [
     "Absence",

@@ -14,9 +14,20 @@ from typing import Any
 
 import pandas as pd
 
-from lean_social.timefmt import format_hhmm
+from lean_social.domain.model import Problem
+from lean_social.domain.norms import visit_duration_s
+from lean_social.domain.timefmt import format_hhmm
 
-__all__ = ["SCHEDULE_COLUMNS", "UNASSIGNED_COLUMNS", "LunchBreak", "Route", "Schedule", "Stop", "Unassigned"]
+__all__ = [
+    "SCHEDULE_COLUMNS",
+    "UNASSIGNED_COLUMNS",
+    "LunchBreak",
+    "Route",
+    "Schedule",
+    "Stop",
+    "Unassigned",
+    "unassigned_visit",
+]
 
 SCHEDULE_COLUMNS = (
     "date",
@@ -323,4 +334,25 @@ def _route_from_dict(data: Mapping[str, Any]) -> Route:
         return_travel_s=int(data["return_travel_s"]),
         return_travel_m=int(data["return_travel_m"]),
         return_arrival=int(data["return_arrival"]),
+    )
+
+
+def unassigned_visit(
+    problem: Problem,
+    client_id: str,
+    day: dt.date,
+    services: tuple[str, ...],
+    reason: str,
+    *,
+    slot: int | None = None,
+) -> Unassigned:
+    """A visit no plan can hold, with its duration from the norms; ``slot`` tells apart the visits of
+    one client listed on the same date (a week's leftovers are listed on its Monday)."""
+    return Unassigned(
+        visit_id=f"{day.isoformat()}/{client_id}" + (f"/{slot}" if slot is not None else ""),
+        client_id=client_id,
+        date=day,
+        services=services,
+        duration_s=visit_duration_s(problem.service(c) for c in services),
+        reason=reason,
     )

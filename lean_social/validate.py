@@ -11,9 +11,9 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from lean_social.model import Client, Problem, Worker
+from lean_social.domain.model import Client, Problem, Worker
+from lean_social.domain.timefmt import WEEKDAYS, format_hhmm
 from lean_social.schedule import Route, Schedule, Stop, Unassigned
-from lean_social.timefmt import WEEKDAYS, format_hhmm
 from lean_social.travel import GeodesicTravel, TravelModel
 
 __all__ = ["Violation", "due_services", "validate"]

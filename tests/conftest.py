@@ -20,7 +20,7 @@ from lean_social import (
     Worker,
     read_folder,
 )
-from lean_social.timefmt import parse_hhmm
+from lean_social.domain.timefmt import parse_hhmm
 
 DATA = Path(__file__).parent / "data"
 #: Units of search work per visit for planners in tests: a count, never a time, so that no test depends on

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA
-from lean_social.cli import main
+from lean_social.app.cli import main
 
 
 def test_plan_writes_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -101,7 +101,7 @@ def test_usage_errors_exit_2(
     ],
 )
 def test_option_values_at_the_limits_are_taken(argv: list[str], seed: int, limit: float | None) -> None:
-    from lean_social.cli import _parser
+    from lean_social.app.cli import _parser
 
     args = _parser().parse_args(argv)
     assert (args.seed, args.time_limit) == (seed, limit)

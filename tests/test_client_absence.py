@@ -8,8 +8,8 @@ import datetime as dt
 
 from conftest import DATA, WORK, client, problem, worker
 from lean_social import ClientAbsence, Problem, ProgrammeItem, plan_day, read_folder, validate
-from lean_social.optimise.replan import replan_week
-from lean_social.optimise.week import plan_week
+from lean_social.planning.week import plan_week
+from lean_social.replanning.replan import replan_week
 
 MONDAY = dt.date(2026, 12, 7)
 WEDNESDAY = MONDAY + dt.timedelta(days=2)

@@ -13,9 +13,9 @@ import pytest
 
 from conftest import client, every_monday, problem, worker
 from lean_social import Problem, plan_day, plan_week, validate
-from lean_social.optimise.construct import blocking_rule, construct, insert_dropped
-from lean_social.optimise.engine import EngineSettings, evaluate, solve
-from lean_social.optimise.instance import Break, Job, RoutingInstance, RoutingSolution, Vehicle
+from lean_social.routing.construct import blocking_rule, construct, insert_dropped
+from lean_social.routing.engine import EngineSettings, evaluate, solve
+from lean_social.routing.instance import Break, Job, RoutingInstance, RoutingSolution, Vehicle
 
 MONDAY = dt.date(2026, 12, 7)
 MINUTE = 60

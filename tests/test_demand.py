@@ -6,7 +6,7 @@ import pytest
 
 from conftest import client, problem, worker
 from lean_social import Holiday, Problem, ProgrammeItem
-from lean_social.demand import day_patterns, spaced_patterns, visits_for_day, week_demand
+from lean_social.domain.demand import day_patterns, spaced_patterns, visits_for_day, week_demand
 
 MONDAY = dt.date(2026, 12, 7)
 

@@ -1,7 +1,7 @@
 import pytest
 
+from lean_social.domain.timefmt import format_hhmm, parse_hhmm
 from lean_social.io.grammar import parse_days, parse_list, parse_lunch, parse_weekly
-from lean_social.timefmt import format_hhmm, parse_hhmm
 
 
 def test_days_ranges_lists_and_russian() -> None:

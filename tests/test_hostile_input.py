@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA
-from lean_social.cli import main
+from lean_social.app.cli import main
 from lean_social.errors import MAX_LINES_PER_KIND
 
 Edit = Callable[[Path], None]

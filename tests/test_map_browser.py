@@ -18,7 +18,7 @@ import pytest
 
 from conftest import weekdays
 from lean_social import Client, Location, Problem, ProgrammeItem, Service, Worker, day_map
-from lean_social.model import Absence, ClientAbsence
+from lean_social.domain.model import Absence, ClientAbsence
 from lean_social.schedule import Route, Schedule, Stop, Unassigned
 
 MONDAY = dt.date(2026, 12, 7)

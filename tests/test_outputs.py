@@ -12,9 +12,9 @@ import pytest
 import lean_social
 from conftest import WORK, client, every_monday, problem, worker
 from lean_social import day_map, plan_day
-from lean_social.io.outputs import atomic_write_text, csv_text, safe_cell
-from lean_social.maps import LEAFLET_VERSION, safe_json
-from lean_social.privacy import pseudonymiser
+from lean_social.io.writers import atomic_write_text, csv_text, safe_cell
+from lean_social.outputs.maps import LEAFLET_VERSION, safe_json
+from lean_social.outputs.privacy import pseudonymiser
 
 
 @pytest.mark.parametrize(

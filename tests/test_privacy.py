@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from lean_social import Change, ClientAbsence, Location, Problem, Route, Schedule, Stop, Unassigned, Violation
-from lean_social.privacy import CLIENT_AWAY, REMOVED, WORKER_ABSENT, as_is, pseudonymised, pseudonymiser
-from lean_social.run import run_day, run_replan, run_week
+from lean_social.app.run import run_day, run_replan, run_week
+from lean_social.outputs.privacy import CLIENT_AWAY, REMOVED, WORKER_ABSENT, as_is, pseudonymised, pseudonymiser
 
 MONDAY = dt.date(2026, 12, 7)
 THURSDAY = dt.date(2026, 12, 10)

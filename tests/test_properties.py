@@ -21,8 +21,8 @@ from lean_social import (
     plan_day,
     validate,
 )
-from lean_social.demand import visits_for_day
-from lean_social.model import TRAVEL_MODES
+from lean_social.domain.demand import visits_for_day
+from lean_social.domain.model import TRAVEL_MODES
 
 MONDAY = dt.date(2026, 12, 7)
 H = 3600

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lean_social.optimise.published import Entry, Owed, match
+from lean_social.replanning.published import Entry, Owed, match
 
 MONDAY = dt.date(2026, 12, 7)
 

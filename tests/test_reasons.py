@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from lean_social import Problem, plan_week
-from lean_social.reasons import count_kinds, kind_of
+from lean_social.domain.reasons import count_kinds, kind_of
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,10 @@ import pytest
 
 from conftest import DATA, WORK, client, problem, weekdays, worker
 from lean_social import Absence, Holiday, Problem, ProgrammeItem, Schedule, validate
-from lean_social.cli import main
-from lean_social.demand import make_visit
-from lean_social.optimise.replan import Change, replan_week
-from lean_social.optimise.week import plan_week
+from lean_social.app.cli import main
+from lean_social.domain.demand import make_visit
+from lean_social.planning.week import plan_week
+from lean_social.replanning.replan import Change, replan_week
 
 MONDAY = dt.date(2026, 12, 7)
 WEDNESDAY = MONDAY + dt.timedelta(days=2)
@@ -336,11 +336,11 @@ def test_an_untouched_route_keeps_its_lunch_and_times() -> None:
     """A published route whose lunch is in another gap than the one re-timing would pick first (the
     search may leave it anywhere it fits): re-planning with nothing changed for that worker-day returns
     the route as published, lunch and times included."""
-    from lean_social.optimise.compile import compile_day
-    from lean_social.optimise.day import _to_schedule
-    from lean_social.optimise.engine import place_breaks
-    from lean_social.optimise.instance import RoutingSolution
-    from lean_social.optimise.timing import time_route
+    from lean_social.planning.compile import compile_day
+    from lean_social.planning.day import to_schedule
+    from lean_social.routing.engine import place_breaks
+    from lean_social.routing.instance import RoutingSolution
+    from lean_social.routing.timing import time_route
     from lean_social.travel import GeodesicTravel
 
     clients = [client(f"C{i}", lat=47.515 + 0.001 * i, lon=42.155, available="11:00-18:00") for i in range(3)]
@@ -363,7 +363,7 @@ def test_an_untouched_route_keeps_its_lunch_and_times() -> None:
     other = next(
         g for g in range(len(jobs) + 1) if (g,) != first and time_route(compiled.instance, 0, jobs, (g,)).feasible
     )
-    moved_lunch = _to_schedule(
+    moved_lunch = to_schedule(
         compiled,
         RoutingSolution(routes=(jobs,), break_after=((other,),), dropped=(), cost=0, status="TEST", wall_time_s=0.0),
         MONDAY,

@@ -1,5 +1,5 @@
-"""Room within the clients' hours (``optimise.room``), the visit that carries the ride-along services
-(``ClientWeek.slot_orders``) and moving a dropped visit before listing it (``optimise.week_repair``), each
+"""Room within the clients' hours (``planning.room``), the visit that carries the ride-along services
+(``ClientWeek.slot_orders``) and moving a dropped visit before listing it (``planning.week_repair``), each
 worked out by hand."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from collections.abc import Sequence
 
 from conftest import client, problem, window, worker
 from lean_social import Problem, ProgrammeItem
-from lean_social.demand import ClientWeek, make_visit, week_demand
-from lean_social.model import Lunch
-from lean_social.optimise.day import DepartmentDay
-from lean_social.optimise.room import Room
-from lean_social.optimise.week import WeekChoices, choose_week, search_week
-from lean_social.optimise.week_repair import move_dropped
+from lean_social.domain.demand import ClientWeek, make_visit, week_demand
+from lean_social.domain.model import Lunch
+from lean_social.planning.day import DepartmentDay
+from lean_social.planning.room import Room
+from lean_social.planning.week import WeekChoices, choose_week, search_week
+from lean_social.planning.week_repair import move_dropped
 from lean_social.travel import GeodesicTravel
 
 MONDAY = dt.date(2026, 12, 7)

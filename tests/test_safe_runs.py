@@ -23,11 +23,11 @@ from typing import Any
 import pytest
 
 from conftest import DATA
-from lean_social.cli import main
+from lean_social.app.cli import main
+from lean_social.app.run import run_day
 from lean_social.errors import OutputFolderError
 from lean_social.io import outfolder
 from lean_social.io.outfolder import OutputFolder, find_plan_file
-from lean_social.run import run_day
 from lean_social.validate import Violation
 
 ROOT = Path(__file__).parent.parent
@@ -169,7 +169,7 @@ def test_a_plan_failing_its_check_is_set_aside_and_out_untouched(
     good_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     broken = [Violation(rule="made-up", message="a rule the test says is broken")]
-    monkeypatch.setattr("lean_social.run.validate", lambda *args, **kwargs: broken)
+    monkeypatch.setattr("lean_social.app.run.validate", lambda *args, **kwargs: broken)
     before = snapshot(good_plan)
     capsys.readouterr()
     assert plan(good_plan) == 3
@@ -190,7 +190,7 @@ def test_an_internal_error_is_one_line_exit_4_and_writes_nothing(
     def broken_map(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the map broke half-way through writing")
 
-    monkeypatch.setattr("lean_social.run.day_map", broken_map)  # fails after schedule.csv is written
+    monkeypatch.setattr("lean_social.app.run.day_map", broken_map)  # fails after schedule.csv is written
     before = snapshot(good_plan)
     capsys.readouterr()
     assert plan(good_plan) == 4
@@ -214,7 +214,7 @@ def no_planning(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object) -> None:
         raise AssertionError("read the data although --out was refused")
 
-    monkeypatch.setattr("lean_social.run.read_folder", refuse)
+    monkeypatch.setattr("lean_social.app.run.read_folder", refuse)
 
 
 @pytest.mark.parametrize(
@@ -260,7 +260,7 @@ def test_a_second_run_into_a_locked_folder_is_refused_at_once(
     out = tmp_path / "out"
     with OutputFolder(out):  # a run in progress, in this process: flock conflicts between descriptors
         with monkeypatch.context() as patched:
-            patched.setattr("lean_social.run.read_folder", lambda *a: pytest.fail("planned while locked"))
+            patched.setattr("lean_social.app.run.read_folder", lambda *a: pytest.fail("planned while locked"))
             assert plan(out) == 5
         err = capsys.readouterr().err
         assert f"output folder {out} is being written by another lean-social run (process {os.getpid()})" in err
@@ -303,7 +303,7 @@ def test_python_api_refuses_a_bad_option_before_touching_out(tmp_path: Path) -> 
 
 # --- processes: two at once, and kill -9 --------------------------------------------------------------
 
-CLI = [sys.executable, "-c", "import sys; from lean_social.cli import main; sys.exit(main())"]
+CLI = [sys.executable, "-c", "import sys; from lean_social.app.cli import main; sys.exit(main())"]
 
 
 def start(out: Path, *extra: str, limit: str = "3") -> subprocess.Popen[bytes]:
@@ -464,7 +464,7 @@ def test_a_kill_leaves_no_solver_process_behind(tmp_path: Path, reap: set[tuple[
     deadline = time.monotonic() + 5.0  # a bound on the wait, not a measure of speed
     while alive(children) and time.monotonic() < deadline:
         time.sleep(0.05)
-    # the searches die with their parent (PR_SET_PDEATHSIG in optimise/engine.py)
+    # the searches die with their parent (PR_SET_PDEATHSIG in routing/engine.py)
     assert not alive(children)
 
 

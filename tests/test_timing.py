@@ -1,8 +1,8 @@
 import numpy as np
 
-from lean_social.optimise.instance import Break, Job, RoutingInstance, Vehicle
-from lean_social.optimise.ortools_engine import SearchSettings, solve_ortools
-from lean_social.optimise.timing import time_route
+from lean_social.routing.instance import Break, Job, RoutingInstance, Vehicle
+from lean_social.routing.ortools_engine import SearchSettings, solve_ortools
+from lean_social.routing.timing import time_route
 
 H = 3600
 

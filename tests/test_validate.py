@@ -173,7 +173,7 @@ def test_a_stand_in_mark_must_be_true() -> None:
 
     from conftest import client, problem, worker
     from lean_social import ProgrammeItem
-    from lean_social.optimise.week import plan_week
+    from lean_social.planning.week import plan_week
 
     monday = dt.date(2026, 12, 7)
     p = problem(

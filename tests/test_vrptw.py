@@ -8,8 +8,8 @@ import pytest
 
 from benchmarks.vrptw_check import check, parse
 from conftest import DATA
-from lean_social.io.solomon import read_solomon
-from lean_social.optimise.engine import EngineSettings, solve
+from lean_social.routing.engine import EngineSettings, solve
+from lean_social.routing.solomon import read_solomon
 
 BEST_KNOWN = {"c101": 827.3, "r101": 1637.7, "rc201": 1261.8}
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from conftest import SERVICES, WORK, client, problem, worker
 from lean_social import Absence, Holiday, Problem, ProgrammeItem, validate
-from lean_social.demand import week_demand
-from lean_social.optimise.week import plan_week
+from lean_social.domain.demand import week_demand
+from lean_social.planning.week import plan_week
 
 MONDAY = dt.date(2026, 12, 7)
 
@@ -156,7 +156,7 @@ def test_capacity_shortfall_is_stated_in_hours_and_visits_left_over() -> None:
     """One worker: shift 9 h - 45 min lunch - 36 min other work = 7.65 h a day, 38.25 h a week. Fourteen
     clients want groceries 3 times and dishes twice a week: 42 visits x (40 + 15 min walk) + 28 x 10 min =
     2590 min = 43.17 h asked: 4.92 h short."""
-    from lean_social.capacity import week_capacity
+    from lean_social.domain.capacity import week_capacity
 
     clients = [client(f"C{i:02}", lat=47.51 + 0.001 * i, lon=42.15) for i in range(14)]
     programmes = [
@@ -179,7 +179,7 @@ def test_capacity_counts_the_same_visits_in_visits_and_hours() -> None:
     """Fixed Mon/Wed/Fri with Monday a holiday: the Monday visit cannot be made, so neither the count nor
     the hours hold it: 2 visits x (40 min + 15 min walk) = 110 min. Four working days of 9 h - 45 min -
     36 min = 459 min: 1836 min = 30.6 h."""
-    from lean_social.capacity import week_capacity
+    from lean_social.domain.capacity import week_capacity
 
     p = problem(
         [client("A", lat=47.515, lon=42.155)],
@@ -228,8 +228,8 @@ def test_previous_plan_errors_name_row_and_column(tmp_path: Path) -> None:
 def test_previous_plan_tie_goes_to_the_worker_not_a_substitute(tmp_path: Path) -> None:
     """A 2-a-week client whose worker W1 was away on Thursday: W1 on Monday, substitute W2 on Thursday.
     One visit each; the tie must not make the substitute next week's worker (W2 sorts after W1)."""
-    from lean_social.io.outputs import write_csv
     from lean_social.io.previous import read_previous_plan
+    from lean_social.io.writers import write_csv
     from lean_social.schedule import SCHEDULE_COLUMNS
 
     thursday = MONDAY + dt.timedelta(days=3)
@@ -250,7 +250,8 @@ def test_balance_band_in_kpis() -> None:
     """One 40-minute visit on Monday, walked to and from: load = 40 + 2 x walk minutes, against five
     contracted days of 9 h - 45 min = 495 min."""
     from lean_social import GeodesicTravel, Location
-    from lean_social.kpi import LOAD_BAND, schedule_kpis
+    from lean_social.domain.capacity import LOAD_BAND
+    from lean_social.outputs.kpi import schedule_kpis
 
     p = problem(
         [client("A", lat=47.520, lon=42.160)],
@@ -298,7 +299,7 @@ def test_visits_beyond_the_days_at_home_are_listed_not_lost() -> None:
 def test_department_without_workers_is_explained_and_json_stays_valid(tmp_path: Path) -> None:
     import json
 
-    from lean_social.io.outputs import write_json
+    from lean_social.io.writers import write_json
 
     p = problem(
         [client("A", lat=47.515, lon=42.155, department="D2")],

@@ -14,8 +14,8 @@ import pytest
 
 from benchmarks.loaded_departments import MONDAY, make_department, utilisation
 from lean_social import validate
-from lean_social.demand import week_demand
-from lean_social.optimise.week import plan_week
+from lean_social.domain.demand import week_demand
+from lean_social.planning.week import plan_week
 
 #: Units of search work per visit: enough to order a worker-day, far from what makes a plan good.
 WORK_PER_VISIT = 20

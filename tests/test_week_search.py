@@ -11,12 +11,12 @@ import pytest
 
 from conftest import DATA, WORK, client, problem, weekdays, worker
 from lean_social import Absence, ClientAbsence, InvalidInputError, ProgrammeItem, read_folder, validate
-from lean_social.cli import main
-from lean_social.demand import week_demand
-from lean_social.io.lists import clients_csv_with_lists
-from lean_social.optimise.lists import redraw_lists
-from lean_social.optimise.week import choose_week, plan_week, search_week
-from lean_social.optimise.week_search import _insert, _length, _polish
+from lean_social.app.cli import main
+from lean_social.domain.demand import week_demand
+from lean_social.io.lists_file import clients_csv_with_lists
+from lean_social.planning.client_lists import redraw_lists
+from lean_social.planning.week import choose_week, plan_week, search_week
+from lean_social.planning.week_search import _insert, _length, _polish
 from lean_social.travel import GeodesicTravel
 
 MONDAY = dt.date(2026, 12, 7)

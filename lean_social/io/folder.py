@@ -26,10 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, cast
 
-from lean_social.errors import InputProblem, InvalidInputError
-from lean_social.io.columns import looks_like, unseen_letters
-from lean_social.io.grammar import parse_days, parse_list, parse_lunch, parse_weekly
-from lean_social.model import (
+from lean_social.domain.model import (
     ERRANDS,
     MAX_NORM_MIN,
     TRAVEL_MODES,
@@ -48,7 +45,10 @@ from lean_social.model import (
     WeeklyPattern,
     Worker,
 )
-from lean_social.timefmt import WEEKDAYS
+from lean_social.domain.timefmt import WEEKDAYS
+from lean_social.errors import InputProblem, InvalidInputError
+from lean_social.io.columns import looks_like, unseen_letters
+from lean_social.io.grammar import parse_days, parse_list, parse_lunch, parse_weekly
 
 __all__ = ["FILES", "MAX_KM_FROM_DEPARTMENT", "read_folder"]
 
@@ -181,7 +181,7 @@ class _Reader:
                 self.unread.add(name)
             return []
         try:
-            text = _decode(path.read_bytes())
+            text = decode_csv(path.read_bytes())
         except ValueError as exc:
             self.problem(name, None, None, "", str(exc))
             self.unread.add(name)
@@ -191,7 +191,7 @@ class _Reader:
             self.problem(name, None, None, "", "a header row and at least one record (the file is empty)")
             self.unread.add(name)
             return []
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(lines[0]))
         out: list[_Row] = []
         header: list[str] | None = None
         header_row = 0
@@ -290,7 +290,7 @@ _BOM_ENCODINGS = (
 )
 
 
-def _decode(raw: bytes) -> str:
+def decode_csv(raw: bytes) -> str:
     """Excel writes UTF-8 with a BOM, Windows-1251 on Russian systems, UTF-16 with a BOM as "Unicode
     text"; anything else raises ValueError saying so in one line."""
     expected = "text in UTF-8 or Windows-1251 (or UTF-16 with a byte order mark, as Excel's 'Unicode text')"
@@ -313,7 +313,7 @@ def _decode(raw: bytes) -> str:
     raise ValueError(msg)
 
 
-def _delimiter(header: str) -> str:
+def csv_delimiter(header: str) -> str:
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 

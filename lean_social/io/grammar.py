@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import itertools
 
-from lean_social.model import Lunch, TimeWindow, WeeklyPattern
-from lean_social.timefmt import WEEKDAYS, parse_hhmm
+from lean_social.domain.model import Lunch, TimeWindow, WeeklyPattern
+from lean_social.domain.timefmt import WEEKDAYS, parse_hhmm
 
 __all__ = ["parse_days", "parse_list", "parse_lunch", "parse_weekly"]
 

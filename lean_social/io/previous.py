@@ -8,13 +8,12 @@ import datetime as dt
 import io
 from pathlib import Path
 
+from lean_social.domain.model import PreviousPlan
 from lean_social.errors import InputProblem, InvalidInputError
 
 __all__ = ["PREVIOUS_PLAN", "PreviousPlan", "read_previous_plan"]
 
 PREVIOUS_PLAN = "previous_plan.csv"
-#: client id → (worker id, weekdays visited)
-PreviousPlan = dict[str, tuple[str, tuple[int, ...]]]
 
 
 def read_previous_plan(path: str | Path) -> PreviousPlan:

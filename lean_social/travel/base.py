@@ -9,7 +9,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from lean_social.model import Location, TravelMode
+from lean_social.domain.model import Location, TravelMode
 
 __all__ = ["TravelMatrices", "TravelModel"]
 

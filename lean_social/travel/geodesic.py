@@ -25,7 +25,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from lean_social.model import Location, TravelMode
+from lean_social.domain.model import Location, TravelMode
 from lean_social.travel.base import TravelMatrices
 
 __all__ = ["DEFAULT_SPEEDS", "EARTH_RADIUS_M", "GeodesicTravel", "ModeSpeed", "haversine_m"]

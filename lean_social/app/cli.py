@@ -1,0 +1,268 @@
+"""``lean-social``: the command line. The only module that configures logging or prints.
+
+Exit codes, for a cron job or a script to act on:
+
+- 0: planned; ``--out`` holds the new plan, the one before it is in ``.OUT.previous`` beside it.
+- 1: invalid input, every problem listed on stderr with file, row and column; ``--out`` untouched.
+- 2: usage: a bad option or value (a time limit of ``inf``, a negative seed) or an ``--out`` that cannot
+  take a plan (a file, the data folder, a folder of other files); found before planning, ``--out``
+  untouched.
+- 3: the plan failed its own independent check (a bug: please report it); ``--out`` untouched, the failing
+  plan and its run.json set aside in ``OUT.failed-<time>``, named on stderr.
+- 4: internal error (a bug, or a file the system would not read or write); one line on stderr, the
+  traceback with ``--debug``; ``--out`` untouched.
+- 5: another run is writing into the same ``--out``; nothing done, try again when it has finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from lean_social.app._started import STARTED
+from lean_social.app.run import (
+    MAX_SEED,
+    MAX_TIME_LIMIT_S,
+    check_seed,
+    check_time_limit,
+    run_day,
+    run_lists,
+    run_replan,
+    run_week,
+    summary_lines,
+)
+from lean_social.errors import InvalidInputError, OutputFolderError, OutputLockedError
+from lean_social.schedule import Schedule
+from lean_social.version import __version__
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_INVALID_INPUT, EXIT_USAGE, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_LOCKED = 0, 1, 2, 3, 4, 5
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"not a date in the form YYYY-MM-DD: {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _monday(text: str) -> dt.date:
+    day = _date(text)
+    if day.weekday() != 0:
+        msg = f"a week is given by its Monday; {day} is a {day.strftime('%A')}"
+        raise argparse.ArgumentTypeError(msg)
+    return day
+
+
+def _time_limit(text: str) -> float:
+    """Seconds of search, as ``run.check_time_limit`` takes them (``inf`` would never stop, ``1e309`` is inf)."""
+    try:
+        return check_time_limit(float(text))
+    except ValueError:
+        msg = f"must be a number of seconds above 0 and at most {MAX_TIME_LIMIT_S:.0f}: {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _seed(text: str) -> int:
+    """A seed as ``run.check_seed`` takes it: a whole number every engine takes."""
+    try:
+        return check_seed(int(text))
+    except ValueError:
+        msg = f"must be a whole number from 0 to {MAX_SEED}: {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lean-social", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors on stderr")
+    parser.add_argument(
+        "-v", "--debug", action="store_true", help="show the traceback of an internal error (exit code 4)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    plan = sub.add_parser("plan", help="plan a day or a week for every department of a data folder")
+    plan.add_argument("data_dir", help="folder with services.csv, clients.csv, programmes.csv, workers.csv")
+    when = plan.add_mutually_exclusive_group(required=True)
+    when.add_argument("--date", type=_date, help="day to plan, YYYY-MM-DD")
+    when.add_argument("--week", type=_monday, help="week to plan, given by its Monday, YYYY-MM-DD")
+    plan.add_argument("--out", required=True, help="output folder (created if missing)")
+    plan.add_argument(
+        "--time-limit",
+        type=_time_limit,
+        default=None,
+        help="search budget in seconds for the whole run, shared by departments and days "
+        "(default 30 for a day, 120 for a week)",
+    )
+    plan.add_argument("--seed", type=_seed, default=0, help="search seed; same seed, same plan (default 0)")
+    _add_export_options(plan)
+    replan = sub.add_parser("replan", help="re-plan the rest of a published week after a change in the data")
+    replan.add_argument("data_dir", help="the data folder as it is now (new absence, new client, ...)")
+    replan.add_argument("--week", required=True, type=_monday, help="the week's Monday, YYYY-MM-DD")
+    replan.add_argument("--plan", required=True, help="schedule.json of the published plan")
+    replan.add_argument(
+        "--from",
+        dest="from_date",
+        required=True,
+        type=_date,
+        help="first day that may change, YYYY-MM-DD; earlier days stay as published",
+    )
+    replan.add_argument("--out", required=True, help="output folder (created if missing)")
+    replan.add_argument("--time-limit", type=_time_limit, default=60.0, help="search budget in seconds (default 60)")
+    replan.add_argument("--seed", type=_seed, default=0, help="search seed (default 0)")
+    _add_export_options(replan)
+    lists = sub.add_parser(
+        "lists",
+        help="propose new client lists (закрепление) so that each worker's clients live near each other",
+    )
+    lists.add_argument("data_dir", help="the data folder")
+    lists.add_argument("--week", required=True, type=_monday, help="a typical week's Monday, YYYY-MM-DD")
+    lists.add_argument("--out", required=True, help="output folder (created if missing)")
+    lists.add_argument("--seed", type=_seed, default=0, help="search seed (default 0)")
+    lists.add_argument(
+        "--pseudonymise", action="store_true", help="pseudonymous client ids in lists.csv; no clients.csv"
+    )
+    return parser
+
+
+def _add_export_options(command: argparse.ArgumentParser) -> None:
+    """The same export options for ``plan`` and ``replan``: both write the same files through app/run.py."""
+    command.add_argument(
+        "--reproducible",
+        action="store_true",
+        help="stop every search on a count of work instead of the clock: "
+        "same data and seed give the same plan on any machine",
+    )
+    command.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="replace client ids in the exports by keyed pseudonyms "
+        "(key from LEAN_SOCIAL_PSEUDONYM_KEY, else a fresh random key)",
+    )
+    command.add_argument(
+        "--map-tiles",
+        default=None,
+        help="map background, e.g. OpenStreetMap (off by default: no network requests)",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "replan" and not 0 <= (args.from_date - args.week).days < 7:
+        parser.error(f"--from {args.from_date} is not in the week of {args.week}")
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return _command(args)
+    except InvalidInputError as exc:
+        where = f"{args.data_dir} or {args.plan}" if args.command == "replan" else args.data_dir
+        print(f"lean-social: invalid input in {where}\n{exc}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    except OutputLockedError as exc:
+        print(f"lean-social: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except OutputFolderError as exc:
+        print(f"lean-social: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # a bug or a system failure: one line, not a traceback a planner cannot read
+        if args.debug:
+            traceback.print_exc(file=sys.stderr)
+        kind = "could not read or write a file" if isinstance(exc, OSError) else "internal error"
+        print(
+            f"lean-social: {kind}: {type(exc).__name__}: {exc}; nothing written to {args.out}; "
+            f"please report it with the log{'' if args.debug else ' (rerun with --debug for the traceback)'}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _command(args: argparse.Namespace) -> int:
+    if args.command == "plan":
+        options = _export_options(args)
+        if args.week is not None:
+            result = run_week(args.data_dir, args.week, args.out, time_limit=args.time_limit or 120.0, **options)
+            what = f"the week of {args.week}"
+        else:
+            result = run_day(args.data_dir, args.date, args.out, time_limit=args.time_limit or 30.0, **options)
+            what = str(args.date)
+        served = result.schedule.served
+        if result.violations:
+            return _check_failed(len(result.violations), args.out, result.out_dir)
+        print(
+            f"planned {what}: {served} visits served, {len(result.schedule.unassigned)} unassigned; "
+            f"outputs in {args.out}",
+            file=sys.stderr,
+        )
+        _summary(result.schedule)
+        return EXIT_OK
+    if args.command == "replan":
+        options = _export_options(args)
+        result = run_replan(
+            args.data_dir, args.week, args.plan, args.from_date, args.out, time_limit=args.time_limit, **options
+        )
+        if result.violations:
+            return _check_failed(len(result.violations), args.out, result.out_dir)
+        print(
+            f"re-planned the week of {args.week} from {args.from_date}: "
+            f"{result.schedule.info.get('changes', 0)} changes; outputs in {args.out}",
+            file=sys.stderr,
+        )
+        _summary(result.schedule)
+        return EXIT_OK
+    if args.command == "lists":
+        proposal = run_lists(
+            args.data_dir,
+            args.week,
+            args.out,
+            seed=args.seed,
+            pseudonymise=args.pseudonymise,
+            pseudonym_key=os.environ.get("LEAN_SOCIAL_PSEUDONYM_KEY"),
+        )
+        print(
+            f"proposed new lists: {len(proposal.proposal.moves)} of {len(proposal.proposal.problem.clients)} "
+            f"clients change worker; outputs in {args.out}",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+def _summary(schedule: Schedule) -> None:
+    for line in summary_lines(schedule):
+        print(f"  {line}", file=sys.stderr)
+
+
+def _export_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "started": STARTED,
+        "seed": args.seed,
+        "pseudonymise": args.pseudonymise,
+        "pseudonym_key": os.environ.get("LEAN_SOCIAL_PSEUDONYM_KEY"),
+        "map_tiles": args.map_tiles,
+        "reproducible": args.reproducible,
+    }
+
+
+def _check_failed(count: int, out: str, aside: object) -> int:
+    """Exit code 3: the plan broke rules it was built to keep, so it does not replace the plan in --out."""
+    print(
+        f"lean-social: the plan failed {count} of its own checks (a bug: please report it); nothing written "
+        f"to {out}; the failing plan and its run.json are in {aside}",
+        file=sys.stderr,
+    )
+    return EXIT_CHECK_FAILED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

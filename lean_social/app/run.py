@@ -1,0 +1,495 @@
+"""One planning run from a data folder to an output folder: check, read, plan, check, write. Used by the
+CLI and by the nightly batch, so both leave exactly the same files behind.
+
+Every option and input is checked before planning, and every output is written into a staging folder
+that replaces ``out_dir`` whole only when the plan passed its own check (``lean_social.io.outfolder``):
+a run that fails leaves ``out_dir`` as it was, and one that succeeds leaves nothing of earlier runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lean_social.domain.model import Problem
+from lean_social.domain.reasons import count_kinds
+from lean_social.errors import InputProblem, InvalidInputError
+from lean_social.io.folder import FILES, read_folder
+from lean_social.io.lists_file import clients_csv_with_lists
+from lean_social.io.outfolder import OutputFolder, find_plan_file
+from lean_social.io.previous import PREVIOUS_PLAN, read_previous_plan
+from lean_social.io.writers import atomic_write_bytes, atomic_write_text, write_csv, write_json
+from lean_social.outputs.kpi import schedule_kpis
+from lean_social.outputs.maps import day_map
+from lean_social.outputs.privacy import ExportView, as_is, pseudonymised, pseudonymiser
+from lean_social.planning.client_lists import LIST_COLUMNS, ListMove, ListProposal, redraw_lists
+from lean_social.planning.day import plan_day
+from lean_social.planning.week import plan_week
+from lean_social.replanning.changes import CHANGE_COLUMNS, Change
+from lean_social.replanning.replan import replan_week
+from lean_social.schedule import SCHEDULE_COLUMNS, UNASSIGNED_COLUMNS, Schedule
+from lean_social.validate import Violation, validate
+from lean_social.version import versions
+
+__all__ = [
+    "MAX_SEED",
+    "MAX_TIME_LIMIT_S",
+    "ListsResult",
+    "RunResult",
+    "check_seed",
+    "check_time_limit",
+    "run_day",
+    "run_lists",
+    "run_replan",
+    "run_week",
+]
+
+log = logging.getLogger(__name__)
+
+#: a day: longer is a typing mistake (a budget in minutes given as seconds), not a wish
+MAX_TIME_LIMIT_S = 86_400.0
+#: the largest seed every engine takes (OR-Tools and PyVRP read it as a signed 32-bit integer)
+MAX_SEED = 2**31 - 1
+#: problems of a published plan listed in full; a plan from another data folder would list hundreds
+_MAX_PLAN_PROBLEMS = 20
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunResult:
+    """What a run planned and where its files are: ``out_dir`` when the plan passed its own check; when it
+    did not (``violations``), a folder ``OUT.failed-<time>`` beside it, and ``out_dir`` is left as it was."""
+
+    schedule: Schedule
+    violations: tuple[Violation, ...]
+    out_dir: Path
+    files: tuple[Path, ...]
+
+
+def check_time_limit(value: float) -> float:
+    """``value`` if it is a usable search budget in seconds: finite, positive, at most a day."""
+    if not (isinstance(value, int | float) and math.isfinite(value) and 0 < value <= MAX_TIME_LIMIT_S):
+        msg = f"the time limit must be a number of seconds above 0 and at most {MAX_TIME_LIMIT_S:.0f}, not {value!r}"
+        raise ValueError(msg)
+    return float(value)
+
+
+def check_seed(value: int) -> int:
+    """``value`` if every engine takes it as a seed: an integer from 0 to 2**31-1."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
+        msg = f"the seed must be an integer from 0 to {MAX_SEED}, not {value!r}"
+        raise ValueError(msg)
+    return value
+
+
+def _hashes(data_dir: Path) -> dict[str, str]:
+    return {
+        name: hashlib.sha256((data_dir / name).read_bytes()).hexdigest()
+        for name in FILES
+        if (data_dir / name).is_file()
+    }
+
+
+def run_day(
+    data_dir: str | Path,
+    day: dt.date,
+    out_dir: str | Path,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    pseudonymise: bool = False,
+    pseudonym_key: str | None = None,
+    map_tiles: str | None = None,
+    reproducible: bool = False,
+    started: float | None = None,
+) -> RunResult:
+    """Plan ``day`` for every department in ``data_dir`` and write the outputs to ``out_dir``.
+
+    Raises InvalidInputError (data), OutputFolderError (``out_dir`` unusable: a file, the data folder,
+    another run's) or ValueError (an option) before planning, and then ``out_dir`` is left as it was.
+    With ``reproducible`` every search stops on a count of work instead of the clock.
+    """
+    return _run(
+        data_dir,
+        out_dir,
+        day=day,
+        week=None,
+        time_limit=time_limit,
+        seed=seed,
+        pseudonymise=pseudonymise,
+        pseudonym_key=pseudonym_key,
+        map_tiles=map_tiles,
+        reproducible=reproducible,
+        started=started,
+    )
+
+
+def run_week(
+    data_dir: str | Path,
+    week_start: dt.date,
+    out_dir: str | Path,
+    *,
+    time_limit: float = 120.0,
+    seed: int = 0,
+    pseudonymise: bool = False,
+    pseudonym_key: str | None = None,
+    map_tiles: str | None = None,
+    reproducible: bool = False,
+    started: float | None = None,
+) -> RunResult:
+    """Plan the week starting on Monday ``week_start``; the same outputs as a day, a map per day."""
+    return _run(
+        data_dir,
+        out_dir,
+        day=None,
+        week=week_start,
+        time_limit=time_limit,
+        seed=seed,
+        pseudonymise=pseudonymise,
+        pseudonym_key=pseudonym_key,
+        map_tiles=map_tiles,
+        reproducible=reproducible,
+        started=started,
+    )
+
+
+def run_replan(
+    data_dir: str | Path,
+    week_start: dt.date,
+    published: str | Path,
+    from_date: dt.date,
+    out_dir: str | Path,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    pseudonymise: bool = False,
+    pseudonym_key: str | None = None,
+    map_tiles: str | None = None,
+    reproducible: bool = False,
+    started: float | None = None,
+) -> RunResult:
+    """Re-plan the week from ``from_date`` on against the published ``schedule.json``, with the data as it
+    is now (a new absence, a new client, a changed availability); writes ``changes.csv`` besides the plan."""
+    return _run(
+        data_dir,
+        out_dir,
+        day=None,
+        week=week_start,
+        time_limit=time_limit,
+        seed=seed,
+        pseudonymise=pseudonymise,
+        pseudonym_key=pseudonym_key,
+        map_tiles=map_tiles,
+        reproducible=reproducible,
+        started=started,
+        published=Path(published),
+        from_date=from_date,
+    )
+
+
+def _run(
+    data_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    day: dt.date | None,
+    week: dt.date | None,
+    time_limit: float,
+    seed: int,
+    pseudonymise: bool,
+    pseudonym_key: str | None,
+    map_tiles: str | None,
+    reproducible: bool,
+    started: float | None,
+    published: Path | None = None,
+    from_date: dt.date | None = None,
+) -> RunResult:
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    check_time_limit(time_limit)
+    check_seed(seed)
+    started = time.perf_counter() if started is None else started
+    timings: dict[str, float] = {}
+    with OutputFolder(out_dir, data_dir=data_dir) as folder:  # refuses a bad --out or a busy one now
+        clock = time.perf_counter()
+        problem = read_folder(data_dir)
+        log.info(
+            "read %s: %d clients, %d workers, %d services",
+            data_dir,
+            len(problem.clients),
+            len(problem.workers),
+            len(problem.services),
+        )
+        before = _read_published(published, problem, week) if published is not None else None
+        previous_file = data_dir / PREVIOUS_PLAN
+        previous = read_previous_plan(previous_file) if before is None and week and previous_file.is_file() else None
+        timings["read_s"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        # The planner gets what is left of the whole run's budget once reading is done and the time that
+        # checking and writing will take is set aside, so the run as a whole ends within its time limit.
+        left = max(0.0, time_limit - (clock - started) - _finishing_estimate_s(problem, day=day))
+        work_count: dict[str, Any] = {"reproducible": reproducible}
+        changes: list[Change] | None = None
+        if before is not None:
+            assert week is not None and from_date is not None
+            try:
+                schedule, changes = replan_week(
+                    problem, before, week, from_date, time_limit=left, seed=seed, **work_count
+                )
+            except ValueError as exc:
+                raise InvalidInputError(
+                    [InputProblem(file=str(published), row=None, column=None, value="", expected=str(exc))]
+                ) from None
+        elif week is not None:
+            schedule = plan_week(problem, week, time_limit=left, seed=seed, previous=previous, **work_count)
+        else:
+            assert day is not None
+            schedule = plan_day(problem, day, time_limit=left, seed=seed, **work_count)
+        timings["plan_s"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        violations = tuple(validate(schedule, problem, week_start=week))
+        timings["validate_s"] = time.perf_counter() - clock
+        for violation in violations:
+            log.error("plan check failed: %s", violation)
+
+        # Privacy: every export is made from `view`, never from `schedule`/`problem` themselves;
+        # pseudonymised, the view carries no personal data (lean_social/privacy.py says what goes).
+        view = (
+            pseudonymised(schedule, problem, pseudonymiser(pseudonym_key)) if pseudonymise else as_is(schedule, problem)
+        )
+        stage = folder.stage()
+        clock = time.perf_counter()
+        files = _write_plan(stage, view, changes, day=day, pseudonymise=pseudonymise, tiles=map_tiles)
+        timings["write_s"] = time.perf_counter() - clock
+        run_info = {
+            **versions(),
+            "data_dir": str(data_dir),
+            "inputs_sha256": _hashes(data_dir),
+            "settings": {
+                "date": day.isoformat() if day else None,
+                "week": week.isoformat() if week else None,
+                "replan_from": from_date.isoformat() if from_date else None,
+                "time_limit_s": time_limit,
+                "seed": seed,
+                "reproducible": reproducible,
+                "pseudonymised": pseudonymise,
+                "map_tiles": map_tiles,
+            },
+            "solver": dict(view.schedule.info),
+            "served": schedule.served,
+            "unassigned": len(schedule.unassigned),
+            "unassigned_by_reason": count_kinds(u.reason for u in schedule.unassigned),
+            "travel_min_per_visit": travel_per_visit_min(schedule),
+            "violations": [view.violation(v) for v in violations],
+            "timings_s": {k: round(v, 3) for k, v in timings.items()},
+        }
+        files.append(write_json(stage / "run.json", run_info))  # last: a folder with run.json is whole
+        final = folder.set_aside() if violations else folder.commit()
+    return RunResult(
+        schedule=schedule,
+        violations=violations,
+        out_dir=final,
+        files=tuple(final / f.relative_to(stage) for f in files),
+    )
+
+
+def _finishing_estimate_s(problem: Problem, *, day: dt.date | None) -> float:
+    """Seconds kept back from planning for checking and writing. Measured on the demo centre (300
+    clients): 0.03 s to check a week and 0.13 s to write it with its seven maps; kept back here at
+    about four times that, for a loaded machine and larger centres (a map grows with the clients)."""
+    days = 1 if day is not None else 7
+    return 0.2 + days * (0.02 + 0.0001 * len(problem.clients))
+
+
+def travel_per_visit_min(schedule: Schedule) -> float | None:
+    """Minutes of travel per visit served (the way back to the start place included), the lean figure
+    a planner compares weeks by; None for a plan that serves nothing."""
+    visits = schedule.served
+    if not visits:
+        return None
+    travel = sum(sum(s.travel_s for s in r.stops) + r.return_travel_s for r in schedule.routes)
+    return round(travel / 60 / visits, 2)
+
+
+def summary_lines(schedule: Schedule) -> list[str]:
+    """What a run left over, for the end of every run on stderr: served, unassigned by kind of reason,
+    travel per visit."""
+    served = schedule.served
+    total = served + len(schedule.unassigned)
+    per_visit = travel_per_visit_min(schedule)
+    lines = [
+        f"served {served} of {total} visits; travel {per_visit if per_visit is not None else '-'} min per visit",
+    ]
+    if schedule.unassigned:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in count_kinds(u.reason for u in schedule.unassigned).items())
+        lines.append(f"unassigned {len(schedule.unassigned)}: {kinds} (reasons in unassigned.csv)")
+    return lines
+
+
+def _write_plan(
+    stage: Path,
+    view: ExportView,
+    changes: list[Change] | None,
+    *,
+    day: dt.date | None,
+    pseudonymise: bool,
+    tiles: str | None,
+) -> list[Path]:
+    """Every file of the plan into the staging folder, from the export view only."""
+    schedule = view.schedule
+    files = [
+        write_csv(stage / "schedule.csv", schedule.rows(), SCHEDULE_COLUMNS),
+        write_csv(stage / "unassigned.csv", schedule.unassigned_rows(), UNASSIGNED_COLUMNS),
+        write_json(stage / "kpis.json", schedule_kpis(schedule, view.problem)),
+    ]
+    if not pseudonymise:  # the exact plan in seconds, which `lean-social replan` starts from
+        files.append(atomic_write_text(stage / "schedule.json", schedule.to_json()))
+    if changes is not None:
+        rows = [view.row(c.as_row()) for c in changes]
+        files.append(write_csv(stage / "changes.csv", rows, CHANGE_COLUMNS))
+    map_days = [day] if day is not None else sorted({r.date for r in schedule.routes})
+    for map_day in map_days:
+        fmap = day_map(schedule, view.problem, map_day, tiles=tiles)
+        files.append(atomic_write_text(stage / "maps" / f"{map_day.isoformat()}.html", fmap.get_root().render()))
+    return files
+
+
+def _read_published(path: Path, problem: Problem, week: dt.date | None) -> Schedule:
+    """The published plan, checked against the data before re-planning: a plan of another data folder, or
+    one naming a client, worker or service the data does not have, is refused with the field and value
+    (re-planning would fail on it half-way, or quietly drop its visits)."""
+    assert week is not None
+    path = find_plan_file(path)
+
+    def refuse(expected: str) -> InvalidInputError:
+        return InvalidInputError([InputProblem(file=str(path), row=None, column=None, value="", expected=expected)])
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise refuse(f"a schedule.json written by lean-social plan ({exc})") from None
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise refuse("a schedule.json written by lean-social plan (its JSON is nested too deeply)") from None
+    except ValueError as exc:
+        raise refuse(f"a schedule.json written by lean-social plan (not JSON: {exc})") from None
+    try:
+        before = Schedule.from_dict(data)
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        what = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise refuse(f"a schedule.json written by lean-social plan ({what})") from None
+    problems = _published_problems(str(path), before, problem, week)
+    if problems:
+        raise InvalidInputError(problems)
+    return before
+
+
+def _published_problems(file: str, plan: Schedule, problem: Problem, week: dt.date) -> list[InputProblem]:
+    workers = {w.id: w.department for w in problem.workers}
+    clients = {c.id: c.department for c in problem.clients}
+    services = {s.code for s in problem.services}
+    days = {week + dt.timedelta(days=d) for d in range(7)}
+    found: list[InputProblem] = []
+
+    def bad(field: str, value: object, expected: str) -> None:
+        found.append(InputProblem(file=file, row=None, column=field, value=str(value), expected=expected))
+
+    def check_visit(field: str, client_id: str, codes: tuple[str, ...]) -> None:
+        if client_id not in clients:
+            bad(f"{field}.client_id", client_id, "a client of clients.csv (is the plan from another data folder?)")
+        for code in codes:
+            if code not in services:
+                bad(f"{field}.services", code, "a service code of services.csv")
+
+    for i, route in enumerate(plan.routes):
+        if route.date not in days:
+            bad(f"routes[{i}].date", route.date, f"a day of the week of {week}")
+        if route.worker_id not in workers:
+            bad(
+                f"routes[{i}].worker_id",
+                route.worker_id,
+                "a worker of workers.csv (a worker who left: keep the row and add an absence to absences.csv)",
+            )
+        for j, stop in enumerate(route.stops):
+            check_visit(f"routes[{i}].stops[{j}]", stop.client_id, stop.services)
+            own, theirs = workers.get(route.worker_id), clients.get(stop.client_id)
+            if own is not None and theirs is not None and own != theirs:
+                bad(
+                    f"routes[{i}].stops[{j}].client_id",
+                    stop.client_id,
+                    f"a client of the worker's department {own}, not {theirs} (is the plan from another data folder?)",
+                )
+    for i, item in enumerate(plan.unassigned):
+        if item.date not in days:
+            bad(f"unassigned[{i}].date", item.date, f"a day of the week of {week}")
+        check_visit(f"unassigned[{i}]", item.client_id, item.services)
+    if len(found) > _MAX_PLAN_PROBLEMS:
+        more = len(found) - _MAX_PLAN_PROBLEMS
+        found = found[:_MAX_PLAN_PROBLEMS]
+        found.append(InputProblem(file=file, row=None, column=None, value="", expected=f"{more} more such problems"))
+    return found
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListsResult:
+    proposal: ListProposal
+    out_dir: Path
+    files: tuple[Path, ...]
+
+
+def run_lists(
+    data_dir: str | Path,
+    week_start: dt.date,
+    out_dir: str | Path,
+    *,
+    seed: int = 0,
+    pseudonymise: bool = False,
+    pseudonym_key: str | None = None,
+) -> ListsResult:
+    """Propose new client lists from the week starting on ``week_start`` and write ``lists.csv`` (every
+    client, worker before and after, sorted by the new worker) and ``run.json``; without
+    ``pseudonymise`` also ``clients.csv``, the data file with the new lists, ready to review and use.
+
+    ``out_dir`` may not be the data folder, nor inside it, nor hold it: its ``clients.csv`` would be
+    taken for the data's (OutputFolderError, before anything is read)."""
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    check_seed(seed)
+    with OutputFolder(out_dir, data_dir=data_dir, data_may_hold_out=False) as folder:
+        hashes = _hashes(data_dir)
+        clock = time.perf_counter()
+        problem = read_folder(data_dir)
+        if not pseudonymise:  # refuses a clients.csv it cannot rewrite now, not after the redraw
+            clients_csv_with_lists(data_dir / "clients.csv", {c.id: c.worker_id or "" for c in problem.clients})
+        proposal = redraw_lists(problem, week_start, seed=seed)
+        wall = time.perf_counter() - clock
+        label: Callable[[str], str] = pseudonymiser(pseudonym_key) if pseudonymise else (lambda cid: cid)
+        before = {c.id: c.worker_id for c in problem.clients}
+        rows = [
+            ListMove(client_id=label(c.id), department=c.department, before=before[c.id], after=c.worker_id).as_row()
+            for c in sorted(proposal.problem.clients, key=lambda c: (c.department, c.worker_id or "", c.id))
+            if c.worker_id is not None
+        ]
+        new = {c.id: c.worker_id for c in proposal.problem.clients if c.worker_id is not None}
+        clients_csv = None if pseudonymise else clients_csv_with_lists(data_dir / "clients.csv", new)
+        stage = folder.stage()
+        files = [write_csv(stage / "lists.csv", rows, LIST_COLUMNS)]
+        if clients_csv is not None:
+            files.append(atomic_write_bytes(stage / "clients.csv", clients_csv))
+        run_info = {
+            **versions(),
+            "data_dir": str(data_dir),
+            "inputs_sha256": hashes,
+            "settings": {"lists_from_week": week_start.isoformat(), "seed": seed, "pseudonymised": pseudonymise},
+            "clients": len(problem.clients),
+            "moved": len(proposal.moves),
+            "timings_s": {"redraw_s": round(wall, 3)},
+        }
+        files.append(write_json(stage / "run.json", run_info))
+        final = folder.commit()
+    return ListsResult(proposal=proposal, out_dir=final, files=tuple(final / f.relative_to(stage) for f in files))

@@ -1,0 +1,96 @@
+"""How much work a department is asked for against the hours its workers have, so that a shortfall is
+stated in hours (and the visits left over listed) instead of coming back as an impossible plan.
+
+Demand counts each visit's norms plus a walking allowance; supply counts each worker-day's shift less
+lunch and the other work found by time study (0.6 h a day: Приказ Минтруда № 725 of 15.10.2015, whose
+time-use coefficient is K = (8 - 0.6) / 8 = 0.925).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from lean_social.domain.calendar import workers_on_duty
+from lean_social.domain.demand import week_demand
+from lean_social.domain.model import Problem
+from lean_social.domain.norms import visit_duration_min
+
+__all__ = ["LOAD_BAND", "OTHER_WORK_MIN_PER_DAY", "TRAVEL_ALLOWANCE_MIN", "Capacity", "week_capacity"]
+
+#: Band of a worker's service + travel time as a share of contracted hours (shift less lunch) that a
+#: fair plan keeps to. The top is Order 725's time-use coefficient K = 0.925 (the rest is other work);
+#: the bottom is a planner's choice: below 60 % a worker's week is half empty.
+LOAD_BAND = (0.60, 0.925)
+
+#: Paperwork and other non-visit work per worker-day, from the ministry's time-study example.
+OTHER_WORK_MIN_PER_DAY = 36
+#: Expected walk to each visit, for the estimate only (the plan measures the real one).
+TRAVEL_ALLOWANCE_MIN = 15
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Capacity:
+    department: str
+    visits: int
+    demand_h: float
+    available_h: float
+
+    @property
+    def shortfall_h(self) -> float:
+        return max(0.0, self.demand_h - self.available_h)
+
+    @property
+    def utilisation(self) -> float | None:
+        """Demand over supply; None when no hours are available at all."""
+        return self.demand_h / self.available_h if self.available_h else None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "department": self.department,
+            "visits": self.visits,
+            "demand_h": round(self.demand_h, 1),
+            "available_h": round(self.available_h, 1),
+            "shortfall_h": round(self.shortfall_h, 1),
+            "utilisation": None if self.utilisation is None else round(self.utilisation, 3),
+        }
+
+
+def week_capacity(problem: Problem, week_start: dt.date) -> list[Capacity]:
+    """Per department: the week's visits in hours (norms + walking) and the workers' hours for visits.
+
+    ``visits`` and ``demand_h`` count the same visits: those that can be made this week. A visit that
+    cannot be made whatever the hours (a fixed day on a holiday or a day the client is away) is left
+    out of both, because no worker's time would serve it and counting it would report a shortfall that
+    more hours cannot close; the plan lists it as unassigned with its reason instead.
+    """
+    dates = [week_start + dt.timedelta(days=d) for d in range(7)]
+    duty = {day: workers_on_duty(problem, day) for day in dates}
+    holidays = {h.date for h in problem.holidays}
+    out = []
+    for department in problem.departments:
+        demand = [cw for cw in week_demand(problem, week_start) if cw.department == department]
+        minutes = sum(
+            visit_duration_min(problem.service(c) for c in slot) + TRAVEL_ALLOWANCE_MIN
+            for cw in demand
+            for slot in cw.slots
+        )
+        available = 0.0
+        for worker in problem.workers:
+            if worker.department != department:
+                continue
+            for day in dates:
+                shift = worker.shift_on(day)
+                if shift is None or duty[day][worker.id] is not None or day in holidays:
+                    continue
+                lunch = worker.lunch.duration_min if worker.lunch else 0
+                available += max(0.0, shift.length / 60 - lunch - OTHER_WORK_MIN_PER_DAY)
+        out.append(
+            Capacity(
+                department=department,
+                visits=sum(len(cw.slots) for cw in demand),
+                demand_h=minutes / 60,
+                available_h=available / 60,
+            )
+        )
+    return out

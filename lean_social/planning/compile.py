@@ -1,0 +1,191 @@
+"""Problem → neutral routing instance for one department-day, with the index maps kept in one place.
+
+Visits that no worker could ever make are sorted out here with a reason, before the solver sees them:
+the solver only says "dropped", a planner needs to know why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from lean_social.domain.calendar import workers_on_duty
+from lean_social.domain.demand import Visit, away_text
+from lean_social.domain.model import Location, Problem, Worker
+from lean_social.domain.timefmt import WEEKDAYS
+from lean_social.routing.instance import Break, Job, RoutingInstance, Vehicle
+from lean_social.travel import TravelModel
+
+__all__ = ["DROP_PENALTY", "DayInstance", "compile_day"]
+
+#: Cost of leaving a visit unserved, in seconds of travel: far above any day's walking, so the solver
+#: drops a visit only when it cannot be fitted at all.
+DROP_PENALTY = 1_000_000
+#: Weight of a second between leaving and coming back. Travel also costs 1 per second on its arcs, so a
+#: minute on the road weighs twice a minute of waiting: both are waste, walking tires the worker too.
+SPAN_COST = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DayInstance:
+    """A routing instance and the maps back to the domain: job i is ``visits[i]``, vehicle k is
+    ``workers[k]``, place p is ``places[p]``."""
+
+    instance: RoutingInstance
+    visits: tuple[Visit, ...]
+    workers: tuple[Worker, ...]
+    places: tuple[Location, ...]
+    rejected: tuple[tuple[Visit, str], ...]  # visits kept out of the instance, with the reason
+
+
+def compile_day(
+    problem: Problem,
+    day: dt.date,
+    visits: Sequence[Visit],
+    workers: Sequence[Worker],
+    travel: TravelModel,
+) -> DayInstance:
+    """``workers`` are those on duty in the visits' department; each visit is checked against them."""
+    duty = workers_on_duty(problem, day)
+    places: list[Location] = [w.start for w in workers] + [problem.client(v.client_id).location for v in visits]
+    modes = sorted({w.mode for w in workers})
+    mats = {mode: travel.matrices(places, mode) for mode in modes}
+    duration = (
+        np.stack([mats[m].duration_s for m in modes]) if modes else np.zeros((1, len(places), len(places)), np.int64)
+    )
+    distance = np.stack([mats[m].distance_m for m in modes]) if modes else duration
+    profile = {m: i for i, m in enumerate(modes)}
+
+    vehicles = []
+    for k, worker in enumerate(workers):
+        shift = worker.shift_on(day)
+        assert shift is not None  # callers pass workers on duty
+        breaks: tuple[Break, ...] = ()
+        if worker.lunch is not None:
+            earliest = max(worker.lunch.window.start, shift.start)
+            latest = min(worker.lunch.latest_start, shift.end - worker.lunch.duration_min * 60)
+            if earliest <= latest:
+                breaks = (Break(earliest=earliest, latest=latest, duration=worker.lunch.duration_min * 60),)
+        vehicles.append(
+            Vehicle(
+                start_place=k,
+                end_place=k,
+                profile=profile[worker.mode],
+                shift_start=shift.start,
+                shift_end=shift.end,
+                breaks=breaks,
+                max_jobs=worker.max_visits_per_day,
+                span_cost=SPAN_COST,
+            )
+        )
+
+    jobs: list[Job] = []
+    kept: list[Visit] = []
+    rejected: list[tuple[Visit, str]] = []
+    index_of = {w.id: k for k, w in enumerate(workers)}
+    for i, visit in enumerate(visits):
+        place = len(workers) + i
+        eligible, reason = _eligible(problem, visit, workers, index_of, duty)
+        windows = tuple(
+            (w.start, w.end - visit.duration_s) for w in visit.windows if w.end - visit.duration_s >= w.start
+        )
+        away = problem.client_away(visit.client_id, visit.date)
+        if away is not None:
+            reason = away_text(away)
+        if reason is None:
+            reason = _window_reason(visit, windows, eligible, vehicles, duration, place)
+        if reason is not None:
+            rejected.append((visit, reason))
+            continue
+        jobs.append(
+            Job(
+                place=place,
+                service=visit.duration_s,
+                windows=windows,
+                penalty=DROP_PENALTY,
+                allowed=frozenset(eligible) if len(eligible) < len(workers) else None,
+            )
+        )
+        kept.append(visit)
+    instance = RoutingInstance(
+        duration=duration, cost=duration, distance=distance, jobs=tuple(jobs), vehicles=tuple(vehicles)
+    )
+    return DayInstance(
+        instance=instance,
+        visits=tuple(kept),
+        workers=tuple(workers),
+        places=tuple(places),
+        rejected=tuple(rejected),
+    )
+
+
+def _eligible(
+    problem: Problem,
+    visit: Visit,
+    workers: Sequence[Worker],
+    index_of: Mapping[str, int],
+    duty: Mapping[str, str | None],
+) -> tuple[list[int], str | None]:
+    need = sorted(visit.skills)
+    if visit.worker_id is not None:
+        assigned = problem.worker(visit.worker_id)
+        if assigned.department != visit.department:
+            return [], f"assigned worker {assigned.id} belongs to department {assigned.department}"
+        why_not = duty.get(assigned.id)
+        if why_not is not None:
+            return [], f"assigned worker {assigned.id} {why_not}"
+        missing = [s for s in need if s not in assigned.skills]
+        if missing:
+            return [], f"assigned worker {assigned.id} lacks skill {', '.join(missing)}"
+        return [index_of[assigned.id]], None
+    if not workers:
+        return [], f"no worker of department {visit.department} is on duty"
+    eligible = [k for k, w in enumerate(workers) if visit.skills <= w.skills]
+    if not eligible:
+        return [], f"no worker on duty in department {visit.department} has skill {', '.join(need)}"
+    return eligible, None
+
+
+def _window_reason(
+    visit: Visit,
+    windows: tuple[tuple[int, int], ...],
+    eligible: Sequence[int],
+    vehicles: Sequence[Vehicle],
+    duration: np.ndarray,
+    place: int,
+) -> str | None:
+    minutes = visit.duration_s // 60
+    if not visit.windows:
+        return f"client is not at home on {WEEKDAYS[visit.date.weekday()]}"
+    if not windows:
+        return f"the visit ({minutes} min) is longer than every window the client is at home"
+    fits_shift = False
+    for k in eligible:
+        v = vehicles[k]
+        out = int(duration[v.profile, v.start_place, place])
+        back = int(duration[v.profile, place, v.end_place])
+        for early, late in windows:
+            low = max(early, v.shift_start + out)
+            high = min(late, v.shift_end - back - visit.duration_s)
+            if low > high:
+                continue
+            fits_shift = True
+            if _lunch_fits_around(v, low, high, visit.duration_s, out, back):
+                return None
+    if fits_shift:
+        return "no window when the client is at home leaves room for the lunch break of an eligible worker"
+    return "no window when the client is at home fits the shift of an eligible worker, with travel"
+
+
+def _lunch_fits_around(v: Vehicle, low: int, high: int, service: int, out: int, back: int) -> bool:
+    """Whether a visit starting in ``[low, high]`` leaves room for each break: before it (on the way
+    there) or after it (before going back). A necessary condition only; the solver decides the rest."""
+    for brk in v.breaks:
+        after = low + service <= brk.latest and low + service + brk.duration + back <= v.shift_end
+        before = high >= max(brk.earliest, v.shift_start + out) + brk.duration
+        if not (after or before):
+            return False
+    return True

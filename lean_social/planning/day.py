@@ -1,0 +1,327 @@
+"""Plan one day: each department on its own (its workers serve only its clients), then one Schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from lean_social.domain.calendar import workers_on_duty
+from lean_social.domain.demand import Visit, visits_for_day
+from lean_social.domain.model import Problem
+from lean_social.errors import SolverError
+from lean_social.planning.compile import DayInstance, compile_day
+from lean_social.routing.construct import BlockingRule, blocking_rule, construct
+from lean_social.routing.engine import EngineSettings, evaluate, solve
+from lean_social.routing.instance import RoutingSolution
+from lean_social.routing.timing import time_route
+from lean_social.schedule import LunchBreak, Route, Schedule, Stop, Unassigned
+from lean_social.travel import GeodesicTravel, TravelModel
+
+__all__ = [
+    "DEFAULT_WORK_PER_VISIT",
+    "Built",
+    "SearchBudget",
+    "build_department_days",
+    "plan_day",
+    "route_department_days",
+]
+
+log = logging.getLogger(__name__)
+
+#: Units of search work (PyVRP iterations; an OR-Tools solution counts as
+#: ``engine.ORTOOLS_SOLUTION_WORK``) per visit of a department-day in a reproducible run. About 0.15 s a
+#: visit on one core of the 2-core machines this project is developed on, so a reproducible plan of the
+#: demo centre's week takes about as long as the default 120 s budget (docs/benchmarks.md).
+DEFAULT_WORK_PER_VISIT = 100
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchBudget:
+    """What the searches of one plan may spend: ``time_limit`` seconds of wall time counted from
+    ``started`` (a ``time.perf_counter()`` reading; construction, search and polish included), or, with
+    ``work_per_visit`` set, that many units of work per visit and no clock at all (the same plan on any
+    machine under any load)."""
+
+    time_limit: float
+    work_per_visit: int | None = None
+    started: float = field(default_factory=time.perf_counter)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.time_limit < math.inf:
+            msg = f"time limit must be a finite number of seconds, not negative, got {self.time_limit}"
+            raise ValueError(msg)
+        if self.work_per_visit is not None and self.work_per_visit < 0:
+            msg = f"work per visit must not be negative, got {self.work_per_visit}"
+            raise ValueError(msg)
+
+    @classmethod
+    def of(cls, time_limit: float, *, reproducible: bool = False, work_per_visit: int | None = None) -> SearchBudget:
+        """The budget a planner's keyword options ask for: ``work_per_visit`` implies ``reproducible``."""
+        if work_per_visit is None and reproducible:
+            work_per_visit = DEFAULT_WORK_PER_VISIT
+        return cls(time_limit=time_limit, work_per_visit=work_per_visit)
+
+    @property
+    def reproducible(self) -> bool:
+        return self.work_per_visit is not None
+
+    def left(self) -> float:
+        return max(0.0, self.time_limit - (time.perf_counter() - self.started))
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "time_limit_s": self.time_limit,
+            "reproducible": self.reproducible,
+            "work_per_visit": self.work_per_visit,
+        }
+
+
+def plan_day(
+    problem: Problem,
+    day: dt.date,
+    *,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    travel: TravelModel | None = None,
+    departments: Sequence[str] | None = None,
+    reproducible: bool = False,
+    work_per_visit: int | None = None,
+) -> Schedule:
+    """Plan every visit due on ``day``; visits that cannot be made come back in ``unassigned`` with why.
+
+    Every department-day first gets a complete plan by insertion, whatever the time limit; ``time_limit``
+    (seconds of wall time for the whole call) only buys search on top of it, shared among departments by
+    their number of visits. With ``reproducible`` (or a ``work_per_visit`` count) the searches stop on a
+    count of work instead: the same problem and seed give the same plan on any machine.
+    """
+    budget = SearchBudget.of(time_limit, reproducible=reproducible, work_per_visit=work_per_visit)
+    travel = travel or GeodesicTravel()
+    all_visits = visits_for_day(problem, day)
+    wanted = set(departments) if departments is not None else None
+    visits = [v for v in all_visits if wanted is None or v.department in wanted]
+    info: dict[str, object] = {
+        "date": day.isoformat(),
+        **budget.as_dict(),
+        "seed": seed,
+        "visits": len(visits),
+        "departments": {},
+    }
+    holiday = problem.holiday(day)
+    if holiday is not None:
+        reason = f"public holiday{f' ({holiday.name})' if holiday.name else ''}"
+        info["holiday"] = holiday.name
+        return Schedule(routes=(), unassigned=tuple(_unassigned(v, reason) for v in visits), info=info)
+    by_department: dict[str, list[Visit]] = {}
+    for visit in visits:
+        by_department.setdefault(visit.department, []).append(visit)
+    tasks = [DepartmentDay(day=day, department=d, visits=tuple(by_department[d])) for d in sorted(by_department)]
+    routed = route_department_days(problem, tasks, travel=travel, budget=budget, seed=seed)
+    for task, (_, summary) in zip(tasks, routed, strict=True):
+        info["departments"][task.department] = summary  # type: ignore[index]
+    info["wall_s"] = round(time.perf_counter() - budget.started, 3)
+    return Schedule.merge([part for part, _ in routed], info=info)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DepartmentDay:
+    """The visits of one department on one day, routed among that department's workers on duty."""
+
+    day: dt.date
+    department: str
+    visits: tuple[Visit, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Built:
+    """A department-day compiled and constructed (``construct``): its complete plan before any search."""
+
+    instance: DayInstance
+    base: RoutingSolution
+    seconds: float
+
+    @property
+    def served(self) -> frozenset[str]:
+        """Ids of the visits the construction serves."""
+        return frozenset(self.instance.visits[j].id for route in self.base.routes for j in route)
+
+    @property
+    def cost(self) -> int:
+        """What the construction's routes cost: the engine's objective less the penalties of the visits
+        it leaves out (walks and the length of each day)."""
+        jobs = self.instance.instance.jobs
+        return evaluate(self.instance.instance, self.base)[1] - sum(jobs[j].penalty for j in self.base.dropped)
+
+
+def build_department_days(problem: Problem, tasks: Sequence[DepartmentDay], *, travel: TravelModel) -> list[Built]:
+    """Compile and construct each department-day: deterministic, no clock, no seed."""
+    duty: dict[dt.date, dict[str, str | None]] = {}
+    out = []
+    for task in tasks:
+        on_duty = duty.setdefault(task.day, workers_on_duty(problem, task.day))
+        workers = [w for w in problem.workers if w.department == task.department and on_duty[w.id] is None]
+        clock = time.perf_counter()
+        day_instance = compile_day(problem, task.day, task.visits, workers, travel)
+        base = construct(day_instance.instance)
+        out.append(Built(instance=day_instance, base=base, seconds=time.perf_counter() - clock))
+    return out
+
+
+def route_department_days(
+    problem: Problem,
+    tasks: Sequence[DepartmentDay],
+    *,
+    travel: TravelModel,
+    budget: SearchBudget,
+    seed: int,
+    built: Sequence[Built | None] = (),
+) -> list[tuple[Schedule, dict[str, object]]]:
+    """Route each department-day: first every one gets its complete plan by construction (coverage does
+    not wait for the clock), then each gets its share of the time left for search, by its number of
+    visits, recomputed as the previous ones finish, so the last one ends at the budget however long the
+    others took. ``built`` gives constructions already made, by position (None or missing: build it).
+    Returns each part of the plan with a summary for ``run.json``."""
+    given = list(built) + [None] * (len(tasks) - len(built))
+    missing = [task for task, b in zip(tasks, given, strict=True) if b is None]
+    fresh = iter(build_department_days(problem, missing, travel=travel))
+    compiled = [(b.instance, b.base, b.seconds) for b in (g if g is not None else next(fresh) for g in given)]
+    results: list[tuple[Schedule, dict[str, object]]] = []
+    left_jobs = sum(len(c.instance.jobs) for c, _, _ in compiled)
+    # Time kept back for the work after each department-day's search: naming the rule that blocks each
+    # visit left out costs about what the construction's insertion did (none when nothing was left out).
+    after = [construct_s if base.dropped else 0.0 for _, base, construct_s in compiled]
+    for i, (task, (day_instance, base, construct_s)) in enumerate(zip(tasks, compiled, strict=True)):
+        n_jobs = len(day_instance.instance.jobs)
+        free = max(0.0, budget.left() - sum(after[i:]))
+        share = free * n_jobs / left_jobs if left_jobs else 0.0
+        left_jobs -= n_jobs
+        work = None if budget.work_per_visit is None else budget.work_per_visit * n_jobs
+        log.info(
+            "routing %s on %s: %d visits, %d workers, %s",
+            task.department,
+            task.day,
+            len(task.visits),
+            len(day_instance.workers),
+            f"{work} units of work" if work is not None else f"{share:.1f} s",
+        )
+        solution = solve(day_instance.instance, EngineSettings(time_limit_s=share, work=work, seed=seed), start=base)
+        part = to_schedule(day_instance, solution, task.day)
+        served = part.served
+        if task.visits and not served:
+            log.warning(
+                "department %s on %s: none of its %d visits could be served (%s)",
+                task.department,
+                task.day,
+                len(task.visits),
+                part.unassigned[0].reason if part.unassigned else "no reason recorded",
+            )
+        summary: dict[str, object] = {
+            "visits": len(task.visits),
+            "workers": len(day_instance.workers),
+            "status": solution.status,
+            "served": served,
+            "unassigned": len(part.unassigned),
+            "objective": evaluate(day_instance.instance, solution)[1],
+            "construct_s": round(construct_s, 3),
+            "search_share_s": None if work is not None else round(share, 3),
+            "work": work,
+            "solve_s": round(solution.wall_time_s, 3),
+        }
+        results.append((part, summary))
+    return results
+
+
+def _unassigned(visit: Visit, reason: str) -> Unassigned:
+    return Unassigned(
+        visit_id=visit.id,
+        client_id=visit.client_id,
+        date=visit.date,
+        services=visit.services,
+        duration_s=visit.duration_s,
+        reason=reason,
+    )
+
+
+def to_schedule(compiled: DayInstance, solution: RoutingSolution, day: dt.date) -> Schedule:
+    instance = compiled.instance
+    routes: list[Route] = []
+    for k, worker in enumerate(compiled.workers):
+        jobs = solution.routes[k]
+        if not jobs:
+            continue
+        timed = time_route(instance, k, jobs, solution.break_after[k])
+        if not timed.feasible:  # the engine checked this order; times that do not fit are a bug
+            msg = f"the route of {worker.id} on {day} cannot be timed within its windows"
+            raise SolverError(msg)
+        profile = instance.vehicles[k].profile
+        previous = instance.vehicles[k].start_place
+        stops = []
+        for ts in timed.stops:
+            visit = compiled.visits[ts.job]
+            place = instance.jobs[ts.job].place
+            stops.append(
+                Stop(
+                    visit_id=visit.id,
+                    client_id=visit.client_id,
+                    services=visit.services,
+                    arrival=ts.arrival,
+                    start=ts.start,
+                    end=ts.end,
+                    travel_s=ts.travel,
+                    travel_m=int(instance.distance[profile, previous, place]),
+                    substitute_for=visit.substitute_for,
+                )
+            )
+            previous = place
+        lunch = None
+        if timed.breaks:
+            b = timed.breaks[0]
+            lunch = LunchBreak(start=b.start, end=b.end, after=b.after)
+        end_place = instance.vehicles[k].end_place
+        routes.append(
+            Route(
+                worker_id=worker.id,
+                date=day,
+                departure=timed.departure,
+                stops=tuple(stops),
+                lunch=lunch,
+                return_travel_s=timed.return_travel,
+                return_travel_m=int(instance.distance[profile, previous, end_place]),
+                return_arrival=timed.return_arrival,
+            )
+        )
+    unassigned = [_unassigned(visit, reason) for visit, reason in compiled.rejected]
+    for job in solution.dropped:
+        rule = blocking_rule(instance, solution, job)
+        unassigned.append(_unassigned(compiled.visits[job], _drop_reason(compiled, solution, job, rule)))
+    return Schedule(routes=tuple(routes), unassigned=tuple(unassigned))
+
+
+def _drop_reason(compiled: DayInstance, solution: RoutingSolution, job: int, rule: BlockingRule) -> str:
+    """The reason a planner reads for a visit that fits no route of the final plan, from the rule that
+    blocks it (``construct.blocking_rule``): the visit limit, the lunch break, or the time in the day."""
+    spec = compiled.instance.jobs[job]
+    eligible = sorted(spec.allowed) if spec.allowed is not None else list(range(len(compiled.workers)))
+    visit = compiled.visits[job]
+    if visit.worker_id is not None and eligible:
+        k = eligible[0]
+        worker = compiled.workers[k].id
+        who = (
+            f"substitute {worker} (for {visit.substitute_for})" if visit.substitute_for else f"assigned worker {worker}"
+        )
+        if rule == "max_jobs":
+            return f"{who} already has the maximum of {len(solution.routes[k])} visits"
+        if rule == "breaks":
+            return f"{who} has no room left around the lunch break within the client's hours"
+        return f"{who} has no room left in the day within the client's hours"
+    names = ", ".join(compiled.workers[k].id for k in eligible)
+    if rule == "max_jobs":
+        return f"every eligible worker ({names}) already has the maximum number of visits"
+    if rule == "breaks":
+        return "no eligible worker has room left around the lunch break within the client's hours"
+    if rule == "allowed":
+        return f"no worker of department {visit.department} on duty may make the visit"
+    return "no eligible worker has room left in the day within the client's hours"

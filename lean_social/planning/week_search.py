@@ -1,0 +1,410 @@
+"""Local search over the week's choices (primary worker, days, substitute per client) with the walks
+costed as tours, not as distances to a centre.
+
+The greedy choice in ``week.py`` places each client once, in a fixed order, against a proxy of the walk.
+Periodic routing is won or lost on which clients share a worker-day, so this search moves one client at a
+time to the (worker, day pattern, visit carrying the ride-along services, substitute) that lowers the
+week's cost most, where every worker-day is
+a tour from the start place and back, kept short by 2-opt and or-opt. The router then orders each day for
+real, with windows and lunch; tours here only rank the choices.
+
+Cost, in minutes of a worker's time so that the terms trade off readably:
+
+* the tours' travel;
+* ``OVERLOAD_WEIGHT`` per minute a worker-day's service and travel exceed ``FILL`` of its hours after
+  lunch (windows and lunch need the slack), and a day over the worker's visit limit is never chosen;
+* ``BAND_WEIGHT`` per minute a worker's week is over the fair band of contracted hours (``kpi``);
+* ``BALANCE_WEIGHT`` times load squared over capacity per worker-day: convex, so of two days with the
+  same travel the evener wins, across a worker's days and across workers;
+* per client: ``UNEVEN_WEIGHT`` per day of unevenness of its days, ``PREFERENCE_COST`` per visit off
+  the days the client prefers, ``SUBSTITUTE_COST`` per visit by a
+  substitute, ``MOVE_COST`` for leaving the listed worker when the lists may be redrawn, and
+  ``STABILITY_BONUS`` off for keeping last week's worker and weekdays;
+* ``UNSERVED_COST`` per visit nobody can make.
+
+Deterministic: clients are visited in an order drawn from ``seed``, and the search stops after
+``MAX_PASSES`` passes or the first pass that improves nothing, never on the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from lean_social.domain.calendar import workers_on_duty
+from lean_social.domain.capacity import LOAD_BAND
+from lean_social.domain.demand import ClientWeek, cyclic_gaps
+from lean_social.domain.model import Location, Problem, TimeWindow, Worker
+from lean_social.domain.norms import visit_duration_s
+from lean_social.travel import TravelModel
+
+__all__ = ["SearchResult", "capacity_min", "improve_week"]
+
+#: Share of a worker-day's hours after lunch that tours may fill; the rest absorbs windows and lunch.
+FILL = 0.9
+OVERLOAD_WEIGHT = 10.0
+BALANCE_WEIGHT = 0.3
+#: Per minute a worker's week of service and travel is over the top of ``kpi.LOAD_BAND`` of contracted
+#: hours. Only the top: a week under the band would be "fixed" by walking more, which is worse.
+BAND_WEIGHT = 1.0
+#: As ``BALANCE_WEIGHT``, over a worker's week against contracted hours: evens load across workers.
+WEEK_BALANCE_WEIGHT = 1.0
+#: A day of unevenness in a client's week (Mon/Wed leaves a 5-day gap to the next Monday) costs this.
+UNEVEN_WEIGHT = 5.0
+#: A visit by someone other than the client's own worker: continuity is worth more than a short walk.
+SUBSTITUTE_COST = 60.0
+#: Minutes of travel a week a new list must save per client moved before the client changes worker.
+MOVE_COST = 20.0
+#: A visit on a day the client would rather not have (``Client.preferred_days``): half an hour of walking
+#: a week, more than the unevenness of any spaced pattern, so a wish beats the planner's taste.
+PREFERENCE_COST = 30.0
+#: Minutes of travel a week that keeping last week's worker and weekdays is worth to a client.
+STABILITY_BONUS = 20.0
+UNSERVED_COST = 10_000.0
+MAX_PASSES = 30
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchResult:
+    """Per client: the chosen pattern (dates), the worker of each of those dates (``None``: nobody can
+    go), and the primary worker."""
+
+    days: dict[str, tuple[dt.date, ...]]
+    worker: dict[tuple[str, dt.date], str]
+    primary: dict[str, str]
+    #: The services of each visit (``ClientWeek.slot_orders``) where they are not ``ClientWeek.slots``.
+    carried: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Client:
+    id: str
+    place: int
+    orders: tuple[tuple[tuple[str, ...], ...], ...]  # services per slot, the ways ``slot_orders`` allows
+    service_min: tuple[tuple[float, ...], ...]  # per order, per slot
+    patterns: tuple[tuple[int, ...], ...]  # date indices per slot
+    hours: tuple[tuple[TimeWindow, ...], ...]  # at home, per date index
+    workers: tuple[int, ...]  # who may be primary
+    subs: tuple[int, ...]  # who may substitute
+    listed: int | None  # the primary of the lists, for MOVE_COST
+    previous: tuple[int, tuple[int, ...]] | None  # last week's worker and weekdays
+    preferred: frozenset[int]  # weekdays the client would rather have, empty: no wish
+    overlap: list[list[float]]  # [worker][date]: minutes the client is at home during the shift
+
+
+@dataclass(slots=True)
+class _State:
+    primary: int
+    pattern: int
+    order: int
+    sub: int | None
+    cells: list[tuple[int, int] | None]  # (worker, date index) per slot, None: unserved
+
+
+def improve_week(
+    problem: Problem,
+    demand: Sequence[ClientWeek],
+    dates: Sequence[dt.date],
+    start: Mapping[str, tuple[str, tuple[dt.date, ...], Mapping[dt.date, str]]],
+    travel: TravelModel,
+    *,
+    free_primary: Collection[str] = (),
+    listed: Mapping[str, str] | None = None,
+    previous: Mapping[str, tuple[str, tuple[int, ...]]] | None = None,
+    skills: Mapping[str, frozenset[str]] | None = None,
+    carried: Mapping[str, tuple[tuple[str, ...], ...]] | None = None,
+    seed: int = 0,
+) -> SearchResult:
+    """Improve a department's week from ``start`` (client → primary, dates, worker per date).
+
+    Clients in ``free_primary`` may change primary worker (at ``MOVE_COST`` when it differs from their
+    worker in ``listed``, if they have one there); the others keep theirs and may only change days and
+    substitute. ``skills`` are the skills a client's worker needs when more than this week's visits
+    ask for (a monthly nurse visit due another week, when the lists are redrawn). A client whose worker
+    is not of the department is left as it was: the router lists its visits with the reason. ``carried``
+    are the services of each visit in ``start`` where they are not ``ClientWeek.slots``."""
+    listed = listed or {}
+    carried = carried or {}
+    skills = skills or {}
+    previous = previous or {}
+    department = {cw.department for cw in demand}
+    workers: list[Worker] = sorted((w for w in problem.workers if w.department in department), key=lambda w: w.id)
+    index = {w.id: k for k, w in enumerate(workers)}
+    day_of = {d: t for t, d in enumerate(dates)}
+    duty = [workers_on_duty(problem, d) for d in dates]
+    on = [[duty[t].get(w.id, "unknown") is None for t in range(len(dates))] for w in workers]
+    cap = [[capacity_min(w, d) * FILL if on[k][t] else 0.0 for t, d in enumerate(dates)] for k, w in enumerate(workers)]
+    limit = [w.max_visits_per_day or 10_000 for w in workers]
+    contracted = [sum(capacity_min(w, d) for t, d in enumerate(dates) if on[k][t]) for k, w in enumerate(workers)]
+
+    clients: list[_Client] = []
+    places: list[Location] = [w.start for w in workers]
+    for cw in demand:
+        if cw.client_id not in start or not cw.patterns or start[cw.client_id][0] not in index:
+            continue
+        need = frozenset(skill for s in cw.slots for c in s if (skill := problem.service(c).skill))
+        need |= skills.get(cw.client_id, frozenset())
+        able = tuple(k for k, w in enumerate(workers) if need <= w.skills)
+        primary_id = start[cw.client_id][0]
+        own = able if cw.client_id in free_primary else (index[primary_id],)
+        # Minutes the client's hours at home overlap each worker's shift, per day: a worker who is on
+        # duty only while the client is out cannot make the visit, whatever the tour.
+        overlap = [[_overlap_min(problem.at_home(cw.client_id, d), w.shift_on(d)) for d in dates] for w in workers]
+        last = previous.get(cw.client_id)
+        orders = cw.slot_orders()
+        clients.append(
+            _Client(
+                id=cw.client_id,
+                place=len(places),
+                orders=orders,
+                service_min=tuple(
+                    tuple(visit_duration_s(problem.service(c) for c in s) / 60 for s in order) for order in orders
+                ),
+                patterns=tuple(tuple(day_of[d] for d in p) for p in cw.patterns),
+                hours=tuple(problem.at_home(cw.client_id, d) for d in dates),
+                workers=own,
+                subs=able,
+                listed=index.get(listed[cw.client_id]) if cw.client_id in listed else None,
+                previous=(index[last[0]], last[1]) if last is not None and last[0] in index else None,
+                preferred=frozenset(problem.client(cw.client_id).preferred_days),
+                overlap=overlap,
+            )
+        )
+        places.append(problem.client(cw.client_id).location)
+    minutes: dict[str, list[list[float]]] = {}
+    for mode in sorted({w.mode for w in workers}):
+        seconds = travel.matrices(places, mode).duration_s
+        minutes[mode] = (seconds / 60.0).tolist()
+    matrix = [minutes[w.mode] for w in workers]
+
+    tours: dict[tuple[int, int], list[int]] = {}  # (worker, date) → client places in order
+    load: dict[tuple[int, int], float] = {}  # service minutes
+    states: list[_State] = []
+    for c in clients:
+        primary_id, chosen, who = start[c.id]
+        pattern = c.patterns.index(tuple(day_of[d] for d in chosen))
+        order = c.orders.index(carried[c.id]) if c.id in carried else 0  # ``slot_orders`` gives ``slots`` first
+        service_min = c.service_min[order]
+        cells: list[tuple[int, int] | None] = []
+        sub = None
+        for slot, d in enumerate(chosen):
+            if d not in who:
+                cells.append(None)
+                continue
+            k = index[who[d]]
+            if k != index[primary_id]:
+                sub = k
+            cells.append((k, day_of[d]))
+            tours.setdefault((k, day_of[d]), []).append(c.place)
+            load[(k, day_of[d])] = load.get((k, day_of[d]), 0.0) + service_min[slot]
+        states.append(_State(primary=index[primary_id], pattern=pattern, order=order, sub=sub, cells=cells))
+    for key, tour in tours.items():
+        tours[key] = _polish(tour, matrix[key[0]], key[0])
+
+    def day_cost(key: tuple[int, int], tour: list[int], service: float) -> tuple[float, float]:
+        """(cost, busy minutes) of a worker-day with this tour."""
+        k, t = key
+        if not tour:
+            return 0.0, 0.0
+        if len(tour) > limit[k] or not on[k][t]:
+            return UNSERVED_COST * len(tour), 0.0
+        walk = _length(tour, matrix[k], k)
+        busy = service + walk
+        over = max(0.0, busy - cap[k][t])
+        return walk + OVERLOAD_WEIGHT * over + BALANCE_WEIGHT * busy * busy / max(1.0, cap[k][t]), busy
+
+    def band_cost(k: int, busy: float) -> float:
+        over = max(0.0, busy - LOAD_BAND[1] * contracted[k])
+        return BAND_WEIGHT * over + WEEK_BALANCE_WEIGHT * busy * busy / max(1.0, contracted[k])
+
+    def client_cost(
+        c: _Client, primary: int, pattern: int, order: int, cells: Sequence[tuple[int, int] | None]
+    ) -> float:
+        days = c.patterns[pattern]
+        gaps = cyclic_gaps(tuple(dates[t].weekday() for t in days))
+        cost = UNEVEN_WEIGHT * (max(gaps) - min(gaps))
+        if c.preferred:
+            cost += PREFERENCE_COST * sum(dates[t].weekday() not in c.preferred for t in days)
+        for slot, cell in enumerate(cells):
+            if cell is None or not can(c, cell[0], cell[1], c.service_min[order][slot]):  # the greedy start may
+                cost += UNSERVED_COST
+            elif cell[0] != primary:
+                cost += SUBSTITUTE_COST
+        if c.listed is not None and primary != c.listed:
+            cost += MOVE_COST
+        if c.previous is not None:
+            kept = c.previous[0] == primary and c.previous[1] == tuple(dates[t].weekday() for t in days)
+            cost -= STABILITY_BONUS * kept
+        return cost
+
+    def can(c: _Client, k: int, t: int, minutes: float) -> bool:
+        return on[k][t] and c.overlap[k][t] >= minutes
+
+    def cells_for(c: _Client, primary: int, pattern: int, order: int, sub: int | None) -> list[tuple[int, int] | None]:
+        """Who goes on each day: the primary when on duty, else the substitute (a primary on duty who
+        cannot meet the client's hours leaves the visit unmade rather than send a substitute)."""
+        out: list[tuple[int, int] | None] = []
+        for t, minutes in zip(c.patterns[pattern], c.service_min[order], strict=True):
+            if on[primary][t]:
+                out.append((primary, t) if can(c, primary, t, minutes) else None)
+            elif sub is not None and can(c, sub, t, minutes):
+                out.append((sub, t))
+            else:
+                out.append(None)
+        return out
+
+    def delta(c: _Client, state: _State, order: int, cells: Sequence[tuple[int, int] | None]) -> float:
+        """Cost change of moving the client from ``state``'s cells to ``cells`` (services dealt by
+        ``order``), tours by cheapest insertion."""
+        old = {cell: c.service_min[state.order][slot] for slot, cell in enumerate(state.cells) if cell is not None}
+        new = {cell: c.service_min[order][slot] for slot, cell in enumerate(cells) if cell is not None}
+        change = 0.0
+        shift: dict[int, float] = {}
+        for key in old.keys() | new.keys():
+            tour = tours.get(key, [])
+            service = load.get(key, 0.0)
+            before, busy_before = day_cost(key, tour, service)
+            if key in old:
+                tour = [p for p in tour if p != c.place]
+                service -= old[key]
+            if key in new:
+                tour = _insert(tour, c.place, matrix[key[0]], key[0])
+                service += new[key]
+            after, busy_after = day_cost(key, tour, service)
+            change += after - before
+            shift[key[0]] = shift.get(key[0], 0.0) + busy_after - busy_before
+        for k, moved in shift.items():
+            change += band_cost(k, week_busy[k] + moved) - band_cost(k, week_busy[k])
+        return change
+
+    def busy_of(key: tuple[int, int]) -> float:
+        return day_cost(key, tours.get(key, []), load.get(key, 0.0))[1]
+
+    week_busy = [sum(busy_of((k, t)) for t in range(len(dates))) for k in range(len(workers))]
+
+    rng = random.Random(seed)
+    turn = list(range(len(clients)))
+    for _ in range(MAX_PASSES):
+        rng.shuffle(turn)
+        improved = False
+        for i in turn:
+            c, state = clients[i], states[i]
+            here = client_cost(c, state.primary, state.pattern, state.order, state.cells)
+            best: tuple[float, int, int, int, int | None, list[tuple[int, int] | None]] | None = None
+            for primary in c.workers:
+                for pattern, days in enumerate(c.patterns):
+                    away = [t for t in days if not on[primary][t]]
+                    subs: list[int | None] = [None]
+                    if away:
+                        subs = [s for s in c.subs if s != primary and all(on[s][t] for t in away)] or [None]
+                    for sub in subs:
+                        for order in range(len(c.orders)):
+                            cells = cells_for(c, primary, pattern, order, sub)
+                            gain = client_cost(c, primary, pattern, order, cells) - here + delta(c, state, order, cells)
+                            if best is None or gain < best[0] - 1e-9:
+                                best = (gain, primary, pattern, order, sub, cells)
+            if best is None or best[0] > -1e-6:
+                continue
+            _, primary, pattern, order, sub, cells = best
+            touched = {cell for cell in state.cells if cell is not None} | {cell for cell in cells if cell is not None}
+            for key in touched:
+                week_busy[key[0]] -= busy_of(key)
+            for slot, cell in enumerate(state.cells):
+                if cell is not None:
+                    tours[cell] = [p for p in tours[cell] if p != c.place]
+                    load[cell] -= c.service_min[state.order][slot]
+            for slot, cell in enumerate(cells):
+                if cell is not None:
+                    tours[cell] = _insert(tours.get(cell, []), c.place, matrix[cell[0]], cell[0])
+                    load[cell] = load.get(cell, 0.0) + c.service_min[order][slot]
+            for key in touched:
+                tours[key] = _polish(tours[key], matrix[key[0]], key[0])
+                week_busy[key[0]] += busy_of(key)
+            states[i] = _State(
+                primary=primary,
+                pattern=pattern,
+                order=order,
+                sub=sub if any(cell is not None and cell[0] != primary for cell in cells) else None,
+                cells=cells,
+            )
+            improved = True
+        if not improved:
+            break
+
+    result = SearchResult(days={}, worker={}, primary={})
+    for c, state in zip(clients, states, strict=True):
+        chosen = tuple(dates[t] for t in c.patterns[state.pattern])
+        result.days[c.id] = chosen
+        result.primary[c.id] = workers[state.primary].id
+        if state.order:
+            result.carried[c.id] = c.orders[state.order]
+        for cell in state.cells:
+            if cell is not None:
+                result.worker[(c.id, dates[cell[1]])] = workers[cell[0]].id
+    return result
+
+
+def capacity_min(worker: Worker, day: dt.date) -> float:
+    """Minutes of a worker's day after lunch: what visits and walks can fill."""
+    shift = worker.shift_on(day)
+    if shift is None:
+        return 0.0
+    return shift.length / 60 - (worker.lunch.duration_min if worker.lunch else 0)
+
+
+def _overlap_min(windows: Sequence[TimeWindow], shift: TimeWindow | None) -> float:
+    """The longest stretch, in minutes, of the client's hours at home inside the shift."""
+    if shift is None:
+        return 0.0
+    best = 0
+    for w in windows:
+        best = max(best, min(w.end, shift.end) - max(w.start, shift.start))
+    return best / 60
+
+
+def _length(tour: Sequence[int], m: list[list[float]], home: int) -> float:
+    total, previous = 0.0, home
+    for p in tour:
+        total += m[previous][p]
+        previous = p
+    return total + m[previous][home]
+
+
+def _insert(tour: list[int], place: int, m: list[list[float]], home: int) -> list[int]:
+    """The tour with ``place`` at its cheapest position."""
+    best, at = float("inf"), 0
+    route = [home, *tour, home]
+    for pos in range(len(route) - 1):
+        a, b = route[pos], route[pos + 1]
+        extra = m[a][place] + m[place][b] - m[a][b]
+        if extra < best - 1e-9:
+            best, at = extra, pos
+    return [*tour[:at], place, *tour[at:]]
+
+
+def _polish(tour: list[int], m: list[list[float]], home: int) -> list[int]:
+    """2-opt and or-opt (move one stop) until neither shortens the tour; tours are a handful of stops."""
+    best = list(tour)
+    length = _length(best, m, home)
+    improved = True
+    while improved and len(best) > 2:
+        improved = False
+        for i in range(len(best) - 1):
+            for j in range(i + 1, len(best)):
+                trial = best[:i] + best[i : j + 1][::-1] + best[j + 1 :]
+                trial_length = _length(trial, m, home)
+                if trial_length < length - 1e-9:
+                    best, length, improved = trial, trial_length, True
+        for i in range(len(best)):
+            rest = best[:i] + best[i + 1 :]
+            for j in range(len(rest) + 1):
+                trial = [*rest[:j], best[i], *rest[j:]]
+                trial_length = _length(trial, m, home)
+                if trial_length < length - 1e-9:
+                    best, length, improved = trial, trial_length, True
+                    break
+            if improved:
+                break
+    return best

@@ -1,0 +1,383 @@
+"""The routing engine every planner calls: a complete plan first, then a small portfolio of searches.
+
+1. **Construction** (``construct``): insertion under the full model, deterministic and independent of any
+   budget. Coverage is decided here; no search can lose a job it served, because a candidate is only
+   taken when it costs less, and a dropped job costs far more than any route.
+2. **Search**, on both cores: where PyVRP's model is exact (no breaks, one window per job, as in Solomon's
+   benchmark) two PyVRP searches with different seeds; where it is not (lunch breaks, several windows),
+   PyVRP on the relaxed problem beside OR-Tools' guided local search of the full model started from the
+   construction. Each search runs in a child process that dies with its parent and is killed, never
+   waited for, when its share of the time ends.
+3. **Polish**: OR-Tools from the best candidate under the full model, in the time that is left.
+4. **Final insertion**: every job still left out is tried once more in every gap of every route.
+
+A search stops on the clock (``time_limit_s``) or, with ``work`` set, on a count of iterations only, so
+that the same instance and seed give the same routes on any machine under any load. Candidates are
+compared on one objective computed here from the instance, not on what each engine reports.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import logging
+import math
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import sys
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from lean_social.errors import SolverError
+from lean_social.routing.construct import construct, insert_dropped, make_feasible
+from lean_social.routing.instance import RoutingInstance, RoutingSolution
+from lean_social.routing.ortools_engine import FirstSolution, SearchSettings, solve_ortools
+from lean_social.routing.pyvrp_engine import is_exact_for_pyvrp, solve_pyvrp
+from lean_social.routing.timing import time_route
+
+__all__ = ["ORTOOLS_SOLUTION_WORK", "EngineSettings", "evaluate", "place_breaks", "solve"]
+
+log = logging.getLogger(__name__)
+
+Strategy = Literal["portfolio", "ortools"]
+
+#: Statuses of a search that ended without any solution.
+NO_SOLUTION = frozenset({"NOT_SOLVED", "FAIL", "FAIL_TIMEOUT", "INFEASIBLE", "INVALID"})
+
+#: Units of work (PyVRP iterations) one OR-Tools solution counts for: on a demo department-day of 44
+#: visits PyVRP makes about 1,000 iterations a second and OR-Tools' guided local search about 4 solutions,
+#: so both searches of a reproducible run end at about the same moment.
+ORTOOLS_SOLUTION_WORK = 250
+
+#: A share of search shorter than this is not worth starting child processes for: the construction stands.
+MIN_SEARCH_S = 0.15
+
+#: Part of a search's share kept for starting its process and sending its result back; the process is
+#: killed at the end of the share, so a search that overran would be lost, not waited for.
+_HANDOVER_SHARE = 0.1
+_HANDOVER_MIN_S = 0.05
+
+_SEED_MODULUS = 2**31
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EngineSettings:
+    """``time_limit_s`` bounds the searches' wall time; with ``work`` set (units: PyVRP iterations) the
+    searches stop on that count instead and the clock is ignored. ``workers`` processes search at once
+    (default: the machine's cores, at most 2); ``polish_share`` of the budget goes to OR-Tools' polish."""
+
+    time_limit_s: float = 5.0
+    work: int | None = None
+    seed: int = 0
+    strategy: Strategy = "portfolio"
+    workers: int = 0
+    polish_share: float = 0.1
+    first_solution: FirstSolution = "LOCAL_CHEAPEST_INSERTION"
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.time_limit_s < math.inf):
+            msg = f"time limit must be finite and not negative, got {self.time_limit_s} s"
+            raise ValueError(msg)
+        if self.work is not None and self.work < 0:
+            msg = f"work must not be negative, got {self.work}"
+            raise ValueError(msg)
+        if not 0 <= self.polish_share < 1:
+            msg = f"polish_share must be in [0, 1), got {self.polish_share}"
+            raise ValueError(msg)
+
+    @property
+    def reproducible(self) -> bool:
+        return self.work is not None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Budget:
+    """How long one search may run: seconds of wall time, or units of work with the clock ignored."""
+
+    seconds: float | None
+    work: int | None
+    #: A ``time.perf_counter()`` reading (the same clock in every process of the machine) by which the
+    #: search must have ended, the building of its model included; None in work mode.
+    deadline: float | None = None
+
+    def pyvrp(self) -> dict[str, Any]:
+        if self.work is not None:
+            return {"iterations": max(1, self.work)}
+        seconds = self.seconds or 0.0
+        if self.deadline is not None:
+            seconds = min(seconds, self.deadline - time.perf_counter())
+        return {"time_limit_s": max(0.01, seconds)}
+
+    def ortools(self, seed: int, first: FirstSolution) -> SearchSettings:
+        if self.work is None:
+            return SearchSettings(time_limit_s=self.seconds, deadline=self.deadline, seed=seed, first_solution=first)
+        solutions = max(1, math.ceil(self.work / ORTOOLS_SOLUTION_WORK))
+        return SearchSettings(time_limit_s=None, solution_limit=solutions, seed=seed, first_solution=first)
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def place_breaks(instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...]) -> tuple[int, ...] | None:
+    """A feasible gap for each break of a route built without them (one break: every gap is tried), or
+    None if there is none. Several breaks are not searched; they stay where OR-Tools puts them."""
+    breaks = instance.vehicles[vehicle].breaks
+    if not breaks:
+        return ()
+    if len(breaks) > 1:
+        return None
+    best: tuple[int, tuple[int, ...]] | None = None
+    for gap in range(len(jobs) + 1):
+        timed = time_route(instance, vehicle, jobs, (gap,))
+        if timed.feasible and (best is None or timed.finish < best[0]):
+            best = (timed.finish, (gap,))
+    return None if best is None else best[1]
+
+
+def evaluate(instance: RoutingInstance, solution: RoutingSolution) -> tuple[bool, int]:
+    """(feasible, cost): arc costs, span costs from the canonical timing, penalties of dropped jobs."""
+    served: list[int] = []
+    cost = sum(instance.jobs[j].penalty for j in solution.dropped)
+    feasible = True
+    for v, jobs in enumerate(solution.routes):
+        served += jobs
+        if not jobs:
+            continue
+        spec = instance.vehicles[v]
+        timed = time_route(instance, v, jobs, solution.break_after[v])
+        load = sum(instance.jobs[j].demand for j in jobs)
+        feasible &= timed.feasible and (not instance.has_loads or load <= spec.capacity)
+        feasible &= all(_may_take(instance, v, j) for j in jobs)
+        places = [spec.start_place, *(instance.jobs[j].place for j in jobs), spec.end_place]
+        cost += sum(int(instance.cost[spec.profile, a, b]) for a, b in itertools.pairwise(places))
+        cost += spec.span_cost * (timed.return_arrival - timed.departure)
+    feasible &= sorted(served + list(solution.dropped)) == list(range(len(instance.jobs)))
+    return feasible, cost
+
+
+def _may_take(instance: RoutingInstance, vehicle: int, job: int) -> bool:
+    allowed = instance.jobs[job].allowed
+    return allowed is None or vehicle in allowed
+
+
+def _with_breaks(instance: RoutingInstance, solution: RoutingSolution) -> RoutingSolution | None:
+    """Fit breaks into routes from an engine that ignores them; None if some route cannot take them."""
+    positions = []
+    for v, jobs in enumerate(solution.routes):
+        gaps = place_breaks(instance, v, jobs)
+        if gaps is None:
+            return None
+        positions.append(gaps)
+    return replace(solution, break_after=tuple(positions))
+
+
+Task = tuple[Literal["pyvrp", "ortools"], int]
+
+
+def _run(task: Task, instance: RoutingInstance, budget: _Budget, start: RoutingSolution, first: FirstSolution) -> Any:
+    engine, seed = task
+    if engine == "pyvrp":
+        return solve_pyvrp(instance, seed=seed, **budget.pyvrp())
+    return solve_ortools(instance, budget.ortools(seed, first), initial_routes=start.routes)
+
+
+def solve(
+    instance: RoutingInstance, settings: EngineSettings | None = None, *, start: RoutingSolution | None = None
+) -> RoutingSolution:
+    """A feasible solution serving every job the construction can place, improved by search within
+    ``settings.time_limit_s`` of wall time (or ``settings.work`` iterations). ``start``, a feasible
+    solution (``construct``'s, made earlier), saves building it again."""
+    settings = settings or EngineSettings()
+    started = time.perf_counter()
+    base = construct(instance) if start is None else start
+    if not instance.jobs or not instance.vehicles:
+        return replace(base, status="construction", wall_time_s=time.perf_counter() - started)
+    best, engine = base, "construction"
+    best_cost = _checked_cost(instance, base, "construction")
+    spent = time.perf_counter() - started
+    # The final insertion after the search costs at most about what the construction's insertion did.
+    reserve = base.wall_time_s if base.dropped else 0.0
+    search_s = max(0.0, settings.time_limit_s - spent - reserve) if settings.work is None else None
+    if settings.work == 0 or (search_s is not None and search_s < MIN_SEARCH_S):
+        return _finish(instance, best, engine, started)
+
+    workers = settings.workers or min(2, _cores())
+    if multiprocessing.current_process().daemon:
+        workers = 1  # a daemonic process (a pool worker, say) may not start processes of its own
+    exact = is_exact_for_pyvrp(instance)
+    seed = settings.seed % _SEED_MODULUS
+    tasks: list[Task]
+    # In work mode the searches are the same whatever the cores (one after the other on one core), so the
+    # plan is the same on any machine; on the clock, one core gets the search that keeps the full model.
+    portfolio = 2 if settings.work is not None else workers
+    if settings.strategy == "ortools":
+        tasks = [("ortools", seed)]
+    elif exact:
+        two: list[Task] = [("pyvrp", seed), ("pyvrp", (seed + 1) % _SEED_MODULUS)]
+        tasks = two[: max(1, portfolio)]
+    else:
+        tasks = [("ortools", seed)] if portfolio == 1 else [("pyvrp", seed), ("ortools", seed)]
+    polish = settings.polish_share if settings.strategy == "portfolio" else 0.0
+    if search_s is not None:
+        budget = _Budget(seconds=search_s * (1 - polish), work=None)
+    else:
+        assert settings.work is not None
+        budget = _Budget(seconds=None, work=round(settings.work * (1 - polish)))
+    candidates = _run_all(tasks, instance, budget, base, settings.first_solution, workers)
+
+    for (name, _), candidate in zip(tasks, candidates, strict=True):
+        if candidate is None or candidate.status in NO_SOLUTION:
+            continue
+        if name == "pyvrp" and not exact:
+            candidate = _with_breaks(instance, candidate) or candidate
+        feasible, cost = evaluate(instance, candidate)
+        log.debug("%s: feasible=%s cost=%d", name, feasible, cost)
+        if feasible and cost < best_cost:
+            best, best_cost, engine = candidate, cost, name
+
+    if polish > 0:
+        # OR-Tools' clock starts after it has built its model, which takes about as long as the whole
+        # construction did (a model and one insertion pass): that time comes off the polish's share.
+        left = settings.time_limit_s - (time.perf_counter() - started) - base.wall_time_s - reserve
+        polish_budget = (
+            _Budget(seconds=None, work=max(1, settings.work - budget.work))
+            if settings.work is not None and budget.work is not None
+            else _Budget(seconds=left, work=None, deadline=time.perf_counter() + left + base.wall_time_s)
+        )
+        if polish_budget.work is not None or (polish_budget.seconds or 0) > _HANDOVER_MIN_S:
+            polished = solve_ortools(
+                instance, polish_budget.ortools(seed, settings.first_solution), initial_routes=best.routes
+            )
+            p_feasible, p_cost = evaluate(instance, polished)
+            if p_feasible and p_cost < best_cost:
+                best, best_cost, engine = polished, p_cost, f"{engine}+polish"
+    return _finish(instance, best, engine, started)
+
+
+def _checked_cost(instance: RoutingInstance, solution: RoutingSolution, engine: str) -> int:
+    feasible, cost = evaluate(instance, solution)
+    if not feasible:
+        msg = f"the {engine} returned routes that break the model (status {solution.status})"
+        raise SolverError(msg)
+    return cost
+
+
+def _finish(instance: RoutingInstance, best: RoutingSolution, engine: str, started: float) -> RoutingSolution:
+    """The last insertion of jobs still left out (the construction's plan has had it), then the final
+    check of every rule."""
+    final = best if engine == "construction" else insert_dropped(instance, make_feasible(instance, best))
+    _checked_cost(instance, final, engine)
+    return replace(final, status=engine, wall_time_s=time.perf_counter() - started)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this process when its parent dies (a ``kill -9`` of the planner leaves no
+    search running on, holding a core and memory); exit at once if the parent is already gone."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _child(
+    conn: multiprocessing.connection.Connection,
+    parent: int,
+    task: Task,
+    instance: RoutingInstance,
+    budget: _Budget,
+    start: RoutingSolution,
+    first: FirstSolution,
+) -> None:
+    _die_with_parent(parent)
+    try:
+        conn.send(("ok", _run(task, instance, budget, start, first)))
+    except BaseException as exc:  # the parent logs it; one engine failing must not lose the other's plan
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def _run_all(
+    tasks: Sequence[Task],
+    instance: RoutingInstance,
+    budget: _Budget,
+    start: RoutingSolution,
+    first: FirstSolution,
+    workers: int,
+) -> list[RoutingSolution | None]:
+    """Each task in a child process; in timed mode a child still running at the end of the budget is
+    killed and its result counted as none."""
+    if workers <= 1 or len(tasks) == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        seconds = None if budget.seconds is None else budget.seconds / len(tasks)
+        share = _Budget(seconds=seconds, work=budget.work)
+        return [_run(task, instance, share, start, first) for task in tasks]
+    # fork: the children share the instance instead of receiving a pickled copy.
+    context = multiprocessing.get_context("fork")
+    deadline = None if budget.seconds is None else time.perf_counter() + budget.seconds
+    inner = budget
+    if budget.seconds is not None and deadline is not None:
+        handover = max(_HANDOVER_MIN_S, _HANDOVER_SHARE * budget.seconds)
+        inner = _Budget(
+            seconds=max(_HANDOVER_MIN_S, budget.seconds - handover), work=None, deadline=deadline - handover
+        )
+    results: list[RoutingSolution | None] = [None] * len(tasks)
+    children: list[Any] = []
+    pending: dict[multiprocessing.connection.Connection, int] = {}
+    try:
+        for i, task in enumerate(tasks):
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_child, args=(send, os.getpid(), task, instance, inner, start, first), daemon=True
+            )
+            try:
+                with warnings.catch_warnings():
+                    # Python 3.12+ warns of forking a process with threads (numpy's BLAS pool); the child
+                    # only runs a solver and sends its result, which is what fork is safe for.
+                    warnings.filterwarnings("ignore", message=".*multi-threaded.*", category=DeprecationWarning)
+                    process.start()
+            except OSError as exc:  # no process to spare: this search runs here, in the time it had
+                log.warning("could not start a search process (%s); searching in this process", exc)
+                receive.close()
+                send.close()
+                results[i] = _run(task, instance, inner, start, first)
+                continue
+            send.close()
+            children.append(process)
+            pending[receive] = i
+        while pending:
+            timeout = None if deadline is None else max(0.0, deadline - time.perf_counter())
+            ready = multiprocessing.connection.wait(list(pending), timeout=timeout)
+            if not ready:
+                log.info("searches %s overran their share and were stopped", [tasks[i] for i in pending.values()])
+                break
+            for ready_conn in ready:
+                conn = next(c for c in pending if c is ready_conn)
+                i = pending.pop(conn)
+                try:
+                    kind, value = conn.recv()
+                except (EOFError, OSError):
+                    kind, value = "error", "the search process ended without a result"
+                conn.close()
+                if kind == "ok":
+                    results[i] = value
+                else:
+                    log.warning("search %s failed: %s", tasks[i], value)
+    finally:
+        for process in children:  # killed before their pipes close, so none writes into a closed pipe
+            if process.is_alive():
+                process.kill()
+            process.join()
+        for conn in pending:
+            conn.close()
+    return results
