@@ -258,7 +258,7 @@ def _run(
             log.error("plan check failed: %s", violation)
 
         # Privacy: every export is made from `view`, never from `schedule`/`problem` themselves;
-        # pseudonymised, the view carries no personal data (lean_social/privacy.py says what goes).
+        # pseudonymised, the view carries no personal data (lean_social/outputs/privacy.py says what goes).
         view = (
             pseudonymised(schedule, problem, pseudonymiser(pseudonym_key)) if pseudonymise else as_is(schedule, problem)
         )
