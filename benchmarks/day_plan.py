@@ -21,6 +21,7 @@ from lean_social import plan_day, read_folder, validate
 from lean_social.domain.calendar import workers_on_duty
 from lean_social.domain.demand import visits_for_day
 from lean_social.planning.compile import compile_day
+from lean_social.record import DayPlanRecord
 from lean_social.routing.ortools_engine import FirstSolution, SearchSettings, solve_ortools
 from lean_social.travel import GeodesicTravel
 
@@ -50,13 +51,14 @@ def main() -> None:
                 wall = time.perf_counter() - started
                 assert validate(schedule, problem, departments=[department]) == []
                 routes = schedule.routes
+                assert isinstance(schedule.info, DayPlanRecord)
                 rows.append(
                     {
                         "day": day,
                         "dept": department,
                         "limit": limit,
                         "wall": wall,
-                        "visits": schedule.info["visits"],
+                        "visits": schedule.info.visits,
                         "workers": len(routes),
                         "unserved": len(schedule.unassigned),
                         "travel": sum(r.travel_s for r in routes) / 60,

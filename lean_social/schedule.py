@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -17,6 +17,7 @@ import pandas as pd
 from lean_social.domain.model import Problem
 from lean_social.domain.norms import visit_duration_s
 from lean_social.domain.timefmt import format_hhmm
+from lean_social.record import PlanRecord, record_from_dict, record_to_dict
 
 __all__ = [
     "SCHEDULE_COLUMNS",
@@ -139,11 +140,13 @@ class Unassigned:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Schedule:
-    """A day's (or several days') plan; ``info`` carries solver status and settings, for ``run.json``."""
+    """A day's (or several days') plan; ``info`` records how the planner made it (settings, timings,
+    each department-day's search), for ``run.json``. A part of a plan, before the parts are merged,
+    records nothing (None)."""
 
     routes: tuple[Route, ...]
     unassigned: tuple[Unassigned, ...] = ()
-    info: Mapping[str, Any] = field(default_factory=dict)
+    info: PlanRecord | None = None
 
     def route(self, worker_id: str, date: dt.date) -> Route | None:
         return next((r for r in self.routes if r.worker_id == worker_id and r.date == date), None)
@@ -235,7 +238,7 @@ class Schedule:
                 }
                 for u in self.unassigned
             ],
-            "info": dict(self.info),
+            "info": record_to_dict(self.info),
         }
 
     def to_json(self) -> str:
@@ -259,7 +262,7 @@ class Schedule:
                 )
                 for u in data["unassigned"]
             ),
-            info=dict(data.get("info", {})),
+            info=record_from_dict(data.get("info", {})),
         )
 
     @classmethod
@@ -267,12 +270,12 @@ class Schedule:
         return cls.from_dict(json.loads(text))
 
     @classmethod
-    def merge(cls, parts: Iterable[Schedule], *, info: Mapping[str, Any] | None = None) -> Schedule:
+    def merge(cls, parts: Iterable[Schedule], *, info: PlanRecord | None = None) -> Schedule:
         parts = list(parts)
         return cls(
             routes=tuple(r for p in parts for r in p.routes),
             unassigned=tuple(u for p in parts for u in p.unassigned),
-            info=dict(info or {}),
+            info=info,
         )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from lean_social.domain.model import Client, Problem, Worker
 from lean_social.domain.timefmt import WEEKDAYS, format_hhmm
+from lean_social.record import DayPlanRecord
 from lean_social.schedule import Route, Schedule, Stop, Unassigned
 from lean_social.travel import GeodesicTravel, TravelModel
 
@@ -88,8 +89,8 @@ def validate(
         return out
     if days is None:
         mentioned = {r.date for r in schedule.routes} | {u.date for u in schedule.unassigned}
-        if "date" in schedule.info:
-            mentioned.add(dt.date.fromisoformat(str(schedule.info["date"])))
+        if isinstance(schedule.info, DayPlanRecord):
+            mentioned.add(schedule.info.date)
         days = mentioned
     out.extend(_check_coverage(schedule, problem, sorted(set(days)), departments))
     return out

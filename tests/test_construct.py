@@ -13,6 +13,7 @@ import pytest
 
 from conftest import client, every_monday, problem, worker
 from lean_social import Problem, plan_day, plan_week, validate
+from lean_social.record import DayPlanRecord
 from lean_social.routing.construct import blocking_rule, construct, insert_dropped
 from lean_social.routing.engine import EngineSettings, evaluate, solve
 from lean_social.routing.instance import Break, Job, RoutingInstance, RoutingSolution, Vehicle
@@ -99,7 +100,8 @@ def test_a_zero_budget_serves_as_many_visits_as_a_search(demo: Problem) -> None:
     assert validate(hurried, demo) == []
     assert validate(searched, demo) == []
     assert len(hurried.unassigned) == len(searched.unassigned) == 0
-    assert {d["status"] for d in hurried.info["departments"].values()} == {"construction"}  # type: ignore[attr-defined]
+    assert isinstance(hurried.info, DayPlanRecord)
+    assert {d.status for d in hurried.info.departments.values()} == {"construction"}
 
 
 def test_no_visit_is_ever_listed_for_lack_of_time(demo: Problem) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from conftest import DEMO, WORK
 from lean_social import Problem, plan_day, validate
+from lean_social.record import DayPlanRecord
 
 MONDAY = dt.date(2026, 12, 7)
 
@@ -31,4 +32,5 @@ def test_demo_department_day_serves_every_visit(demo: Problem) -> None:
     schedule = plan_day(demo, MONDAY, work_per_visit=WORK, departments=["D1"])
     assert validate(schedule, demo, departments=["D1"]) == []
     assert schedule.unassigned == ()
-    assert sum(len(r.stops) for r in schedule.routes) == schedule.info["visits"]
+    assert isinstance(schedule.info, DayPlanRecord)
+    assert sum(len(r.stops) for r in schedule.routes) == schedule.info.visits

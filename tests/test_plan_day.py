@@ -6,6 +6,7 @@ import pickle
 
 from conftest import WORK, client, every_monday, problem, worker
 from lean_social import GeodesicTravel, Holiday, Problem, ProgrammeItem, Schedule, plan_day, validate
+from lean_social.record import DayPlanRecord
 from lean_social.schedule import SCHEDULE_COLUMNS
 
 MONDAY = dt.date(2026, 12, 7)
@@ -98,7 +99,8 @@ def test_departments_are_planned_apart() -> None:
         ("W1", "A"),
         ("W2", "B"),
     }
-    assert set(schedule.info["departments"]) == {"D1", "D2"}  # type: ignore[arg-type]
+    assert isinstance(schedule.info, DayPlanRecord)
+    assert set(schedule.info.departments) == {"D1", "D2"}
 
 
 def test_holiday_object() -> None:

@@ -13,6 +13,7 @@ from conftest import SERVICES, WORK, client, problem, worker
 from lean_social import Absence, Holiday, Problem, ProgrammeItem, validate
 from lean_social.domain.demand import week_demand
 from lean_social.planning.week import plan_week
+from lean_social.record import WeekPlanRecord, record_to_dict
 
 MONDAY = dt.date(2026, 12, 7)
 
@@ -170,7 +171,8 @@ def test_capacity_shortfall_is_stated_in_hours_and_visits_left_over() -> None:
     assert round(cap.shortfall_h, 2) == 4.92
     schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     assert validate(schedule, p, week_start=MONDAY) == []
-    assert schedule.info["capacity"][0]["shortfall_h"] == 4.9  # type: ignore[index]
+    assert isinstance(schedule.info, WeekPlanRecord)
+    assert schedule.info.capacity[0].shortfall_h == 4.9
     assert len(schedule.unassigned) >= 4  # 4.92 h of visits of about an hour each stay unserved
     assert all("no room left" in u.reason or "maximum" in u.reason for u in schedule.unassigned)
 
@@ -308,5 +310,5 @@ def test_department_without_workers_is_explained_and_json_stays_valid(tmp_path: 
     )
     schedule = plan_week(p, MONDAY, work_per_visit=WORK)
     assert {u.reason for u in schedule.unassigned} == {"no worker of department D2 can take the client"}
-    write_json(tmp_path / "run.json", schedule.info)  # no Infinity for a department without hours
+    write_json(tmp_path / "run.json", record_to_dict(schedule.info))  # no Infinity for a department without hours
     assert json.loads((tmp_path / "run.json").read_text())["capacity"][1]["utilisation"] is None

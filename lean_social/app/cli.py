@@ -38,6 +38,7 @@ from lean_social.app.run import (
     summary_lines,
 )
 from lean_social.errors import InvalidInputError, OutputFolderError, OutputLockedError
+from lean_social.record import ReplanRecord
 from lean_social.schedule import Schedule
 from lean_social.version import __version__
 
@@ -213,9 +214,10 @@ def _command(args: argparse.Namespace) -> int:
         )
         if result.violations:
             return _check_failed(len(result.violations), args.out, result.out_dir)
+        record = result.schedule.info
+        changes = record.changes if isinstance(record, ReplanRecord) else 0
         print(
-            f"re-planned the week of {args.week} from {args.from_date}: "
-            f"{result.schedule.info.get('changes', 0)} changes; outputs in {args.out}",
+            f"re-planned the week of {args.week} from {args.from_date}: {changes} changes; outputs in {args.out}",
             file=sys.stderr,
         )
         _summary(result.schedule)

@@ -33,6 +33,7 @@ from lean_social.outputs.privacy import ExportView, as_is, pseudonymised, pseudo
 from lean_social.planning.client_lists import LIST_COLUMNS, ListMove, ListProposal, redraw_lists
 from lean_social.planning.day import plan_day
 from lean_social.planning.week import plan_week
+from lean_social.record import record_to_dict
 from lean_social.replanning.changes import CHANGE_COLUMNS, Change
 from lean_social.replanning.replan import replan_week
 from lean_social.schedule import SCHEDULE_COLUMNS, UNASSIGNED_COLUMNS, Schedule
@@ -280,7 +281,7 @@ def _run(
                 "pseudonymised": pseudonymise,
                 "map_tiles": map_tiles,
             },
-            "solver": dict(view.schedule.info),
+            "solver": record_to_dict(view.schedule.info),
             "served": schedule.served,
             "unassigned": len(schedule.unassigned),
             "unassigned_by_reason": count_kinds(u.reason for u in schedule.unassigned),

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 
 from lean_social.domain.capacity import LOAD_BAND
 from lean_social.domain.model import Problem
+from lean_social.record import DayPlanRecord, ReplanRecord, WeekPlanRecord
 from lean_social.schedule import Route, Schedule
 
 __all__ = ["TimeUse", "route_time_use", "schedule_kpis"]
@@ -115,11 +116,11 @@ def schedule_kpis(schedule: Schedule, problem: Problem) -> dict[str, object]:
     for route, use in per_route:
         workers.setdefault(route.worker_id, []).append(use)
     days = {r.date for r in schedule.routes} | {u.date for u in schedule.unassigned}
-    if "week" in schedule.info:  # a week plan covers the whole week, days without visits included
-        monday = dt.date.fromisoformat(str(schedule.info["week"]))
-        days |= {monday + dt.timedelta(days=d) for d in range(7)}
-    elif "date" in schedule.info:
-        days.add(dt.date.fromisoformat(str(schedule.info["date"])))
+    record = schedule.info
+    if isinstance(record, WeekPlanRecord | ReplanRecord):  # a week covers all its days, those without visits too
+        days |= {record.week + dt.timedelta(days=d) for d in range(7)}
+    elif isinstance(record, DayPlanRecord):
+        days.add(record.date)
     return {
         "balance": {"band": list(LOAD_BAND), "workers": balance(schedule, problem, days)},
         "total": TimeUse.total(u for _, u in per_route).as_dict() | {"unassigned": len(schedule.unassigned)},

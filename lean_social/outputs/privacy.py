@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from lean_social.domain.model import Location, Problem
+from lean_social.record import record_from_dict, record_to_dict
 from lean_social.schedule import Route, Schedule
 from lean_social.validate import Violation
 
@@ -132,7 +133,7 @@ def pseudonymised(schedule: Schedule, problem: Problem, pseudonym: Callable[[str
             dataclasses.replace(u, client_id=client(u.client_id), visit_id=text(u.visit_id), reason=text(u.reason))
             for u in schedule.unassigned
         ),
-        info=_deep(schedule.info, text),
+        info=record_from_dict(_deep(record_to_dict(schedule.info), text)),
     )
     return ExportView(schedule=plan, problem=shown, text=text, client=client)
 
@@ -150,7 +151,7 @@ def _route(route: Route, client: Callable[[str], str], text: Callable[[str], str
 
 
 def _deep(value: Any, text: Callable[[str], str]) -> Any:
-    """``info`` is JSON-like: solver settings and summaries, scrubbed all the same, keys included."""
+    """The plan's record in its JSON form (settings and summaries), scrubbed all the same, keys included."""
     if isinstance(value, str):
         return text(value)
     if isinstance(value, Mapping):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import math
@@ -14,6 +15,7 @@ from lean_social.domain.demand import Visit, visits_for_day
 from lean_social.domain.model import Problem
 from lean_social.errors import SolverError
 from lean_social.planning.compile import DayInstance, compile_day
+from lean_social.record import DayPlanRecord, DayRecord, PlanSettings
 from lean_social.routing.construct import BlockingRule, blocking_rule, construct
 from lean_social.routing.engine import EngineSettings, evaluate, solve
 from lean_social.routing.instance import RoutingSolution
@@ -72,12 +74,14 @@ class SearchBudget:
     def left(self) -> float:
         return max(0.0, self.time_limit - (time.perf_counter() - self.started))
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "time_limit_s": self.time_limit,
-            "reproducible": self.reproducible,
-            "work_per_visit": self.work_per_visit,
-        }
+    def settings(self, seed: int) -> PlanSettings:
+        """What a plan records of its budget, with the seed its searches ran with."""
+        return PlanSettings(
+            time_limit_s=self.time_limit,
+            reproducible=self.reproducible,
+            work_per_visit=self.work_per_visit,
+            seed=seed,
+        )
 
 
 def plan_day(
@@ -103,26 +107,22 @@ def plan_day(
     all_visits = visits_for_day(problem, day)
     wanted = set(departments) if departments is not None else None
     visits = [v for v in all_visits if wanted is None or v.department in wanted]
-    info: dict[str, object] = {
-        "date": day.isoformat(),
-        **budget.as_dict(),
-        "seed": seed,
-        "visits": len(visits),
-        "departments": {},
-    }
+    info = DayPlanRecord(date=day, settings=budget.settings(seed), visits=len(visits), departments={})
     holiday = problem.holiday(day)
     if holiday is not None:
         reason = f"public holiday{f' ({holiday.name})' if holiday.name else ''}"
-        info["holiday"] = holiday.name
+        info = dataclasses.replace(info, holiday=holiday.name)
         return Schedule(routes=(), unassigned=tuple(_unassigned(v, reason) for v in visits), info=info)
     by_department: dict[str, list[Visit]] = {}
     for visit in visits:
         by_department.setdefault(visit.department, []).append(visit)
     tasks = [DepartmentDay(day=day, department=d, visits=tuple(by_department[d])) for d in sorted(by_department)]
     routed = route_department_days(problem, tasks, travel=travel, budget=budget, seed=seed)
-    for task, (_, summary) in zip(tasks, routed, strict=True):
-        info["departments"][task.department] = summary  # type: ignore[index]
-    info["wall_s"] = round(time.perf_counter() - budget.started, 3)
+    info = dataclasses.replace(
+        info,
+        departments={task.department: summary for task, (_, summary) in zip(tasks, routed, strict=True)},
+        wall_s=round(time.perf_counter() - budget.started, 3),
+    )
     return Schedule.merge([part for part, _ in routed], info=info)
 
 
@@ -178,17 +178,17 @@ def route_department_days(
     budget: SearchBudget,
     seed: int,
     built: Sequence[Built | None] = (),
-) -> list[tuple[Schedule, dict[str, object]]]:
+) -> list[tuple[Schedule, DayRecord]]:
     """Route each department-day: first every one gets its complete plan by construction (coverage does
     not wait for the clock), then each gets its share of the time left for search, by its number of
     visits, recomputed as the previous ones finish, so the last one ends at the budget however long the
     others took. ``built`` gives constructions already made, by position (None or missing: build it).
-    Returns each part of the plan with a summary for ``run.json``."""
+    Returns each part of the plan with its record for ``run.json``."""
     given = list(built) + [None] * (len(tasks) - len(built))
     missing = [task for task, b in zip(tasks, given, strict=True) if b is None]
     fresh = iter(build_department_days(problem, missing, travel=travel))
     compiled = [(b.instance, b.base, b.seconds) for b in (g if g is not None else next(fresh) for g in given)]
-    results: list[tuple[Schedule, dict[str, object]]] = []
+    results: list[tuple[Schedule, DayRecord]] = []
     left_jobs = sum(len(c.instance.jobs) for c, _, _ in compiled)
     # Time kept back for the work after each department-day's search: naming the rule that blocks each
     # visit left out costs about what the construction's insertion did (none when nothing was left out).
@@ -218,18 +218,18 @@ def route_department_days(
                 len(task.visits),
                 part.unassigned[0].reason if part.unassigned else "no reason recorded",
             )
-        summary: dict[str, object] = {
-            "visits": len(task.visits),
-            "workers": len(day_instance.workers),
-            "status": solution.status,
-            "served": served,
-            "unassigned": len(part.unassigned),
-            "objective": evaluate(day_instance.instance, solution)[1],
-            "construct_s": round(construct_s, 3),
-            "search_share_s": None if work is not None else round(share, 3),
-            "work": work,
-            "solve_s": round(solution.wall_time_s, 3),
-        }
+        summary = DayRecord(
+            visits=len(task.visits),
+            workers=len(day_instance.workers),
+            status=solution.status,
+            served=served,
+            unassigned=len(part.unassigned),
+            objective=evaluate(day_instance.instance, solution)[1],
+            construct_s=round(construct_s, 3),
+            search_share_s=None if work is not None else round(share, 3),
+            work=work,
+            solve_s=round(solution.wall_time_s, 3),
+        )
         results.append((part, summary))
     return results
 

@@ -27,6 +27,7 @@ from lean_social.domain.timefmt import WEEKDAYS
 from lean_social.planning.day import DepartmentDay, SearchBudget, build_department_days, route_department_days
 from lean_social.planning.week_repair import move_dropped
 from lean_social.planning.week_search import capacity_min, improve_week
+from lean_social.record import CapacityRecord, DayRecord, DepartmentRecord, WeekPlanRecord
 from lean_social.schedule import Schedule, Unassigned, unassigned_visit
 from lean_social.travel import GeodesicTravel, TravelModel
 
@@ -297,16 +298,9 @@ def plan_week(
     dates = [week_start + dt.timedelta(days=d) for d in range(7)]
     demand = [cw for cw in week_demand(problem, week_start) if departments is None or cw.department in departments]
     total_visits = sum(cw.visits_per_week for cw in demand)
-    info: dict[str, object] = {
-        "week": week_start.isoformat(),
-        **budget.as_dict(),
-        "seed": seed,
-        "visits": total_visits,
-        "departments": {},
-    }
+    records: dict[str, DepartmentRecord] = {}
     parts: list[Schedule] = []
     capacities = [c for c in week_capacity(problem, week_start) if departments is None or c.department in departments]
-    info["capacity"] = [c.as_dict() for c in capacities]
     for c in capacities:
         if c.shortfall_h > 0:
             log.warning(
@@ -322,7 +316,7 @@ def plan_week(
         dept_demand = [cw for cw in demand if cw.department == department]
         choices = choose_week(problem, dept_demand, dates, previous)
         chosen[department] = search_week(problem, dept_demand, dates, choices, travel, previous=previous, seed=seed)
-    info["choose_s"] = round(time.perf_counter() - started, 3)
+    choose_s = round(time.perf_counter() - started, 3)
     tasks: list[DepartmentDay] = []
     weeks: list[ClientWeek] = []
     for department, choices in chosen.items():
@@ -364,12 +358,12 @@ def plan_week(
                 )
         tasks += [DepartmentDay(day=day, department=department, visits=tuple(per_day[day])) for day in sorted(per_day)]
         parts.append(Schedule(routes=(), unassigned=tuple(unassigned)))
-        info["departments"][department] = {  # type: ignore[index]
-            "clients": len(dept_demand),
-            "visits": sum(cw.visits_per_week for cw in dept_demand),
-            "days": {},
-            "substitutes": sum(1 for (c, _), w in choices.worker.items() if w != choices.primary[c]),
-        }
+        records[department] = DepartmentRecord(
+            clients=len(dept_demand),
+            visits=sum(cw.visits_per_week for cw in dept_demand),
+            days={},  # each department-day's record once it is routed
+            substitutes=sum(1 for (c, _), w in choices.worker.items() if w != choices.primary[c]),
+        )
     # Coverage first, all of it before any search: every department-day built, then the visits the
     # builds leave out moved where there is room, checked by building again (no clock, no seed).
     built = build_department_days(problem, tasks, travel=travel)
@@ -383,18 +377,26 @@ def plan_week(
 
     repaired, _ = move_dropped(problem, weeks, chosen, tasks, [b.served for b in built], fits)
     reuse = [built[k] if k < len(tasks) and task is tasks[k] else None for k, task in enumerate(repaired)]
-    info["cover_s"] = round(time.perf_counter() - started, 3)
+    cover_s = round(time.perf_counter() - started, 3)
     routed = route_department_days(problem, repaired, travel=travel, budget=budget, seed=seed, built=reuse)
+    day_records: dict[str, dict[dt.date, DayRecord]] = {department: {} for department in records}
     for k, (task, (part, summary)) in enumerate(zip(repaired, routed, strict=True)):
         before = {v.id for v in tasks[k].visits} if k < len(tasks) else set()
         after = {v.id for v in task.visits}
-        if after - before:
-            summary["moved_in"] = len(after - before)
-        if before - after:
-            summary["moved_out"] = len(before - after)
         parts.append(part)
-        info["departments"][task.department]["days"][task.day.isoformat()] = summary  # type: ignore[index]
-    info["wall_s"] = round(time.perf_counter() - started, 3)
+        day_records[task.department][task.day] = replace(
+            summary, moved_in=len(after - before), moved_out=len(before - after)
+        )
+    info = WeekPlanRecord(
+        week=week_start,
+        settings=budget.settings(seed),
+        visits=total_visits,
+        departments={department: replace(r, days=day_records[department]) for department, r in records.items()},
+        capacity=tuple(CapacityRecord.of(c) for c in capacities),
+        choose_s=choose_s,
+        cover_s=cover_s,
+        wall_s=round(time.perf_counter() - started, 3),
+    )
     return Schedule.merge(parts, info=info)
 
 

@@ -30,6 +30,7 @@ from lean_social.domain.model import Problem
 from lean_social.planning.compile import compile_day
 from lean_social.planning.day import DepartmentDay, SearchBudget, route_department_days, to_schedule
 from lean_social.planning.week import choose_week
+from lean_social.record import ReplanRecord
 from lean_social.replanning.changes import Change, list_changes
 from lean_social.replanning.published import match, owed_visits, published_entries, split_departments
 from lean_social.replanning.staffing import Services, Staffing
@@ -241,12 +242,12 @@ def replan_week(
         why_not=staff.why_not,
         newcomers=set(new_clients),
     )
-    info = {
-        "week": week_start.isoformat(),
-        "from": from_date.isoformat(),
-        "changes": len(changes),
-        "rerouted_worker_days": len(changed),
-    }
+    info = ReplanRecord(
+        week=week_start,
+        from_date=from_date,
+        changes=len(changes),
+        rerouted_worker_days=len(changed),
+    )
     return Schedule.merge([elsewhere, replanned], info=info), changes
 
 
