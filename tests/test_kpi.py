@@ -7,6 +7,7 @@ import datetime as dt
 
 from conftest import client, every_monday, problem, worker
 from lean_social.outputs.kpi import route_time_use, schedule_kpis
+from lean_social.record import DayPlanRecord, PlanSettings
 from lean_social.schedule import LunchBreak, Route, Schedule, Stop
 
 MONDAY = dt.date(2026, 12, 7)
@@ -51,7 +52,13 @@ def test_a_worker_day_splits_into_service_travel_waiting_lunch_and_office() -> N
 
 def test_kpis_of_a_day_sum_routes_and_count_what_was_left() -> None:
     p = problem([client("A", lat=47.515, lon=42.155)], [worker("W1"), worker("W2")], every_monday("A", "FOOD"))
-    kpis = schedule_kpis(Schedule(routes=(_day(),), info={"date": MONDAY.isoformat()}), p)
+    record = DayPlanRecord(
+        date=MONDAY,
+        settings=PlanSettings(time_limit_s=0, reproducible=True, work_per_visit=1, seed=0),
+        visits=1,
+        departments={},
+    )
+    kpis = schedule_kpis(Schedule(routes=(_day(),), info=record), p)
     assert kpis["total"] == route_time_use(_day(), p).as_dict() | {"unassigned": 0}
     assert list(kpis["workers"]) == ["W1"]  # type: ignore[call-overload]
     balance = kpis["balance"]["workers"]  # type: ignore[index]
