@@ -217,7 +217,7 @@ def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]
             continue
         fixed_days = sorted({d for _, _, days in wanted for d in days})
         n = max([times for _, times, _ in wanted] + [len(fixed_days)])
-        open_days = tuple(d for d in range(7) if problem.at_home(client.id, dates[d]) and dates[d] not in holidays)
+        open_days = tuple(d for d in range(7) if problem.open_day(client.id, dates[d]))
         if fixed_days:
             extra = n - len(fixed_days)
             free = [d for d in open_days if d not in fixed_days]

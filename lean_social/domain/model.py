@@ -265,6 +265,15 @@ class Worker:
         windows = self.shift.on(day)
         return windows[0] if windows else None
 
+    def minutes_after_lunch(self, day: dt.date | int) -> float:
+        """Minutes of the worker's shift that day less lunch (0 without a shift): the contracted time
+        visits and walks may fill. The week's supply of hours (``capacity.visit_minutes``) takes the
+        other work of the day off this too; fill factors and load bands are shares of it."""
+        shift = self.shift_on(day)
+        if shift is None:
+            return 0.0
+        return shift.length / 60 - (self.lunch.duration_min if self.lunch else 0)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Absence:
@@ -396,6 +405,14 @@ class Problem:
         if self.client_away(client_id, day) is not None:
             return ()
         return self.client(client_id).available.on(day)
+
+    def open_day(self, client_id: str, day: dt.date) -> tuple[TimeWindow, ...]:
+        """The hours on that date a visit to the client can be made: at home (``at_home``), and none on a
+        public holiday, when the service does not visit. Every planner asks this one rule; ``at_home``
+        alone is the client's side, for the texts that say which of the two closed the day."""
+        if self.holiday(day) is not None:
+            return ()
+        return self.at_home(client_id, day)
 
     @property
     def departments(self) -> tuple[str, ...]:

@@ -154,7 +154,7 @@ def choose_week(
             return sub if duty[day][sub] is None else None
         need = skills(cw)
         home = problem.client(cw.client_id).location
-        away = [d for d in dates if duty[d].get(main) is not None and problem.at_home(cw.client_id, d)]
+        away = [d for d in dates if duty[d].get(main) is not None and problem.open_day(cw.client_id, d)]
         options = [w for w in workers if w.id != main and need <= w.skills and duty[day][w.id] is None]
         if not options:
             return None

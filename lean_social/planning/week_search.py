@@ -151,7 +151,7 @@ def improve_week(
         own = able if cw.client_id in free_primary else (index[primary_id],)
         # Minutes the client's hours at home overlap each worker's shift, per day: a worker who is on
         # duty only while the client is out cannot make the visit, whatever the tour.
-        overlap = [[_overlap_min(problem.at_home(cw.client_id, d), w.shift_on(d)) for d in dates] for w in workers]
+        overlap = [[_overlap_min(problem.open_day(cw.client_id, d), w.shift_on(d)) for d in dates] for w in workers]
         last = previous.get(cw.client_id)
         orders = cw.slot_orders()
         clients.append(
@@ -163,7 +163,7 @@ def improve_week(
                     tuple(visit_duration_s(problem.service(c) for c in s) / 60 for s in order) for order in orders
                 ),
                 patterns=tuple(tuple(day_of[d] for d in p) for p in cw.patterns),
-                hours=tuple(problem.at_home(cw.client_id, d) for d in dates),
+                hours=tuple(problem.open_day(cw.client_id, d) for d in dates),
                 workers=own,
                 subs=able,
                 listed=index.get(listed[cw.client_id]) if cw.client_id in listed else None,

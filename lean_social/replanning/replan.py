@@ -11,7 +11,7 @@ untouched worker's route is the published one); only changed worker-days are rou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 
@@ -74,7 +74,6 @@ def replan_week(
     dates = [week_start + dt.timedelta(days=d) for d in range(7)]
     future = [d for d in dates if d >= from_date]
     duty = {d: workers_on_duty(problem, d) for d in dates}
-    holidays = {h.date for h in problem.holidays}
     published, elsewhere = split_departments(problem, published, departments)
     past_routes = [r for r in published.routes if r.date < from_date]
     past_unassigned = [u for u in published.unassigned if u.date < from_date]
@@ -98,9 +97,6 @@ def replan_week(
     new_clients: list[str] = []
     staff = Staffing.from_published(problem, duty, entries)
 
-    def at_home(client_id: str, day: dt.date) -> bool:
-        return bool(problem.at_home(client_id, day)) and day not in holidays
-
     for client_id, cw in demand.items():
         listed = entries.get(client_id, [])
         if not listed:  # new in the programme: fitted in below, on its fixed days if it has them
@@ -111,14 +107,14 @@ def replan_week(
             unassigned += [_unassigned(client_id, day, services, problem, why) for day, services, why in left]
             continue
         pairs, left_over = match(
-            owed_visits(cw), listed, holds=partial(_settled_or_open, at_home, from_date, client_id)
+            owed_visits(cw), listed, holds=partial(_settled_or_open, problem, from_date, client_id)
         )
         closed_days = {day: reason for day, _, reason in cw.closed if cw.fixed}
         for extra in left_over:  # published, but no longer owed
             if extra.worker_id is not None and extra.date >= from_date:
                 why = closed_days.get(extra.date) or (
                     "no longer in the programme"
-                    if at_home(client_id, extra.date)
+                    if problem.open_day(client_id, extra.date)
                     else _closed_reason(problem, client_id, extra.date)
                 )
                 cancelled[(client_id, extra.date)] = why
@@ -142,11 +138,11 @@ def replan_week(
                 unassigned.append(_unassigned(client_id, day, services, problem, entry.reason))
                 continue
             worker_id = entry.worker_id
-            if not at_home(client_id, day):
+            if not problem.open_day(client_id, day):
                 others = [e.date for _, e in pairs if e is not None and e.worker_id is not None and e.date < from_date]
                 others += [d for d in kept if d != day] + [d for c, d in assignment if c == client_id]
                 open_days = [
-                    d for d in future if d not in kept and at_home(client_id, d) and (client_id, d) not in assignment
+                    d for d in future if d not in kept and problem.open_day(client_id, d) and (client_id, d) not in assignment
                 ]
 
                 def staffed(
@@ -258,9 +254,9 @@ def _closed_reason(problem: Problem, client_id: str, day: dt.date) -> str:
     return away_text(away) if away is not None else f"client is not at home on {day.strftime('%A')}s"
 
 
-def _settled_or_open(at_home: Callable[[str, dt.date], bool], from_date: dt.date, client_id: str, day: dt.date) -> bool:
-    """A published entry that can stand: already past, or on a day the client is at home."""
-    return day < from_date or at_home(client_id, day)
+def _settled_or_open(problem: Problem, from_date: dt.date, client_id: str, day: dt.date) -> bool:
+    """A published entry that can stand: already past, or on a day open for the client's visits."""
+    return day < from_date or bool(problem.open_day(client_id, day))
 
 
 def _restricted(
@@ -284,9 +280,8 @@ def _restricted(
                 kind = "its fixed day" if day in cw.fixed_dates else "its day this week"
                 left.append((day, services, f"due on {kind} {day}, before the re-planned days (from {from_date})"))
         return replace(cw, slots=tuple(slots), patterns=(tuple(days),) if days else ()), left
-    holidays = {h.date for h in problem.holidays}
     client = problem.client(cw.client_id)
-    open_days = {d.weekday(): d for d in future if problem.at_home(client.id, d) and d not in holidays}
+    open_days = {d.weekday(): d for d in future if problem.open_day(client.id, d)}
     spaced = spaced_patterns(len(cw.slots), tuple(sorted(open_days)), min_gap=MIN_GAP_DAYS.get(cw.visits_per_week, 1))
     made = len(spaced[0]) if spaced else 0
     keep = sorted(sorted(range(len(cw.slots)), key=lambda k: (-len(cw.slots[k]), k))[:made])
