@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from lean_social.domain.calendar import workers_on_duty
+from lean_social.domain.calendar import working_day
 from lean_social.domain.demand import week_demand
-from lean_social.domain.model import Problem
+from lean_social.domain.model import Problem, Worker
 from lean_social.domain.norms import visit_duration_min
 
-__all__ = ["LOAD_BAND", "OTHER_WORK_MIN_PER_DAY", "TRAVEL_ALLOWANCE_MIN", "Capacity", "week_capacity"]
+__all__ = ["LOAD_BAND", "OTHER_WORK_MIN_PER_DAY", "TRAVEL_ALLOWANCE_MIN", "Capacity", "visit_minutes", "week_capacity"]
 
 #: Band of a worker's service + travel time as a share of contracted hours (shift less lunch) that a
 #: fair plan keeps to. The top is Order 725's time-use coefficient K = 0.925 (the rest is other work);
@@ -27,6 +27,13 @@ LOAD_BAND = (0.60, 0.925)
 OTHER_WORK_MIN_PER_DAY = 36
 #: Expected walk to each visit, for the estimate only (the plan measures the real one).
 TRAVEL_ALLOWANCE_MIN = 15
+
+
+def visit_minutes(worker: Worker, day: dt.date) -> float:
+    """The worker-day's minutes for visits and walks in the week's supply: the hours after lunch
+    (``Worker.minutes_after_lunch``, what the planners fill and the load band is a share of) less the
+    day's other work, which time study finds in every day whatever the plan."""
+    return max(0.0, worker.minutes_after_lunch(day) - OTHER_WORK_MIN_PER_DAY)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,8 +72,6 @@ def week_capacity(problem: Problem, week_start: dt.date) -> list[Capacity]:
     more hours cannot close; the plan lists it as unassigned with its reason instead.
     """
     dates = [week_start + dt.timedelta(days=d) for d in range(7)]
-    duty = {day: workers_on_duty(problem, day) for day in dates}
-    holidays = {h.date for h in problem.holidays}
     out = []
     for department in problem.departments:
         demand = [cw for cw in week_demand(problem, week_start) if cw.department == department]
@@ -80,11 +85,8 @@ def week_capacity(problem: Problem, week_start: dt.date) -> list[Capacity]:
             if worker.department != department:
                 continue
             for day in dates:
-                shift = worker.shift_on(day)
-                if shift is None or duty[day][worker.id] is not None or day in holidays:
-                    continue
-                lunch = worker.lunch.duration_min if worker.lunch else 0
-                available += max(0.0, shift.length / 60 - lunch - OTHER_WORK_MIN_PER_DAY)
+                if working_day(problem, worker, day):
+                    available += visit_minutes(worker, day)
         out.append(
             Capacity(
                 department=department,

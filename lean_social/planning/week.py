@@ -26,7 +26,7 @@ from lean_social.domain.norms import visit_duration_s
 from lean_social.domain.timefmt import WEEKDAYS
 from lean_social.planning.day import DepartmentDay, SearchBudget, build_department_days, route_department_days
 from lean_social.planning.week_repair import move_dropped
-from lean_social.planning.week_search import capacity_min, improve_week
+from lean_social.planning.week_search import improve_week
 from lean_social.schedule import Schedule, Unassigned, unassigned_visit
 from lean_social.travel import GeodesicTravel, TravelModel
 
@@ -95,7 +95,7 @@ def choose_week(
     load: dict[tuple[str, dt.date], float] = {}
     places: dict[tuple[str, dt.date], list[Location]] = {}
     week_load: dict[str, float] = {w.id: 0.0 for w in workers}
-    capacity = {(w.id, d): capacity_min(w, d) if duty[d][w.id] is None else 0.0 for w in workers for d in dates}
+    capacity = {(w.id, d): w.minutes_after_lunch(d) if duty[d][w.id] is None else 0.0 for w in workers for d in dates}
     count: dict[tuple[str, dt.date], int] = {}
     limit = {w.id: w.max_visits_per_day for w in workers}
 

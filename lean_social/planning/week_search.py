@@ -40,7 +40,7 @@ from lean_social.domain.model import Location, Problem, TimeWindow, Worker
 from lean_social.domain.norms import visit_duration_s
 from lean_social.travel import TravelModel
 
-__all__ = ["SearchResult", "capacity_min", "improve_week"]
+__all__ = ["SearchResult", "improve_week"]
 
 #: Share of a worker-day's hours after lunch that tours may fill; the rest absorbs windows and lunch.
 FILL = 0.9
@@ -135,9 +135,12 @@ def improve_week(
     day_of = {d: t for t, d in enumerate(dates)}
     duty = [workers_on_duty(problem, d) for d in dates]
     on = [[duty[t].get(w.id, "unknown") is None for t in range(len(dates))] for w in workers]
-    cap = [[capacity_min(w, d) * FILL if on[k][t] else 0.0 for t, d in enumerate(dates)] for k, w in enumerate(workers)]
+    cap = [
+        [w.minutes_after_lunch(d) * FILL if on[k][t] else 0.0 for t, d in enumerate(dates)]
+        for k, w in enumerate(workers)
+    ]
     limit = [w.max_visits_per_day or 10_000 for w in workers]
-    contracted = [sum(capacity_min(w, d) for t, d in enumerate(dates) if on[k][t]) for k, w in enumerate(workers)]
+    contracted = [sum(w.minutes_after_lunch(d) for t, d in enumerate(dates) if on[k][t]) for k, w in enumerate(workers)]
 
     clients: list[_Client] = []
     places: list[Location] = [w.start for w in workers]
@@ -344,14 +347,6 @@ def improve_week(
             if cell is not None:
                 result.worker[(c.id, dates[cell[1]])] = workers[cell[0]].id
     return result
-
-
-def capacity_min(worker: Worker, day: dt.date) -> float:
-    """Minutes of a worker's day after lunch: what visits and walks can fill."""
-    shift = worker.shift_on(day)
-    if shift is None:
-        return 0.0
-    return shift.length / 60 - (worker.lunch.duration_min if worker.lunch else 0)
 
 
 def _overlap_min(windows: Sequence[TimeWindow], shift: TimeWindow | None) -> float:

@@ -142,7 +142,9 @@ def replan_week(
                 others = [e.date for _, e in pairs if e is not None and e.worker_id is not None and e.date < from_date]
                 others += [d for d in kept if d != day] + [d for c, d in assignment if c == client_id]
                 open_days = [
-                    d for d in future if d not in kept and problem.open_day(client_id, d) and (client_id, d) not in assignment
+                    d
+                    for d in future
+                    if d not in kept and problem.open_day(client_id, d) and (client_id, d) not in assignment
                 ]
 
                 def staffed(

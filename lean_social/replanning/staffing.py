@@ -54,8 +54,7 @@ class Staffing:
     def _strain(self, worker: Worker, day: dt.date, services: Services) -> tuple[bool, float]:
         """(over the visit limit, share of the day's hours after lunch taken) with this visit added."""
         key = (worker.id, day)
-        shift = worker.shift_on(day)
-        hours = (shift.length / 60 if shift else 0.0) - (worker.lunch.duration_min if worker.lunch else 0)
+        hours = worker.minutes_after_lunch(day)
         extra = visit_duration_s(self.problem.service(c) for c in services) / 60 + TRAVEL_ALLOWANCE_MIN
         limit = worker.max_visits_per_day
         over = limit is not None and self.visits.get(key, 0) + 1 > limit
