@@ -11,7 +11,7 @@ import datetime as dt
 from lean_social.domain.model import Problem, Worker
 from lean_social.domain.timefmt import WEEKDAYS
 
-__all__ = ["off_duty_reason", "working_day", "workers_on_duty"]
+__all__ = ["off_duty_reason", "workers_on_duty", "working_day"]
 
 
 def off_duty_reason(problem: Problem, worker: Worker, day: dt.date) -> str | None:

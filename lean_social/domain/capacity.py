@@ -9,6 +9,7 @@ time-use coefficient is K = (8 - 0.6) / 8 = 0.925).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lean_social.domain.calendar import working_day
@@ -16,7 +17,15 @@ from lean_social.domain.demand import week_demand
 from lean_social.domain.model import Problem, Worker
 from lean_social.domain.norms import visit_duration_min
 
-__all__ = ["LOAD_BAND", "OTHER_WORK_MIN_PER_DAY", "TRAVEL_ALLOWANCE_MIN", "Capacity", "visit_minutes", "week_capacity"]
+__all__ = [
+    "LOAD_BAND",
+    "OTHER_WORK_MIN_PER_DAY",
+    "TRAVEL_ALLOWANCE_MIN",
+    "Capacity",
+    "estimated_minutes",
+    "visit_minutes",
+    "week_capacity",
+]
 
 #: Band of a worker's service + travel time as a share of contracted hours (shift less lunch) that a
 #: fair plan keeps to. The top is Order 725's time-use coefficient K = 0.925 (the rest is other work);
@@ -25,8 +34,15 @@ LOAD_BAND = (0.60, 0.925)
 
 #: Paperwork and other non-visit work per worker-day, from the ministry's time-study example.
 OTHER_WORK_MIN_PER_DAY = 36
-#: Expected walk to each visit, for the estimate only (the plan measures the real one).
+#: Expected walk to each visit, for estimates only (the capacity check, the planners' balancing and
+#: room before routing); the plan measures the real one.
 TRAVEL_ALLOWANCE_MIN = 15
+
+
+def estimated_minutes(problem: Problem, services: Iterable[str]) -> float:
+    """What a visit with these services is expected to take of a worker's day before it is routed: its
+    norms and the walking allowance."""
+    return visit_duration_min(problem.service(c) for c in services) + TRAVEL_ALLOWANCE_MIN
 
 
 def visit_minutes(worker: Worker, day: dt.date) -> float:
@@ -75,11 +91,7 @@ def week_capacity(problem: Problem, week_start: dt.date) -> list[Capacity]:
     out = []
     for department in problem.departments:
         demand = [cw for cw in week_demand(problem, week_start) if cw.department == department]
-        minutes = sum(
-            visit_duration_min(problem.service(c) for c in slot) + TRAVEL_ALLOWANCE_MIN
-            for cw in demand
-            for slot in cw.slots
-        )
+        minutes = sum(estimated_minutes(problem, slot) for cw in demand for slot in cw.slots)
         available = 0.0
         for worker in problem.workers:
             if worker.department != department:

@@ -345,7 +345,7 @@ def make_visit(
         services=services,
         duration_s=visit_duration_s(problem.service(c) for c in services),
         windows=problem.at_home(client_id, day),
-        skills=frozenset(skill for c in services if (skill := problem.service(c).skill)),
+        skills=problem.skills_needed(services),
         worker_id=worker_id,
         department=client.department,
         substitute_for=substitute_for,

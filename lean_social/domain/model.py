@@ -385,6 +385,11 @@ class Problem:
     def service(self, code: str) -> Service:
         return self._service_by_code[code]
 
+    def skills_needed(self, service_codes: Iterable[str]) -> frozenset[str]:
+        """The skills a worker needs to make these services (a visit's, or a whole programme's): each
+        service's own skill; a visit needs every one of them in the same worker."""
+        return frozenset(skill for code in service_codes if (skill := self.service(code).skill))
+
     def client(self, client_id: str) -> Client:
         return self._client_by_id[client_id]
 

@@ -19,10 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from lean_social.domain.calendar import workers_on_duty
-from lean_social.domain.capacity import week_capacity
+from lean_social.domain.capacity import estimated_minutes, week_capacity
 from lean_social.domain.demand import ClientWeek, Visit, cyclic_gaps, make_visit, week_demand
 from lean_social.domain.model import Location, PreviousPlan, Problem, Worker
-from lean_social.domain.norms import visit_duration_s
 from lean_social.domain.timefmt import WEEKDAYS
 from lean_social.planning.day import DepartmentDay, SearchBudget, build_department_days, route_department_days
 from lean_social.planning.week_repair import move_dropped
@@ -34,8 +33,6 @@ __all__ = ["WeekChoices", "choose_week", "plan_week"]
 
 log = logging.getLogger(__name__)
 
-#: Minutes a visit is expected to cost on top of its norms (the walk to it), for balancing only.
-TRAVEL_ALLOWANCE_MIN = 15
 #: Cost of a day of unevenness in a client's week (Tue/Thu leaves a 5-day gap, Mon/Thu at most 4).
 UNEVEN_WEIGHT = 20.0
 #: Worth of keeping a client's weekdays from last week, in the units of the pattern cost below.
@@ -100,13 +97,13 @@ def choose_week(
     limit = {w.id: w.max_visits_per_day for w in workers}
 
     def asks(services: tuple[str, ...]) -> float:
-        return visit_duration_s(problem.service(c) for c in services) / 60 + TRAVEL_ALLOWANCE_MIN
+        return estimated_minutes(problem, services)
 
     def minutes(cw: ClientWeek, slot: int) -> float:
         return asks(cw.slots[slot])
 
     def skills(cw: ClientWeek) -> frozenset[str]:
-        return frozenset(skill for s in cw.slots for c in s if (skill := problem.service(c).skill))
+        return problem.skills_needed(c for s in cw.slots for c in s)
 
     primary: dict[str, str] = {}
     for cw in demand:

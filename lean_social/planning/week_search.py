@@ -147,7 +147,7 @@ def improve_week(
     for cw in demand:
         if cw.client_id not in start or not cw.patterns or start[cw.client_id][0] not in index:
             continue
-        need = frozenset(skill for s in cw.slots for c in s if (skill := problem.service(c).skill))
+        need = problem.skills_needed(c for s in cw.slots for c in s)
         need |= skills.get(cw.client_id, frozenset())
         able = tuple(k for k, w in enumerate(workers) if need <= w.skills)
         primary_id = start[cw.client_id][0]

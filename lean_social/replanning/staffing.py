@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from lean_social.domain.capacity import estimated_minutes
 from lean_social.domain.model import Problem, Worker
-from lean_social.domain.norms import visit_duration_s
-from lean_social.planning.week import TRAVEL_ALLOWANCE_MIN
 from lean_social.replanning.published import Entry
 
 __all__ = ["Services", "Staffing"]
@@ -47,7 +46,7 @@ class Staffing:
 
     def add(self, worker_id: str, day: dt.date, services: Services) -> None:
         key = (worker_id, day)
-        extra = visit_duration_s(self.problem.service(c) for c in services) / 60 + TRAVEL_ALLOWANCE_MIN
+        extra = estimated_minutes(self.problem, services)
         self.minutes[key] = self.minutes.get(key, 0.0) + extra
         self.visits[key] = self.visits.get(key, 0) + 1
 
@@ -55,7 +54,7 @@ class Staffing:
         """(over the visit limit, share of the day's hours after lunch taken) with this visit added."""
         key = (worker.id, day)
         hours = worker.minutes_after_lunch(day)
-        extra = visit_duration_s(self.problem.service(c) for c in services) / 60 + TRAVEL_ALLOWANCE_MIN
+        extra = estimated_minutes(self.problem, services)
         limit = worker.max_visits_per_day
         over = limit is not None and self.visits.get(key, 0) + 1 > limit
         return over, (self.minutes.get(key, 0.0) + extra) / max(1.0, hours)
@@ -100,7 +99,7 @@ class Staffing:
         return own if own is not None and own != worker_id else None
 
     def skills(self, services: Services) -> frozenset[str]:
-        return frozenset(skill for c in services if (skill := self.problem.service(c).skill))
+        return self.problem.skills_needed(services)
 
     def who(
         self, client_id: str, day: dt.date, published: str, services: Services, *, choose: bool = True
