@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
@@ -16,6 +17,7 @@ from lean_social.domain.timefmt import DAY_SECONDS, WEEKDAYS, format_hhmm
 from lean_social.errors import InputProblem, InvalidInputError
 
 __all__ = [
+    "EARTH_RADIUS_M",
     "MAX_NORM_MIN",
     "Absence",
     "Client",
@@ -33,6 +35,9 @@ __all__ = [
     "WeeklyPattern",
     "Worker",
 ]
+
+#: Mean Earth radius (IUGG); the haversine error against the WGS-84 ellipsoid is under 0.5 %.
+EARTH_RADIUS_M = 6_371_008.8
 
 TravelMode = Literal["foot", "bike", "transit", "car"]
 TRAVEL_MODES: tuple[TravelMode, ...] = ("foot", "bike", "transit", "car")
@@ -126,6 +131,16 @@ class Location:
         if not -180.0 <= self.lon <= 180.0:
             msg = f"longitude {self.lon} is outside -180..180"
             raise ValueError(msg)
+
+    def km_to(self, other: Location) -> float:
+        """Great-circle (haversine) kilometres: the one straight-line distance the planners' heuristics,
+        the input checks and ``travel.haversine_m`` (the same formula over arrays) use."""
+        lat_a, lat_b = math.radians(self.lat), math.radians(other.lat)
+        h = (
+            math.sin((lat_b - lat_a) / 2) ** 2
+            + math.cos(lat_a) * math.cos(lat_b) * math.sin(math.radians(other.lon - self.lon) / 2) ** 2
+        )
+        return 2 * EARTH_RADIUS_M / 1000 * math.asin(math.sqrt(min(1.0, h)))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

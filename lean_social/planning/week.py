@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -66,12 +65,6 @@ class WeekChoices:
         for (client_id, day), worker_id in self.worker.items():
             by_client.setdefault(client_id, {})[day] = worker_id
         return {c: (self.primary[c], days, by_client.get(c, {})) for c, days in self.days.items()}
-
-
-def _km(a: Location, b: Location) -> float:
-    dlat = (a.lat - b.lat) * 111.2
-    dlon = (a.lon - b.lon) * 111.2 * math.cos(math.radians((a.lat + b.lat) / 2))
-    return math.hypot(dlat, dlon)
 
 
 def choose_week(
@@ -128,7 +121,7 @@ def choose_week(
             centre = Location(lat=sum(p.lat for p in own) / len(own), lon=sum(p.lon for p in own) / len(own))
             week_capacity = sum(capacity[(w.id, d)] for d in dates)
             over = max(0.0, week_load[w.id] + extra - 0.85 * week_capacity)
-            scores.append((_km(home, centre) + OVERLOAD_WEIGHT * over / 60, w.id))
+            scores.append((home.km_to(centre) + OVERLOAD_WEIGHT * over / 60, w.id))
         if not scores:  # a department with clients and no workers: nobody to plan them for
             continue
         _, picked = min(scores)
@@ -161,7 +154,7 @@ def choose_week(
             """Overload first, then how full the worker's days of the absence are, then distance."""
             over = sum(max(0.0, load.get((w.id, d), 0.0) + extra - capacity[(w.id, d)]) for d in away)
             fullest = max((load.get((w.id, d), 0.0) + extra) / max(1.0, capacity[(w.id, d)]) for d in away)
-            return (over, fullest + _km(home, w.start) / 10, w.id)
+            return (over, fullest + home.km_to(w.start) / 10, w.id)
 
         best = min(options, key=strain)
         substitutes[cw.client_id] = best.id
@@ -209,7 +202,7 @@ def choose_week(
                     here = places.get(key, [])
                     if here:
                         home = problem.client(cw.client_id).location
-                        cost += min(_km(home, p) for p in here)
+                        cost += min(home.km_to(p) for p in here)
                     if worker_id != primary[cw.client_id]:
                         cost += 60  # a substitute is a cost to continuity
                 if best is None or cost < best[0]:

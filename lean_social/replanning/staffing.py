@@ -134,7 +134,7 @@ class Staffing:
             options,
             key=lambda w: (
                 *self._strain(w, day, services),
-                (w.start.lat - client.location.lat) ** 2 + (w.start.lon - client.location.lon) ** 2,
+                w.start.km_to(client.location),
                 w.id,
             ),
         )
