@@ -23,6 +23,16 @@ from lean_social.domain.demand import ClientWeek, Visit, cyclic_gaps, make_visit
 from lean_social.domain.model import Location, PreviousPlan, Problem, Worker
 from lean_social.domain.timefmt import WEEKDAYS
 from lean_social.planning.day import DepartmentDay, SearchBudget, build_department_days, route_department_days
+from lean_social.planning.objective import (
+    GREEDY_EVEN_DAY_WEIGHT,
+    GREEDY_PREFERENCE_WEIGHT,
+    GREEDY_PRIMARY_FILL,
+    GREEDY_STABILITY_BONUS,
+    GREEDY_UNEVEN_WEIGHT,
+    GREEDY_UNSERVED_COST,
+    OVERLOAD_WEIGHT,
+    SUBSTITUTE_COST,
+)
 from lean_social.planning.week_repair import move_dropped
 from lean_social.planning.week_search import improve_week
 from lean_social.schedule import Schedule, Unassigned, unassigned_visit
@@ -31,16 +41,6 @@ from lean_social.travel import GeodesicTravel, TravelModel
 __all__ = ["WeekChoices", "choose_week", "plan_week"]
 
 log = logging.getLogger(__name__)
-
-#: Cost of a day of unevenness in a client's week (Tue/Thu leaves a 5-day gap, Mon/Thu at most 4).
-UNEVEN_WEIGHT = 20.0
-#: Worth of keeping a client's weekdays from last week, in the units of the pattern cost below.
-STABILITY_BONUS = 50.0
-#: Cost of a visit on a day the client would rather not have, in the units of the pattern cost below:
-#: more than the unevenness of any spaced pattern (3 days), so a wish beats the planner's taste.
-PREFERENCE_WEIGHT = 80.0
-#: Weight of a minute over a worker-day's capacity against a kilometre of spread among a day's clients.
-OVERLOAD_WEIGHT = 10.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,7 +77,7 @@ def choose_week(
 
     ``previous`` (last week's worker and weekdays per client) is kept where nothing forces a change: the
     same worker for a client without an assigned one, and the same weekdays when they cost no more than
-    ``STABILITY_BONUS`` of balance and grouping."""
+    ``GREEDY_STABILITY_BONUS`` of balance and grouping."""
     previous = previous or {}
     duty = {day: workers_on_duty(problem, day) for day in dates}
     department = {w.department for w in demand_workers(problem, demand)}
@@ -116,11 +116,11 @@ def choose_week(
         extra = sum(minutes(cw, k) for k in range(len(cw.slots)))
         scores = []
         for w in [w for w in workers if need <= w.skills] or workers:
-            # Near the worker's other clients (or start place), and not over 85 % of the week's hours.
+            # Near the worker's other clients (or start place), and not over GREEDY_PRIMARY_FILL of the week's hours.
             own = [problem.client(c).location for c, p in primary.items() if p == w.id] or [w.start]
             centre = Location(lat=sum(p.lat for p in own) / len(own), lon=sum(p.lon for p in own) / len(own))
             week_capacity = sum(capacity[(w.id, d)] for d in dates)
-            over = max(0.0, week_load[w.id] + extra - 0.85 * week_capacity)
+            over = max(0.0, week_load[w.id] + extra - GREEDY_PRIMARY_FILL * week_capacity)
             scores.append((home.km_to(centre) + OVERLOAD_WEIGHT * over / 60, w.id))
         if not scores:  # a department with clients and no workers: nobody to plan them for
             continue
@@ -178,17 +178,17 @@ def choose_week(
         best: tuple[float, tuple[dt.date, ...], tuple[tuple[str, ...], ...], list[str]] | None = None
         for pattern in cw.patterns:
             gaps = cyclic_gaps(tuple(d.weekday() for d in pattern))
-            base = UNEVEN_WEIGHT * (max(gaps) - min(gaps))
+            base = GREEDY_UNEVEN_WEIGHT * (max(gaps) - min(gaps))
             if cw.client_id in previous and previous[cw.client_id][1] == tuple(d.weekday() for d in pattern):
-                base -= STABILITY_BONUS
+                base -= GREEDY_STABILITY_BONUS
             if wish := problem.client(cw.client_id).preferred_days:
-                base += PREFERENCE_WEIGHT * sum(d.weekday() not in wish for d in pattern)
+                base += GREEDY_PREFERENCE_WEIGHT * sum(d.weekday() not in wish for d in pattern)
             for dealt in cw.slot_orders():  # which visit carries the long ride-alongs
                 cost, chosen = base, []
                 for slot, day in enumerate(pattern):
                     worker_id = who(cw, day)
                     if worker_id is None:
-                        cost += 1e6
+                        cost += GREEDY_UNSERVED_COST
                         chosen.append("")
                         continue
                     chosen.append(worker_id)
@@ -196,7 +196,7 @@ def choose_week(
                     extra = asks(dealt[slot])
                     after = load.get(key, 0.0) + extra
                     cost += OVERLOAD_WEIGHT * max(0.0, after - capacity.get(key, 0.0))
-                    cost += after / max(1.0, capacity.get(key, 0.0)) * 30  # even days
+                    cost += after / max(1.0, capacity.get(key, 0.0)) * GREEDY_EVEN_DAY_WEIGHT
                     if (most := limit.get(worker_id)) is not None and count.get(key, 0) >= most:
                         cost += OVERLOAD_WEIGHT * extra  # the router would have to drop a visit of the day
                     here = places.get(key, [])
@@ -204,7 +204,7 @@ def choose_week(
                         home = problem.client(cw.client_id).location
                         cost += min(home.km_to(p) for p in here)
                     if worker_id != primary[cw.client_id]:
-                        cost += 60  # a substitute is a cost to continuity
+                        cost += SUBSTITUTE_COST
                 if best is None or cost < best[0]:
                     best = (cost, pattern, dealt, chosen)
         assert best is not None

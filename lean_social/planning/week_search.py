@@ -8,7 +8,7 @@ week's cost most, where every worker-day is
 a tour from the start place and back, kept short by 2-opt and or-opt. The router then orders each day for
 real, with windows and lunch; tours here only rank the choices.
 
-Cost, in minutes of a worker's time so that the terms trade off readably:
+Cost, in minutes of a worker's time so that the terms trade off readably (the weights in ``objective``):
 
 * the tours' travel;
 * ``OVERLOAD_WEIGHT`` per minute a worker-day's service and travel exceed ``FILL`` of its hours after
@@ -38,31 +38,24 @@ from lean_social.domain.capacity import LOAD_BAND
 from lean_social.domain.demand import ClientWeek, cyclic_gaps
 from lean_social.domain.model import Location, Problem, TimeWindow, Worker
 from lean_social.domain.norms import visit_duration_s
+from lean_social.planning.objective import (
+    BALANCE_WEIGHT,
+    BAND_WEIGHT,
+    FILL,
+    MOVE_COST,
+    OVERLOAD_WEIGHT,
+    PREFERENCE_COST,
+    STABILITY_BONUS,
+    SUBSTITUTE_COST,
+    UNEVEN_WEIGHT,
+    UNSERVED_COST,
+    WEEK_BALANCE_WEIGHT,
+)
 from lean_social.travel import TravelModel
 
 __all__ = ["SearchResult", "improve_week"]
 
-#: Share of a worker-day's hours after lunch that tours may fill; the rest absorbs windows and lunch.
-FILL = 0.9
-OVERLOAD_WEIGHT = 10.0
-BALANCE_WEIGHT = 0.3
-#: Per minute a worker's week of service and travel is over the top of ``kpi.LOAD_BAND`` of contracted
-#: hours. Only the top: a week under the band would be "fixed" by walking more, which is worse.
-BAND_WEIGHT = 1.0
-#: As ``BALANCE_WEIGHT``, over a worker's week against contracted hours: evens load across workers.
-WEEK_BALANCE_WEIGHT = 1.0
-#: A day of unevenness in a client's week (Mon/Wed leaves a 5-day gap to the next Monday) costs this.
-UNEVEN_WEIGHT = 5.0
-#: A visit by someone other than the client's own worker: continuity is worth more than a short walk.
-SUBSTITUTE_COST = 60.0
-#: Minutes of travel a week a new list must save per client moved before the client changes worker.
-MOVE_COST = 20.0
-#: A visit on a day the client would rather not have (``Client.preferred_days``): half an hour of walking
-#: a week, more than the unevenness of any spaced pattern, so a wish beats the planner's taste.
-PREFERENCE_COST = 30.0
-#: Minutes of travel a week that keeping last week's worker and weekdays is worth to a client.
-STABILITY_BONUS = 20.0
-UNSERVED_COST = 10_000.0
+#: The search stops after this many passes (or the first that improves nothing).
 MAX_PASSES = 30
 
 
