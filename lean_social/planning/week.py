@@ -17,11 +17,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from lean_social.domain import reasons
 from lean_social.domain.calendar import workers_on_duty
 from lean_social.domain.capacity import estimated_minutes, week_capacity
 from lean_social.domain.demand import ClientWeek, Visit, cyclic_gaps, make_visit, week_demand
 from lean_social.domain.model import Location, PreviousPlan, Problem, Worker
-from lean_social.domain.timefmt import WEEKDAYS
 from lean_social.planning.day import DepartmentDay, SearchBudget, build_department_days, route_department_days
 from lean_social.planning.objective import (
     GREEDY_EVEN_DAY_WEIGHT,
@@ -172,13 +172,9 @@ class _Greedy:
     def why_unplaced(self, cw: ClientWeek) -> str | None:
         """Why no days can be chosen for the client at all, or None."""
         if cw.client_id not in self.primary or self.primary[cw.client_id] not in self.duty[self.dates[0]]:
-            return f"no worker of department {cw.department} can take the client"
+            return reasons.no_primary(cw.department)
         if not cw.patterns:
-            return (
-                f"no {len(cw.slots)} days a week fit the client's days at home with the required spacing"
-                if not cw.fixed
-                else "the programme's fixed days fall on a holiday or a day the client is away"
-            )
+            return reasons.no_pattern(len(cw.slots), fixed=cw.fixed)
         return None
 
     def who(self, cw: ClientWeek, day: dt.date) -> str | None:
@@ -418,11 +414,7 @@ def _client_visits(
     for slot, day in enumerate(choices.days[cw.client_id]):
         worker_id = choices.worker.get((cw.client_id, day))
         if worker_id is None:
-            reason = (
-                f"assigned worker {main} is away on "
-                f"{WEEKDAYS[day.weekday()]} {day} and no substitute with the skills is on duty"
-            )
-            unassigned.append(_unassigned(cw, slot, day, reason, problem))
+            unassigned.append(_unassigned(cw, slot, day, reasons.no_substitute(main, day), problem))
             continue
         per_day.setdefault(day, []).append(
             make_visit(

@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 
+from lean_social.domain import reasons
 from lean_social.domain.calendar import workers_on_duty
 from lean_social.domain.demand import (
     MIN_GAP_DAYS,
     ClientWeek,
     Visit,
-    away_text,
     cyclic_gaps,
     make_visit,
     spaced_patterns,
@@ -298,11 +298,7 @@ def _not_made(owed: Owed, entry: Entry | None, from_date: dt.date) -> tuple[dt.d
 
 
 def _closed_reason(problem: Problem, client_id: str, day: dt.date) -> str:
-    holiday = problem.holiday(day)
-    if holiday is not None:
-        return f"public holiday{f' ({holiday.name})' if holiday.name else ''}"
-    away = problem.client_away(client_id, day)
-    return away_text(away) if away is not None else f"client is not at home on {day.strftime('%A')}s"
+    return reasons.closed_day(problem, client_id, day)
 
 
 def _settled_or_open(problem: Problem, from_date: dt.date, client_id: str, day: dt.date) -> bool:
@@ -337,9 +333,7 @@ def _restricted(
     made = len(spaced[0]) if spaced else 0
     keep = sorted(sorted(range(len(cw.slots)), key=lambda k: (-len(cw.slots[k]), k))[:made])
     gap = MIN_GAP_DAYS.get(cw.visits_per_week, 1)
-    why = f"only {made} of the {len(cw.slots)} visits fit the client's days at home from {from_date}" + (
-        f" with at least {gap} days between visits" if gap > 1 else ""
-    )
+    why = reasons.fewer_visits(made, len(cw.slots), f"from {from_date}", gap)
     left += [(from_date, cw.slots[k], why) for k in range(len(cw.slots)) if k not in keep]
     patterns = tuple(tuple(open_days[w] for w in pattern) for pattern in spaced)
     return replace(cw, slots=tuple(cw.slots[k] for k in keep), patterns=patterns), left
