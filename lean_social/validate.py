@@ -510,8 +510,8 @@ def _on_duty(problem: Problem, worker_id: str, day: dt.date) -> bool:
 
 def _check_stand_in(problem: Problem, worker_id: str, day: dt.date, stop: Stop) -> list[Violation]:
     """A visit marked as made for another worker (``substitute_for``): next week's plan and re-planning
-    take that worker as the client's own, so the mark must be true: someone else, a worker the data
-    knows, away that day, and the assigned worker if the client has one."""
+    take that worker as the client's own, so the mark must be true: someone else, away that day, and
+    the assigned worker if the client has one."""
     marked = stop.substitute_for
     if marked is None:
         return []
@@ -522,8 +522,6 @@ def _check_stand_in(problem: Problem, worker_id: str, day: dt.date, stop: Stop) 
     wrong = ""
     if marked == worker_id:
         wrong = f"{worker_id} is marked as standing in for themself"
-    elif marked not in {w.id for w in problem.workers}:
-        wrong = f"it is marked as made for {marked}, who is not a worker in the data"
     elif assigned is not None and marked != assigned:
         wrong = f"it is marked as made for {marked}, but the client's worker is {assigned}"
     elif _on_duty(problem, marked, day):

@@ -6,8 +6,11 @@ import datetime as dt
 
 import pytest
 
-from lean_social import Problem, plan_week
+from lean_social import ClientAbsence, Holiday, Problem, plan_week
+from lean_social.domain import reasons
 from lean_social.domain.reasons import count_kinds, kind_of
+
+THURSDAY = dt.date(2026, 12, 10)
 
 
 @pytest.mark.parametrize(
@@ -37,6 +40,47 @@ from lean_social.domain.reasons import count_kinds, kind_of
     ],
 )
 def test_kind_of_each_reason(reason: str, kind: str) -> None:
+    assert kind_of(reason) == kind
+
+
+@pytest.mark.parametrize(
+    ("reason", "kind", "text"),
+    [
+        (reasons.public_holiday(Holiday(date=THURSDAY, name="x")), "holiday", "public holiday (x)"),
+        (reasons.public_holiday(Holiday(date=THURSDAY)), "holiday", "public holiday"),
+        (
+            reasons.client_away(ClientAbsence(client_id="C1", start=THURSDAY, end=THURSDAY, reason="h")),
+            "client-away",
+            "client is away 2026-12-10..2026-12-10 (h)",
+        ),
+        (reasons.not_at_home(THURSDAY), "client-away", "client is not at home on Thursdays"),
+        (
+            reasons.fewer_visits(2, 3, "this week", 2),
+            "spacing",
+            "only 2 of the 3 visits fit the client's days at home this week with at least 2 days between visits",
+        ),
+        (reasons.no_day_at_home(), "spacing", "the client has no day at home this week that is not a public holiday"),
+        (
+            reasons.no_pattern(3, fixed=False),
+            "spacing",
+            "no 3 days a week fit the client's days at home with the required spacing",
+        ),
+        (
+            reasons.no_pattern(3, fixed=True),
+            "spacing",
+            "the programme's fixed days fall on a holiday or a day the client is away",
+        ),
+        (reasons.no_primary("D1"), "worker-absent", "no worker of department D1 can take the client"),
+        (
+            reasons.no_substitute("W1", THURSDAY),
+            "worker-absent",
+            "assigned worker W1 is away on thu 2026-12-10 and no substitute with the skills is on duty",
+        ),
+    ],
+)
+def test_each_catalogue_sentence_reads_as_written_and_has_its_kind(reason: str, kind: str, text: str) -> None:
+    # The texts are the published ones: a plan read back from its files keeps its kinds.
+    assert reason == text
     assert kind_of(reason) == kind
 
 

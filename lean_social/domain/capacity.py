@@ -9,14 +9,23 @@ time-use coefficient is K = (8 - 0.6) / 8 = 0.925).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from lean_social.domain.calendar import workers_on_duty
+from lean_social.domain.calendar import working_day
 from lean_social.domain.demand import week_demand
-from lean_social.domain.model import Problem
+from lean_social.domain.model import Problem, Worker
 from lean_social.domain.norms import visit_duration_min
 
-__all__ = ["LOAD_BAND", "OTHER_WORK_MIN_PER_DAY", "TRAVEL_ALLOWANCE_MIN", "Capacity", "week_capacity"]
+__all__ = [
+    "LOAD_BAND",
+    "OTHER_WORK_MIN_PER_DAY",
+    "TRAVEL_ALLOWANCE_MIN",
+    "Capacity",
+    "estimated_minutes",
+    "visit_minutes",
+    "week_capacity",
+]
 
 #: Band of a worker's service + travel time as a share of contracted hours (shift less lunch) that a
 #: fair plan keeps to. The top is Order 725's time-use coefficient K = 0.925 (the rest is other work);
@@ -25,8 +34,22 @@ LOAD_BAND = (0.60, 0.925)
 
 #: Paperwork and other non-visit work per worker-day, from the ministry's time-study example.
 OTHER_WORK_MIN_PER_DAY = 36
-#: Expected walk to each visit, for the estimate only (the plan measures the real one).
+#: Expected walk to each visit, for estimates only (the capacity check, the planners' balancing and
+#: room before routing); the plan measures the real one.
 TRAVEL_ALLOWANCE_MIN = 15
+
+
+def estimated_minutes(problem: Problem, services: Iterable[str]) -> float:
+    """What a visit with these services is expected to take of a worker's day before it is routed: its
+    norms and the walking allowance."""
+    return visit_duration_min(problem.service(c) for c in services) + TRAVEL_ALLOWANCE_MIN
+
+
+def visit_minutes(worker: Worker, day: dt.date) -> float:
+    """The worker-day's minutes for visits and walks in the week's supply: the hours after lunch
+    (``Worker.minutes_after_lunch``, what the planners fill and the load band is a share of) less the
+    day's other work, which time study finds in every day whatever the plan."""
+    return max(0.0, worker.minutes_after_lunch(day) - OTHER_WORK_MIN_PER_DAY)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,26 +88,17 @@ def week_capacity(problem: Problem, week_start: dt.date) -> list[Capacity]:
     more hours cannot close; the plan lists it as unassigned with its reason instead.
     """
     dates = [week_start + dt.timedelta(days=d) for d in range(7)]
-    duty = {day: workers_on_duty(problem, day) for day in dates}
-    holidays = {h.date for h in problem.holidays}
     out = []
     for department in problem.departments:
         demand = [cw for cw in week_demand(problem, week_start) if cw.department == department]
-        minutes = sum(
-            visit_duration_min(problem.service(c) for c in slot) + TRAVEL_ALLOWANCE_MIN
-            for cw in demand
-            for slot in cw.slots
-        )
+        minutes = sum(estimated_minutes(problem, slot) for cw in demand for slot in cw.slots)
         available = 0.0
         for worker in problem.workers:
             if worker.department != department:
                 continue
             for day in dates:
-                shift = worker.shift_on(day)
-                if shift is None or duty[day][worker.id] is not None or day in holidays:
-                    continue
-                lunch = worker.lunch.duration_min if worker.lunch else 0
-                available += max(0.0, shift.length / 60 - lunch - OTHER_WORK_MIN_PER_DAY)
+                if working_day(problem, worker, day):
+                    available += visit_minutes(worker, day)
         out.append(
             Capacity(
                 department=department,

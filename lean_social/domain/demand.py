@@ -11,7 +11,8 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
-from lean_social.domain.model import ClientAbsence, Problem, ProgrammeItem, TimeWindow
+from lean_social.domain import reasons
+from lean_social.domain.model import Problem, ProgrammeItem, TimeWindow
 from lean_social.domain.norms import visit_duration_s
 
 __all__ = [
@@ -192,7 +193,6 @@ def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]
         msg = f"a planning week starts on a Monday; {week_start} is a {week_start.strftime('%A')}"
         raise ValueError(msg)
     dates = [week_start + dt.timedelta(days=d) for d in range(7)]
-    holidays = {h.date: h for h in problem.holidays}
     order = {s.code: i for i, s in enumerate(problem.services)}
     norm = {s.code: s.norm_min for s in problem.services}
     by_client: dict[str, list[ProgrammeItem]] = {}
@@ -217,7 +217,7 @@ def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]
             continue
         fixed_days = sorted({d for _, _, days in wanted for d in days})
         n = max([times for _, times, _ in wanted] + [len(fixed_days)])
-        open_days = tuple(d for d in range(7) if problem.at_home(client.id, dates[d]) and dates[d] not in holidays)
+        open_days = tuple(d for d in range(7) if problem.open_day(client.id, dates[d]))
         if fixed_days:
             extra = n - len(fixed_days)
             free = [d for d in open_days if d not in fixed_days]
@@ -261,14 +261,7 @@ def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]
                     kept_slots.append(services)
                     kept_days.append(d)
                 else:
-                    holiday = holidays.get(dates[d])
-                    away = problem.client_away(client.id, dates[d])
-                    if holiday:
-                        why = f"public holiday{f' ({holiday.name})' if holiday.name else ''}"
-                    elif away:
-                        why = away_text(away)
-                    else:
-                        why = f"client is not at home on {dates[d].strftime('%A')}s"
+                    why = reasons.closed_day(problem, client.id, dates[d])
                     closed.append((dates[d], services, f"the fixed day is closed: {why}"))
             patterns = [tuple(dates[d] for d in kept_days)] if kept_days else []
             slot_services = kept_slots
@@ -300,22 +293,15 @@ def _why_fewer(problem: Problem, client_id: str, dates: list[dt.date], n: int, m
     """Why a flexible client gets only ``made`` of ``n`` visits: the days at home, less any holiday."""
     client = problem.client(client_id)
     holidays = [h for h in problem.holidays if h.date in dates and client.available.on(h.date)]
-    closed = "".join(
-        f"; {h.date.strftime('%A')} {h.date} is a public holiday{f' ({h.name})' if h.name else ''}" for h in holidays
-    )
+    closed = "".join(f"; {reasons.holiday_on(h)}" for h in holidays)
     closed += "".join(
-        f"; {away_text(a)}" for a in problem.client_absences if a.client_id == client_id and any(map(a.covers, dates))
+        f"; {reasons.client_away(a)}"
+        for a in problem.client_absences
+        if a.client_id == client_id and any(map(a.covers, dates))
     )
     if not made:
-        return f"the client has no day at home this week that is not a public holiday{closed}"
-    gap = MIN_GAP_DAYS.get(n, 1)
-    spacing = f" with at least {gap} days between visits" if n >= 2 and gap > 1 else ""
-    return f"only {made} of the {n} visits fit the client's days at home this week{spacing}{closed}"
-
-
-def away_text(away: ClientAbsence) -> str:
-    """How a client absence reads in a reason: ``client is away 2026-12-09..2026-12-20 (в больнице)``."""
-    return f"client is away {away.start}..{away.end}" + (f" ({away.reason})" if away.reason else "")
+        return reasons.no_day_at_home(closed)
+    return reasons.fewer_visits(made, n, "this week", MIN_GAP_DAYS.get(n, 1) if n >= 2 else 1, closed)
 
 
 def monthly_count(times: int, week_start: dt.date) -> int:
@@ -345,7 +331,7 @@ def make_visit(
         services=services,
         duration_s=visit_duration_s(problem.service(c) for c in services),
         windows=problem.at_home(client_id, day),
-        skills=frozenset(skill for c in services if (skill := problem.service(c).skill)),
+        skills=problem.skills_needed(services),
         worker_id=worker_id,
         department=client.department,
         substitute_for=substitute_for,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
@@ -16,6 +17,7 @@ from lean_social.domain.timefmt import DAY_SECONDS, WEEKDAYS, format_hhmm
 from lean_social.errors import InputProblem, InvalidInputError
 
 __all__ = [
+    "EARTH_RADIUS_M",
     "MAX_NORM_MIN",
     "Absence",
     "Client",
@@ -33,6 +35,9 @@ __all__ = [
     "WeeklyPattern",
     "Worker",
 ]
+
+#: Mean Earth radius (IUGG); the haversine error against the WGS-84 ellipsoid is under 0.5 %.
+EARTH_RADIUS_M = 6_371_008.8
 
 TravelMode = Literal["foot", "bike", "transit", "car"]
 TRAVEL_MODES: tuple[TravelMode, ...] = ("foot", "bike", "transit", "car")
@@ -126,6 +131,16 @@ class Location:
         if not -180.0 <= self.lon <= 180.0:
             msg = f"longitude {self.lon} is outside -180..180"
             raise ValueError(msg)
+
+    def km_to(self, other: Location) -> float:
+        """Great-circle (haversine) kilometres: the one straight-line distance the planners' heuristics,
+        the input checks and ``travel.haversine_m`` (the same formula over arrays) use."""
+        lat_a, lat_b = math.radians(self.lat), math.radians(other.lat)
+        h = (
+            math.sin((lat_b - lat_a) / 2) ** 2
+            + math.cos(lat_a) * math.cos(lat_b) * math.sin(math.radians(other.lon - self.lon) / 2) ** 2
+        )
+        return 2 * EARTH_RADIUS_M / 1000 * math.asin(math.sqrt(min(1.0, h)))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -265,6 +280,15 @@ class Worker:
         windows = self.shift.on(day)
         return windows[0] if windows else None
 
+    def minutes_after_lunch(self, day: dt.date | int) -> float:
+        """Minutes of the worker's shift that day less lunch (0 without a shift): the contracted time
+        visits and walks may fill. The week's supply of hours (``capacity.visit_minutes``) takes the
+        other work of the day off this too; fill factors and load bands are shares of it."""
+        shift = self.shift_on(day)
+        if shift is None:
+            return 0.0
+        return shift.length / 60 - (self.lunch.duration_min if self.lunch else 0)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Absence:
@@ -376,6 +400,11 @@ class Problem:
     def service(self, code: str) -> Service:
         return self._service_by_code[code]
 
+    def skills_needed(self, service_codes: Iterable[str]) -> frozenset[str]:
+        """The skills a worker needs to make these services (a visit's, or a whole programme's): each
+        service's own skill; a visit needs every one of them in the same worker."""
+        return frozenset(skill for code in service_codes if (skill := self.service(code).skill))
+
     def client(self, client_id: str) -> Client:
         return self._client_by_id[client_id]
 
@@ -396,6 +425,14 @@ class Problem:
         if self.client_away(client_id, day) is not None:
             return ()
         return self.client(client_id).available.on(day)
+
+    def open_day(self, client_id: str, day: dt.date) -> tuple[TimeWindow, ...]:
+        """The hours on that date a visit to the client can be made: at home (``at_home``), and none on a
+        public holiday, when the service does not visit. Every planner asks this one rule; ``at_home``
+        alone is the client's side, for the texts that say which of the two closed the day."""
+        if self.holiday(day) is not None:
+            return ()
+        return self.at_home(client_id, day)
 
     @property
     def departments(self) -> tuple[str, ...]:

@@ -1,18 +1,41 @@
-"""Kinds of reasons a visit is left unassigned, for counting: ``run.json`` and the end-of-run summary
-count visits per kind, so a planner (or the nightly job) sees at once whether the week lost visits to a
-holiday, to absences, or to a lack of room, which only the last of these a planner can do something about.
+"""Why a visit is left unassigned: the catalogue of the sentences the planners write, and their kinds.
 
-The reasons themselves stay sentences with names and dates in them; a kind is read off the sentence by
-the phrase each planner rule writes. Every phrase is listed here once, in the order they are tried.
+Each sentence that more than one planner writes is built here, once, by a function (the week's demand,
+the week planner, re-planning and the day planner all say "public holiday (...)" the same way). The
+reasons stay sentences with names and dates in them, since they are read by people and come back from
+published plans as text; ``run.json`` and the end-of-run summary count visits per kind, so a planner (or
+the nightly job) sees at once whether the week lost visits to a holiday, to absences, or to a lack of
+room, which only the last of these a planner can do something about. A kind is read off the sentence by
+the phrase that marks it; the catalogue's builders write their marking phrases from the same constants
+the kinds are read by, so a builder and its kind cannot drift apart.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from typing import Literal
 
-__all__ = ["ReasonKind", "count_kinds", "kind_of"]
+from lean_social.domain.model import ClientAbsence, Holiday, Problem
+from lean_social.domain.timefmt import WEEKDAYS
+
+__all__ = [
+    "ReasonKind",
+    "client_away",
+    "closed_day",
+    "count_kinds",
+    "fewer_visits",
+    "holiday_on",
+    "kind_of",
+    "no_day_at_home",
+    "no_pattern",
+    "no_primary",
+    "no_substitute",
+    "not_at_home",
+    "public_holiday",
+    "spacing",
+]
 
 ReasonKind = Literal[
     "holiday",
@@ -27,17 +50,94 @@ ReasonKind = Literal[
     "other",
 ]
 
+# The phrases that mark a kind, used by the builders below and by ``_PHRASES``.
+_PUBLIC_HOLIDAY = "public holiday"
+_CLIENT_AWAY = "client is away"
+_NOT_AT_HOME = "client is not at home"
+_NO_DAY_AT_HOME = "no day at home this week"
+_FIT_DAYS_AT_HOME = "fit the client's days at home"
+_DAYS_A_WEEK_FIT = "days a week fit"
+_FIXED_DAYS_FALL = "fixed days fall"
+_NO_SUBSTITUTE = "no substitute"
+_NO_WORKER_OF_DEPARTMENT = "no worker of department"
+
+
+def public_holiday(holiday: Holiday) -> str:
+    """``public holiday (Новый год)``: a visit on a holiday, or a closed fixed day."""
+    return _PUBLIC_HOLIDAY + (f" ({holiday.name})" if holiday.name else "")
+
+
+def holiday_on(holiday: Holiday) -> str:
+    """``Thursday 2026-12-10 is a public holiday (...)``: a holiday among the days that close a week."""
+    return f"{holiday.date.strftime('%A')} {holiday.date} is a {public_holiday(holiday)}"
+
+
+def client_away(away: ClientAbsence) -> str:
+    """``client is away 2026-12-09..2026-12-20 (в больнице)``."""
+    return f"{_CLIENT_AWAY} {away.start}..{away.end}" + (f" ({away.reason})" if away.reason else "")
+
+
+def not_at_home(day: dt.date) -> str:
+    """``client is not at home on Saturdays``: a weekday outside the client's weekly hours."""
+    return f"{_NOT_AT_HOME} on {day.strftime('%A')}s"
+
+
+def closed_day(problem: Problem, client_id: str, day: dt.date) -> str:
+    """Why the client's day is closed (``Problem.open_day`` is empty): the holiday, the absence, or a
+    weekday the client is not at home, in that order."""
+    holiday = problem.holiday(day)
+    if holiday is not None:
+        return public_holiday(holiday)
+    away = problem.client_away(client_id, day)
+    return client_away(away) if away is not None else not_at_home(day)
+
+
+def spacing(gap: int) -> str:
+    """`` with at least 2 days between visits``, or nothing when any spacing will do."""
+    return f" with at least {gap} days between visits" if gap > 1 else ""
+
+
+def fewer_visits(made: int, n: int, when: str, gap: int, closed: str = "") -> str:
+    """``only 2 of the 3 visits fit the client's days at home this week ...``; ``when`` says which days
+    (``this week``, ``from 2026-12-09``), ``closed`` lists the days that closed on top of the hours."""
+    return f"only {made} of the {n} visits {_FIT_DAYS_AT_HOME} {when}{spacing(gap)}{closed}"
+
+
+def no_day_at_home(closed: str = "") -> str:
+    """A flexible client with no open day in the week at all."""
+    return f"the client has {_NO_DAY_AT_HOME} that is not a public holiday{closed}"
+
+
+def no_pattern(n: int, *, fixed: bool) -> str:
+    """The week planner found no days for the client's ``n`` visits."""
+    if fixed:
+        return f"the programme's {_FIXED_DAYS_FALL} on a holiday or a day the client is away"
+    return f"no {n} {_DAYS_A_WEEK_FIT} the client's days at home with the required spacing"
+
+
+def no_primary(department: str) -> str:
+    """Nobody in the client's department can be the client's worker."""
+    return f"{_NO_WORKER_OF_DEPARTMENT} {department} can take the client"
+
+
+def no_substitute(primary: str, day: dt.date) -> str:
+    """The client's worker is away that day and nobody able stands in."""
+    away = f"assigned worker {primary} is away on {WEEKDAYS[day.weekday()]} {day}"
+    return f"{away} and {_NO_SUBSTITUTE} with the skills is on duty"
+
+
 #: (phrase, kind): the first phrase found in a reason gives its kind.
 _PHRASES: tuple[tuple[str, ReasonKind], ...] = (
-    ("no day at home this week", "spacing"),  # "... that is not a public holiday": the days, not the holiday
-    ("public holiday", "holiday"),
-    ("client is away", "client-away"),
-    ("client is not at home", "client-away"),
+    (_NO_DAY_AT_HOME, "spacing"),  # "... that is not a public holiday": the days, not the holiday
+    (_FIXED_DAYS_FALL, "spacing"),  # "... on a holiday or a day the client is away": the days again
+    (_PUBLIC_HOLIDAY, "holiday"),
+    (_CLIENT_AWAY, "client-away"),
+    (_NOT_AT_HOME, "client-away"),
     ("is absent", "worker-absent"),
     ("has no shift", "worker-absent"),
     ("no longer among the workers", "worker-absent"),
-    ("no substitute", "worker-absent"),
-    ("no worker of department", "worker-absent"),
+    (_NO_SUBSTITUTE, "worker-absent"),
+    (_NO_WORKER_OF_DEPARTMENT, "worker-absent"),
     ("has skill", "skill"),  # "no worker on duty in department D1 has skill nurse"
     ("no worker on duty", "worker-absent"),
     ("lacks skill", "skill"),
@@ -48,9 +148,8 @@ _PHRASES: tuple[tuple[str, ReasonKind], ...] = (
     ("no room left", "no-room"),
     ("has room left", "no-room"),  # "no eligible worker has room left in the day ..."
     ("spacing", "spacing"),
-    ("days a week fit", "spacing"),
-    ("fit the client's days at home", "spacing"),
-    ("fixed days fall", "spacing"),
+    (_DAYS_A_WEEK_FIT, "spacing"),
+    (_FIT_DAYS_AT_HOME, "spacing"),
 )
 
 

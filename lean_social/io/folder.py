@@ -62,7 +62,6 @@ MAX_KM_FROM_DEPARTMENT = 50.0
 #: The median of fewer places than this is not "the rest of the department": with two places, either
 #: could be the wrong one.
 _MIN_PLACES_FOR_MEDIAN = 3
-_EARTH_RADIUS_KM = 6371.0
 
 FILES: dict[str, tuple[str, ...]] = {
     "services.csv": ("code", "name", "norm_min", "skill", "errand"),
@@ -655,7 +654,7 @@ def _check_places(reader: _Reader, places: list[tuple[_Row, str, tuple[str, str]
             lat=statistics.median(p.lat for _, _, p in located), lon=statistics.median(p.lon for _, _, p in located)
         )
         for row, columns, place in located:
-            km = _km(place, middle)
+            km = place.km_to(middle)
             if km > MAX_KM_FROM_DEPARTMENT:
                 reader.problem(
                     row.file,
@@ -665,16 +664,6 @@ def _check_places(reader: _Reader, places: list[tuple[_Row, str, tuple[str, str]
                     f"a place within {MAX_KM_FROM_DEPARTMENT:g} km of the median of department {department}'s "
                     "places (lat and lon swapped, or a mistyped degree?)",
                 )
-
-
-def _km(a: Location, b: Location) -> float:
-    """Great-circle distance: a plausibility check needs no street network."""
-    lat_a, lat_b = math.radians(a.lat), math.radians(b.lat)
-    h = (
-        math.sin((lat_b - lat_a) / 2) ** 2
-        + math.cos(lat_a) * math.cos(lat_b) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
-    )
-    return 2 * _EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
 def read_folder(folder: str | Path) -> Problem:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from lean_social.domain.calendar import working_day
 from lean_social.domain.capacity import LOAD_BAND
 from lean_social.domain.model import Problem
 from lean_social.record import DayPlanRecord, ReplanRecord, WeekPlanRecord
@@ -90,10 +91,9 @@ def balance(schedule: Schedule, problem: Problem, days: Iterable[dt.date]) -> di
     for worker in problem.workers:
         contracted, loads = 0.0, []
         for day in days:
-            shift = worker.shift_on(day)
-            if shift is None or problem.absence(worker.id, day) or problem.holiday(day):
+            if not working_day(problem, worker, day):
                 continue
-            contracted += shift.length / 60 - (worker.lunch.duration_min if worker.lunch else 0)
+            contracted += worker.minutes_after_lunch(day)
             route = schedule.route(worker.id, day)
             loads.append((route.service_s + route.travel_s) / 60 if route else 0.0)
         if not contracted:

@@ -70,8 +70,7 @@ def redraw_lists(
     # A list is for every week: the worker needs the skills of every item, not only this week's.
     needs: dict[str, frozenset[str]] = {}
     for item in problem.programmes:
-        if skill := problem.service(item.service_code).skill:
-            needs[item.client_id] = needs.get(item.client_id, frozenset()) | {skill}
+        needs[item.client_id] = needs.get(item.client_id, frozenset()) | problem.skills_needed([item.service_code])
     dates = [week_start + dt.timedelta(days=d) for d in range(7)]
     demand = [cw for cw in week_demand(normal, week_start) if departments is None or cw.department in departments]
     new: dict[str, str] = {}

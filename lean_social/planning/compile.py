@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from lean_social.domain.calendar import workers_on_duty
-from lean_social.domain.demand import Visit, away_text
+from lean_social.domain.demand import Visit
 from lean_social.domain.model import Location, Problem, Worker
+from lean_social.domain.reasons import client_away
 from lean_social.domain.timefmt import WEEKDAYS
 from lean_social.routing.instance import Break, Job, RoutingInstance, Vehicle
 from lean_social.travel import TravelModel
@@ -94,7 +95,7 @@ def compile_day(
         )
         away = problem.client_away(visit.client_id, visit.date)
         if away is not None:
-            reason = away_text(away)
+            reason = client_away(away)
         if reason is None:
             reason = _window_reason(visit, windows, eligible, vehicles, duration, place)
         if reason is not None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from lean_social.domain.calendar import workers_on_duty
 from lean_social.domain.demand import Visit, visits_for_day
 from lean_social.domain.model import Problem
+from lean_social.domain.reasons import public_holiday
 from lean_social.errors import SolverError
 from lean_social.planning.compile import DayInstance, compile_day
 from lean_social.record import DayPlanRecord, DayRecord, PlanSettings
@@ -110,7 +111,7 @@ def plan_day(
     info = DayPlanRecord(date=day, settings=budget.settings(seed), visits=len(visits), departments={})
     holiday = problem.holiday(day)
     if holiday is not None:
-        reason = f"public holiday{f' ({holiday.name})' if holiday.name else ''}"
+        reason = public_holiday(holiday)
         info = dataclasses.replace(info, holiday=holiday.name)
         return Schedule(routes=(), unassigned=tuple(_unassigned(v, reason) for v in visits), info=info)
     by_department: dict[str, list[Visit]] = {}

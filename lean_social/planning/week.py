@@ -13,20 +13,29 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from lean_social.domain import reasons
 from lean_social.domain.calendar import workers_on_duty
-from lean_social.domain.capacity import week_capacity
+from lean_social.domain.capacity import estimated_minutes, week_capacity
 from lean_social.domain.demand import ClientWeek, Visit, cyclic_gaps, make_visit, week_demand
 from lean_social.domain.model import Location, PreviousPlan, Problem, Worker
-from lean_social.domain.norms import visit_duration_s
-from lean_social.domain.timefmt import WEEKDAYS
 from lean_social.planning.day import DepartmentDay, SearchBudget, build_department_days, route_department_days
+from lean_social.planning.objective import (
+    GREEDY_EVEN_DAY_WEIGHT,
+    GREEDY_PREFERENCE_WEIGHT,
+    GREEDY_PRIMARY_FILL,
+    GREEDY_STABILITY_BONUS,
+    GREEDY_UNEVEN_WEIGHT,
+    GREEDY_UNSERVED_COST,
+    OVERLOAD_WEIGHT,
+    SUBSTITUTE_COST,
+)
+from lean_social.planning.substitutes import choose_substitute, substitute_options
 from lean_social.planning.week_repair import move_dropped
-from lean_social.planning.week_search import capacity_min, improve_week
+from lean_social.planning.week_search import improve_week
 from lean_social.record import CapacityRecord, DayRecord, DepartmentRecord, WeekPlanRecord
 from lean_social.schedule import Schedule, Unassigned, unassigned_visit
 from lean_social.travel import GeodesicTravel, TravelModel
@@ -34,18 +43,6 @@ from lean_social.travel import GeodesicTravel, TravelModel
 __all__ = ["WeekChoices", "choose_week", "plan_week"]
 
 log = logging.getLogger(__name__)
-
-#: Minutes a visit is expected to cost on top of its norms (the walk to it), for balancing only.
-TRAVEL_ALLOWANCE_MIN = 15
-#: Cost of a day of unevenness in a client's week (Tue/Thu leaves a 5-day gap, Mon/Thu at most 4).
-UNEVEN_WEIGHT = 20.0
-#: Worth of keeping a client's weekdays from last week, in the units of the pattern cost below.
-STABILITY_BONUS = 50.0
-#: Cost of a visit on a day the client would rather not have, in the units of the pattern cost below:
-#: more than the unevenness of any spaced pattern (3 days), so a wish beats the planner's taste.
-PREFERENCE_WEIGHT = 80.0
-#: Weight of a minute over a worker-day's capacity against a kilometre of spread among a day's clients.
-OVERLOAD_WEIGHT = 10.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,12 +69,6 @@ class WeekChoices:
         return {c: (self.primary[c], days, by_client.get(c, {})) for c, days in self.days.items()}
 
 
-def _km(a: Location, b: Location) -> float:
-    dlat = (a.lat - b.lat) * 111.2
-    dlon = (a.lon - b.lon) * 111.2 * math.cos(math.radians((a.lat + b.lat) / 2))
-    return math.hypot(dlat, dlon)
-
-
 def choose_week(
     problem: Problem,
     demand: Sequence[ClientWeek],
@@ -88,149 +79,182 @@ def choose_week(
 
     ``previous`` (last week's worker and weekdays per client) is kept where nothing forces a change: the
     same worker for a client without an assigned one, and the same weekdays when they cost no more than
-    ``STABILITY_BONUS`` of balance and grouping."""
-    previous = previous or {}
-    duty = {day: workers_on_duty(problem, day) for day in dates}
-    department = {w.department for w in demand_workers(problem, demand)}
-    workers = [w for w in problem.workers if w.department in department]
-    load: dict[tuple[str, dt.date], float] = {}
-    places: dict[tuple[str, dt.date], list[Location]] = {}
-    week_load: dict[str, float] = {w.id: 0.0 for w in workers}
-    capacity = {(w.id, d): capacity_min(w, d) if duty[d][w.id] is None else 0.0 for w in workers for d in dates}
-    count: dict[tuple[str, dt.date], int] = {}
-    limit = {w.id: w.max_visits_per_day for w in workers}
-
-    def asks(services: tuple[str, ...]) -> float:
-        return visit_duration_s(problem.service(c) for c in services) / 60 + TRAVEL_ALLOWANCE_MIN
-
-    def minutes(cw: ClientWeek, slot: int) -> float:
-        return asks(cw.slots[slot])
-
-    def skills(cw: ClientWeek) -> frozenset[str]:
-        return frozenset(skill for s in cw.slots for c in s if (skill := problem.service(c).skill))
-
-    primary: dict[str, str] = {}
-    for cw in demand:
-        if cw.worker_id is not None:
-            primary[cw.client_id] = cw.worker_id
-    for cw in sorted(
-        (c for c in demand if c.worker_id is None),
-        key=lambda c: (-sum(minutes(c, k) for k in range(len(c.slots))), c.client_id),
-    ):
-        need = skills(cw)
-        last = previous.get(cw.client_id)
-        if last is not None and last[0] in {w.id for w in workers if need <= w.skills}:
-            primary[cw.client_id] = last[0]
-            week_load[last[0]] += sum(minutes(cw, k) for k in range(len(cw.slots)))
-            continue
-        home = problem.client(cw.client_id).location
-        extra = sum(minutes(cw, k) for k in range(len(cw.slots)))
-        scores = []
-        for w in [w for w in workers if need <= w.skills] or workers:
-            # Near the worker's other clients (or start place), and not over 85 % of the week's hours.
-            own = [problem.client(c).location for c, p in primary.items() if p == w.id] or [w.start]
-            centre = Location(lat=sum(p.lat for p in own) / len(own), lon=sum(p.lon for p in own) / len(own))
-            week_capacity = sum(capacity[(w.id, d)] for d in dates)
-            over = max(0.0, week_load[w.id] + extra - 0.85 * week_capacity)
-            scores.append((_km(home, centre) + OVERLOAD_WEIGHT * over / 60, w.id))
-        if not scores:  # a department with clients and no workers: nobody to plan them for
-            continue
-        _, picked = min(scores)
-        primary[cw.client_id] = picked
-        week_load[picked] += extra
-
+    ``GREEDY_STABILITY_BONUS`` of balance and grouping."""
+    greedy = _Greedy(problem, demand, dates, previous or {})
+    greedy.choose_primaries(demand)
     days: dict[str, tuple[dt.date, ...]] = {}
     worker_on: dict[tuple[str, dt.date], str] = {}
     unplaced: dict[str, str] = {}
     carried: dict[str, tuple[tuple[str, ...], ...]] = {}
-    substitutes: dict[str, str] = {}
-
-    def who(cw: ClientWeek, day: dt.date) -> str | None:
-        """The primary when on duty, else the client's substitute (chosen once, kept for the week)."""
-        main = primary[cw.client_id]
-        if duty[day].get(main) is None:
-            return main
-        if cw.client_id in substitutes:
-            sub = substitutes[cw.client_id]
-            return sub if duty[day][sub] is None else None
-        need = skills(cw)
-        home = problem.client(cw.client_id).location
-        away = [d for d in dates if duty[d].get(main) is not None and problem.at_home(cw.client_id, d)]
-        options = [w for w in workers if w.id != main and need <= w.skills and duty[day][w.id] is None]
-        if not options:
-            return None
-        extra = max(minutes(cw, k) for k in range(len(cw.slots)))
-
-        def strain(w: Worker) -> tuple[float, float, str]:
-            """Overload first, then how full the worker's days of the absence are, then distance."""
-            over = sum(max(0.0, load.get((w.id, d), 0.0) + extra - capacity[(w.id, d)]) for d in away)
-            fullest = max((load.get((w.id, d), 0.0) + extra) / max(1.0, capacity[(w.id, d)]) for d in away)
-            return (over, fullest + _km(home, w.start) / 10, w.id)
-
-        best = min(options, key=strain)
-        substitutes[cw.client_id] = best.id
-        return best.id
-
     # Fixed days first (no choice), then the clients with the fewest patterns, longest visits first.
-    order = sorted(demand, key=lambda c: (not c.fixed, len(c.patterns), -c.visits_per_week, c.client_id))
-    for cw in order:
+    for cw in sorted(demand, key=lambda c: (not c.fixed, len(c.patterns), -c.visits_per_week, c.client_id)):
         if not cw.slots:  # every visit of the week falls on a closed fixed day
             continue
-        if cw.client_id not in primary or primary[cw.client_id] not in duty[dates[0]]:
-            unplaced[cw.client_id] = f"no worker of department {cw.department} can take the client"
+        why = greedy.why_unplaced(cw)
+        if why is not None:
+            unplaced[cw.client_id] = why
             continue
-        if not cw.patterns:
-            unplaced[cw.client_id] = (
-                f"no {len(cw.slots)} days a week fit the client's days at home with the required spacing"
-                if not cw.fixed
-                else "the programme's fixed days fall on a holiday or a day the client is away"
-            )
-            continue
-        best: tuple[float, tuple[dt.date, ...], tuple[tuple[str, ...], ...], list[str]] | None = None
-        for pattern in cw.patterns:
-            gaps = cyclic_gaps(tuple(d.weekday() for d in pattern))
-            base = UNEVEN_WEIGHT * (max(gaps) - min(gaps))
-            if cw.client_id in previous and previous[cw.client_id][1] == tuple(d.weekday() for d in pattern):
-                base -= STABILITY_BONUS
-            if wish := problem.client(cw.client_id).preferred_days:
-                base += PREFERENCE_WEIGHT * sum(d.weekday() not in wish for d in pattern)
-            for dealt in cw.slot_orders():  # which visit carries the long ride-alongs
-                cost, chosen = base, []
-                for slot, day in enumerate(pattern):
-                    worker_id = who(cw, day)
-                    if worker_id is None:
-                        cost += 1e6
-                        chosen.append("")
-                        continue
-                    chosen.append(worker_id)
-                    key = (worker_id, day)
-                    extra = asks(dealt[slot])
-                    after = load.get(key, 0.0) + extra
-                    cost += OVERLOAD_WEIGHT * max(0.0, after - capacity.get(key, 0.0))
-                    cost += after / max(1.0, capacity.get(key, 0.0)) * 30  # even days
-                    if (most := limit.get(worker_id)) is not None and count.get(key, 0) >= most:
-                        cost += OVERLOAD_WEIGHT * extra  # the router would have to drop a visit of the day
-                    here = places.get(key, [])
-                    if here:
-                        home = problem.client(cw.client_id).location
-                        cost += min(_km(home, p) for p in here)
-                    if worker_id != primary[cw.client_id]:
-                        cost += 60  # a substitute is a cost to continuity
-                if best is None or cost < best[0]:
-                    best = (cost, pattern, dealt, chosen)
-        assert best is not None
-        _, pattern, dealt, chosen = best
+        pattern, dealt, chosen = greedy.best_pattern(cw)
         days[cw.client_id] = pattern
         if dealt != cw.slots:
             carried[cw.client_id] = dealt
         for day, services, worker_id in zip(pattern, dealt, chosen, strict=True):
-            if not worker_id:
+            if worker_id:
+                worker_on[(cw.client_id, day)] = worker_id
+                greedy.place(cw.client_id, worker_id, day, services)
+    return WeekChoices(days=days, worker=worker_on, primary=greedy.primary, unplaced=unplaced, carried=carried)
+
+
+class _Greedy:
+    """The state of the greedy choice: each worker-day's load, visits and places so far, the primaries,
+    and each client's one substitute."""
+
+    def __init__(
+        self, problem: Problem, demand: Sequence[ClientWeek], dates: Sequence[dt.date], previous: PreviousPlan
+    ) -> None:
+        self.problem, self.dates, self.previous = problem, dates, previous
+        self.duty = {day: workers_on_duty(problem, day) for day in dates}
+        department = {w.department for w in demand_workers(problem, demand)}
+        self.workers = [w for w in problem.workers if w.department in department]
+        self.load: dict[tuple[str, dt.date], float] = {}
+        self.places: dict[tuple[str, dt.date], list[Location]] = {}
+        self.count: dict[tuple[str, dt.date], int] = {}
+        self.capacity = {
+            (w.id, d): w.minutes_after_lunch(d) if self.duty[d][w.id] is None else 0.0
+            for w in self.workers
+            for d in dates
+        }
+        self.limit = {w.id: w.max_visits_per_day for w in self.workers}
+        self.primary: dict[str, str] = {}
+        self.substitutes: dict[str, str] = {}
+
+    def asks(self, services: tuple[str, ...]) -> float:
+        return estimated_minutes(self.problem, services)
+
+    def week_minutes(self, cw: ClientWeek) -> float:
+        return sum(self.asks(s) for s in cw.slots)
+
+    def skills(self, cw: ClientWeek) -> frozenset[str]:
+        return self.problem.skills_needed(c for s in cw.slots for c in s)
+
+    def choose_primaries(self, demand: Sequence[ClientWeek]) -> None:
+        """The assigned worker where the data names one; else last week's worker if able, else the able
+        worker nearest the clients already theirs and not over ``GREEDY_PRIMARY_FILL`` of their week."""
+        week_load: dict[str, float] = {w.id: 0.0 for w in self.workers}
+        for cw in demand:
+            if cw.worker_id is not None:
+                self.primary[cw.client_id] = cw.worker_id
+        for cw in sorted(
+            (c for c in demand if c.worker_id is None), key=lambda c: (-self.week_minutes(c), c.client_id)
+        ):
+            need = self.skills(cw)
+            able = [w for w in self.workers if need <= w.skills]
+            last = self.previous.get(cw.client_id)
+            extra = self.week_minutes(cw)
+            if last is not None and last[0] in {w.id for w in able}:
+                self.primary[cw.client_id] = last[0]
+                week_load[last[0]] += extra
                 continue
-            worker_on[(cw.client_id, day)] = worker_id
-            load[(worker_id, day)] = load.get((worker_id, day), 0.0) + asks(services)
-            count[(worker_id, day)] = count.get((worker_id, day), 0) + 1
-            places.setdefault((worker_id, day), []).append(problem.client(cw.client_id).location)
-    return WeekChoices(days=days, worker=worker_on, primary=primary, unplaced=unplaced, carried=carried)
+            home = self.problem.client(cw.client_id).location
+            scores = []
+            for w in able or self.workers:
+                # Near the worker's other clients (or start place), and not over GREEDY_PRIMARY_FILL of the week.
+                own = [self.problem.client(c).location for c, p in self.primary.items() if p == w.id] or [w.start]
+                centre = Location(lat=sum(p.lat for p in own) / len(own), lon=sum(p.lon for p in own) / len(own))
+                week_capacity = sum(self.capacity[(w.id, d)] for d in self.dates)
+                over = max(0.0, week_load[w.id] + extra - GREEDY_PRIMARY_FILL * week_capacity)
+                scores.append((home.km_to(centre) + OVERLOAD_WEIGHT * over / 60, w.id))
+            if not scores:  # a department with clients and no workers: nobody to plan them for
+                continue
+            _, picked = min(scores)
+            self.primary[cw.client_id] = picked
+            week_load[picked] += extra
+
+    def why_unplaced(self, cw: ClientWeek) -> str | None:
+        """Why no days can be chosen for the client at all, or None."""
+        if cw.client_id not in self.primary or self.primary[cw.client_id] not in self.duty[self.dates[0]]:
+            return reasons.no_primary(cw.department)
+        if not cw.patterns:
+            return reasons.no_pattern(len(cw.slots), fixed=cw.fixed)
+        return None
+
+    def who(self, cw: ClientWeek, day: dt.date) -> str | None:
+        """The primary when on duty, else the client's substitute (``substitutes``: chosen once, kept for
+        the week)."""
+        main = self.primary[cw.client_id]
+        if self.duty[day].get(main) is None:
+            return main
+        if cw.client_id in self.substitutes:
+            sub = self.substitutes[cw.client_id]
+            return sub if self.duty[day][sub] is None else None
+        options = substitute_options(
+            self.problem, cw.client_id, self.skills(cw), lambda w: self.duty[day].get(w) is None, (main,)
+        )
+        if not options:
+            return None
+        away = [d for d in self.dates if self.duty[d].get(main) is not None and self.problem.open_day(cw.client_id, d)]
+        extra = max(self.asks(s) for s in cw.slots)
+        best = choose_substitute(
+            self.problem, cw.client_id, options, away, extra, self.load, lambda w, d: self.capacity[(w, d)]
+        )
+        self.substitutes[cw.client_id] = best.id
+        return best.id
+
+    def best_pattern(self, cw: ClientWeek) -> tuple[tuple[dt.date, ...], tuple[tuple[str, ...], ...], list[str]]:
+        """The cheapest (days, services dealt to them, worker of each day; "" where nobody can go)."""
+        best: tuple[float, tuple[dt.date, ...], tuple[tuple[str, ...], ...], list[str]] | None = None
+        for pattern in cw.patterns:
+            base = self.pattern_cost(cw, pattern)
+            for dealt in cw.slot_orders():  # which visit carries the long ride-alongs
+                cost, chosen = base, []
+                for day, services in zip(pattern, dealt, strict=True):
+                    worker_id = self.who(cw, day)
+                    chosen.append(worker_id or "")
+                    if worker_id is None:
+                        cost += GREEDY_UNSERVED_COST
+                    else:
+                        cost = self.add_visit_cost(cost, cw, worker_id, day, services)
+                if best is None or cost < best[0]:
+                    best = (cost, pattern, dealt, chosen)
+        assert best is not None
+        return best[1], best[2], best[3]
+
+    def pattern_cost(self, cw: ClientWeek, pattern: tuple[dt.date, ...]) -> float:
+        """The days' own cost: unevenness, last week's weekdays kept, the client's wishes."""
+        weekdays = tuple(d.weekday() for d in pattern)
+        gaps = cyclic_gaps(weekdays)
+        base = GREEDY_UNEVEN_WEIGHT * (max(gaps) - min(gaps))
+        if cw.client_id in self.previous and self.previous[cw.client_id][1] == weekdays:
+            base -= GREEDY_STABILITY_BONUS
+        if wish := self.problem.client(cw.client_id).preferred_days:
+            base += GREEDY_PREFERENCE_WEIGHT * sum(d.weekday() not in wish for d in pattern)
+        return base
+
+    def add_visit_cost(
+        self, cost: float, cw: ClientWeek, worker_id: str, day: dt.date, services: tuple[str, ...]
+    ) -> float:
+        """``cost`` plus a visit's on a worker-day: overload, fullness, the visit limit, spread, a
+        substitute (added term by term, as the pattern's running sum)."""
+        key = (worker_id, day)
+        extra = self.asks(services)
+        after = self.load.get(key, 0.0) + extra
+        cost += OVERLOAD_WEIGHT * max(0.0, after - self.capacity.get(key, 0.0))
+        cost += after / max(1.0, self.capacity.get(key, 0.0)) * GREEDY_EVEN_DAY_WEIGHT
+        if (most := self.limit.get(worker_id)) is not None and self.count.get(key, 0) >= most:
+            cost += OVERLOAD_WEIGHT * extra  # the router would have to drop a visit of the day
+        here = self.places.get(key, [])
+        if here:
+            home = self.problem.client(cw.client_id).location
+            cost += min(home.km_to(p) for p in here)
+        if worker_id != self.primary[cw.client_id]:
+            cost += SUBSTITUTE_COST
+        return cost
+
+    def place(self, client_id: str, worker_id: str, day: dt.date, services: tuple[str, ...]) -> None:
+        key = (worker_id, day)
+        self.load[key] = self.load.get(key, 0.0) + self.asks(services)
+        self.count[key] = self.count.get(key, 0) + 1
+        self.places.setdefault(key, []).append(self.problem.client(client_id).location)
 
 
 def search_week(
@@ -325,37 +349,7 @@ def plan_week(
         unassigned: list[Unassigned] = []
         per_day: dict[dt.date, list[Visit]] = {}
         for cw in dept_demand:
-            for k, (day, services, reason) in enumerate(cw.closed):  # numbered after the slots: ids stay unique
-                unassigned.append(
-                    unassigned_visit(problem, cw.client_id, day, services, reason, slot=len(cw.slots) + k)
-                )
-            if not cw.slots:
-                continue
-            if cw.client_id in choices.unplaced:
-                for slot in range(len(cw.slots)):
-                    unassigned.append(_unassigned(cw, slot, week_start, choices.unplaced[cw.client_id], problem))
-                continue
-            for slot, day in enumerate(choices.days[cw.client_id]):
-                worker_id = choices.worker.get((cw.client_id, day))
-                if worker_id is None:
-                    reason = (
-                        f"assigned worker {choices.primary[cw.client_id]} is away on "
-                        f"{WEEKDAYS[day.weekday()]} {day} and no substitute with the skills is on duty"
-                    )
-                    unassigned.append(_unassigned(cw, slot, day, reason, problem))
-                    continue
-                services = cw.slots[slot]
-                main = choices.primary[cw.client_id]
-                per_day.setdefault(day, []).append(
-                    make_visit(
-                        problem,
-                        cw.client_id,
-                        day,
-                        services,
-                        worker_id=worker_id,
-                        substitute_for=main if worker_id != main else None,
-                    )
-                )
+            unassigned += _client_visits(problem, cw, choices, week_start, per_day)
         tasks += [DepartmentDay(day=day, department=department, visits=tuple(per_day[day])) for day in sorted(per_day)]
         parts.append(Schedule(routes=(), unassigned=tuple(unassigned)))
         records[department] = DepartmentRecord(
@@ -398,6 +392,43 @@ def plan_week(
         wall_s=round(time.perf_counter() - started, 3),
     )
     return Schedule.merge(parts, info=info)
+
+
+def _client_visits(
+    problem: Problem,
+    cw: ClientWeek,
+    choices: WeekChoices,
+    week_start: dt.date,
+    per_day: dict[dt.date, list[Visit]],
+) -> list[Unassigned]:
+    """The client's visits of the week as chosen, added to ``per_day``; those that cannot be made come
+    back unassigned with the reason."""
+    unassigned = [  # numbered after the slots: ids stay unique
+        unassigned_visit(problem, cw.client_id, day, services, reason, slot=len(cw.slots) + k)
+        for k, (day, services, reason) in enumerate(cw.closed)
+    ]
+    if not cw.slots:
+        return unassigned
+    if cw.client_id in choices.unplaced:
+        reason = choices.unplaced[cw.client_id]
+        return unassigned + [_unassigned(cw, slot, week_start, reason, problem) for slot in range(len(cw.slots))]
+    main = choices.primary[cw.client_id]
+    for slot, day in enumerate(choices.days[cw.client_id]):
+        worker_id = choices.worker.get((cw.client_id, day))
+        if worker_id is None:
+            unassigned.append(_unassigned(cw, slot, day, reasons.no_substitute(main, day), problem))
+            continue
+        per_day.setdefault(day, []).append(
+            make_visit(
+                problem,
+                cw.client_id,
+                day,
+                cw.slots[slot],
+                worker_id=worker_id,
+                substitute_for=main if worker_id != main else None,
+            )
+        )
+    return unassigned
 
 
 def _unassigned(cw: ClientWeek, slot: int, day: dt.date, reason: str, problem: Problem) -> Unassigned:

@@ -119,7 +119,7 @@ class _Week:
         self.fits = fits
         self._duty: dict[dt.date, dict[str, str | None]] = {}
         shifts = {(w.id, d): (w.shift_on(d), w.lunch) for w in problem.workers for d in {t.day for t in tasks}}
-        hours = [problem.at_home(c, d) for c, days in self.days.items() for d in days]
+        hours = [problem.open_day(c, d) for c, days in self.days.items() for d in days]
         #: Room with the usual walk to each visit: which places to try first.
         self.room: Room[_Key] = Room(shifts, hours, walk_min=TRAVEL_ALLOWANCE_MIN)
         #: Room with no walk at all: a worker-day short even so cannot hold its visits, whatever the order.
@@ -394,7 +394,7 @@ def _places(week: _Week, visit: Visit) -> list[tuple[dt.date, str]]:
     found: list[tuple[float, float, int, dt.date, str]] = []
 
     def offer(day: dt.date, worker_id: str) -> None:
-        hours = problem.at_home(client, day)
+        hours = problem.open_day(client, day)
         short = week.room.shortfall((worker_id, day), [(hours, visit.duration_s / 60)])
         tightest = week.room.tightest((worker_id, day), hours, visit.duration_s / 60)
         found.append((short, tightest, abs((day - visit.date).days), day, worker_id))

@@ -8,7 +8,7 @@ week's cost most, where every worker-day is
 a tour from the start place and back, kept short by 2-opt and or-opt. The router then orders each day for
 real, with windows and lunch; tours here only rank the choices.
 
-Cost, in minutes of a worker's time so that the terms trade off readably:
+Cost, in minutes of a worker's time so that the terms trade off readably (the weights in ``objective``):
 
 * the tours' travel;
 * ``OVERLOAD_WEIGHT`` per minute a worker-day's service and travel exceed ``FILL`` of its hours after
@@ -38,31 +38,24 @@ from lean_social.domain.capacity import LOAD_BAND
 from lean_social.domain.demand import ClientWeek, cyclic_gaps
 from lean_social.domain.model import Location, Problem, TimeWindow, Worker
 from lean_social.domain.norms import visit_duration_s
+from lean_social.planning.objective import (
+    BALANCE_WEIGHT,
+    BAND_WEIGHT,
+    FILL,
+    MOVE_COST,
+    OVERLOAD_WEIGHT,
+    PREFERENCE_COST,
+    STABILITY_BONUS,
+    SUBSTITUTE_COST,
+    UNEVEN_WEIGHT,
+    UNSERVED_COST,
+    WEEK_BALANCE_WEIGHT,
+)
 from lean_social.travel import TravelModel
 
-__all__ = ["SearchResult", "capacity_min", "improve_week"]
+__all__ = ["SearchResult", "improve_week"]
 
-#: Share of a worker-day's hours after lunch that tours may fill; the rest absorbs windows and lunch.
-FILL = 0.9
-OVERLOAD_WEIGHT = 10.0
-BALANCE_WEIGHT = 0.3
-#: Per minute a worker's week of service and travel is over the top of ``kpi.LOAD_BAND`` of contracted
-#: hours. Only the top: a week under the band would be "fixed" by walking more, which is worse.
-BAND_WEIGHT = 1.0
-#: As ``BALANCE_WEIGHT``, over a worker's week against contracted hours: evens load across workers.
-WEEK_BALANCE_WEIGHT = 1.0
-#: A day of unevenness in a client's week (Mon/Wed leaves a 5-day gap to the next Monday) costs this.
-UNEVEN_WEIGHT = 5.0
-#: A visit by someone other than the client's own worker: continuity is worth more than a short walk.
-SUBSTITUTE_COST = 60.0
-#: Minutes of travel a week a new list must save per client moved before the client changes worker.
-MOVE_COST = 20.0
-#: A visit on a day the client would rather not have (``Client.preferred_days``): half an hour of walking
-#: a week, more than the unevenness of any spaced pattern, so a wish beats the planner's taste.
-PREFERENCE_COST = 30.0
-#: Minutes of travel a week that keeping last week's worker and weekdays is worth to a client.
-STABILITY_BONUS = 20.0
-UNSERVED_COST = 10_000.0
+#: The search stops after this many passes (or the first that improves nothing).
 MAX_PASSES = 30
 
 
@@ -135,23 +128,26 @@ def improve_week(
     day_of = {d: t for t, d in enumerate(dates)}
     duty = [workers_on_duty(problem, d) for d in dates]
     on = [[duty[t].get(w.id, "unknown") is None for t in range(len(dates))] for w in workers]
-    cap = [[capacity_min(w, d) * FILL if on[k][t] else 0.0 for t, d in enumerate(dates)] for k, w in enumerate(workers)]
+    cap = [
+        [w.minutes_after_lunch(d) * FILL if on[k][t] else 0.0 for t, d in enumerate(dates)]
+        for k, w in enumerate(workers)
+    ]
     limit = [w.max_visits_per_day or 10_000 for w in workers]
-    contracted = [sum(capacity_min(w, d) for t, d in enumerate(dates) if on[k][t]) for k, w in enumerate(workers)]
+    contracted = [sum(w.minutes_after_lunch(d) for t, d in enumerate(dates) if on[k][t]) for k, w in enumerate(workers)]
 
     clients: list[_Client] = []
     places: list[Location] = [w.start for w in workers]
     for cw in demand:
         if cw.client_id not in start or not cw.patterns or start[cw.client_id][0] not in index:
             continue
-        need = frozenset(skill for s in cw.slots for c in s if (skill := problem.service(c).skill))
+        need = problem.skills_needed(c for s in cw.slots for c in s)
         need |= skills.get(cw.client_id, frozenset())
         able = tuple(k for k, w in enumerate(workers) if need <= w.skills)
         primary_id = start[cw.client_id][0]
         own = able if cw.client_id in free_primary else (index[primary_id],)
         # Minutes the client's hours at home overlap each worker's shift, per day: a worker who is on
         # duty only while the client is out cannot make the visit, whatever the tour.
-        overlap = [[_overlap_min(problem.at_home(cw.client_id, d), w.shift_on(d)) for d in dates] for w in workers]
+        overlap = [[_overlap_min(problem.open_day(cw.client_id, d), w.shift_on(d)) for d in dates] for w in workers]
         last = previous.get(cw.client_id)
         orders = cw.slot_orders()
         clients.append(
@@ -163,7 +159,7 @@ def improve_week(
                     tuple(visit_duration_s(problem.service(c) for c in s) / 60 for s in order) for order in orders
                 ),
                 patterns=tuple(tuple(day_of[d] for d in p) for p in cw.patterns),
-                hours=tuple(problem.at_home(cw.client_id, d) for d in dates),
+                hours=tuple(problem.open_day(cw.client_id, d) for d in dates),
                 workers=own,
                 subs=able,
                 listed=index.get(listed[cw.client_id]) if cw.client_id in listed else None,
@@ -344,14 +340,6 @@ def improve_week(
             if cell is not None:
                 result.worker[(c.id, dates[cell[1]])] = workers[cell[0]].id
     return result
-
-
-def capacity_min(worker: Worker, day: dt.date) -> float:
-    """Minutes of a worker's day after lunch: what visits and walks can fill."""
-    shift = worker.shift_on(day)
-    if shift is None:
-        return 0.0
-    return shift.length / 60 - (worker.lunch.duration_min if worker.lunch else 0)
 
 
 def _overlap_min(windows: Sequence[TimeWindow], shift: TimeWindow | None) -> float:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lean_social.domain.model import Problem, Worker
-from lean_social.domain.norms import visit_duration_s
-from lean_social.planning.week import TRAVEL_ALLOWANCE_MIN
+from lean_social.domain.capacity import estimated_minutes
+from lean_social.domain.model import Problem
+from lean_social.planning.substitutes import choose_substitute, substitute_options
 from lean_social.replanning.published import Entry
 
 __all__ = ["Services", "Staffing"]
@@ -24,10 +24,8 @@ class Staffing:
     even if the published visit was a substitute's: a substitute stands in only on days the own worker
     is away, and a visit moved to another day may fall on one the own worker works. Else the published
     worker if on duty; else the client's substitute for the week: the one the published plan already
-    sent, so an absence that grows keeps it, or one chosen now and kept: the one with most room that
-    day (under the visit limit first, then the least full against the hours after lunch, then the
-    nearest), since in a department that starts from one office "nearest" alone sends every client of
-    the absent worker to the same colleague, who then cannot make half of them.
+    sent, so an absence that grows keeps it, or one chosen now by the week planner's policy
+    (``planning.substitutes``) over the absence's days from this one on, and kept.
     """
 
     def __init__(
@@ -47,19 +45,13 @@ class Staffing:
 
     def add(self, worker_id: str, day: dt.date, services: Services) -> None:
         key = (worker_id, day)
-        extra = visit_duration_s(self.problem.service(c) for c in services) / 60 + TRAVEL_ALLOWANCE_MIN
+        extra = estimated_minutes(self.problem, services)
         self.minutes[key] = self.minutes.get(key, 0.0) + extra
         self.visits[key] = self.visits.get(key, 0) + 1
 
-    def _strain(self, worker: Worker, day: dt.date, services: Services) -> tuple[bool, float]:
-        """(over the visit limit, share of the day's hours after lunch taken) with this visit added."""
-        key = (worker.id, day)
-        shift = worker.shift_on(day)
-        hours = (shift.length / 60 if shift else 0.0) - (worker.lunch.duration_min if worker.lunch else 0)
-        extra = visit_duration_s(self.problem.service(c) for c in services) / 60 + TRAVEL_ALLOWANCE_MIN
-        limit = worker.max_visits_per_day
-        over = limit is not None and self.visits.get(key, 0) + 1 > limit
-        return over, (self.minutes.get(key, 0.0) + extra) / max(1.0, hours)
+    def _capacity(self, worker_id: str, day: dt.date) -> float:
+        """Minutes the worker may fill that day: the hours after lunch when on duty."""
+        return self.problem.worker(worker_id).minutes_after_lunch(day) if self.on_duty(worker_id, day) else 0.0
 
     @classmethod
     def from_published(
@@ -101,7 +93,7 @@ class Staffing:
         return own if own is not None and own != worker_id else None
 
     def skills(self, services: Services) -> frozenset[str]:
-        return frozenset(skill for c in services if (skill := self.problem.service(c).skill))
+        return self.problem.skills_needed(services)
 
     def who(
         self, client_id: str, day: dt.date, published: str, services: Services, *, choose: bool = True
@@ -121,25 +113,18 @@ class Staffing:
             if able and choose:
                 self.add(chosen, day, services)
             return chosen if able else None
-        client = self.problem.client(client_id)
-        options = [
-            w
-            for w in self.problem.workers
-            if w.department == client.department
-            and w.id not in (published, own)
-            and self.on_duty(w.id, day)
-            and need <= w.skills
-        ]
+        exclude = {published} | ({own} if own is not None else set())
+        options = substitute_options(self.problem, client_id, need, lambda w: self.on_duty(w, day), exclude)
         if not options:
             return None
-        best = min(
-            options,
-            key=lambda w: (
-                *self._strain(w, day, services),
-                (w.start.lat - client.location.lat) ** 2 + (w.start.lon - client.location.lon) ** 2,
-                w.id,
-            ),
-        )
+        absent = own or published
+        away = [
+            d
+            for d in sorted(self.duty)
+            if d >= day and not self.on_duty(absent, d) and self.problem.open_day(client_id, d)
+        ]
+        extra = estimated_minutes(self.problem, services)
+        best = choose_substitute(self.problem, client_id, options, away or [day], extra, self.minutes, self._capacity)
         if choose:
             self.substitute[client_id] = best.id
             self.add(best.id, day, services)

@@ -25,13 +25,10 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from lean_social.domain.model import Location, TravelMode
+from lean_social.domain.model import EARTH_RADIUS_M, Location, TravelMode
 from lean_social.travel.base import TravelMatrices
 
 __all__ = ["DEFAULT_SPEEDS", "EARTH_RADIUS_M", "GeodesicTravel", "ModeSpeed", "haversine_m"]
-
-#: Mean Earth radius (IUGG); the haversine error against the WGS-84 ellipsoid is under 0.5 %.
-EARTH_RADIUS_M: Final = 6_371_008.8
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,7 +59,7 @@ DEFAULT_SPEEDS: Final = MappingProxyType(
 
 
 def haversine_m(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.float64]:
-    """All-pairs great-circle distances in metres, in one vectorised pass."""
+    """All-pairs great-circle distances in metres, in one vectorised pass (``Location.km_to`` for one pair)."""
     phi = np.radians(np.asarray(lat, dtype=np.float64))
     lam = np.radians(np.asarray(lon, dtype=np.float64))
     dphi = phi[:, None] - phi[None, :]
