@@ -11,11 +11,12 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from lean_social.domain.model import Client, Problem, Worker
+from lean_social.domain.model import Client, Problem, TimeWindow, Worker
 from lean_social.domain.timefmt import WEEKDAYS, format_hhmm
 from lean_social.record import DayPlanRecord
 from lean_social.schedule import Route, Schedule, Stop, Unassigned
 from lean_social.travel import GeodesicTravel, TravelModel
+from lean_social.travel.base import IntMatrix
 
 __all__ = ["Violation", "due_services", "validate"]
 
@@ -110,17 +111,10 @@ def _check_route(route: Route, problem: Problem, travel: TravelModel) -> list[Vi
         bad("unknown-worker", f"route of unknown worker {route.worker_id}")
         return out
     day = route.date
-    holiday = problem.holiday(day)
-    if holiday is not None:
-        bad("holiday", f"{worker.id} works on the public holiday {day} {holiday.name}".rstrip())
-    absence = problem.absence(worker.id, day)
-    if absence is not None:
-        bad("absence", f"{worker.id} is absent on {day} ({absence.reason}) but has a route")
+    for rule, message in _check_workday(problem, worker, day):
+        bad(rule, message)
     shift = worker.shift_on(day)
-    if shift is None:
-        bad("shift", f"{worker.id} has no shift on {WEEKDAYS[day.weekday()]} {day} but has a route")
-        return out
-    if not route.stops:
+    if shift is None or not route.stops:
         return out
     if worker.max_visits_per_day is not None and len(route.stops) > worker.max_visits_per_day:
         bad(
@@ -146,6 +140,43 @@ def _check_route(route: Route, problem: Problem, travel: TravelModel) -> list[Vi
         bad("lunch", f"{worker.id} has no lunch break on {day}")
     if route.lunch is not None:
         out.extend(_check_lunch(route, worker))
+    out.extend(_check_timings(route, problem, worker, shift, clients, matrix))
+    return out
+
+
+def _check_workday(problem: Problem, worker: Worker, day: dt.date) -> list[tuple[str, str]]:
+    """Whether the worker may work that day at all: not on a public holiday, not while absent, and only
+    on a day of their shift pattern. Each is reported on its own, so the planner sees every cause."""
+    out: list[tuple[str, str]] = []
+    holiday = problem.holiday(day)
+    if holiday is not None:
+        out.append(("holiday", f"{worker.id} works on the public holiday {day} {holiday.name}".rstrip()))
+    absence = problem.absence(worker.id, day)
+    if absence is not None:
+        out.append(("absence", f"{worker.id} is absent on {day} ({absence.reason}) but has a route"))
+    if worker.shift_on(day) is None:
+        out.append(("shift", f"{worker.id} has no shift on {WEEKDAYS[day.weekday()]} {day} but has a route"))
+    return out
+
+
+def _check_timings(
+    route: Route,
+    problem: Problem,
+    worker: Worker,
+    shift: TimeWindow,
+    clients: Sequence[Client],
+    matrix: IntMatrix,
+) -> list[Violation]:
+    """The route's times recomputed leg by leg from the travel model: each stop's travel, arrival and
+    start after the previous visit's end, the visit itself (``_check_visit``), then the way back and the
+    end of the day against the shift."""
+    out: list[Violation] = []
+    day = route.date
+
+    def bad(rule: str, message: str, client_id: str = "") -> None:
+        out.append(
+            Violation(rule=rule, message=message, worker_id=route.worker_id, client_id=client_id, date=route.date)
+        )
 
     prev_end, prev_place = route.departure, 0
     for i, (stop, client) in enumerate(zip(route.stops, clients, strict=True)):
@@ -443,59 +474,74 @@ def _check_week(
     for client in problem.clients:
         if wanted is not None and client.department not in wanted:
             continue
-        visits = served.get(client.id, [])
-        programme = _visits_owed(problem, client.id, week_start)
-        owed, services, fixed = programme.visits, programme.services, programme.fixed
-        unlisted = listed.get(client.id, [])
+        out.extend(
+            _check_client_week(problem, client, week_start, served.get(client.id, []), listed.get(client.id, []))
+        )
+    return out
 
-        def bad(rule: str, message: str, client: Client = client) -> None:
-            out.append(Violation(rule=rule, client_id=client.id, message=message))
 
-        planned = len(visits) + len(unlisted)
-        if planned != owed:
+def _check_client_week(
+    problem: Problem,
+    client: Client,
+    week_start: dt.date,
+    visits: list[tuple[dt.date, str, tuple[str, ...]]],
+    unlisted: list[tuple[dt.date, tuple[str, ...]]],
+) -> list[Violation]:
+    """One client's week against the programme alone (``_check_week`` says which rules): ``visits`` are
+    the visits made (date, worker, services), ``unlisted`` those listed unassigned (date, services)."""
+    out: list[Violation] = []
+    week = {week_start + dt.timedelta(days=d) for d in range(7)}
+    programme = _visits_owed(problem, client.id, week_start)
+    owed, services, fixed = programme.visits, programme.services, programme.fixed
+
+    def bad(rule: str, message: str) -> None:
+        out.append(Violation(rule=rule, client_id=client.id, message=message))
+
+    planned = len(visits) + len(unlisted)
+    if planned != owed:
+        bad(
+            "frequency",
+            f"client {client.id} is owed {owed} visits in the week of {week_start}, "
+            f"the plan has {len(visits)} made and {len(unlisted)} unassigned",
+        )
+    carried: dict[str, int] = {}
+    for entry in [v[2] for v in visits] + [services for _, services in unlisted]:
+        for code in entry:
+            carried[code] = carried.get(code, 0) + 1
+    if carried != services:
+        bad("frequency", f"client {client.id} is owed {services} service visits this week, the plan has {carried}")
+    dates = sorted(d for d, _, _ in visits)
+    if len(set(dates)) != len(dates):
+        bad("coverage", f"client {client.id} is visited twice on one day")
+    holidays = {h.date for h in problem.holidays}
+    closed = {
+        d.weekday() for d in week if d.weekday() in fixed and (d in holidays or not problem.at_home(client.id, d))
+    }
+    unmet = fixed - closed - {d.weekday() for d in dates} - {d.weekday() for d, _ in unlisted}
+    if unmet:
+        bad(
+            "fixed-days",
+            f"client {client.id} has no visit on the fixed days {', '.join(WEEKDAYS[d] for d in sorted(unmet))}",
+        )
+    if len(fixed) >= owed and sum(1 for d in dates if d.weekday() not in fixed) > len(closed):
+        # with as many fixed days as visits, a visit may leave its fixed day only for a closed one
+        bad(
+            "fixed-days",
+            f"client {client.id} is visited on {', '.join(map(str, dates))}, off the fixed days "
+            f"{', '.join(WEEKDAYS[d] for d in sorted(fixed))}",
+        )
+    for message in _check_fixed_services(client, programme, visits, unlisted, closed):
+        bad("fixed-days", message)
+    gap = _MIN_GAP.get(owed, 0)
+    if not fixed and gap and len(dates) >= 2:
+        days = [d.weekday() for d in dates]  # restated, not imported from demand: an independent check
+        gaps = [b - a for a, b in itertools.pairwise(days)] + [7 - days[-1] + days[0]]
+        if min(gaps) < gap:
             bad(
-                "frequency",
-                f"client {client.id} is owed {owed} visits in the week of {week_start}, "
-                f"the plan has {len(visits)} made and {len(unlisted)} unassigned",
+                "spacing",
+                f"client {client.id}'s visits on {', '.join(map(str, dates))} are less than {gap} days apart",
             )
-        carried: dict[str, int] = {}
-        for entry in [v[2] for v in visits] + [services for _, services in unlisted]:
-            for code in entry:
-                carried[code] = carried.get(code, 0) + 1
-        if carried != services:
-            bad("frequency", f"client {client.id} is owed {services} service visits this week, the plan has {carried}")
-        dates = sorted(d for d, _, _ in visits)
-        if len(set(dates)) != len(dates):
-            bad("coverage", f"client {client.id} is visited twice on one day")
-        holidays = {h.date for h in problem.holidays}
-        closed = {
-            d.weekday() for d in week if d.weekday() in fixed and (d in holidays or not problem.at_home(client.id, d))
-        }
-        unmet = fixed - closed - {d.weekday() for d in dates} - {d.weekday() for d, _ in unlisted}
-        if unmet:
-            bad(
-                "fixed-days",
-                f"client {client.id} has no visit on the fixed days {', '.join(WEEKDAYS[d] for d in sorted(unmet))}",
-            )
-        if len(fixed) >= owed and sum(1 for d in dates if d.weekday() not in fixed) > len(closed):
-            # with as many fixed days as visits, a visit may leave its fixed day only for a closed one
-            bad(
-                "fixed-days",
-                f"client {client.id} is visited on {', '.join(map(str, dates))}, off the fixed days "
-                f"{', '.join(WEEKDAYS[d] for d in sorted(fixed))}",
-            )
-        for message in _check_fixed_services(client, programme, visits, unlisted, closed):
-            bad("fixed-days", message)
-        gap = _MIN_GAP.get(owed, 0)
-        if not fixed and gap and len(dates) >= 2:
-            days = [d.weekday() for d in dates]  # restated, not imported from demand: an independent check
-            gaps = [b - a for a, b in itertools.pairwise(days)] + [7 - days[-1] + days[0]]
-            if min(gaps) < gap:
-                bad(
-                    "spacing",
-                    f"client {client.id}'s visits on {', '.join(map(str, dates))} are less than {gap} days apart",
-                )
-        out.extend(_check_continuity(problem, client, visits))
+    out.extend(_check_continuity(problem, client, visits))
     return out
 
 

@@ -748,7 +748,7 @@ class _RuleReader(ast.NodeVisitor):
         self.functions.append(node)
         if node.name in self.pair_makers:
             for pair in (n for n in ast.walk(node) if isinstance(n, ast.Tuple) and len(n.elts) == 2):
-                if isinstance(pair.elts[1], ast.Constant | ast.JoinedStr):  # (rule, message)
+                if isinstance(pair.elts[1], ast.Constant | ast.JoinedStr | ast.Call):  # (rule, message)
                     self.take(pair.elts[0], set())
         self.generic_visit(node)
         self.functions.pop()

@@ -176,6 +176,12 @@ def spaced_patterns(n: int, open_days: tuple[int, ...], *, min_gap: int | None =
     return []
 
 
+#: (service, times this week, fixed weekdays or ()) for one programme item due in the week.
+_Wanted = tuple[str, int, tuple[int, ...]]
+#: A visit the week cannot make: (date, services, reason).
+_Closed = tuple[dt.date, tuple[str, ...], str]
+
+
 def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]:
     """What each client is owed in the week starting ``week_start`` (a Monday), and on which days it may
     be done.
@@ -193,87 +199,25 @@ def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]
         msg = f"a planning week starts on a Monday; {week_start} is a {week_start.strftime('%A')}"
         raise ValueError(msg)
     dates = [week_start + dt.timedelta(days=d) for d in range(7)]
-    order = {s.code: i for i, s in enumerate(problem.services)}
-    norm = {s.code: s.norm_min for s in problem.services}
     by_client: dict[str, list[ProgrammeItem]] = {}
     for item in problem.programmes:
         by_client.setdefault(item.client_id, []).append(item)
     out = []
     for client in problem.clients:
-        # (service, times this week, fixed weekdays or ()) for every item due this week
-        wanted: list[tuple[str, int, tuple[int, ...]]] = []
-        for item in by_client.get(client.id, []):
-            if item.per == "week":
-                wanted.append((item.service_code, item.times, item.days))
-            elif item.days:
-                due = tuple(d for d in item.days if is_due(item, dates[d]))
-                if due:
-                    wanted.append((item.service_code, len(due), due))
-            else:
-                count = monthly_count(item.times, week_start)
-                if count:
-                    wanted.append((item.service_code, count, ()))
+        wanted = _wanted(by_client.get(client.id, []), dates)
         if not wanted:
             continue
         fixed_days = sorted({d for _, _, days in wanted for d in days})
         n = max([times for _, times, _ in wanted] + [len(fixed_days)])
         open_days = tuple(d for d in range(7) if problem.open_day(client.id, dates[d]))
-        if fixed_days:
-            extra = n - len(fixed_days)
-            free = [d for d in open_days if d not in fixed_days]
-            options = [tuple(sorted(fixed_days + list(c))) for c in itertools.combinations(free, extra)]
-            spaced = [c for c in options if n < 2 or min(cyclic_gaps(c)) >= MIN_GAP_DAYS.get(n, 1)]
-            ranked = sorted(spaced or options, key=lambda c: (max(cyclic_gaps(c)) - min(cyclic_gaps(c)), c))
-            week_days: tuple[int, ...] | None = ranked[0] if ranked else None
-        else:
-            week_days = None
-        if week_days is None and fixed_days:  # not enough open days besides the fixed ones
-            week_days = tuple(sorted(set(fixed_days) | set(free[: max(0, n - len(fixed_days))])))
-        slots: list[list[str]] = [[] for _ in range(n)]
-        minutes = [0] * n
-        # Items tied to days first, then the most frequent and longest: each flexible one levels the visits.
-        for code, times, days in sorted(
-            wanted, key=lambda w: (not (w[2] and week_days is not None), -w[1], -norm[w[0]], w[0])
-        ):
-            if days and week_days is not None:
-                positions = [week_days.index(d) for d in days if d in week_days]
-            else:
-                positions = _level(min(times, n), minutes, norm[code])
-            for k in positions:
-                slots[k].append(code)
-                minutes[k] += norm[code]
-        slot_services = [tuple(sorted(set(s), key=order.__getitem__)) for s in slots]
-        closed: list[tuple[dt.date, tuple[str, ...], str]] = []
+        week_days = _fixed_week_days(n, fixed_days, open_days)
+        slot_services = _deal_services(problem, wanted, n, week_days)
         if week_days is not None:
-            kept_slots, kept_days = [], []
-            for k, services in enumerate(slot_services):
-                if k >= len(week_days):  # more visits than days the client is at home
-                    closed.append(
-                        (
-                            dates[week_days[-1]] if week_days else week_start,
-                            services,
-                            "not enough days at home this week for every visit",
-                        )
-                    )
-                    continue
-                d = week_days[k]
-                if d in open_days:
-                    kept_slots.append(services)
-                    kept_days.append(d)
-                else:
-                    why = reasons.closed_day(problem, client.id, dates[d])
-                    closed.append((dates[d], services, f"the fixed day is closed: {why}"))
-            patterns = [tuple(dates[d] for d in kept_days)] if kept_days else []
-            slot_services = kept_slots
+            patterns, slot_services, closed = _keep_fixed(
+                problem, client.id, dates, week_days, open_days, slot_services
+            )
         else:
-            spaced = spaced_patterns(n, open_days)
-            patterns = [tuple(dates[d] for d in days) for days in spaced]
-            made = len(spaced[0]) if spaced else 0
-            if made < n:  # the visits carrying most services are made, the others listed with the reason
-                keep = sorted(sorted(range(n), key=lambda k: (-len(slot_services[k]), k))[:made])
-                why = _why_fewer(problem, client.id, dates, n, made)
-                closed += [(week_start, slot_services[k], why) for k in range(n) if k not in keep]
-                slot_services = [slot_services[k] for k in keep]
+            patterns, slot_services, closed = _keep_spaced(problem, client.id, dates, n, open_days, slot_services)
         out.append(
             ClientWeek(
                 client_id=client.id,
@@ -287,6 +231,119 @@ def week_demand(problem: Problem, week_start: dt.date) -> tuple[ClientWeek, ...]
             )
         )
     return tuple(out)
+
+
+def _wanted(items: list[ProgrammeItem], dates: list[dt.date]) -> list[_Wanted]:
+    """Every item of a client's programme due in the week, with its count and fixed weekdays: weekly
+    items always, monthly ones with fixed days on the weekdays due this month (``is_due``), flexible
+    monthly ones by their share of the month (``monthly_count``)."""
+    wanted: list[_Wanted] = []
+    for item in items:
+        if item.per == "week":
+            wanted.append((item.service_code, item.times, item.days))
+        elif item.days:
+            due = tuple(d for d in item.days if is_due(item, dates[d]))
+            if due:
+                wanted.append((item.service_code, len(due), due))
+        else:
+            count = monthly_count(item.times, dates[0])
+            if count:
+                wanted.append((item.service_code, count, ()))
+    return wanted
+
+
+def _fixed_week_days(n: int, fixed_days: list[int], open_days: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The week's days of a client with fixed days (``None``: no fixed day, the planner chooses): the
+    fixed days plus the open days that keep the spacing best for the other visits; when the open days
+    cannot hold those, the first free ones, so the visits they cannot hold are reported, not dropped."""
+    if not fixed_days:
+        return None
+    extra = n - len(fixed_days)
+    free = [d for d in open_days if d not in fixed_days]
+    options = [tuple(sorted(fixed_days + list(c))) for c in itertools.combinations(free, extra)]
+    spaced = [c for c in options if n < 2 or min(cyclic_gaps(c)) >= MIN_GAP_DAYS.get(n, 1)]
+    ranked = sorted(spaced or options, key=lambda c: (max(cyclic_gaps(c)) - min(cyclic_gaps(c)), c))
+    if ranked:
+        return ranked[0]
+    # not enough open days besides the fixed ones
+    return tuple(sorted(set(fixed_days) | set(free[: max(0, n - len(fixed_days))])))
+
+
+def _deal_services(
+    problem: Problem, wanted: list[_Wanted], n: int, week_days: tuple[int, ...] | None
+) -> list[tuple[str, ...]]:
+    """The services of each of the ``n`` visits, in catalogue order. Items tied to days go on those
+    days first, then the most frequent and longest: each flexible one levels the visits' lengths."""
+    order = {s.code: i for i, s in enumerate(problem.services)}
+    norm = {s.code: s.norm_min for s in problem.services}
+    slots: list[list[str]] = [[] for _ in range(n)]
+    minutes = [0] * n
+    for code, times, days in sorted(
+        wanted, key=lambda w: (not (w[2] and week_days is not None), -w[1], -norm[w[0]], w[0])
+    ):
+        if days and week_days is not None:
+            positions = [week_days.index(d) for d in days if d in week_days]
+        else:
+            positions = _level(min(times, n), minutes, norm[code])
+        for k in positions:
+            slots[k].append(code)
+            minutes[k] += norm[code]
+    return [tuple(sorted(set(s), key=order.__getitem__)) for s in slots]
+
+
+def _keep_fixed(
+    problem: Problem,
+    client_id: str,
+    dates: list[dt.date],
+    week_days: tuple[int, ...],
+    open_days: tuple[int, ...],
+    slot_services: list[tuple[str, ...]],
+) -> tuple[list[tuple[dt.date, ...]], list[tuple[str, ...]], list[_Closed]]:
+    """The one pattern of a client with fixed days, the services of the visits it keeps, and the visits
+    it cannot keep with the reason: the planner may not move a fixed day that is closed."""
+    closed: list[_Closed] = []
+    kept_slots, kept_days = [], []
+    for k, services in enumerate(slot_services):
+        if k >= len(week_days):  # more visits than days the client is at home
+            closed.append(
+                (
+                    dates[week_days[-1]] if week_days else dates[0],
+                    services,
+                    "not enough days at home this week for every visit",
+                )
+            )
+            continue
+        d = week_days[k]
+        if d in open_days:
+            kept_slots.append(services)
+            kept_days.append(d)
+        else:
+            why = reasons.closed_day(problem, client_id, dates[d])
+            closed.append((dates[d], services, f"the fixed day is closed: {why}"))
+    patterns = [tuple(dates[d] for d in kept_days)] if kept_days else []
+    return patterns, kept_slots, closed
+
+
+def _keep_spaced(
+    problem: Problem,
+    client_id: str,
+    dates: list[dt.date],
+    n: int,
+    open_days: tuple[int, ...],
+    slot_services: list[tuple[str, ...]],
+) -> tuple[list[tuple[dt.date, ...]], list[tuple[str, ...]], list[_Closed]]:
+    """The spaced patterns of a flexible client, the services of the visits they hold, and the visits
+    they cannot hold with the reason: those carrying most services are made, the others listed."""
+    closed: list[_Closed] = []
+    spaced = spaced_patterns(n, open_days)
+    patterns = [tuple(dates[d] for d in days) for days in spaced]
+    made = len(spaced[0]) if spaced else 0
+    if made < n:
+        keep = sorted(sorted(range(n), key=lambda k: (-len(slot_services[k]), k))[:made])
+        why = _why_fewer(problem, client_id, dates, n, made)
+        closed += [(dates[0], slot_services[k], why) for k in range(n) if k not in keep]
+        slot_services = [slot_services[k] for k in keep]
+    return patterns, slot_services, closed
 
 
 def _why_fewer(problem: Problem, client_id: str, dates: list[dt.date], n: int, made: int) -> str:

@@ -135,6 +135,41 @@ def solve_ortools(
     index_node = np.asarray([manager.IndexToNode(i) for i in range(routing.Size() + n_vehicles)], dtype=np.int64)
     service = np.asarray([instance.jobs[int(j)].service for j in order] + [0] * (2 * n_vehicles), dtype=np.int64)
 
+    time_callbacks = _register_transits(routing, instance, places, service)
+    time_dim = _add_time(routing, manager, instance, order, time_callbacks)
+    break_vars = _add_shifts(routing, instance, time_dim, index_node, service)
+    _add_capacities(routing, instance, order)
+    params = _search_parameters(settings)
+    routing.CloseModelWithParameters(params)
+    if settings.deadline is not None:
+        left_ms = max(1, round((settings.deadline - time.perf_counter()) * 1000))
+        if settings.time_limit_s is None or left_ms < settings.time_limit_s * 1000:
+            params.time_limit.FromMilliseconds(left_ms)
+    assignment = None
+    if initial_routes is not None:
+        position = {int(job): node for node, job in enumerate(order)}
+        routes = [[position[j] for j in route] for route in initial_routes]
+        start = routing.ReadAssignmentFromRoutes(routes, True)
+        if start is not None:
+            assignment = routing.SolveFromAssignmentWithParameters(start, params)
+    if assignment is None:
+        assignment = routing.SolveWithParameters(params)
+    status = _STATUS_NAMES.get(int(routing.status()), str(routing.status()))
+    if assignment is None:
+        if status in ("INVALID",):
+            msg = f"OR-Tools rejected the model (status {status})"
+            raise SolverError(msg)
+        solution = RoutingSolution.empty(instance, status=status)
+        return replace(solution, wall_time_s=time.perf_counter() - started)
+    return _extract(instance, routing, manager, assignment, nodes, time_dim, break_vars, status, started)
+
+
+def _register_transits(
+    routing: Any, instance: RoutingInstance, places: np.ndarray, service: np.ndarray
+) -> dict[int, int]:
+    """Register one time matrix (travel plus the service at the node left) and one cost matrix per travel
+    profile, not per vehicle: registering is what costs memory on large instances. Sets each vehicle's arc
+    costs and returns the time callbacks by profile."""
     ix = np.ix_(places, places)
     time_callbacks: dict[int, int] = {}
     cost_callbacks: dict[int, int] = {}
@@ -144,7 +179,15 @@ def solve_ortools(
         cost_callbacks[profile] = routing.RegisterTransitMatrix(instance.cost[profile][ix].tolist())
     for v, vehicle in enumerate(instance.vehicles):
         routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[vehicle.profile], v)
+    return time_callbacks
 
+
+def _add_time(
+    routing: Any, manager: Any, instance: RoutingInstance, order: np.ndarray, time_callbacks: dict[int, int]
+) -> Any:
+    """The time dimension and what each job asks of it: its windows (the gaps between windows removed
+    from the start's domain, so a visit never starts while the client is out), the penalty for leaving it
+    out, and the vehicles allowed to make it."""
     routing.AddDimensionWithVehicleTransits(
         [time_callbacks[v.profile] for v in instance.vehicles],
         instance.horizon,  # waiting allowed anywhere, up to the horizon
@@ -153,7 +196,7 @@ def solve_ortools(
         TIME_DIMENSION,
     )
     time_dim = routing.GetDimensionOrDie(TIME_DIMENSION)
-    for node in range(n_jobs):
+    for node in range(len(instance.jobs)):
         job = instance.jobs[int(order[node])]
         index = manager.NodeToIndex(node)
         cumul = time_dim.CumulVar(index)
@@ -165,6 +208,15 @@ def solve_ortools(
         if job.allowed is not None:
             # -1 keeps "unperformed" open; SetAllowedVehiclesForIndex rejects Python lists in 9.15.
             routing.VehicleVar(index).SetValues([-1, *sorted(job.allowed)])
+    return time_dim
+
+
+def _add_shifts(
+    routing: Any, instance: RoutingInstance, time_dim: Any, index_node: np.ndarray, service: np.ndarray
+) -> list[list[Any]]:
+    """Each vehicle's shift, breaks and span cost; the finalizer sets the end as early and the start as
+    late as the route allows, so a route does not wait at its ends. Returns the break variables per
+    vehicle, which ``_extract`` reads to place each break between two jobs."""
     solver = routing.solver()
     node_visit_transits = [int(service[node]) for node in index_node[: routing.Size()]]
     break_vars: list[list[Any]] = []
@@ -182,7 +234,13 @@ def solve_ortools(
             time_dim.SetSpanCostCoefficientForVehicle(vehicle.span_cost, v)
         routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
         routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
+    return break_vars
 
+
+def _add_capacities(routing: Any, instance: RoutingInstance, order: np.ndarray) -> None:
+    """The count dimensions, only where the instance asks for them: jobs per vehicle (a worker's visit
+    limit) and load against capacity (Solomon's demands)."""
+    n_jobs, n_vehicles = len(instance.jobs), len(instance.vehicles)
     if any(v.max_jobs is not None for v in instance.vehicles):
         ones = [1] * n_jobs + [0] * (2 * n_vehicles)
         count = routing.RegisterUnaryTransitVector(ones)
@@ -193,6 +251,10 @@ def solve_ortools(
         load = routing.RegisterUnaryTransitVector(demand)
         routing.AddDimensionWithVehicleCapacity(load, 0, [v.capacity for v in instance.vehicles], True, LOAD_DIMENSION)
 
+
+def _search_parameters(settings: SearchSettings) -> Any:
+    """OR-Tools' search parameters from ``settings``; the deadline is applied once the model is closed,
+    since closing it can take a while on large instances."""
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, settings.first_solution)
     params.local_search_metaheuristic = getattr(routing_enums_pb2.LocalSearchMetaheuristic, settings.metaheuristic)
@@ -205,28 +267,7 @@ def solve_ortools(
     if settings.solution_limit is not None:
         params.solution_limit = settings.solution_limit
     params.log_search = settings.log_search
-    assignment = None
-    routing.CloseModelWithParameters(params)
-    if settings.deadline is not None:
-        left_ms = max(1, round((settings.deadline - time.perf_counter()) * 1000))
-        if settings.time_limit_s is None or left_ms < settings.time_limit_s * 1000:
-            params.time_limit.FromMilliseconds(left_ms)
-    if initial_routes is not None:
-        position = {int(job): node for node, job in enumerate(order)}
-        routes = [[position[j] for j in route] for route in initial_routes]
-        start = routing.ReadAssignmentFromRoutes(routes, True)
-        if start is not None:
-            assignment = routing.SolveFromAssignmentWithParameters(start, params)
-    if assignment is None:
-        assignment = routing.SolveWithParameters(params)
-    status = _STATUS_NAMES.get(int(routing.status()), str(routing.status()))
-    if assignment is None:
-        if status in ("INVALID",):
-            msg = f"OR-Tools rejected the model (status {status})"
-            raise SolverError(msg)
-        solution = RoutingSolution.empty(instance, status=status)
-        return replace(solution, wall_time_s=time.perf_counter() - started)
-    return _extract(instance, routing, manager, assignment, nodes, time_dim, break_vars, status, started)
+    return params
 
 
 def _extract(
