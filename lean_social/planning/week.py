@@ -24,13 +24,19 @@ from lean_social.domain.demand import ClientWeek, Visit, cyclic_gaps, make_visit
 from lean_social.domain.model import Location, PreviousPlan, Problem, Worker
 from lean_social.domain.norms import visit_duration_s
 from lean_social.domain.timefmt import WEEKDAYS
-from lean_social.planning.day import DepartmentDay, SearchBudget, build_department_days, route_department_days
+from lean_social.planning.day import (
+    Built,
+    DepartmentDay,
+    SearchBudget,
+    build_department_days,
+    route_department_days,
+)
 from lean_social.planning.week_repair import move_dropped
 from lean_social.planning.week_search import capacity_min, improve_week
 from lean_social.schedule import Schedule, Unassigned, unassigned_visit
 from lean_social.travel import GeodesicTravel, TravelModel
 
-__all__ = ["WeekChoices", "choose_week", "plan_week"]
+__all__ = ["CoveredWeek", "WeekChoices", "choose_week", "cover_week", "plan_week"]
 
 log = logging.getLogger(__name__)
 
@@ -294,17 +300,14 @@ def plan_week(
     budget = SearchBudget.of(time_limit, reproducible=reproducible, work_per_visit=work_per_visit)
     travel = travel or GeodesicTravel()
     started = budget.started
-    dates = [week_start + dt.timedelta(days=d) for d in range(7)]
-    demand = [cw for cw in week_demand(problem, week_start) if departments is None or cw.department in departments]
-    total_visits = sum(cw.visits_per_week for cw in demand)
+    covered = cover_week(problem, week_start, travel=travel, departments=departments, previous=previous, seed=seed)
     info: dict[str, object] = {
         "week": week_start.isoformat(),
         **budget.as_dict(),
         "seed": seed,
-        "visits": total_visits,
+        "visits": covered.visits,
         "departments": {},
     }
-    parts: list[Schedule] = []
     capacities = [c for c in week_capacity(problem, week_start) if departments is None or c.department in departments]
     info["capacity"] = [c.as_dict() for c in capacities]
     for c in capacities:
@@ -317,14 +320,73 @@ def plan_week(
                 c.demand_h,
                 c.available_h,
             )
+    info["departments"] = {department: {**summary, "days": {}} for department, summary in covered.departments.items()}
+    info["choose_s"] = covered.choose_s
+    info["cover_s"] = covered.cover_s
+    routed = route_department_days(problem, covered.tasks, travel=travel, budget=budget, seed=seed, built=covered.built)
+    parts = list(covered.unassigned)
+    for k, (task, (part, summary)) in enumerate(zip(covered.tasks, routed, strict=True)):
+        before = {v.id for v in covered.chosen[k].visits} if k < len(covered.chosen) else set()
+        after = {v.id for v in task.visits}
+        if after - before:
+            summary["moved_in"] = len(after - before)
+        if before - after:
+            summary["moved_out"] = len(before - after)
+        parts.append(part)
+        info["departments"][task.department]["days"][task.day.isoformat()] = summary  # type: ignore[index]
+    info["wall_s"] = round(time.perf_counter() - started, 3)
+    return Schedule.merge(parts, info=info)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CoveredWeek:
+    """A week chosen and covered, before any search (``cover_week``): what ``plan_week`` routes whole
+    and ``plan_day`` routes one date of, so that a day plan is the day of the week plan."""
+
+    #: The department-days as the choice of days made them, before any visit was moved.
+    chosen: tuple[DepartmentDay, ...]
+    #: The department-days to route: ``chosen`` after the moves that cover the visits their
+    #: constructions dropped, with the days a move opened for a department appended.
+    tasks: tuple[DepartmentDay, ...]
+    #: The construction of each of ``tasks`` that no move changed (None: build it again).
+    built: tuple[Built | None, ...]
+    #: Per department, the visits of the week that no department-day holds, each with its reason.
+    unassigned: tuple[Schedule, ...]
+    #: Per department, what ``run.json`` says of its week: clients, visits owed, substitutes.
+    departments: dict[str, dict[str, object]]
+    #: Visits the week owes, those that cannot be made included.
+    visits: int
+    #: Seconds the choice of days took, and the choice and the cover together.
+    choose_s: float
+    cover_s: float
+
+
+def cover_week(
+    problem: Problem,
+    week_start: dt.date,
+    *,
+    travel: TravelModel,
+    departments: Sequence[str] | None = None,
+    previous: PreviousPlan | None = None,
+    seed: int = 0,
+) -> CoveredWeek:
+    """Choose the week (``choose_week`` improved by ``search_week``) and cover it: every department-day
+    built, then the visits the builds leave out moved where there is room, checked by building again.
+    No clock: the same problem, ``previous`` and ``seed`` give the same week on any machine."""
+    started = time.perf_counter()
+    dates = [week_start + dt.timedelta(days=d) for d in range(7)]
+    demand = [cw for cw in week_demand(problem, week_start) if departments is None or cw.department in departments]
     chosen: dict[str, WeekChoices] = {}
     for department in sorted({cw.department for cw in demand}):
         dept_demand = [cw for cw in demand if cw.department == department]
         choices = choose_week(problem, dept_demand, dates, previous)
         chosen[department] = search_week(problem, dept_demand, dates, choices, travel, previous=previous, seed=seed)
-    info["choose_s"] = round(time.perf_counter() - started, 3)
+    choose_s = round(time.perf_counter() - started, 3)
+    duty = {day: workers_on_duty(problem, day) for day in dates}
     tasks: list[DepartmentDay] = []
     weeks: list[ClientWeek] = []
+    parts: list[Schedule] = []
+    summaries: dict[str, dict[str, object]] = {}
     for department, choices in chosen.items():
         dept_demand = [choices.week_of(cw) for cw in demand if cw.department == department]
         weeks += dept_demand
@@ -338,20 +400,29 @@ def plan_week(
             if not cw.slots:
                 continue
             if cw.client_id in choices.unplaced:
-                for slot in range(len(cw.slots)):
-                    unassigned.append(_unassigned(cw, slot, week_start, choices.unplaced[cw.client_id], problem))
+                # Listed on the days the programme would have them (a day plan of each date lists its
+                # own), on the week's Monday when no day is open at all.
+                days = cw.patterns[0] if cw.patterns else (week_start,) * len(cw.slots)
+                for slot, day in enumerate(days):
+                    unassigned.append(_unassigned(cw, slot, day, choices.unplaced[cw.client_id], problem))
                 continue
+            main = choices.primary[cw.client_id]
             for slot, day in enumerate(choices.days[cw.client_id]):
                 worker_id = choices.worker.get((cw.client_id, day))
+                if worker_id is None and duty[day].get(main, "unknown") is None:
+                    # The client's worker is on duty, but the week search found no tour the visit fits
+                    # (hours at home too short for the shift, say): the router says why, or makes it.
+                    worker_id = main
                 if worker_id is None:
+                    away = duty[day].get(main) or f"is away on {WEEKDAYS[day.weekday()]} {day}"
                     reason = (
-                        f"assigned worker {choices.primary[cw.client_id]} is away on "
-                        f"{WEEKDAYS[day.weekday()]} {day} and no substitute with the skills is on duty"
+                        f"assigned worker {main} {away}, and no substitute with the skills is on duty"
+                        if any(duty[day].get(w.id) is None for w in problem.workers if w.department == department)
+                        else f"no worker of department {department} is on duty"
                     )
                     unassigned.append(_unassigned(cw, slot, day, reason, problem))
                     continue
                 services = cw.slots[slot]
-                main = choices.primary[cw.client_id]
                 per_day.setdefault(day, []).append(
                     make_visit(
                         problem,
@@ -364,10 +435,9 @@ def plan_week(
                 )
         tasks += [DepartmentDay(day=day, department=department, visits=tuple(per_day[day])) for day in sorted(per_day)]
         parts.append(Schedule(routes=(), unassigned=tuple(unassigned)))
-        info["departments"][department] = {  # type: ignore[index]
+        summaries[department] = {
             "clients": len(dept_demand),
             "visits": sum(cw.visits_per_week for cw in dept_demand),
-            "days": {},
             "substitutes": sum(1 for (c, _), w in choices.worker.items() if w != choices.primary[c]),
         }
     # Coverage first, all of it before any search: every department-day built, then the visits the
@@ -383,19 +453,16 @@ def plan_week(
 
     repaired, _ = move_dropped(problem, weeks, chosen, tasks, [b.served for b in built], fits)
     reuse = [built[k] if k < len(tasks) and task is tasks[k] else None for k, task in enumerate(repaired)]
-    info["cover_s"] = round(time.perf_counter() - started, 3)
-    routed = route_department_days(problem, repaired, travel=travel, budget=budget, seed=seed, built=reuse)
-    for k, (task, (part, summary)) in enumerate(zip(repaired, routed, strict=True)):
-        before = {v.id for v in tasks[k].visits} if k < len(tasks) else set()
-        after = {v.id for v in task.visits}
-        if after - before:
-            summary["moved_in"] = len(after - before)
-        if before - after:
-            summary["moved_out"] = len(before - after)
-        parts.append(part)
-        info["departments"][task.department]["days"][task.day.isoformat()] = summary  # type: ignore[index]
-    info["wall_s"] = round(time.perf_counter() - started, 3)
-    return Schedule.merge(parts, info=info)
+    return CoveredWeek(
+        chosen=tuple(tasks),
+        tasks=tuple(repaired),
+        built=tuple(reuse),
+        unassigned=tuple(parts),
+        departments=summaries,
+        visits=sum(cw.visits_per_week for cw in demand),
+        choose_s=choose_s,
+        cover_s=round(time.perf_counter() - started, 3),
+    )
 
 
 def _unassigned(cw: ClientWeek, slot: int, day: dt.date, reason: str, problem: Problem) -> Unassigned:
