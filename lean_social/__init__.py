@@ -24,7 +24,7 @@ from lean_social.errors import InputProblem, InvalidInputError, LeanSocialError,
 from lean_social.io.folder import read_folder
 from lean_social.outputs.kpi import TimeUse, schedule_kpis
 from lean_social.outputs.maps import day_map
-from lean_social.planning.day import plan_day
+from lean_social.planning.day_of_week import plan_day
 from lean_social.planning.week import plan_week
 from lean_social.replanning.replan import Change, replan_week
 from lean_social.schedule import LunchBreak, Route, Schedule, Stop, Unassigned

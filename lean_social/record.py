@@ -185,13 +185,18 @@ class CapacityRecord:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DayPlanRecord:
-    """A day's plan (``plan_day``). On a public holiday nothing is routed: ``holiday`` is its name ("" for
-    a holiday without one), ``departments`` is empty and ``wall_s`` is None."""
+    """A day's plan (``plan_day``), the day of its week's choice: ``week`` is that week's Monday, and
+    ``choose_s`` and ``cover_s`` the seconds from the start to the end of the week's choice and of its
+    construction. On a public holiday nothing is routed: ``holiday`` is its name ("" for a holiday
+    without one), ``departments`` is empty and ``wall_s`` is None."""
 
     date: dt.date
     settings: PlanSettings
     visits: int
     departments: Mapping[str, DayRecord]
+    week: dt.date | None = None
+    choose_s: float | None = None
+    cover_s: float | None = None
     holiday: str | None = None
     wall_s: float | None = None
 
@@ -202,6 +207,12 @@ class DayPlanRecord:
             "visits": self.visits,
             "departments": {d: record.as_dict() for d, record in self.departments.items()},
         }
+        if self.week is not None:
+            out["week"] = self.week.isoformat()
+        if self.choose_s is not None:
+            out["choose_s"] = self.choose_s
+        if self.cover_s is not None:
+            out["cover_s"] = self.cover_s
         if self.holiday is not None:
             out["holiday"] = self.holiday
         if self.wall_s is not None:
@@ -215,6 +226,9 @@ class DayPlanRecord:
             settings=PlanSettings.from_dict(data),
             visits=_int(data["visits"]),
             departments={_str(d): DayRecord.from_dict(record) for d, record in data["departments"].items()},
+            week=None if data.get("week") is None else dt.date.fromisoformat(data["week"]),
+            choose_s=None if data.get("choose_s") is None else _number(data["choose_s"]),
+            cover_s=None if data.get("cover_s") is None else _number(data["cover_s"]),
             holiday=None if data.get("holiday") is None else _str(data["holiday"]),
             wall_s=None if data.get("wall_s") is None else _number(data["wall_s"]),
         )

@@ -84,6 +84,8 @@ def validate(
         found = _check_route(route, problem, travel)
         if week_start is not None:  # judged for the whole week below
             found = [v for v in found if v.rule not in ("programme", "continuity")]
+        else:
+            found = _as_day_of_week(found, route, problem)
         out.extend(found)
     if week_start is not None:
         out.extend(_check_week(schedule, problem, week_start, departments))
@@ -94,6 +96,7 @@ def validate(
             mentioned.add(schedule.info.date)
         days = mentioned
     out.extend(_check_coverage(schedule, problem, sorted(set(days)), departments))
+    out.extend(_check_days_of_choice(schedule, problem, sorted(set(days)), departments))
     return out
 
 
@@ -320,7 +323,7 @@ def _check_coverage(
     listed: dict[tuple[str, dt.date], str] = {}
     for item in schedule.unassigned:
         key = (item.client_id, item.date)
-        if key in listed:
+        if key in listed and not _chooses_days(_week_owed(problem, item.client_id, item.date)):
             out.append(
                 Violation(
                     rule="coverage",
@@ -336,6 +339,8 @@ def _check_coverage(
         for client in problem.clients:
             if wanted is not None and client.department not in wanted:
                 continue
+            if _chooses_days(_week_owed(problem, client.id, day)):
+                continue  # some of its days are the planner's choice: _check_days_of_choice
             key = (client.id, day)
             is_due = bool(due_services(problem, client.id, day))
             count = served.get(key, 0)
@@ -351,6 +356,120 @@ def _check_coverage(
             if message:
                 out.append(Violation(rule="coverage", client_id=client.id, date=day, message=message))
     return out
+
+
+def _week_owed(problem: Problem, client_id: str, day: dt.date) -> _Owed:
+    """The client's week, the one containing ``day``, as the programme alone asks for it."""
+    return _visits_owed(problem, client_id, day - dt.timedelta(days=day.weekday()))
+
+
+def _chooses_days(owed: _Owed) -> bool:
+    """Some of the week's visits fall on days of the planner's choice: more visits than fixed days."""
+    return owed.visits > len(owed.fixed)
+
+
+def _every_open_day(problem: Problem, client_id: str, owed: _Owed, week_start: dt.date) -> list[dt.date]:
+    """The days a client is at home this week that are no public holiday, when the programme asks for a
+    visit on every one of them, else none.
+
+    That is so when the visits not tied to a closed fixed day (a holiday, a day away: such a visit is
+    lost, not moved) are at least as many as those days, and the days keep the least gap between
+    visits or some days are fixed (fixed days are kept whatever their spacing): a planner cannot leave
+    any of them out without making fewer visits than the week allows."""
+    holidays = {h.date for h in problem.holidays}
+    week = [week_start + dt.timedelta(days=d) for d in range(7)]
+    open_days = [d for d in week if d not in holidays and problem.at_home(client_id, d)]
+    closed_fixed = owed.fixed - {d.weekday() for d in open_days}
+    if not open_days or owed.visits - len(closed_fixed) < len(open_days):
+        return []
+    if owed.fixed or len(open_days) < 2:
+        return open_days
+    days = [d.weekday() for d in open_days]
+    gaps = [b - a for a, b in itertools.pairwise(days)] + [7 - days[-1] + days[0]]
+    return open_days if min(gaps) >= _MIN_GAP.get(owed.visits, 0) else []
+
+
+def _check_days_of_choice(
+    schedule: Schedule, problem: Problem, days: Sequence[dt.date], departments: Sequence[str] | None
+) -> list[Violation]:
+    """Day-plan coverage of a client some of whose visits fall on days of the planner's choice.
+
+    Such a client may or may not be visited on a given day, so a day plan alone cannot be held to the
+    week's count; it is held to what no choice of days escapes: at most one visit a day, no more visits
+    made and listed on a day than the week owes, a fixed day's visit made or listed, and, when the
+    programme asks for a visit on every day the client is at home (``_every_open_day``, groceries five
+    times a week), a visit made or listed on each of those days."""
+    out: list[Violation] = []
+    served: dict[tuple[str, dt.date], int] = {}
+    for route, stop in schedule.stops:
+        served[(stop.client_id, route.date)] = served.get((stop.client_id, route.date), 0) + 1
+    listed: dict[tuple[str, dt.date], int] = {}
+    for item in schedule.unassigned:
+        listed[(item.client_id, item.date)] = listed.get((item.client_id, item.date), 0) + 1
+    wanted = set(departments) if departments is not None else None
+    for day in days:
+        week_start = day - dt.timedelta(days=day.weekday())
+        for client in problem.clients:
+            if wanted is not None and client.department not in wanted:
+                continue
+            owed = _visits_owed(problem, client.id, week_start)
+            if not _chooses_days(owed):
+                continue
+            count, unmade = served.get((client.id, day), 0), listed.get((client.id, day), 0)
+            message = ""
+            if count > 1:
+                message = f"client {client.id} is visited {count} times on {day}"
+            elif count + unmade > owed.visits:
+                message = (
+                    f"client {client.id} has {count} visits made and {unmade} listed on {day}, more than the "
+                    f"{owed.visits} its programme asks for in the week"
+                )
+            elif not count and not unmade and due_services(problem, client.id, day):
+                message = f"client {client.id} is due a visit on {day} that is neither planned nor listed"
+            elif not count and not unmade and day in _every_open_day(problem, client.id, owed, week_start):
+                message = (
+                    f"client {client.id} is owed {owed.visits} visits in the week of {week_start}, one on every "
+                    f"day at home, but {WEEKDAYS[day.weekday()]} {day} has neither a visit nor an unassigned line"
+                )
+            if message:
+                out.append(Violation(rule="coverage", client_id=client.id, date=day, message=message))
+    return out
+
+
+def _as_day_of_week(found: list[Violation], route: Route, problem: Problem) -> list[Violation]:
+    """A day plan is the day of a week plan: a visit may carry services the programme leaves to the
+    planner's choice of days (a weekly cleaning riding on Tuesday's groceries), and be made by a
+    substitute for a worker away that day. For those visits the day rules of ``_check_visit``
+    (services exactly those due that day, only the assigned worker) give way to these: every service
+    fixed on the day is carried, any other is one without fixed days; a stand-in's mark is true."""
+    replaced: set[tuple[str, str]] = set()
+    extra: list[Violation] = []
+    for stop in route.stops:
+        owed = _week_owed(problem, stop.client_id, route.date)
+        if owed.flexible_services:
+            replaced.add(("programme", stop.client_id))
+            due = due_services(problem, stop.client_id, route.date)
+            carried = set(stop.services)
+            if not carried or not due <= carried or not carried - due <= owed.flexible_services:
+                message = (
+                    f"visit to {stop.client_id} by {route.worker_id} on {route.date} carries "
+                    f"{'+'.join(sorted(carried)) or 'nothing'}, but the programme asks for "
+                    f"{'+'.join(sorted(due)) or 'nothing'} that day and leaves only "
+                    f"{'+'.join(sorted(owed.flexible_services))} to days of choice"
+                )
+                extra.append(
+                    Violation(
+                        rule="programme",
+                        message=message,
+                        worker_id=route.worker_id,
+                        client_id=stop.client_id,
+                        date=route.date,
+                    )
+                )
+        if stop.substitute_for is not None:
+            replaced.add(("continuity", stop.client_id))
+            extra.extend(_check_stand_in(problem, route.worker_id, route.date, stop))
+    return [v for v in found if (v.rule, v.client_id) not in replaced] + extra
 
 
 def _without_reason(unassigned: Iterable[Unassigned]) -> list[Violation]:

@@ -120,14 +120,15 @@ def test_reproducible_runs_write_identical_plans(tmp_path: Path) -> None:
 
 
 def test_the_end_of_a_run_counts_what_was_left_over(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # tiny's Friday: W2 is away, so C4's visit is unassigned for that reason.
-    friday = ["plan", str(DATA / "tiny"), "--date", "2026-12-11", "--out", str(tmp_path / "o")]
+    # tiny's Friday 18 December: C3 is in hospital, so its visit fixed on Fridays is unassigned for that
+    # reason. (The Friday before, W2 is away, but the week sends W1 to stand in at C4.)
+    friday = ["plan", str(DATA / "tiny"), "--date", "2026-12-18", "--out", str(tmp_path / "o")]
     assert main(["-q", *friday, "--reproducible"]) == 0
     err = capsys.readouterr().err
     assert "served 1 of 2 visits" in err
-    assert "unassigned 1: 1 worker-absent" in err
+    assert "unassigned 1: 1 client-away" in err
     run = json.loads((tmp_path / "o" / "run.json").read_text(encoding="utf-8"))
-    assert run["unassigned_by_reason"] == {"worker-absent": 1}
+    assert run["unassigned_by_reason"] == {"client-away": 1}
     assert run["travel_min_per_visit"] > 0
 
 

@@ -81,7 +81,7 @@ def _written(folder: Path) -> dict[Path, bytes]:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Six runs of one small week: a day, the week, the week re-planned; each plain and pseudonymised.
-    The day is Friday: a day plan's reasons give a worker absence's free text, the week's do not."""
+    The day is Friday, when cli-dingo-404's visit is listed with W2's absence and its free text."""
     root = tmp_path_factory.mktemp("privacy")
     data = root / "data"
     data.mkdir()

@@ -34,8 +34,10 @@ DEPARTMENT_DAY = {
 def test_a_day_plan_records_the_keys_run_json_names(tiny: Problem) -> None:
     schedule = plan_day(tiny, MONDAY, work_per_visit=WORK, seed=3)
     data = record_to_dict(schedule.info)
-    assert set(data) == {"date", "visits", "departments", "wall_s", *SETTINGS}
+    # A day is the day of its week's choice: the record names the week and what its choice took.
+    assert set(data) == {"date", "week", "choose_s", "cover_s", "visits", "departments", "wall_s", *SETTINGS}
     assert (data["date"], data["seed"], data["work_per_visit"], data["reproducible"]) == ("2026-12-07", 3, WORK, True)
+    assert data["week"] == "2026-12-07"
     departments: Any = data["departments"]
     assert departments and all(set(d) == DEPARTMENT_DAY for d in departments.values())
     assert sum(d["served"] for d in departments.values()) == schedule.served
@@ -52,7 +54,16 @@ def test_a_holiday_records_its_name_and_no_routing() -> None:
     record = schedule.info
     assert isinstance(record, DayPlanRecord)
     assert (record.date, record.visits, record.departments, record.holiday, record.wall_s) == (MONDAY, 1, {}, "", None)
-    assert set(record_to_dict(schedule.info)) == {"date", "visits", "departments", "holiday", *SETTINGS}
+    assert set(record_to_dict(schedule.info)) == {
+        "date",
+        "week",
+        "choose_s",
+        "cover_s",
+        "visits",
+        "departments",
+        "holiday",
+        *SETTINGS,
+    }
 
 
 def test_a_week_plan_records_each_department_day_and_reads_back_equal(tiny: Problem) -> None:

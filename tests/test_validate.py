@@ -188,3 +188,83 @@ def test_a_stand_in_mark_must_be_true() -> None:
     marked = dataclasses.replace(route, stops=(dataclasses.replace(route.stops[0], substitute_for=other),))
     wrong = dataclasses.replace(schedule, routes=tuple(marked if r is route else r for r in schedule.routes))
     assert [v.rule for v in validate(wrong, p, week_start=monday)] == ["continuity"]
+
+
+def _flexible(*items: tuple[str, int], available: range = range(5)):  # type: ignore[no-untyped-def]
+    """A problem of one client per (id, groceries a week) on no fixed day, at home on ``available``."""
+    from conftest import client, problem, weekdays, worker
+    from lean_social import ProgrammeItem
+
+    clients = [
+        dataclasses.replace(client(c, lat=47.515 + 0.001 * k, lon=42.155), available=weekdays("09:00-18:00", available))
+        for k, (c, _) in enumerate(items)
+    ]
+    programmes = [ProgrammeItem(client_id=c, service_code="FOOD", times=n) for c, n in items]
+    return problem(clients, [worker("W1"), worker("W2")], programmes)
+
+
+def _leave_out(schedule: Schedule, client_id: str) -> Schedule:
+    """The plan without the routes that visit ``client_id``: the other routes stay exactly as checked."""
+    return dataclasses.replace(
+        schedule, routes=tuple(r for r in schedule.routes if all(s.client_id != client_id for s in r.stops))
+    )
+
+
+def _coverage(schedule: Schedule, problem: Problem) -> list[tuple[str, dt.date | None]]:
+    return [(v.client_id, v.date) for v in validate(schedule, problem) if v.rule == "coverage"]
+
+
+def test_day_mode_flags_a_client_owed_a_visit_every_day_at_home() -> None:
+    """G wants groceries five times a week and is at home five days: whatever the days chosen, every
+    day plan must visit G or list G with a reason. F (twice a week) may be left to another day."""
+    p = _flexible(("G", 5), ("F", 2))
+    days_of_f = 0
+    for day in (MONDAY + dt.timedelta(days=d) for d in range(5)):
+        schedule = plan_day(p, day, work_per_visit=WORK)
+        assert validate(schedule, p) == []
+        assert _coverage(_leave_out(schedule, "G"), p) == [("G", day)]
+        if any(s.client_id == "F" for _, s in schedule.stops):
+            days_of_f += 1
+            assert ("F", day) not in _coverage(_leave_out(schedule, "F"), p)
+        g = next(s for _, s in schedule.stops if s.client_id == "G")
+        listed = dataclasses.replace(
+            _leave_out(schedule, "G"),
+            unassigned=(*schedule.unassigned, dataclasses.replace(_as_unassigned(g), date=day)),
+        )
+        assert ("G", day) not in _coverage(listed, p)  # listed with a reason is enough
+    assert days_of_f == 2
+
+
+def test_day_mode_asks_no_visit_the_spacing_rules_out() -> None:
+    """Twice a week at home Monday and Tuesday only: the two visits would be a day apart, so one is made
+    and the other listed; the day without a visit breaks no rule."""
+    p = _flexible(("T", 2), available=range(2))
+    plans = [plan_day(p, MONDAY + dt.timedelta(days=d), work_per_visit=WORK) for d in range(2)]
+    assert sum(len(r.stops) for plan in plans for r in plan.routes) == 1
+    for plan in plans:
+        assert validate(plan, p) == []
+
+
+def test_day_mode_checks_the_services_of_a_visit_of_choice() -> None:
+    """A visit on a day of the planner's choice carries only services left to that choice."""
+    from conftest import client, problem, worker
+    from lean_social import ProgrammeItem
+
+    p = problem(
+        [client("A", lat=47.515, lon=42.155)],
+        [worker("W1")],
+        [
+            ProgrammeItem(client_id="A", service_code="FOOD", times=5),
+            ProgrammeItem(client_id="A", service_code="DISH", times=1, days=(3,)),
+        ],
+    )
+    schedule = plan_day(p, MONDAY, work_per_visit=WORK)
+    assert validate(schedule, p) == []
+    route = next(r for r in schedule.routes if r.stops)
+    (stop,) = route.stops
+    assert stop.services == ("FOOD",)
+    norms = {"FOOD": 40, "DISH": 10}
+    spoilt = dataclasses.replace(
+        route, stops=(dataclasses.replace(stop, services=("DISH",), end=stop.start + 60 * norms["DISH"]),)
+    )
+    assert "programme" in rules(with_route(schedule, route, spoilt), p)

@@ -582,20 +582,20 @@ def test_a_visit_listed_twice() -> list[Violation]:
     return day_check(Schedule(routes=(A_ONLY,), unassigned=twice))
 
 
-@breaks("coverage", "programme")
-def test_a_visit_on_a_day_nothing_is_due() -> list[Violation]:
-    """A day plan visits C, whose dishes are on days the week planner chooses: nothing of C's is due on
-    Monday by the programme alone, so the visit is both out of the day's coverage and off programme."""
+@breaks("programme")
+def test_a_visit_carrying_a_service_the_programme_never_asks_for() -> list[Violation]:
+    """A day plan visits C with groceries: C's programme asks only for dishes, on days the week planner
+    chooses (a day plan may carry those, as the day of its week), never for groceries."""
     extra = route(
         "W1",
         MONDAY,
         leaves="09:00",
         stops=(
             A_MON,
-            stop("C", "DISH", came_from="A", arrival="09:50", start="09:50", end="10:00"),
-            stop("B", "BP", came_from="C", arrival="10:10", start="10:10", end="10:25"),
+            stop("C", "FOOD", came_from="A", arrival="09:50", start="09:50", end="10:30"),
+            stop("B", "BP", came_from="C", arrival="10:40", start="10:40", end="10:55"),
         ),
-        back="10:44",
+        back="11:14",
     )
     return day_check(Schedule(routes=(extra,)))
 

@@ -31,7 +31,7 @@ from lean_social.outputs.kpi import schedule_kpis
 from lean_social.outputs.maps import day_map
 from lean_social.outputs.privacy import ExportView, as_is, pseudonymised, pseudonymiser
 from lean_social.planning.client_lists import LIST_COLUMNS, ListMove, ListProposal, redraw_lists
-from lean_social.planning.day import plan_day
+from lean_social.planning.day_of_week import plan_day
 from lean_social.planning.week import plan_week
 from lean_social.record import record_to_dict
 from lean_social.replanning.changes import CHANGE_COLUMNS, Change
@@ -228,7 +228,8 @@ def _run(
         )
         before = _read_published(published, problem, week) if published is not None else None
         previous_file = data_dir / PREVIOUS_PLAN
-        previous = read_previous_plan(previous_file) if before is None and week and previous_file.is_file() else None
+        # A day is planned as the day of its week (``plan_day``), so it reads last week's plan as the week does.
+        previous = read_previous_plan(previous_file) if before is None and previous_file.is_file() else None
         timings["read_s"] = time.perf_counter() - clock
         clock = time.perf_counter()
         # The planner gets what is left of the whole run's budget once reading is done and the time that
@@ -250,7 +251,7 @@ def _run(
             schedule = plan_week(problem, week, time_limit=left, seed=seed, previous=previous, **work_count)
         else:
             assert day is not None
-            schedule = plan_day(problem, day, time_limit=left, seed=seed, **work_count)
+            schedule = plan_day(problem, day, time_limit=left, seed=seed, previous=previous, **work_count)
         timings["plan_s"] = time.perf_counter() - clock
         clock = time.perf_counter()
         violations = tuple(validate(schedule, problem, week_start=week))

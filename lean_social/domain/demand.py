@@ -1,8 +1,8 @@
 """Programmes become visits: which services each client is due on a given day, and over a week which
 visits a client is owed and on which day combinations they may fall.
 
-``visits_for_day`` serves the day planner and takes fixed days only; ``week_demand`` leaves the choice
-of days for flexible items to the week planner.
+``visits_for_day`` takes fixed days only (what a day's programme pins, whatever the week); ``week_demand``
+leaves the choice of days for flexible items to the week planner, whose choice a day plan takes too.
 """
 
 from __future__ import annotations

@@ -120,9 +120,10 @@ def no_primary(department: str) -> str:
     return f"{_NO_WORKER_OF_DEPARTMENT} {department} can take the client"
 
 
-def no_substitute(primary: str, day: dt.date) -> str:
-    """The client's worker is away that day and nobody able stands in."""
-    away = f"assigned worker {primary} is away on {WEEKDAYS[day.weekday()]} {day}"
+def no_substitute(primary: str, day: dt.date, off_duty: str | None = None) -> str:
+    """The client's worker is away that day and nobody able stands in; ``off_duty`` says why the worker
+    is away when it is known (``calendar.workers_on_duty``: "is absent (sick) 2026-12-09..2026-12-11")."""
+    away = f"assigned worker {primary} {off_duty or f'is away on {WEEKDAYS[day.weekday()]} {day}'}"
     return f"{away} and {_NO_SUBSTITUTE} with the skills is on duty"
 
 

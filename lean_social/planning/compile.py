@@ -139,6 +139,8 @@ def _eligible(
         if why_not is not None:
             return [], f"assigned worker {assigned.id} {why_not}"
         missing = [s for s in need if s not in assigned.skills]
+        if missing and not any(visit.skills <= w.skills for w in workers):  # nobody could stand in either
+            return [], f"no worker on duty in department {visit.department} has skill {', '.join(need)}"
         if missing:
             return [], f"assigned worker {assigned.id} lacks skill {', '.join(missing)}"
         return [index_of[assigned.id]], None

@@ -1,8 +1,9 @@
-"""Plan one day: each department on its own (its workers serve only its clients), then one Schedule."""
+"""Route department-days: each department on its own (its workers serve only its clients), its
+visits of a day built into a complete plan first, then searched within the budget, then one Schedule.
+The day plan (``day_of_week.plan_day``) and the week plan route their days through here."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import math
@@ -11,25 +12,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lean_social.domain.calendar import workers_on_duty
-from lean_social.domain.demand import Visit, visits_for_day
+from lean_social.domain.demand import Visit
 from lean_social.domain.model import Problem
-from lean_social.domain.reasons import public_holiday
 from lean_social.errors import SolverError
 from lean_social.planning.compile import DayInstance, compile_day
-from lean_social.record import DayPlanRecord, DayRecord, PlanSettings
+from lean_social.record import DayRecord, PlanSettings
 from lean_social.routing.construct import BlockingRule, blocking_rule, construct
 from lean_social.routing.engine import EngineSettings, evaluate, solve
 from lean_social.routing.instance import RoutingSolution
 from lean_social.routing.timing import time_route
 from lean_social.schedule import LunchBreak, Route, Schedule, Stop, Unassigned
-from lean_social.travel import GeodesicTravel, TravelModel
+from lean_social.travel import TravelModel
 
 __all__ = [
     "DEFAULT_WORK_PER_VISIT",
     "Built",
     "SearchBudget",
     "build_department_days",
-    "plan_day",
     "route_department_days",
 ]
 
@@ -83,48 +82,6 @@ class SearchBudget:
             work_per_visit=self.work_per_visit,
             seed=seed,
         )
-
-
-def plan_day(
-    problem: Problem,
-    day: dt.date,
-    *,
-    time_limit: float = 10.0,
-    seed: int = 0,
-    travel: TravelModel | None = None,
-    departments: Sequence[str] | None = None,
-    reproducible: bool = False,
-    work_per_visit: int | None = None,
-) -> Schedule:
-    """Plan every visit due on ``day``; visits that cannot be made come back in ``unassigned`` with why.
-
-    Every department-day first gets a complete plan by insertion, whatever the time limit; ``time_limit``
-    (seconds of wall time for the whole call) only buys search on top of it, shared among departments by
-    their number of visits. With ``reproducible`` (or a ``work_per_visit`` count) the searches stop on a
-    count of work instead: the same problem and seed give the same plan on any machine.
-    """
-    budget = SearchBudget.of(time_limit, reproducible=reproducible, work_per_visit=work_per_visit)
-    travel = travel or GeodesicTravel()
-    all_visits = visits_for_day(problem, day)
-    wanted = set(departments) if departments is not None else None
-    visits = [v for v in all_visits if wanted is None or v.department in wanted]
-    info = DayPlanRecord(date=day, settings=budget.settings(seed), visits=len(visits), departments={})
-    holiday = problem.holiday(day)
-    if holiday is not None:
-        reason = public_holiday(holiday)
-        info = dataclasses.replace(info, holiday=holiday.name)
-        return Schedule(routes=(), unassigned=tuple(_unassigned(v, reason) for v in visits), info=info)
-    by_department: dict[str, list[Visit]] = {}
-    for visit in visits:
-        by_department.setdefault(visit.department, []).append(visit)
-    tasks = [DepartmentDay(day=day, department=d, visits=tuple(by_department[d])) for d in sorted(by_department)]
-    routed = route_department_days(problem, tasks, travel=travel, budget=budget, seed=seed)
-    info = dataclasses.replace(
-        info,
-        departments={task.department: summary for task, (_, summary) in zip(tasks, routed, strict=True)},
-        wall_s=round(time.perf_counter() - budget.started, 3),
-    )
-    return Schedule.merge([part for part, _ in routed], info=info)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -22,7 +22,13 @@ from lean_social.domain.calendar import workers_on_duty
 from lean_social.domain.capacity import estimated_minutes, week_capacity
 from lean_social.domain.demand import ClientWeek, Visit, cyclic_gaps, make_visit, week_demand
 from lean_social.domain.model import Location, PreviousPlan, Problem, Worker
-from lean_social.planning.day import DepartmentDay, SearchBudget, build_department_days, route_department_days
+from lean_social.planning.day import (
+    Built,
+    DepartmentDay,
+    SearchBudget,
+    build_department_days,
+    route_department_days,
+)
 from lean_social.planning.objective import (
     GREEDY_EVEN_DAY_WEIGHT,
     GREEDY_PREFERENCE_WEIGHT,
@@ -40,7 +46,7 @@ from lean_social.record import CapacityRecord, DayRecord, DepartmentRecord, Week
 from lean_social.schedule import Schedule, Unassigned, unassigned_visit
 from lean_social.travel import GeodesicTravel, TravelModel
 
-__all__ = ["WeekChoices", "choose_week", "plan_week"]
+__all__ = ["CoveredWeek", "WeekChoices", "choose_week", "cover_week", "plan_week"]
 
 log = logging.getLogger(__name__)
 
@@ -319,11 +325,6 @@ def plan_week(
     budget = SearchBudget.of(time_limit, reproducible=reproducible, work_per_visit=work_per_visit)
     travel = travel or GeodesicTravel()
     started = budget.started
-    dates = [week_start + dt.timedelta(days=d) for d in range(7)]
-    demand = [cw for cw in week_demand(problem, week_start) if departments is None or cw.department in departments]
-    total_visits = sum(cw.visits_per_week for cw in demand)
-    records: dict[str, DepartmentRecord] = {}
-    parts: list[Schedule] = []
     capacities = [c for c in week_capacity(problem, week_start) if departments is None or c.department in departments]
     for c in capacities:
         if c.shortfall_h > 0:
@@ -335,21 +336,86 @@ def plan_week(
                 c.demand_h,
                 c.available_h,
             )
+    covered = cover_week(problem, week_start, travel=travel, departments=departments, previous=previous, seed=seed)
+    routed = route_department_days(problem, covered.tasks, travel=travel, budget=budget, seed=seed, built=covered.built)
+    parts = list(covered.unassigned)
+    day_records: dict[str, dict[dt.date, DayRecord]] = {department: {} for department in covered.departments}
+    for k, (task, (part, summary)) in enumerate(zip(covered.tasks, routed, strict=True)):
+        before = {v.id for v in covered.chosen[k].visits} if k < len(covered.chosen) else set()
+        after = {v.id for v in task.visits}
+        parts.append(part)
+        day_records[task.department][task.day] = replace(
+            summary, moved_in=len(after - before), moved_out=len(before - after)
+        )
+    info = WeekPlanRecord(
+        week=week_start,
+        settings=budget.settings(seed),
+        visits=covered.visits,
+        departments={d: replace(r, days=day_records[d]) for d, r in covered.departments.items()},
+        capacity=tuple(CapacityRecord.of(c) for c in capacities),
+        choose_s=covered.choose_s,
+        cover_s=covered.cover_s,
+        wall_s=round(time.perf_counter() - started, 3),
+    )
+    return Schedule.merge(parts, info=info)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CoveredWeek:
+    """A week chosen and covered, before any search (``cover_week``): what ``plan_week`` routes whole
+    and ``plan_day`` routes one date of, so that a day plan is the day of the week plan."""
+
+    #: The department-days as the choice of days made them, before any visit was moved.
+    chosen: tuple[DepartmentDay, ...]
+    #: The department-days to route: ``chosen`` after the moves that cover the visits their
+    #: constructions dropped, with the days a move opened for a department appended.
+    tasks: tuple[DepartmentDay, ...]
+    #: The construction of each of ``tasks`` that no move changed (None: build it again).
+    built: tuple[Built | None, ...]
+    #: Per department, the visits of the week that no department-day holds, each with its reason.
+    unassigned: tuple[Schedule, ...]
+    #: Per department, what ``run.json`` says of its week (its days are filled in once routed).
+    departments: dict[str, DepartmentRecord]
+    #: Visits the week owes, those that cannot be made included.
+    visits: int
+    #: Seconds the choice of days took, and the choice and the cover together.
+    choose_s: float
+    cover_s: float
+
+
+def cover_week(
+    problem: Problem,
+    week_start: dt.date,
+    *,
+    travel: TravelModel,
+    departments: Sequence[str] | None = None,
+    previous: PreviousPlan | None = None,
+    seed: int = 0,
+) -> CoveredWeek:
+    """Choose the week (``choose_week`` improved by ``search_week``) and cover it: every department-day
+    built, then the visits the builds leave out moved where there is room, checked by building again.
+    No clock: the same problem, ``previous`` and ``seed`` give the same week on any machine."""
+    started = time.perf_counter()
+    dates = [week_start + dt.timedelta(days=d) for d in range(7)]
+    demand = [cw for cw in week_demand(problem, week_start) if departments is None or cw.department in departments]
     chosen: dict[str, WeekChoices] = {}
     for department in sorted({cw.department for cw in demand}):
         dept_demand = [cw for cw in demand if cw.department == department]
         choices = choose_week(problem, dept_demand, dates, previous)
         chosen[department] = search_week(problem, dept_demand, dates, choices, travel, previous=previous, seed=seed)
     choose_s = round(time.perf_counter() - started, 3)
+    duty = {day: workers_on_duty(problem, day) for day in dates}
     tasks: list[DepartmentDay] = []
     weeks: list[ClientWeek] = []
+    parts: list[Schedule] = []
+    records: dict[str, DepartmentRecord] = {}
     for department, choices in chosen.items():
         dept_demand = [choices.week_of(cw) for cw in demand if cw.department == department]
         weeks += dept_demand
         unassigned: list[Unassigned] = []
         per_day: dict[dt.date, list[Visit]] = {}
         for cw in dept_demand:
-            unassigned += _client_visits(problem, cw, choices, week_start, per_day)
+            unassigned += _client_visits(problem, cw, choices, week_start, per_day, duty)
         tasks += [DepartmentDay(day=day, department=department, visits=tuple(per_day[day])) for day in sorted(per_day)]
         parts.append(Schedule(routes=(), unassigned=tuple(unassigned)))
         records[department] = DepartmentRecord(
@@ -371,27 +437,16 @@ def plan_week(
 
     repaired, _ = move_dropped(problem, weeks, chosen, tasks, [b.served for b in built], fits)
     reuse = [built[k] if k < len(tasks) and task is tasks[k] else None for k, task in enumerate(repaired)]
-    cover_s = round(time.perf_counter() - started, 3)
-    routed = route_department_days(problem, repaired, travel=travel, budget=budget, seed=seed, built=reuse)
-    day_records: dict[str, dict[dt.date, DayRecord]] = {department: {} for department in records}
-    for k, (task, (part, summary)) in enumerate(zip(repaired, routed, strict=True)):
-        before = {v.id for v in tasks[k].visits} if k < len(tasks) else set()
-        after = {v.id for v in task.visits}
-        parts.append(part)
-        day_records[task.department][task.day] = replace(
-            summary, moved_in=len(after - before), moved_out=len(before - after)
-        )
-    info = WeekPlanRecord(
-        week=week_start,
-        settings=budget.settings(seed),
-        visits=total_visits,
-        departments={department: replace(r, days=day_records[department]) for department, r in records.items()},
-        capacity=tuple(CapacityRecord.of(c) for c in capacities),
+    return CoveredWeek(
+        chosen=tuple(tasks),
+        tasks=tuple(repaired),
+        built=tuple(reuse),
+        unassigned=tuple(parts),
+        departments=records,
+        visits=sum(cw.visits_per_week for cw in demand),
         choose_s=choose_s,
-        cover_s=cover_s,
-        wall_s=round(time.perf_counter() - started, 3),
+        cover_s=round(time.perf_counter() - started, 3),
     )
-    return Schedule.merge(parts, info=info)
 
 
 def _client_visits(
@@ -400,6 +455,7 @@ def _client_visits(
     choices: WeekChoices,
     week_start: dt.date,
     per_day: dict[dt.date, list[Visit]],
+    duty: dict[dt.date, dict[str, str | None]],
 ) -> list[Unassigned]:
     """The client's visits of the week as chosen, added to ``per_day``; those that cannot be made come
     back unassigned with the reason."""
@@ -410,13 +466,20 @@ def _client_visits(
     if not cw.slots:
         return unassigned
     if cw.client_id in choices.unplaced:
+        # Listed on the days the programme would have them (a day plan of each date lists its own), on
+        # the week's Monday when no day is open at all.
         reason = choices.unplaced[cw.client_id]
-        return unassigned + [_unassigned(cw, slot, week_start, reason, problem) for slot in range(len(cw.slots))]
+        days = cw.patterns[0] if cw.patterns else (week_start,) * len(cw.slots)
+        return unassigned + [_unassigned(cw, slot, day, reason, problem) for slot, day in enumerate(days)]
     main = choices.primary[cw.client_id]
     for slot, day in enumerate(choices.days[cw.client_id]):
         worker_id = choices.worker.get((cw.client_id, day))
+        if worker_id is None and duty[day].get(main, "unknown") is None:
+            # The client's worker is on duty, but the week search found no tour the visit fits (hours
+            # at home too short for the shift, say): the router says why, or makes it.
+            worker_id = main
         if worker_id is None:
-            unassigned.append(_unassigned(cw, slot, day, reasons.no_substitute(main, day), problem))
+            unassigned.append(_unassigned(cw, slot, day, _no_worker(problem, cw, main, day, duty[day]), problem))
             continue
         per_day.setdefault(day, []).append(
             make_visit(
@@ -429,6 +492,14 @@ def _client_visits(
             )
         )
     return unassigned
+
+
+def _no_worker(problem: Problem, cw: ClientWeek, main: str, day: dt.date, duty: dict[str, str | None]) -> str:
+    """Why a visit has nobody: its worker is off duty and no substitute with the skills is on duty, or
+    nobody of the department is on duty at all."""
+    if not any(duty.get(w.id) is None for w in problem.workers if w.department == cw.department):
+        return f"no worker of department {cw.department} is on duty"
+    return reasons.no_substitute(main, day, duty.get(main))
 
 
 def _unassigned(cw: ClientWeek, slot: int, day: dt.date, reason: str, problem: Problem) -> Unassigned:
