@@ -30,7 +30,7 @@ from lean_social.io import outfolder
 from lean_social.io.outfolder import OutputFolder, find_plan_file
 from lean_social.validate import Violation
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 TINY = DATA / "tiny"
 DAY = ["--date", "2026-12-07"]
 WEEK = ["--week", "2026-12-07"]

@@ -118,7 +118,7 @@ def test_leaflet_assets_ship_in_the_package() -> None:
     folder = Path(lean_social.__file__).parent / "assets" / f"leaflet-{LEAFLET_VERSION}"
     names = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     assert {"leaflet.js", "leaflet.css", "LICENSE"} <= names
-    data = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads((Path(__file__).parent.parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = data["tool"]["setuptools"]["package-data"]["lean_social"]
     shipped = {n for n in names if any(fnmatch.fnmatch(f"assets/leaflet-{LEAFLET_VERSION}/{n}", g) for g in patterns)}
     assert shipped == names
