@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from lean_social.domain.model import Client, Problem, TimeWindow, Worker
@@ -68,6 +68,7 @@ def validate(
     """
     travel = travel or GeodesicTravel()
     out: list[Violation] = []
+    planned = {route.worker_id for route in schedule.routes}
     seen_routes: set[tuple[str, dt.date]] = set()
     for route in schedule.routes:
         key = (route.worker_id, route.date)
@@ -85,7 +86,7 @@ def validate(
         if week_start is not None:  # judged for the whole week below
             found = [v for v in found if v.rule not in ("programme", "continuity")]
         else:
-            found = _as_day_of_week(found, route, problem)
+            found = _as_day_of_week(found, route, problem, planned)
         out.extend(found)
     if week_start is not None:
         out.extend(_check_week(schedule, problem, week_start, departments))
@@ -436,7 +437,9 @@ def _check_days_of_choice(
     return out
 
 
-def _as_day_of_week(found: list[Violation], route: Route, problem: Problem) -> list[Violation]:
+def _as_day_of_week(
+    found: list[Violation], route: Route, problem: Problem, planned: Collection[str]
+) -> list[Violation]:
     """A day plan is the day of a week plan: a visit may carry services the programme leaves to the
     planner's choice of days (a weekly cleaning riding on Tuesday's groceries), and be made by a
     substitute for a worker away that day. For those visits the day rules of ``_check_visit``
@@ -468,7 +471,7 @@ def _as_day_of_week(found: list[Violation], route: Route, problem: Problem) -> l
                 )
         if stop.substitute_for is not None:
             replaced.add(("continuity", stop.client_id))
-            extra.extend(_check_stand_in(problem, route.worker_id, route.date, stop))
+            extra.extend(_check_stand_in(problem, route.worker_id, route.date, stop, planned))
     return [v for v in found if (v.rule, v.client_id) not in replaced] + extra
 
 
@@ -580,10 +583,11 @@ def _check_week(
     out: list[Violation] = []
     week = {week_start + dt.timedelta(days=d) for d in range(7)}
     served: dict[str, list[tuple[dt.date, str, tuple[str, ...]]]] = {}
+    planned = {route.worker_id for route in schedule.routes}
     for route, stop in schedule.stops:
         if route.date in week:
             served.setdefault(stop.client_id, []).append((route.date, route.worker_id, stop.services))
-            out.extend(_check_stand_in(problem, route.worker_id, route.date, stop))
+            out.extend(_check_stand_in(problem, route.worker_id, route.date, stop, planned))
     listed: dict[str, list[tuple[dt.date, tuple[str, ...]]]] = {}
     in_week = [item for item in schedule.unassigned if item.date in week]
     for item in in_week:
@@ -673,10 +677,13 @@ def _on_duty(problem: Problem, worker_id: str, day: dt.date) -> bool:
     )
 
 
-def _check_stand_in(problem: Problem, worker_id: str, day: dt.date, stop: Stop) -> list[Violation]:
+def _check_stand_in(
+    problem: Problem, worker_id: str, day: dt.date, stop: Stop, planned: Collection[str]
+) -> list[Violation]:
     """A visit marked as made for another worker (``substitute_for``): next week's plan and re-planning
-    take that worker as the client's own, so the mark must be true: someone else, away that day, and
-    the assigned worker if the client has one."""
+    take that worker as the client's own, so the mark must be true: someone else, away that day, the
+    assigned worker if the client has one, and a worker the data knows or one with a route in this plan
+    (a published plan's worker who has since left, whose own routes the route check reports)."""
     marked = stop.substitute_for
     if marked is None:
         return []
@@ -687,6 +694,8 @@ def _check_stand_in(problem: Problem, worker_id: str, day: dt.date, stop: Stop) 
     wrong = ""
     if marked == worker_id:
         wrong = f"{worker_id} is marked as standing in for themself"
+    elif marked not in planned and marked not in {w.id for w in problem.workers}:
+        wrong = f"it is marked as made for {marked}, who is no worker of the data or of the plan"
     elif assigned is not None and marked != assigned:
         wrong = f"it is marked as made for {marked}, but the client's worker is {assigned}"
     elif _on_duty(problem, marked, day):

@@ -20,8 +20,6 @@ import importlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import pytest
-
 from conftest import client, every_monday, problem, worker
 from lean_social import (
     Absence,
@@ -680,11 +678,6 @@ def test_a_week_leftover_without_a_reason() -> list[Violation]:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validate._check_stand_in accepts a substitute_for naming a worker who is not in the data: "
-    "_on_duty() is False for an unknown id, so the mark passes as 'away that day'",
-)
 def test_a_stand_in_mark_naming_a_worker_not_in_the_data() -> None:
     """W2's Thursday visit to C (who has no assigned worker) is marked as made for W9, who is not among
     the workers. Re-planning (Staffing.from_published) takes the first marked worker as C's own, so it

@@ -252,6 +252,15 @@ class _Replan:
         for (client_id, day), worker_id in self.assignment.items():
             by_worker_day.setdefault((worker_id, day), []).append(client_id)
         changed = [k for k, clients in by_worker_day.items() if sorted(clients) != sorted(old_order.get(k, []))]
+        # A visit stands in for the client's own worker only if that worker is still someone: one of the
+        # data, or one whose published past stays in this plan. A worker who left before any of the kept
+        # days has no one to stand in for: whoever makes the visits is the client's worker now.
+        someone = {w.id for w in problem.workers} | {r.worker_id for r in past.routes}
+
+        def stands_in_for(client_id: str, worker_id: str) -> str | None:
+            own = self.staff.stands_in_for(client_id, worker_id)
+            return own if own in someone else None
+
         parts = [past]
         reroute: dict[tuple[str, dt.date], list[Visit]] = {}  # (department, day) → visits of changed worker-days
         for (worker_id, day), clients in sorted(by_worker_day.items(), key=lambda kv: (kv[0][1], kv[0][0])):
@@ -262,7 +271,7 @@ class _Replan:
                     day,
                     self.slot_of[(c, day)],
                     worker_id=worker_id,
-                    substitute_for=self.staff.stands_in_for(c, worker_id),
+                    substitute_for=stands_in_for(c, worker_id),
                 )
                 for c in clients
             ]
