@@ -1,53 +1,15 @@
-"""Coverage never depends on the clock: the construction before any search, the final insertion, the
-rule named for a visit left out, work-count (reproducible) searches, and search processes that never
-outlive the call."""
+"""Coverage never depends on the clock: the construction before any search (``routing.construct``), the
+final insertion, and the rule named for a job left out."""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import multiprocessing
 
-import numpy as np
-import pytest
+from line_instances import MINUTE, job, line_instance, vehicle
 
-from conftest import client, every_monday, problem, worker
-from lean_social import Problem, plan_day, plan_week, validate
-from lean_social.record import DayPlanRecord
 from lean_social.routing.construct import blocking_rule, construct, insert_dropped
-from lean_social.routing.engine import EngineSettings, evaluate, solve
-from lean_social.routing.instance import Break, Job, RoutingInstance, RoutingSolution, Vehicle
-
-MONDAY = dt.date(2026, 12, 7)
-MINUTE = 60
-
-
-def line_instance(jobs: list[Job], vehicles: list[Vehicle], n_places: int) -> RoutingInstance:
-    """Places on a line, one minute apart: travel between places a and b takes |a - b| minutes."""
-    grid = np.arange(n_places)
-    minutes = np.abs(grid[:, None] - grid[None, :]) * MINUTE
-    matrix = minutes[None, :, :].astype(np.int64)
-    return RoutingInstance(duration=matrix, cost=matrix, distance=matrix, jobs=tuple(jobs), vehicles=tuple(vehicles))
-
-
-def job(place: int, start_min: int, end_min: int, service_min: int = 30) -> Job:
-    return Job(
-        place=place, service=service_min * MINUTE, windows=((start_min * MINUTE, end_min * MINUTE),), penalty=10**6
-    )
-
-
-def vehicle(*, max_jobs: int | None = None, lunch: bool = False) -> Vehicle:
-    """08:00-17:00 from place 0; lunch 45 min starting 12:00-13:00 when asked."""
-    breaks = (Break(earliest=12 * 60 * MINUTE, latest=13 * 60 * MINUTE, duration=45 * MINUTE),) if lunch else ()
-    return Vehicle(
-        start_place=0,
-        end_place=0,
-        profile=0,
-        shift_start=8 * 60 * MINUTE,
-        shift_end=17 * 60 * MINUTE,
-        breaks=breaks,
-        max_jobs=max_jobs,
-    )
+from lean_social.routing.engine import evaluate
+from lean_social.routing.instance import Break, Job, RoutingSolution
 
 
 def test_construction_serves_every_job_that_fits_and_is_feasible() -> None:
@@ -91,63 +53,6 @@ def test_final_insertion_places_a_job_a_solution_left_out() -> None:
     completed = insert_dropped(instance, partial)
     assert completed.dropped == ()
     assert completed.routes == ((0, 1),)
-
-
-def test_a_zero_budget_serves_as_many_visits_as_a_search(demo: Problem) -> None:
-    # No time for any search at all: the construction alone must serve everything a search would.
-    hurried = plan_day(demo, MONDAY, time_limit=0)
-    searched = plan_day(demo, MONDAY, reproducible=True, work_per_visit=5)
-    assert validate(hurried, demo) == []
-    assert validate(searched, demo) == []
-    assert len(hurried.unassigned) == len(searched.unassigned) == 0
-    assert isinstance(hurried.info, DayPlanRecord)
-    assert {d.status for d in hurried.info.departments.values()} == {"construction"}
-
-
-def test_no_visit_is_ever_listed_for_lack_of_time(demo: Problem) -> None:
-    week = plan_week(demo, MONDAY, time_limit=0)
-    assert validate(week, demo, week_start=MONDAY) == []
-    assert not [u for u in week.unassigned if "time given" in u.reason or "allow more time" in u.reason]
-
-
-def test_reproducible_runs_give_the_same_plan(tiny: Problem) -> None:
-    first = plan_day(tiny, MONDAY, reproducible=True, work_per_visit=30, seed=3)
-    second = plan_day(tiny, MONDAY, reproducible=True, work_per_visit=30, seed=3)
-    assert first.rows() == second.rows()
-
-
-def test_reproducible_engine_ignores_the_clock() -> None:
-    # A work count with a time limit of zero still searches: the clock is not consulted.
-    instance = line_instance([job(p, 480, 960) for p in (5, 1, 4, 2, 3)], [vehicle(), vehicle()], 6)
-    a = solve(instance, EngineSettings(time_limit_s=0, work=300, seed=1))
-    b = solve(instance, EngineSettings(time_limit_s=0, work=300, seed=1))
-    assert a.routes == b.routes
-    assert a.dropped == ()
-    assert evaluate(instance, a) == evaluate(instance, b)
-
-
-def test_no_search_process_outlives_the_call() -> None:
-    instance = line_instance([job(p, 480, 960) for p in range(1, 9)], [vehicle(lunch=True), vehicle()], 10)
-    solve(instance, EngineSettings(time_limit_s=1.0, workers=2))
-    assert multiprocessing.active_children() == []
-
-
-@pytest.mark.parametrize("limit", [float("nan"), float("inf"), -1.0])
-def test_engine_refuses_a_time_limit_that_is_no_limit(limit: float) -> None:
-    with pytest.raises(ValueError, match="time limit"):
-        EngineSettings(time_limit_s=limit)
-
-
-def test_a_department_with_every_visit_dropped_is_a_warning(caplog: pytest.LogCaptureFixture) -> None:
-    # The client is at home only after the worker's shift ends.
-    p = problem(
-        [client("C1", lat=47.52, lon=42.16, available="17:30-19:00", worker_id="W1")],
-        [worker("W1")],
-        every_monday("C1", "DISH"),
-    )
-    schedule = plan_day(p, MONDAY, time_limit=0)
-    assert len(schedule.unassigned) == 1
-    assert any(r.levelname == "WARNING" and "none of its 1 visits" in r.getMessage() for r in caplog.records)
 
 
 def test_a_visit_that_fits_only_in_another_order_is_placed() -> None:

@@ -1,0 +1,37 @@
+"""Small routing instances on a line, worked out by hand: places one minute apart."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lean_social.routing.instance import Break, Job, RoutingInstance, Vehicle
+
+MINUTE = 60
+
+
+def line_instance(jobs: list[Job], vehicles: list[Vehicle], n_places: int) -> RoutingInstance:
+    """Places on a line, one minute apart: travel between places a and b takes |a - b| minutes."""
+    grid = np.arange(n_places)
+    minutes = np.abs(grid[:, None] - grid[None, :]) * MINUTE
+    matrix = minutes[None, :, :].astype(np.int64)
+    return RoutingInstance(duration=matrix, cost=matrix, distance=matrix, jobs=tuple(jobs), vehicles=tuple(vehicles))
+
+
+def job(place: int, start_min: int, end_min: int, service_min: int = 30) -> Job:
+    return Job(
+        place=place, service=service_min * MINUTE, windows=((start_min * MINUTE, end_min * MINUTE),), penalty=10**6
+    )
+
+
+def vehicle(*, max_jobs: int | None = None, lunch: bool = False) -> Vehicle:
+    """08:00-17:00 from place 0; lunch 45 min starting 12:00-13:00 when asked."""
+    breaks = (Break(earliest=12 * 60 * MINUTE, latest=13 * 60 * MINUTE, duration=45 * MINUTE),) if lunch else ()
+    return Vehicle(
+        start_place=0,
+        end_place=0,
+        profile=0,
+        shift_start=8 * 60 * MINUTE,
+        shift_end=17 * 60 * MINUTE,
+        breaks=breaks,
+        max_jobs=max_jobs,
+    )
