@@ -88,7 +88,9 @@ def test_a_vehicle_built_alone_gets_the_route_it_gets_among_others() -> None:
     together = construct(both)
     assert together.dropped == ()
     assert evaluate(both, together)[0]
+    # The repair asks of one worker-day with every worker of the day present and only its visits given.
     mine = [j for j, k in zip(jobs, owner, strict=True) if k == 0]
-    alone = construct(line_instance(mine, [vehicle(lunch=True)], 8))
+    one = line_instance(_allowed_to(mine, [0] * len(mine)), [vehicle(lunch=True), vehicle(lunch=True)], 8)
+    alone = construct(one)
     assert [jobs[j].place for j in together.routes[0]] == [mine[j].place for j in alone.routes[0]]
     assert together.break_after[0] == alone.break_after[0]
