@@ -114,8 +114,11 @@ class Built:
         return evaluate(self.instance.instance, self.base)[1] - sum(jobs[j].penalty for j in self.base.dropped)
 
 
-def build_department_days(problem: Problem, tasks: Sequence[DepartmentDay], *, travel: TravelModel) -> list[Built]:
-    """Compile and construct each department-day: deterministic, no clock, no seed."""
+def build_department_days(
+    problem: Problem, tasks: Sequence[DepartmentDay], *, travel: TravelModel, thorough: bool = True
+) -> list[Built]:
+    """Compile and construct each department-day: deterministic, no clock, no seed. ``thorough=False``
+    builds faster and serves exactly as many visits (``construct``): what a check of coverage needs."""
     duty: dict[dt.date, dict[str, str | None]] = {}
     out = []
     for task in tasks:
@@ -123,7 +126,7 @@ def build_department_days(problem: Problem, tasks: Sequence[DepartmentDay], *, t
         workers = [w for w in problem.workers if w.department == task.department and on_duty[w.id] is None]
         clock = time.perf_counter()
         day_instance = compile_day(problem, task.day, task.visits, workers, travel)
-        base = construct(day_instance.instance)
+        base = construct(day_instance.instance, thorough=thorough)
         out.append(Built(instance=day_instance, base=base, seconds=time.perf_counter() - clock))
     return out
 

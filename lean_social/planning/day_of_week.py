@@ -54,11 +54,11 @@ def plan_day(
     week_start = day - dt.timedelta(days=day.weekday())
     covered = cover_week(problem, week_start, travel=travel, departments=departments, previous=previous, seed=seed)
     listed = [u for part in covered.unassigned for u in part.unassigned if u.date == day]
-    today = [(task, built) for task, built in zip(covered.tasks, covered.built, strict=True) if task.day == day]
+    tasks = [task for task in covered.tasks if task.day == day]
     info = DayPlanRecord(
         date=day,
         settings=budget.settings(seed),
-        visits=sum(len(task.visits) for task, _ in today) + len(listed),
+        visits=sum(len(task.visits) for task in tasks) + len(listed),
         departments={},
         week=week_start,
         choose_s=covered.choose_s,
@@ -76,10 +76,7 @@ def plan_day(
         unassigned += [u for u in listed if u.client_id not in closed]
         info = dataclasses.replace(info, visits=len(unassigned), holiday=holiday.name)
         return Schedule(routes=(), unassigned=tuple(unassigned), info=info)
-    tasks = [task for task, _ in today]
-    routed = route_department_days(
-        problem, tasks, travel=travel, budget=budget, seed=seed, built=[built for _, built in today]
-    )
+    routed = route_department_days(problem, tasks, travel=travel, budget=budget, seed=seed)
     info = dataclasses.replace(
         info,
         departments={task.department: summary for task, (_, summary) in zip(tasks, routed, strict=True)},

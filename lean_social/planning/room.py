@@ -144,7 +144,8 @@ class Room(Generic[K]):
             for windows, minutes in change:
                 self._tally(key, tally, windows, minutes)
         over, count = tally
-        return max(0.0, max([o + c * walk for o, c in zip(over, count, strict=True)]))
+        worst = max((o + c * walk for o, c in zip(over, count, strict=True)), default=0.0)  # no stretch: none
+        return max(0.0, worst)
 
     def tightest(self, key: K, windows: Sequence[TimeWindow], minutes: float) -> float:
         """With a visit of ``minutes`` added, minutes asked over held in the fullest stretch it cannot

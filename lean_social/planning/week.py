@@ -23,7 +23,6 @@ from lean_social.domain.capacity import estimated_minutes, week_capacity
 from lean_social.domain.demand import ClientWeek, Visit, cyclic_gaps, make_visit, week_demand
 from lean_social.domain.model import Location, PreviousPlan, Problem, Worker
 from lean_social.planning.day import (
-    Built,
     DepartmentDay,
     SearchBudget,
     build_department_days,
@@ -337,7 +336,7 @@ def plan_week(
                 c.available_h,
             )
     covered = cover_week(problem, week_start, travel=travel, departments=departments, previous=previous, seed=seed)
-    routed = route_department_days(problem, covered.tasks, travel=travel, budget=budget, seed=seed, built=covered.built)
+    routed = route_department_days(problem, covered.tasks, travel=travel, budget=budget, seed=seed)
     parts = list(covered.unassigned)
     day_records: dict[str, dict[dt.date, DayRecord]] = {department: {} for department in covered.departments}
     for k, (task, (part, summary)) in enumerate(zip(covered.tasks, routed, strict=True)):
@@ -370,8 +369,6 @@ class CoveredWeek:
     #: The department-days to route: ``chosen`` after the moves that cover the visits their
     #: constructions dropped, with the days a move opened for a department appended.
     tasks: tuple[DepartmentDay, ...]
-    #: The construction of each of ``tasks`` that no move changed (None: build it again).
-    built: tuple[Built | None, ...]
     #: Per department, the visits of the week that no department-day holds, each with its reason.
     unassigned: tuple[Schedule, ...]
     #: Per department, what ``run.json`` says of its week (its days are filled in once routed).
@@ -426,21 +423,20 @@ def cover_week(
         )
     # Coverage first, all of it before any search: every department-day built, then the visits the
     # builds leave out moved where there is room, checked by building again (no clock, no seed).
-    built = build_department_days(problem, tasks, travel=travel)
+    # The quick build serves exactly what the thorough one that routing starts from will (``construct``).
+    built = build_department_days(problem, tasks, travel=travel, thorough=False)
     checked: dict[DepartmentDay, tuple[frozenset[str], int]] = {}
 
     def fits(days: Sequence[DepartmentDay]) -> list[tuple[frozenset[str], int]]:
         new = [d for d in dict.fromkeys(days) if d not in checked]
-        builds = build_department_days(problem, new, travel=travel)
+        builds = build_department_days(problem, new, travel=travel, thorough=False)
         checked.update(zip(new, ((b.served, b.cost) for b in builds), strict=True))
         return [checked[d] for d in days]
 
     repaired, _ = move_dropped(problem, weeks, chosen, tasks, [b.served for b in built], fits)
-    reuse = [built[k] if k < len(tasks) and task is tasks[k] else None for k, task in enumerate(repaired)]
     return CoveredWeek(
         chosen=tuple(tasks),
         tasks=tuple(repaired),
-        built=tuple(reuse),
         unassigned=tuple(parts),
         departments=records,
         visits=sum(cw.visits_per_week for cw in demand),

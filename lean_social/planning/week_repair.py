@@ -69,7 +69,9 @@ def move_dropped(
         moved = False
         for i in range(len(week.tasks)):
             for visit in week.dropped(i):
-                moved |= week.rescue(i, visit)
+                # A move made for an earlier visit may have moved this one or changed its worker.
+                if visit in week.tasks[i].visits and visit.id not in week.served[i]:
+                    moved |= week.rescue(i, visit)
         if not moved:
             break
     return week.tasks, week.served
@@ -410,7 +412,8 @@ def _places(week: _Week, visit: Visit) -> list[tuple[dt.date, str]]:
         for sub in sorted(used) or staff:
             if week.on_duty(sub, day):
                 offer(day, sub)
-    if visit.worker_id != primary and not used:  # the client's only stand-in visit: another stand-in may go
+    if visit.worker_id != primary and not used and not week.on_duty(primary, visit.date):
+        # the client's only stand-in visit, on a day its own worker is away: another stand-in may go
         for sub in staff:
             if sub != visit.worker_id and week.on_duty(sub, visit.date):
                 offer(visit.date, sub)

@@ -200,3 +200,11 @@ def test_two_fixed_visits_are_listed_not_moved() -> None:
     tasks, served = move_dropped(p, demand, {"D1": choices}, tasks, served, one_a_day)
     assert _left(tasks, served) == ["B"]
     assert [t.day for t in tasks] == [MONDAY]
+
+
+def test_a_day_no_client_hours_reach_has_no_shortfall() -> None:
+    """No client is at home within the shift (hours only in the evening): there is no stretch to be
+    short in, which the week's repair asks about (a hypothesis case found it raising instead)."""
+    r: Room[str] = Room({"day": (SHIFT, LUNCH)}, [(window("18:00-20:00"),)], walk_min=15)
+    assert r.shortfall("day") == 0.0
+    assert r.shortfall("day", [((window("18:00-20:00"),), 30)]) == 0.0
