@@ -169,18 +169,20 @@ def section(after: dict[str, Any], before: dict[str, Any] | None, command: str) 
         "",
         "What the day choice does: the greedy choice and the week search place clients by minutes, walks "
         "and balance; each client's once-a-week services are dealt to its visits so that they level the "
-        "visits' lengths (`demand._level`), and the week search may choose which visit carries them "
+        "visits' lengths (`domain/demand.py`, `_level`), and the week search may choose which visit carries them "
         "(`ClientWeek.slot_orders`). Then, before any search and without a clock, every department-day is "
         "built (`routing.construct`, each worker-day on its own) and each visit the build leaves out is "
         "moved (`planning/week_repair.py`): to another day of its pattern, its services dealt another way, "
         "a rival of its morning moved, its client or a rival's given another worker, or two clients "
         "exchanging workers; a move is kept only when the worker-days it touches, built again, serve more. "
         "Candidate moves that Hall's condition on the clients' hours rules out (`planning/room.py`, no walks "
-        "counted) are not built. The first version of this change costed room within the clients' hours in "
-        "the greedy choice and the week search instead: with the moves above it left 3 visits over the four "
-        "seeds at 90 % (8 now) but 2 at 80 % (none now), and cost the demo 0.6-0.8 % of travel per visit, so "
-        "it is gone. On the demo, the extra visit served 'as given' is made by giving one client another "
-        "worker; its walk is the change in travel there.",
+        "counted) are not built; the checks build each worker-day by insertion (milliseconds), and the "
+        "department-days are then routed from a thorough build (insertion and OR-Tools, the better kept), "
+        "which serves exactly as many. The first version of this change costed room within the clients' "
+        "hours in the greedy choice and the week search instead: with the moves above it served no more at "
+        "90 % and fewer at 80 % (2 visits left), and cost the demo 0.6-0.8 % of travel per visit, so it is "
+        "gone. On the demo, the extra visit served 'as given' is made by giving one client another worker; "
+        "its walk is the change in travel there.",
     ]
     return "\n".join(lines)
 
