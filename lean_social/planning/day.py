@@ -138,17 +138,12 @@ def route_department_days(
     travel: TravelModel,
     budget: SearchBudget,
     seed: int,
-    built: Sequence[Built | None] = (),
 ) -> list[tuple[Schedule, DayRecord]]:
     """Route each department-day: first every one gets its complete plan by construction (coverage does
     not wait for the clock), then each gets its share of the time left for search, by its number of
     visits, recomputed as the previous ones finish, so the last one ends at the budget however long the
-    others took. ``built`` gives constructions already made, by position (None or missing: build it).
-    Returns each part of the plan with its record for ``run.json``."""
-    given = list(built) + [None] * (len(tasks) - len(built))
-    missing = [task for task, b in zip(tasks, given, strict=True) if b is None]
-    fresh = iter(build_department_days(problem, missing, travel=travel))
-    compiled = [(b.instance, b.base, b.seconds) for b in (g if g is not None else next(fresh) for g in given)]
+    others took. Returns each part of the plan with its record for ``run.json``."""
+    compiled = [(b.instance, b.base, b.seconds) for b in build_department_days(problem, tasks, travel=travel)]
     results: list[tuple[Schedule, DayRecord]] = []
     left_jobs = sum(len(c.instance.jobs) for c, _, _ in compiled)
     # Time kept back for the work after each department-day's search: naming the rule that blocks each
