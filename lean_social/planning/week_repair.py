@@ -212,12 +212,9 @@ class _Week:
             return []
         client = self.problem.client(client_id)
         primary = self.primary[client_id]
-        need = frozenset(s for _, v in mine for s in v.skills)
         options = []
         for w in self.problem.workers:
-            if w.id == primary or w.department != client.department or not need <= w.skills:
-                continue
-            if not all(self.on_duty(w.id, v.date) for _, v in mine):
+            if w.id == primary or w.department != client.department or not _may_make(self, mine, w):
                 continue
             short = sum(self.room.shortfall((w.id, v.date), [(v.windows, v.duration_s / 60)]) for _, v in mine)
             tightest = max(self.room.tightest((w.id, v.date), v.windows, v.duration_s / 60) for _, v in mine)
