@@ -32,9 +32,11 @@ __all__ = [
     "no_pattern",
     "no_primary",
     "no_substitute",
+    "nobody_stands_in",
     "not_at_home",
     "public_holiday",
     "spacing",
+    "worker_gone",
 ]
 
 ReasonKind = Literal[
@@ -60,6 +62,7 @@ _DAYS_A_WEEK_FIT = "days a week fit"
 _FIXED_DAYS_FALL = "fixed days fall"
 _NO_SUBSTITUTE = "no substitute"
 _NO_WORKER_OF_DEPARTMENT = "no worker of department"
+_NO_LONGER_AMONG = "is no longer among the workers"
 
 
 def public_holiday(holiday: Holiday) -> str:
@@ -127,6 +130,19 @@ def no_substitute(primary: str, day: dt.date, off_duty: str | None = None) -> st
     return f"{away} and {_NO_SUBSTITUTE} with the skills is on duty"
 
 
+def nobody_stands_in(away: str, skills: Iterable[str]) -> str:
+    """Re-planning's ``W2 is absent (...) 2026-12-09..2026-12-11, and no substitute with skill nurse is
+    on duty``: ``away`` says why the published worker cannot come."""
+    need = sorted(skills)
+    with_skill = f" with skill {', '.join(need)}" if need else ""
+    return f"{away}, and {_NO_SUBSTITUTE}{with_skill} is on duty"
+
+
+def worker_gone(worker_id: str) -> str:
+    """A worker of the published plan who is no longer in the data (left the service)."""
+    return f"{worker_id} {_NO_LONGER_AMONG}"
+
+
 #: (phrase, kind): the first phrase found in a reason gives its kind.
 _PHRASES: tuple[tuple[str, ReasonKind], ...] = (
     (_NO_DAY_AT_HOME, "spacing"),  # "... that is not a public holiday": the days, not the holiday
@@ -136,7 +152,7 @@ _PHRASES: tuple[tuple[str, ReasonKind], ...] = (
     (_NOT_AT_HOME, "client-away"),
     ("is absent", "worker-absent"),
     ("has no shift", "worker-absent"),
-    ("no longer among the workers", "worker-absent"),
+    (_NO_LONGER_AMONG, "worker-absent"),
     (_NO_SUBSTITUTE, "worker-absent"),
     (_NO_WORKER_OF_DEPARTMENT, "worker-absent"),
     ("has skill", "skill"),  # "no worker on duty in department D1 has skill nurse"

@@ -15,8 +15,7 @@ import numpy as np
 from lean_social.domain.calendar import workers_on_duty
 from lean_social.domain.demand import Visit
 from lean_social.domain.model import Location, Problem, Worker
-from lean_social.domain.reasons import client_away
-from lean_social.domain.timefmt import WEEKDAYS
+from lean_social.domain.reasons import client_away, not_at_home
 from lean_social.routing.instance import Break, Job, RoutingInstance, Vehicle
 from lean_social.travel import TravelModel
 
@@ -162,7 +161,7 @@ def _window_reason(
 ) -> str | None:
     minutes = visit.duration_s // 60
     if not visit.windows:
-        return f"client is not at home on {WEEKDAYS[visit.date.weekday()]}"
+        return not_at_home(visit.date)
     if not windows:
         return f"the visit ({minutes} min) is longer than every window the client is at home"
     fits_shift = False

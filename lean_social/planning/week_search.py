@@ -33,7 +33,7 @@ import random
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from lean_social.domain.calendar import workers_on_duty
+from lean_social.domain.calendar import workers_on_duty, working_day
 from lean_social.domain.capacity import LOAD_BAND
 from lean_social.domain.demand import ClientWeek, cyclic_gaps
 from lean_social.domain.model import Location, Problem, TimeWindow, Worker
@@ -157,7 +157,7 @@ class _Staff:
     on: list[list[bool]]  # on duty: no absence, a shift
     cap: list[list[float]]  # minutes tours may fill, ``FILL`` of the hours after lunch; 0 off duty
     limit: list[int]  # visits a day
-    contracted: list[float]  # minutes of the week after lunch, on duty days only
+    contracted: list[float]  # minutes of the week after lunch, working days only (no holiday)
 
     @classmethod
     def of(cls, problem: Problem, workers: list[Worker], dates: Sequence[dt.date]) -> _Staff:
@@ -172,9 +172,7 @@ class _Staff:
                 for k, w in enumerate(workers)
             ],
             limit=[w.max_visits_per_day or 10_000 for w in workers],
-            contracted=[
-                sum(w.minutes_after_lunch(d) for t, d in enumerate(dates) if on[k][t]) for k, w in enumerate(workers)
-            ],
+            contracted=[sum(w.minutes_after_lunch(d) for d in dates if working_day(problem, w, d)) for w in workers],
         )
 
 

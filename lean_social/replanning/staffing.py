@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from lean_social.domain import reasons
 from lean_social.domain.capacity import estimated_minutes
 from lean_social.domain.model import Problem
 from lean_social.planning.substitutes import choose_substitute, substitute_options
@@ -133,7 +134,7 @@ class Staffing:
     def why_not(self, worker_id: str, day: dt.date) -> str | None:
         """Why ``worker_id`` cannot work on ``day``, or None if they can."""
         if worker_id not in self.duty[day]:
-            return f"{worker_id} is no longer among the workers"
+            return reasons.worker_gone(worker_id)
         status = self.duty[day][worker_id]
         return None if status is None else f"{worker_id} {status}"
 
@@ -146,5 +147,4 @@ class Staffing:
             if chosen_away:
                 return f"{away}, and so is the client's substitute: {chosen_away}"
             return f"{away}, and the client's substitute {chosen} lacks skill {', '.join(sorted(need))}"
-        skills = f" with skill {', '.join(sorted(need))}" if need else ""
-        return f"{away}, and no substitute{skills} is on duty"
+        return reasons.nobody_stands_in(away, need)

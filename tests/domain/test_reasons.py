@@ -18,7 +18,7 @@ THURSDAY = dt.date(2026, 12, 10)
     [
         ("public holiday (Новый год)", "holiday"),  # day.plan_day on a holiday
         ("client is away 2026-12-08..2026-12-10 (hospital)", "client-away"),  # demand.away_text
-        ("client is not at home on sat", "client-away"),  # compile._window_reason
+        ("client is not at home on Saturdays", "client-away"),  # compile._window_reason
         ("assigned worker W2 is absent (больничный) 2026-12-09..2026-12-11", "worker-absent"),
         ("assigned worker W2 has no shift on sat", "worker-absent"),
         ("no worker on duty in department D1 has skill nurse", "skill"),  # the skill, not the duty

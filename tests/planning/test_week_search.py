@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, WORK, client, problem, weekdays, worker
-from lean_social import Absence, ClientAbsence, InvalidInputError, ProgrammeItem, read_folder, validate
+from lean_social import Absence, ClientAbsence, Holiday, InvalidInputError, ProgrammeItem, read_folder, validate
 from lean_social.app.cli import main
 from lean_social.domain.demand import week_demand
 from lean_social.io.lists_file import clients_csv_with_lists
 from lean_social.planning.client_lists import redraw_lists
 from lean_social.planning.week import choose_week, plan_week, search_week
-from lean_social.planning.week_search import _insert, _length, _polish
+from lean_social.planning.week_search import _insert, _length, _polish, _Staff
 from lean_social.travel import GeodesicTravel
 
 MONDAY = dt.date(2026, 12, 7)
@@ -282,3 +282,16 @@ def test_cli_lists_refuses_to_write_into_the_data_folder(tmp_path: Path) -> None
     # exit 2: a bad --out is a usage error, refused before the data is read
     assert main(["-q", "lists", str(data), "--week", "2026-12-07", "--out", str(data)]) == 2
     assert (data / "clients.csv").read_bytes() == before
+
+
+def test_contracted_hours_leave_out_a_public_holiday() -> None:
+    """A worker's fair band is measured against the hours of working days: a holiday is a day on duty
+    (a shift, no absence) but the service makes no visits on it, so its hours are not owed to tours."""
+    w = worker("W1")  # 08:00-17:00, 45 min lunch: 495 min a day
+    plain = problem([], [w], [])
+    holiday = problem([], [w], [], holidays=(Holiday(date=MONDAY + dt.timedelta(days=2), name="праздник"),))
+    weekdays_only = DATES[:5]
+    assert _Staff.of(plain, [w], weekdays_only).contracted == [5 * 495.0]
+    staff = _Staff.of(holiday, [w], weekdays_only)
+    assert staff.contracted == [4 * 495.0]
+    assert staff.on == [[True] * 5]  # still on duty that day: only the hours owed change
