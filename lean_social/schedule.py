@@ -161,7 +161,8 @@ class Schedule:
         return sum(len(route.stops) for route in self.routes)
 
     def rows(self) -> list[dict[str, object]]:
-        """``schedule.csv`` rows in route order, lunch breaks as rows of their own."""
+        """``schedule.csv`` rows in route order, lunch breaks as rows of their own. ``seq`` is the visit's
+        number, 1..n, as the route sheet and the map number it; a lunch row has none."""
         rows: list[dict[str, object]] = []
         for route in self.routes:
             entries: list[tuple[str, tuple[str, ...], int, int, int, int, int, str]] = []
@@ -182,14 +183,14 @@ class Schedule:
                 )
             if route.lunch is not None and route.lunch.after == len(route.stops):
                 entries.append(_lunch_entry(route.lunch))
-            for seq, (client_id, services, arrival, start, end, travel_s, travel_m, stands_in) in enumerate(
-                entries, start=1
-            ):
+            seq = 0
+            for client_id, services, arrival, start, end, travel_s, travel_m, stands_in in entries:
+                seq += client_id != ""
                 rows.append(
                     {
                         "date": route.date.isoformat(),
                         "worker_id": route.worker_id,
-                        "seq": seq,
+                        "seq": seq if client_id else "",
                         "client_id": client_id,
                         "services": "+".join(services),
                         "arrival": format_hhmm(arrival),

@@ -22,22 +22,28 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from lean_social.app._started import STARTED
 from lean_social.app.run import (
-    MAX_SEED,
-    MAX_TIME_LIMIT_S,
-    check_seed,
-    check_time_limit,
     run_day,
     run_lists,
     run_replan,
     run_week,
     summary_lines,
 )
+from lean_social.app.settings import (
+    MAX_SEED,
+    MAX_TIME_LIMIT_S,
+    OUTPUT_KINDS,
+    check_outputs,
+    check_seed,
+    check_time_limit,
+)
 from lean_social.errors import InvalidInputError, OutputFolderError, OutputLockedError
+from lean_social.io.writers import CSV_SEPARATORS
+from lean_social.outputs.labels import DEFAULT_LANG, LANGS
 from lean_social.record import ReplanRecord
 from lean_social.schedule import Schedule
 from lean_social.version import __version__
@@ -152,6 +158,44 @@ def _add_export_options(command: argparse.ArgumentParser) -> None:
         default=None,
         help="map background, e.g. OpenStreetMap (off by default: no network requests)",
     )
+    command.add_argument(
+        "--lang",
+        type=_choice(LANGS),
+        default=DEFAULT_LANG,
+        help=f"language of what people read: maps, route sheets, workbook, calendars, summary "
+        f"({', '.join(LANGS)}; default {DEFAULT_LANG})",
+    )
+    command.add_argument(
+        "--csv-sep",
+        type=_choice(CSV_SEPARATORS),
+        default=",",
+        help="separator of the CSV files: ',' (default) or ';' for Excel in a Russian locale",
+    )
+    command.add_argument(
+        "--outputs",
+        type=_outputs,
+        default=OUTPUT_KINDS,
+        help=f"comma-separated, what to write besides the plan's CSV and JSON files "
+        f"(default all: {','.join(OUTPUT_KINDS)}; 'none' for the plan alone)",
+    )
+
+
+def _choice(options: Sequence[str]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in options:
+            msg = f"must be one of {' '.join(repr(o) for o in options)}: {text!r}"
+            raise argparse.ArgumentTypeError(msg)
+        return text
+
+    return parse
+
+
+def _outputs(text: str) -> frozenset[str]:
+    names = [] if text.strip() == "none" else [n.strip() for n in text.split(",") if n.strip()]
+    try:
+        return frozenset(check_outputs(names))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -253,6 +297,9 @@ def _export_options(args: argparse.Namespace) -> dict[str, Any]:
         "pseudonym_key": os.environ.get("LEAN_SOCIAL_PSEUDONYM_KEY"),
         "map_tiles": args.map_tiles,
         "reproducible": args.reproducible,
+        "lang": args.lang,
+        "csv_sep": args.csv_sep,
+        "outputs": args.outputs,
     }
 
 

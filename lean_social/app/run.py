@@ -12,13 +12,14 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
+from lean_social.app.exports import write_plan
+from lean_social.app.settings import RunOptions, Settings, check_seed
 from lean_social.domain.model import Problem
 from lean_social.domain.reasons import count_kinds
 from lean_social.errors import InputProblem, InvalidInputError
@@ -26,27 +27,21 @@ from lean_social.io.folder import FILES, read_folder
 from lean_social.io.lists_file import clients_csv_with_lists
 from lean_social.io.outfolder import OutputFolder, find_plan_file
 from lean_social.io.previous import PREVIOUS_PLAN, read_previous_plan
-from lean_social.io.writers import atomic_write_bytes, atomic_write_text, write_csv, write_json
-from lean_social.outputs.kpi import schedule_kpis
-from lean_social.outputs.maps import day_map
-from lean_social.outputs.privacy import ExportView, as_is, pseudonymised, pseudonymiser
+from lean_social.io.writers import atomic_write_bytes, write_csv, write_json
+from lean_social.outputs.privacy import as_is, pseudonymised, pseudonymiser
 from lean_social.planning.client_lists import LIST_COLUMNS, ListMove, ListProposal, redraw_lists
 from lean_social.planning.day_of_week import plan_day
 from lean_social.planning.week import plan_week
 from lean_social.record import record_to_dict
-from lean_social.replanning.changes import CHANGE_COLUMNS, Change
+from lean_social.replanning.changes import Change
 from lean_social.replanning.replan import replan_week
-from lean_social.schedule import SCHEDULE_COLUMNS, UNASSIGNED_COLUMNS, Schedule
+from lean_social.schedule import Schedule
 from lean_social.validate import Violation, validate
 from lean_social.version import versions
 
 __all__ = [
-    "MAX_SEED",
-    "MAX_TIME_LIMIT_S",
     "ListsResult",
     "RunResult",
-    "check_seed",
-    "check_time_limit",
     "run_day",
     "run_lists",
     "run_replan",
@@ -55,10 +50,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: a day: longer is a typing mistake (a budget in minutes given as seconds), not a wish
-MAX_TIME_LIMIT_S = 86_400.0
-#: the largest seed every engine takes (OR-Tools and PyVRP read it as a signed 32-bit integer)
-MAX_SEED = 2**31 - 1
 #: problems of a published plan listed in full; a plan from another data folder would list hundreds
 _MAX_PLAN_PROBLEMS = 20
 
@@ -74,22 +65,6 @@ class RunResult:
     files: tuple[Path, ...]
 
 
-def check_time_limit(value: float) -> float:
-    """``value`` if it is a usable search budget in seconds: finite, positive, at most a day."""
-    if not (isinstance(value, int | float) and math.isfinite(value) and 0 < value <= MAX_TIME_LIMIT_S):
-        msg = f"the time limit must be a number of seconds above 0 and at most {MAX_TIME_LIMIT_S:.0f}, not {value!r}"
-        raise ValueError(msg)
-    return float(value)
-
-
-def check_seed(value: int) -> int:
-    """``value`` if every engine takes it as a seed: an integer from 0 to 2**31-1."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
-        msg = f"the seed must be an integer from 0 to {MAX_SEED}, not {value!r}"
-        raise ValueError(msg)
-    return value
-
-
 def _hashes(data_dir: Path) -> dict[str, str]:
     return {
         name: hashlib.sha256((data_dir / name).read_bytes()).hexdigest()
@@ -98,67 +73,23 @@ def _hashes(data_dir: Path) -> dict[str, str]:
     }
 
 
-def run_day(
-    data_dir: str | Path,
-    day: dt.date,
-    out_dir: str | Path,
-    *,
-    time_limit: float = 30.0,
-    seed: int = 0,
-    pseudonymise: bool = False,
-    pseudonym_key: str | None = None,
-    map_tiles: str | None = None,
-    reproducible: bool = False,
-    started: float | None = None,
-) -> RunResult:
+def run_day(data_dir: str | Path, day: dt.date, out_dir: str | Path, **options: Unpack[RunOptions]) -> RunResult:
     """Plan ``day`` for every department in ``data_dir`` and write the outputs to ``out_dir``.
 
     Raises InvalidInputError (data), OutputFolderError (``out_dir`` unusable: a file, the data folder,
     another run's) or ValueError (an option) before planning, and then ``out_dir`` is left as it was.
-    With ``reproducible`` every search stops on a count of work instead of the clock.
+    With ``reproducible`` every search stops on a count of work instead of the clock. The options and
+    their defaults are ``lean_social.app.settings``' (a day's search: 30 s).
     """
-    return _run(
-        data_dir,
-        out_dir,
-        day=day,
-        week=None,
-        time_limit=time_limit,
-        seed=seed,
-        pseudonymise=pseudonymise,
-        pseudonym_key=pseudonym_key,
-        map_tiles=map_tiles,
-        reproducible=reproducible,
-        started=started,
-    )
+    return _run(data_dir, out_dir, Settings.of(options, time_limit=30.0), day=day, week=None)
 
 
 def run_week(
-    data_dir: str | Path,
-    week_start: dt.date,
-    out_dir: str | Path,
-    *,
-    time_limit: float = 120.0,
-    seed: int = 0,
-    pseudonymise: bool = False,
-    pseudonym_key: str | None = None,
-    map_tiles: str | None = None,
-    reproducible: bool = False,
-    started: float | None = None,
+    data_dir: str | Path, week_start: dt.date, out_dir: str | Path, **options: Unpack[RunOptions]
 ) -> RunResult:
-    """Plan the week starting on Monday ``week_start``; the same outputs as a day, a map per day."""
-    return _run(
-        data_dir,
-        out_dir,
-        day=None,
-        week=week_start,
-        time_limit=time_limit,
-        seed=seed,
-        pseudonymise=pseudonymise,
-        pseudonym_key=pseudonym_key,
-        map_tiles=map_tiles,
-        reproducible=reproducible,
-        started=started,
-    )
+    """Plan the week starting on Monday ``week_start``; the same outputs as a day, a map per day
+    (a week's search: 120 s)."""
+    return _run(data_dir, out_dir, Settings.of(options, time_limit=120.0), day=None, week=week_start)
 
 
 def run_replan(
@@ -167,54 +98,28 @@ def run_replan(
     published: str | Path,
     from_date: dt.date,
     out_dir: str | Path,
-    *,
-    time_limit: float = 60.0,
-    seed: int = 0,
-    pseudonymise: bool = False,
-    pseudonym_key: str | None = None,
-    map_tiles: str | None = None,
-    reproducible: bool = False,
-    started: float | None = None,
+    **options: Unpack[RunOptions],
 ) -> RunResult:
     """Re-plan the week from ``from_date`` on against the published ``schedule.json``, with the data as it
-    is now (a new absence, a new client, a changed availability); writes ``changes.csv`` besides the plan."""
-    return _run(
-        data_dir,
-        out_dir,
-        day=None,
-        week=week_start,
-        time_limit=time_limit,
-        seed=seed,
-        pseudonymise=pseudonymise,
-        pseudonym_key=pseudonym_key,
-        map_tiles=map_tiles,
-        reproducible=reproducible,
-        started=started,
-        published=Path(published),
-        from_date=from_date,
-    )
+    is now (a new absence, a new client, a changed availability); writes ``changes.csv`` besides the plan
+    (a re-plan's search: 60 s)."""
+    settings = Settings.of(options, time_limit=60.0)
+    return _run(data_dir, out_dir, settings, day=None, week=week_start, published=Path(published), from_date=from_date)
 
 
 def _run(
     data_dir: str | Path,
     out_dir: str | Path,
+    settings: Settings,
     *,
     day: dt.date | None,
     week: dt.date | None,
-    time_limit: float,
-    seed: int,
-    pseudonymise: bool,
-    pseudonym_key: str | None,
-    map_tiles: str | None,
-    reproducible: bool,
-    started: float | None,
     published: Path | None = None,
     from_date: dt.date | None = None,
 ) -> RunResult:
     data_dir, out_dir = Path(data_dir), Path(out_dir)
-    check_time_limit(time_limit)
-    check_seed(seed)
-    started = time.perf_counter() if started is None else started
+    time_limit, seed, exports = settings.time_limit, settings.seed, settings.exports
+    started = time.perf_counter() if settings.started is None else settings.started
     timings: dict[str, float] = {}
     with OutputFolder(out_dir, data_dir=data_dir) as folder:  # refuses a bad --out or a busy one now
         clock = time.perf_counter()
@@ -235,7 +140,7 @@ def _run(
         # The planner gets what is left of the whole run's budget once reading is done and the time that
         # checking and writing will take is set aside, so the run as a whole ends within its time limit.
         left = max(0.0, time_limit - (clock - started) - _finishing_estimate_s(problem, day=day))
-        work_count: dict[str, Any] = {"reproducible": reproducible}
+        work_count: dict[str, Any] = {"reproducible": settings.reproducible}
         changes: list[Change] | None = None
         if before is not None:
             assert week is not None and from_date is not None
@@ -262,11 +167,13 @@ def _run(
         # Privacy: every export is made from `view`, never from `schedule`/`problem` themselves;
         # pseudonymised, the view carries no personal data (lean_social/outputs/privacy.py says what goes).
         view = (
-            pseudonymised(schedule, problem, pseudonymiser(pseudonym_key)) if pseudonymise else as_is(schedule, problem)
+            pseudonymised(schedule, problem, pseudonymiser(exports.pseudonym_key))
+            if exports.pseudonymise
+            else as_is(schedule, problem)
         )
         stage = folder.stage()
         clock = time.perf_counter()
-        files = _write_plan(stage, view, changes, day=day, pseudonymise=pseudonymise, tiles=map_tiles)
+        files = write_plan(stage, view, changes, exports, day=day)
         timings["write_s"] = time.perf_counter() - clock
         run_info = {
             **versions(),
@@ -278,9 +185,8 @@ def _run(
                 "replan_from": from_date.isoformat() if from_date else None,
                 "time_limit_s": time_limit,
                 "seed": seed,
-                "reproducible": reproducible,
-                "pseudonymised": pseudonymise,
-                "map_tiles": map_tiles,
+                "reproducible": settings.reproducible,
+                **exports.record(),
             },
             "solver": record_to_dict(view.schedule.info),
             "served": schedule.served,
@@ -331,34 +237,6 @@ def summary_lines(schedule: Schedule) -> list[str]:
         kinds = ", ".join(f"{n} {kind}" for kind, n in count_kinds(u.reason for u in schedule.unassigned).items())
         lines.append(f"unassigned {len(schedule.unassigned)}: {kinds} (reasons in unassigned.csv)")
     return lines
-
-
-def _write_plan(
-    stage: Path,
-    view: ExportView,
-    changes: list[Change] | None,
-    *,
-    day: dt.date | None,
-    pseudonymise: bool,
-    tiles: str | None,
-) -> list[Path]:
-    """Every file of the plan into the staging folder, from the export view only."""
-    schedule = view.schedule
-    files = [
-        write_csv(stage / "schedule.csv", schedule.rows(), SCHEDULE_COLUMNS),
-        write_csv(stage / "unassigned.csv", schedule.unassigned_rows(), UNASSIGNED_COLUMNS),
-        write_json(stage / "kpis.json", schedule_kpis(schedule, view.problem)),
-    ]
-    if not pseudonymise:  # the exact plan in seconds, which `lean-social replan` starts from
-        files.append(atomic_write_text(stage / "schedule.json", schedule.to_json()))
-    if changes is not None:
-        rows = [view.row(c.as_row()) for c in changes]
-        files.append(write_csv(stage / "changes.csv", rows, CHANGE_COLUMNS))
-    map_days = [day] if day is not None else sorted({r.date for r in schedule.routes})
-    for map_day in map_days:
-        fmap = day_map(schedule, view.problem, map_day, tiles=tiles)
-        files.append(atomic_write_text(stage / "maps" / f"{map_day.isoformat()}.html", fmap.get_root().render()))
-    return files
 
 
 def _read_published(path: Path, problem: Problem, week: dt.date | None) -> Schedule:

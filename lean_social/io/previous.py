@@ -10,6 +10,7 @@ from pathlib import Path
 
 from lean_social.domain.model import PreviousPlan
 from lean_social.errors import InputProblem, InvalidInputError
+from lean_social.io.folder import csv_delimiter
 
 __all__ = ["PREVIOUS_PLAN", "PreviousPlan", "read_previous_plan"]
 
@@ -25,7 +26,8 @@ def read_previous_plan(path: str | Path) -> PreviousPlan:
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     rows: list[list[str]] = []
     try:
-        rows.extend(csv.reader(io.StringIO(text, newline="")))
+        sep = csv_delimiter(text.partition("\n")[0])  # a schedule.csv written with --csv-sep ';'
+        rows.extend(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     except csv.Error as exc:  # a cell over the csv module's 128 kB limit, a NUL byte: this record, not a bug
         raise InvalidInputError(
             [

@@ -18,7 +18,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "csv_text", "safe_cell", "write_csv", "write_json"]
+__all__ = [
+    "CSV_SEPARATORS",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "csv_text",
+    "safe_cell",
+    "write_csv",
+    "write_json",
+]
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -60,17 +68,29 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def csv_text(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> str:
+#: Separators a CSV may take: the comma of the standard, or the semicolon that Excel in a Russian
+#: locale expects (its list separator, since the comma is the decimal mark there).
+CSV_SEPARATORS = (",", ";")
+
+
+def csv_text(rows: Iterable[Mapping[str, object]], columns: Sequence[str], *, sep: str = ",") -> str:
+    if sep not in CSV_SEPARATORS:
+        msg = f"a CSV separator is one of {' '.join(CSV_SEPARATORS)}, got {sep!r}"
+        raise ValueError(msg)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n", delimiter=sep)
     writer.writeheader()
     for row in rows:
         writer.writerow({key: safe_cell(value) for key, value in row.items()})
     return buffer.getvalue()
 
 
-def write_csv(path: str | Path, rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> Path:
-    return atomic_write_text(path, csv_text(rows, columns))
+def write_csv(
+    path: str | Path, rows: Iterable[Mapping[str, object]], columns: Sequence[str], *, sep: str = ","
+) -> Path:
+    """UTF-8 with a byte order mark: Excel opens a CSV without one in the locale's code page (cp1251 in
+    Russia) and shows Cyrillic as mojibake; every reader of the library's own files takes the mark."""
+    return atomic_write_bytes(path, csv_text(rows, columns, sep=sep).encode("utf-8-sig"))
 
 
 def write_json(path: str | Path, data: Any) -> Path:

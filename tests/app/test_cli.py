@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -8,6 +9,7 @@ import pytest
 
 from conftest import DATA
 from lean_social.app.cli import main
+from lean_social.io.previous import read_previous_plan
 
 
 def test_plan_writes_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -152,7 +154,7 @@ def test_pseudonymised_exports_hide_client_ids(tmp_path: Path, monkeypatch: pyte
         )
         == 0
     )
-    text = (out / "schedule.csv").read_text(encoding="utf-8")
+    text = (out / "schedule.csv").read_text(encoding="utf-8-sig")
     page = (out / "maps" / "2026-12-07.html").read_text(encoding="utf-8")
     for secret in ("C1", "C2", "Ленина", "Иванова"):
         assert secret not in text
@@ -177,3 +179,47 @@ def test_week_must_be_given_by_its_monday(capsys: pytest.CaptureFixture[str]) ->
         main(["plan", str(DATA / "tiny"), "--week", "2026-12-08", "--out", "o"])
     assert info.value.code == 2
     assert "is a Tuesday" in capsys.readouterr().err
+
+
+def test_csv_for_russian_excel_and_the_plan_alone(tmp_path: Path) -> None:
+    """``--csv-sep ';'``: Excel in a Russian locale splits columns on ';' (',' is its decimal mark) and
+    reads UTF-8 only after a byte order mark; ``--outputs none`` writes the plan's own files alone."""
+    out = tmp_path / "out"
+    args = ["-q", "plan", str(DATA / "tiny"), "--date", "2026-12-07", "--out", str(out), "--reproducible"]
+    assert main([*args, "--csv-sep", ";", "--outputs", "none"]) == 0
+    raw = (out / "schedule.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfdate;worker_id;seq;client_id;")
+    assert not (out / "maps").exists()
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["settings"]["csv_sep"] == ";" and run["settings"]["outputs"] == []
+    assert run["settings"]["lang"] == "ru"
+    # Such a file is a previous plan the next week reads as it reads its own.
+    previous = read_previous_plan(out / "schedule.csv")
+    assert set(previous) == {"C1", "C2", "C3", "C4"}
+
+
+def test_seq_numbers_the_visits_and_not_lunch(tmp_path: Path) -> None:
+    """``seq`` in schedule.csv is the visit's number on the route sheet and the map: 1..n, lunch rows
+    carry none."""
+    out = tmp_path / "out"
+    args = ["-q", "plan", str(DATA / "tiny"), "--date", "2026-12-07", "--out", str(out), "--reproducible"]
+    assert main([*args, "--outputs", "none"]) == 0
+    with (out / "schedule.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    lunches = [r for r in rows if r["services"] == "lunch"]
+    assert lunches and all(r["seq"] == "" for r in lunches)
+    for worker in {r["worker_id"] for r in rows}:
+        seqs = [r["seq"] for r in rows if r["worker_id"] == worker and r["client_id"]]
+        assert seqs == [str(n) for n in range(1, len(seqs) + 1)]
+
+
+@pytest.mark.parametrize(("option", "value"), [("--lang", "de"), ("--csv-sep", "\t"), ("--outputs", "maps,pdf")])
+def test_bad_export_options_are_usage_errors(
+    option: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["plan", str(DATA / "tiny"), "--date", "2026-12-07", "--out", str(out), option, value])
+    assert exit_info.value.code == 2
+    assert option in capsys.readouterr().err
+    assert not out.exists()

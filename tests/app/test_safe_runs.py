@@ -62,9 +62,9 @@ def assert_one_plan(out: Path) -> dict[str, object]:
     """``out`` is one complete plan: run.json's counts are schedule.csv's and unassigned.csv's rows, and
     there is a map for every day the plan has routes on (none of another run's days)."""
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    with (out / "schedule.csv").open(encoding="utf-8") as handle:
+    with (out / "schedule.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    with (out / "unassigned.csv").open(encoding="utf-8") as handle:
+    with (out / "unassigned.csv").open(encoding="utf-8-sig") as handle:
         unassigned = list(csv.DictReader(handle))
     assert run["served"] == sum(1 for r in rows if r["client_id"])
     assert run["unassigned"] == len(unassigned)
@@ -190,7 +190,7 @@ def test_an_internal_error_is_one_line_exit_4_and_writes_nothing(
     def broken_map(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the map broke half-way through writing")
 
-    monkeypatch.setattr("lean_social.app.run.day_map", broken_map)  # fails after schedule.csv is written
+    monkeypatch.setattr("lean_social.app.exports.day_map", broken_map)  # fails after schedule.csv is written
     before = snapshot(good_plan)
     capsys.readouterr()
     assert plan(good_plan) == 4

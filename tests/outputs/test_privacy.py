@@ -106,7 +106,7 @@ def test_plain_runs_show_every_personal_value(runs: dict[str, Path]) -> None:
     written = b"".join(b for kind in ("plain-day", "plain", "plain-replan") for b in _written(runs[kind]).values())
     missing = [v for v, forms in _personal_values().items() if not any(f.encode() in written for f in forms)]
     assert missing == []
-    assert (runs["plain-replan"] / "changes.csv").read_text(encoding="utf-8").count("\n") > 1
+    assert (runs["plain-replan"] / "changes.csv").read_text(encoding="utf-8-sig").count("\n") > 1
 
 
 @pytest.mark.parametrize("kind", ["pseudo-day", "pseudo", "pseudo-replan"])
@@ -129,13 +129,13 @@ def test_pseudonymised_runs_write_no_personal_value(runs: dict[str, Path], kind:
 
 def test_pseudonymised_reasons_keep_their_category(runs: dict[str, Path]) -> None:
     """The free text goes; what kind of absence it was stays, so the planner still knows why."""
-    unassigned = (runs["pseudo"] / "unassigned.csv").read_text(encoding="utf-8")
+    unassigned = (runs["pseudo"] / "unassigned.csv").read_text(encoding="utf-8-sig")
     assert "client is away 2026-12-09..2026-12-09\n" in unassigned  # "(cardiology ward ...)" gone
-    day = (runs["pseudo-day"] / "unassigned.csv").read_text(encoding="utf-8")
+    day = (runs["pseudo-day"] / "unassigned.csv").read_text(encoding="utf-8-sig")
     assert "assigned worker W2 is absent 2026-12-09..2026-12-11" in day  # "(flu Wombat)" gone
-    changes = (runs["pseudo-replan"] / "changes.csv").read_text(encoding="utf-8")
+    changes = (runs["pseudo-replan"] / "changes.csv").read_text(encoding="utf-8-sig")
     assert "W1 is absent 2026-12-10..2026-12-11" in changes
-    assert "P-" in (runs["pseudo"] / "schedule.csv").read_text(encoding="utf-8")
+    assert "P-" in (runs["pseudo"] / "schedule.csv").read_text(encoding="utf-8-sig")
 
 
 def test_pseudonymised_map_rounds_coordinates(runs: dict[str, Path]) -> None:

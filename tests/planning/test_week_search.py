@@ -124,7 +124,7 @@ def test_cli_lists_writes_lists_and_a_clients_file_that_reads_back(
     out = tmp_path / "out"
     assert main(["-q", "lists", str(DATA / "tiny"), "--week", "2026-12-07", "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["clients.csv", "lists.csv", "run.json"]
-    rows = (out / "lists.csv").read_text(encoding="utf-8").splitlines()
+    rows = (out / "lists.csv").read_text(encoding="utf-8-sig").splitlines()
     assert rows[0] == "client_id,department,worker_before,worker_after"
     data = tmp_path / "data"
     shutil.copytree(DATA / "tiny", data)
@@ -141,7 +141,7 @@ def test_cli_lists_pseudonymised_writes_no_clients_file(tmp_path: Path) -> None:
     args = ["-q", "lists", str(DATA / "tiny"), "--week", "2026-12-07", "--out", str(out), "--pseudonymise"]
     assert main(args) == 0
     assert sorted(p.name for p in out.iterdir()) == ["lists.csv", "run.json"]
-    assert "C1," not in (out / "lists.csv").read_text(encoding="utf-8")
+    assert "C1," not in (out / "lists.csv").read_text(encoding="utf-8-sig")
 
 
 def _days_of(schedule, client_id: str) -> list[int]:  # type: ignore[no-untyped-def]

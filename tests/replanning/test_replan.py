@@ -135,7 +135,7 @@ def test_replan_command(tmp_path: Path) -> None:
     )
     run = json.loads((second / "run.json").read_text(encoding="utf-8"))
     assert run["violations"] == []
-    assert (second / "changes.csv").read_text(encoding="utf-8").startswith("client_id,change,from_date")
+    assert (second / "changes.csv").read_text(encoding="utf-8-sig").startswith("client_id,change,from_date")
 
 
 def test_replan_rejects_a_day_outside_the_week(tmp_path: Path) -> None:
@@ -402,7 +402,7 @@ def test_replan_command_takes_the_export_options_of_plan(
     second = tmp_path / "second"
     replan = ["replan", str(DATA / "tiny"), *week, "--plan", str(first / "schedule.json"), "--from", "2026-12-09"]
     assert main(["-q", *replan, "--out", str(second), "--pseudonymise"]) == 0
-    text = (second / "schedule.csv").read_text(encoding="utf-8")
+    text = (second / "schedule.csv").read_text(encoding="utf-8-sig")
     assert "P-" in text and not any(c in text for c in ("C1", "C2", "C3", "C4"))
     assert not (second / "schedule.json").exists()
     assert "re-planned the week of 2026-12-07" in capsys.readouterr().err

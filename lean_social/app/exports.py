@@ -1,0 +1,45 @@
+"""Every file of a plan, written into a run's staging folder from the export view only.
+
+The machine files (``schedule.csv``, ``unassigned.csv``, ``kpis.json``, ``schedule.json``,
+``changes.csv``) are always written: they are the plan, and the nightly job and ``replan`` read them.
+What people look at (maps, route sheets, the workbook, calendars, figures) is written as
+``Exports.kinds`` asks, in ``Exports.lang``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from lean_social.app.settings import Exports
+from lean_social.io.writers import atomic_write_text, write_csv, write_json
+from lean_social.outputs.kpi import schedule_kpis
+from lean_social.outputs.maps import day_map
+from lean_social.outputs.privacy import ExportView
+from lean_social.replanning.changes import CHANGE_COLUMNS, Change
+from lean_social.schedule import SCHEDULE_COLUMNS, UNASSIGNED_COLUMNS
+
+__all__ = ["write_plan"]
+
+
+def write_plan(
+    stage: Path, view: ExportView, changes: list[Change] | None, exports: Exports, *, day: dt.date | None
+) -> list[Path]:
+    """Write the plan's files under ``stage``; the paths written, in order."""
+    schedule, sep = view.schedule, exports.csv_sep
+    files = [
+        write_csv(stage / "schedule.csv", schedule.rows(), SCHEDULE_COLUMNS, sep=sep),
+        write_csv(stage / "unassigned.csv", schedule.unassigned_rows(), UNASSIGNED_COLUMNS, sep=sep),
+        write_json(stage / "kpis.json", schedule_kpis(schedule, view.problem)),
+    ]
+    if not exports.pseudonymise:  # the exact plan in seconds, which `lean-social replan` starts from
+        files.append(atomic_write_text(stage / "schedule.json", schedule.to_json()))
+    if changes is not None:
+        rows = [view.row(c.as_row()) for c in changes]
+        files.append(write_csv(stage / "changes.csv", rows, CHANGE_COLUMNS, sep=sep))
+    if "maps" in exports.kinds:
+        map_days = [day] if day is not None else sorted({r.date for r in schedule.routes})
+        for map_day in map_days:
+            fmap = day_map(schedule, view.problem, map_day, tiles=exports.map_tiles)
+            files.append(atomic_write_text(stage / "maps" / f"{map_day.isoformat()}.html", fmap.get_root().render()))
+    return files

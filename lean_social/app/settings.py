@@ -1,0 +1,138 @@
+"""The options of one planning run, checked in one place for the Python API, the CLI and the nightly job.
+
+``run_day``, ``run_week`` and ``run_replan`` take the same keywords (``RunOptions``); each turns them
+into ``Settings`` here, so a default, a check or a new export option is stated once, not three times.
+Every value is checked before planning, so a bad one never costs a night's search.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Literal, TypedDict, get_args
+
+from lean_social.io.writers import CSV_SEPARATORS
+from lean_social.outputs.labels import DEFAULT_LANG, Lang, check_lang
+
+__all__ = [
+    "MAX_SEED",
+    "MAX_TIME_LIMIT_S",
+    "OUTPUT_KINDS",
+    "Exports",
+    "OutputKind",
+    "RunOptions",
+    "Settings",
+    "check_outputs",
+    "check_seed",
+    "check_time_limit",
+]
+
+#: a day: longer is a typing mistake (a budget in minutes given as seconds), not a wish
+MAX_TIME_LIMIT_S = 86_400.0
+#: the largest seed every engine takes (OR-Tools and PyVRP read it as a signed 32-bit integer)
+MAX_SEED = 2**31 - 1
+
+#: What a run writes besides the plan itself (schedule.csv/json, unassigned.csv, kpis.json, run.json,
+#: which every run writes): maps, route sheets, the workbook, the workers' calendars, the figures' PNGs.
+OutputKind = Literal["maps", "sheets", "workbook", "calendars", "figures"]
+OUTPUT_KINDS: tuple[OutputKind, ...] = get_args(OutputKind)
+
+
+class RunOptions(TypedDict, total=False):
+    """The keywords of ``run_day``, ``run_week`` and ``run_replan``; any left out takes its default."""
+
+    time_limit: float
+    seed: int
+    reproducible: bool
+    started: float | None
+    pseudonymise: bool
+    pseudonym_key: str | None
+    map_tiles: str | None
+    lang: str
+    csv_sep: str
+    outputs: Collection[str]
+
+
+def check_time_limit(value: float) -> float:
+    """``value`` if it is a usable search budget in seconds: finite, positive, at most a day."""
+    if not (isinstance(value, int | float) and math.isfinite(value) and 0 < value <= MAX_TIME_LIMIT_S):
+        msg = f"the time limit must be a number of seconds above 0 and at most {MAX_TIME_LIMIT_S:.0f}, not {value!r}"
+        raise ValueError(msg)
+    return float(value)
+
+
+def check_seed(value: int) -> int:
+    """``value`` if every engine takes it as a seed: an integer from 0 to 2**31-1."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
+        msg = f"the seed must be an integer from 0 to {MAX_SEED}, not {value!r}"
+        raise ValueError(msg)
+    return value
+
+
+def check_outputs(values: Collection[str]) -> frozenset[OutputKind]:
+    """The output kinds asked for; an unknown name is a ValueError naming the known ones."""
+    if isinstance(values, str):  # "maps" would otherwise be read as the letters m, a, p, s
+        values = [values]
+    unknown = sorted(set(values) - set(OUTPUT_KINDS))
+    if unknown:
+        msg = f"unknown output {', '.join(map(repr, unknown))}; the outputs are {', '.join(OUTPUT_KINDS)}"
+        raise ValueError(msg)
+    return frozenset(kind for kind in OUTPUT_KINDS if kind in values)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exports:
+    """How the plan is shown: in which language, which files, with what privacy."""
+
+    lang: Lang = DEFAULT_LANG
+    csv_sep: str = ","
+    pseudonymise: bool = False
+    pseudonym_key: str | None = field(default=None, repr=False)  # a secret: never in a log line
+    map_tiles: str | None = None
+    kinds: frozenset[OutputKind] = frozenset(OUTPUT_KINDS)
+
+    def record(self) -> dict[str, object]:
+        """For run.json's settings: everything but the key."""
+        return {
+            "lang": self.lang,
+            "csv_sep": self.csv_sep,
+            "pseudonymised": self.pseudonymise,
+            "map_tiles": self.map_tiles,
+            "outputs": sorted(self.kinds),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """A run's options, checked: the search's and the exports'."""
+
+    time_limit: float
+    seed: int = 0
+    reproducible: bool = False
+    started: float | None = None
+    exports: Exports = Exports()
+
+    @classmethod
+    def of(cls, options: RunOptions, *, time_limit: float) -> Settings:
+        """Check ``options`` (ValueError naming the bad one) and fill in the defaults; ``time_limit`` is the
+        default budget of the kind of run (a day, a week, a re-plan)."""
+        sep = options.get("csv_sep", ",")
+        if sep not in CSV_SEPARATORS:
+            msg = f"the CSV separator must be one of {' '.join(CSV_SEPARATORS)}, not {sep!r}"
+            raise ValueError(msg)
+        exports = Exports(
+            lang=check_lang(options.get("lang", DEFAULT_LANG)),
+            csv_sep=sep,
+            pseudonymise=bool(options.get("pseudonymise", False)),
+            pseudonym_key=options.get("pseudonym_key"),
+            map_tiles=options.get("map_tiles"),
+            kinds=check_outputs(options.get("outputs", OUTPUT_KINDS)),
+        )
+        return cls(
+            time_limit=check_time_limit(options.get("time_limit", time_limit)),
+            seed=check_seed(options.get("seed", 0)),
+            reproducible=bool(options.get("reproducible", False)),
+            started=options.get("started"),
+            exports=exports,
+        )
