@@ -23,7 +23,7 @@ from lean_social.domain.model import (
 from lean_social.errors import InputProblem, InvalidInputError, LeanSocialError, SolverError
 from lean_social.io.folder import read_folder
 from lean_social.outputs.kpi import TimeUse, schedule_kpis
-from lean_social.outputs.maps import day_map
+from lean_social.outputs.maps import day_map, week_map
 from lean_social.planning.day_of_week import plan_day
 from lean_social.planning.week import plan_week
 from lean_social.replanning.replan import Change, replan_week
@@ -75,4 +75,5 @@ __all__ = [
     "schedule_kpis",
     "validate",
     "visits_for_day",
+    "week_map",
 ]

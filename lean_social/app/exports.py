@@ -14,7 +14,7 @@ from pathlib import Path
 from lean_social.app.settings import Exports
 from lean_social.io.writers import atomic_write_text, write_csv, write_json
 from lean_social.outputs.kpi import schedule_kpis
-from lean_social.outputs.maps import day_map
+from lean_social.outputs.maps import day_map, week_map
 from lean_social.outputs.privacy import ExportView
 from lean_social.replanning.changes import CHANGE_COLUMNS, Change
 from lean_social.schedule import SCHEDULE_COLUMNS, UNASSIGNED_COLUMNS
@@ -38,8 +38,22 @@ def write_plan(
         rows = [view.row(c.as_row()) for c in changes]
         files.append(write_csv(stage / "changes.csv", rows, CHANGE_COLUMNS, sep=sep))
     if "maps" in exports.kinds:
-        map_days = [day] if day is not None else sorted({r.date for r in schedule.routes})
-        for map_day in map_days:
-            fmap = day_map(schedule, view.problem, map_day, tiles=exports.map_tiles)
-            files.append(atomic_write_text(stage / "maps" / f"{map_day.isoformat()}.html", fmap.get_root().render()))
+        files += _maps(stage / "maps", view, exports, day=day)
+    return files
+
+
+def _maps(folder: Path, view: ExportView, exports: Exports, *, day: dt.date | None) -> list[Path]:
+    """A map per day with routes (or the one day asked for); a week's run adds ``week.html``, every day on
+    one map with a day filter."""
+    schedule, problem, lang, tiles = view.schedule, view.problem, exports.lang, exports.map_tiles
+    days = [day] if day is not None else sorted({r.date for r in schedule.routes})
+    files = [
+        atomic_write_text(
+            folder / f"{d.isoformat()}.html", day_map(schedule, problem, d, tiles=tiles, lang=lang).get_root().render()
+        )
+        for d in days
+    ]
+    if day is None:
+        page = week_map(schedule, problem, tiles=tiles, lang=lang).get_root().render()
+        files.append(atomic_write_text(folder / "week.html", page))
     return files

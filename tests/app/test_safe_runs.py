@@ -69,7 +69,9 @@ def assert_one_plan(out: Path) -> dict[str, object]:
     assert run["served"] == sum(1 for r in rows if r["client_id"])
     assert run["unassigned"] == len(unassigned)
     days = {r["date"] for r in rows} | ({run["settings"]["date"]} if run["settings"]["date"] else set())
-    assert {p.stem for p in (out / "maps").iterdir()} == days
+    maps = {p.stem for p in (out / "maps").iterdir()}
+    assert maps - {"week"} == days
+    assert ("week" in maps) == (run["settings"]["week"] is not None)  # a week's run: all days on one map too
     assert not list(out.rglob("*.tmp"))
     return dict(run)
 

@@ -22,7 +22,7 @@ from lean_social.domain.model import Absence, ClientAbsence
 from lean_social.schedule import Route, Schedule, Stop, Unassigned
 
 MONDAY = dt.date(2026, 12, 7)
-TITLE = "lean_social: routes on 2026-12-07"
+TITLE = "Маршруты на пн 07.12.2026"
 # Each would set the title to X if it ran: in a JavaScript template literal, out of a string, after
 # closing the script element, out of an attribute, and as HTML put into the page. ``/X/.source`` is "X"
 # without quotes, which html.escape would have turned into entities (and so into a syntax error).
@@ -235,10 +235,11 @@ def test_no_payload_ran(hostile: tuple[str, _Page]) -> None:
     [
         "1. C1{evil}, name{evil}, address{evil}",  # a visit's tooltip: client id, name, address
         "notes{evil}",  # the client's notes
-        "W1{evil} worker{evil}: leaves 08:55, back 09:45",  # the worker's start place
-        "W1{evil} worker{evil} (1 visits)",  # the layer control
+        "W1{evil} worker{evil}: выход 08:55, возвращение 09:45",  # the worker's start place
+        "W1{evil} worker{evil}1 посещ.",  # the legend: name, then the figures
         "(away{evil})",  # a client absence's free text, in a missed visit's reason
-        "assigned worker W2{evil} is absent (sick{evil})",  # a worker absence's free text
+        "W2{evil}",  # the absent worker, named in the reason
+        "(sick{evil})",  # a worker absence's free text
     ],
 )
 def test_payloads_are_shown_as_text(hostile: tuple[str, _Page], shown: str) -> None:

@@ -214,3 +214,9 @@ def test_clients_the_problem_no_longer_has_are_pseudonymised_too(tiny: Problem) 
     check = Violation(rule="unknown-client", message="stop at unknown client C7-gone", client_id="C7-gone")
     assert view.violation(check) == f"[unknown-client] stop at unknown client {pseudonym('C7-gone')}"
     assert as_is(Schedule(routes=()), tiny).violation(check) == str(check)
+
+
+def test_pseudonyms_are_stable_under_a_key_and_unlinkable_without() -> None:
+    keyed = pseudonymiser("k")
+    assert keyed("C1") == pseudonymiser("k")("C1") != keyed("C2")
+    assert pseudonymiser()("C1") != pseudonymiser()("C1")
