@@ -49,9 +49,12 @@ def _rule_unit(instance: RoutingInstance) -> int:
     return int(max(prizes, default=0) / PenaltyParams().min_penalty) + 1
 
 
-def _vehicle_key(instance: RoutingInstance, k: int) -> tuple[object, ...]:
+def _vehicle_key(instance: RoutingInstance, k: int, allowed_sets: Sequence[frozenset[int]]) -> tuple[object, ...]:
+    """What makes vehicles one PyVRP vehicle type: all they are given, the jobs they may make included
+    (two workers alike but for a skill are two types, or one would carry the other's allowed jobs)."""
     v = instance.vehicles[k]
     return (
+        tuple(k in allowed for allowed in allowed_sets),
         v.start_place,
         v.end_place,
         v.profile,
@@ -121,7 +124,7 @@ def solve_pyvrp(
 
     groups: dict[tuple[object, ...], list[int]] = {}
     for k in range(len(instance.vehicles)):
-        groups.setdefault(_vehicle_key(instance, k), []).append(k)
+        groups.setdefault(_vehicle_key(instance, k, allowed_sets), []).append(k)
     vehicle_types = []
     type_vehicles: list[list[int]] = []
     for members in groups.values():
