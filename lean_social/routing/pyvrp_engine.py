@@ -1,11 +1,12 @@
 """PyVRP (hybrid genetic search) on what of the neutral instance it can express: the only module that
 imports ``pyvrp``.
 
-What PyVRP cannot say directly is carried by extra load dimensions: a visit limit is a load of one per
-job against a capacity of ``max_jobs``; "only these workers may go" is a load of one in a dimension of
-its own that only the allowed vehicles can carry. Breaks and second time windows are relaxed (the break
-time is taken off the shift, the longest window is kept), so its routes are a warm start that OR-Tools,
-which keeps the full model, checks and polishes.
+What PyVRP cannot say directly is carried by extra load dimensions: a visit limit is a load per job
+against a capacity of ``max_jobs`` jobs; "only these workers may go" is a load in a dimension of its
+own that only the allowed vehicles can carry. PyVRP only penalises excess load, so a job weighs
+``_rule_unit`` in these dimensions: enough that breaking a rule never pays for the prize of a job. Breaks
+and second time windows are relaxed (the break time is taken off the shift, the longest window is kept),
+so its routes are a warm start that OR-Tools, which keeps the full model, checks and polishes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pyvrp
+from pyvrp import PenaltyParams
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
@@ -35,9 +37,24 @@ def is_exact_for_pyvrp(instance: RoutingInstance) -> bool:
     )
 
 
-def _vehicle_key(instance: RoutingInstance, k: int) -> tuple[object, ...]:
+def _rule_unit(instance: RoutingInstance) -> int:
+    """Load of one job in a dimension that carries a rule (the visit limit, the allowed vehicles).
+
+    With a load of one, a job over the limit would cost at most PyVRP's largest load penalty (100 000 by
+    default), less than the prize of a job the planners would rather not drop (1 000 000): PyVRP would
+    serve it against the rule, and its best solution would come back infeasible, of no use to the engine.
+    Weighed so that one job over costs more than the largest prize even at the smallest penalty, the
+    rule holds whichever way the penalty has adapted."""
+    prizes = [job.penalty for job in instance.jobs if job.penalty < REQUIRED_PENALTY]
+    return int(max(prizes, default=0) / PenaltyParams().min_penalty) + 1
+
+
+def _vehicle_key(instance: RoutingInstance, k: int, allowed_sets: Sequence[frozenset[int]]) -> tuple[object, ...]:
+    """What makes vehicles one PyVRP vehicle type: all they are given, the jobs they may make included
+    (two workers alike but for a skill are two types, or one would carry the other's allowed jobs)."""
     v = instance.vehicles[k]
     return (
+        tuple(k in allowed for allowed in allowed_sets),
         v.start_place,
         v.end_place,
         v.profile,
@@ -68,6 +85,7 @@ def solve_pyvrp(
     dims_jobs = 1 if any(v.max_jobs is not None for v in instance.vehicles) else 0
     n_dims = dims_capacity + dims_jobs + len(allowed_sets)
     allowed_dim = {s: dims_capacity + dims_jobs + i for i, s in enumerate(allowed_sets)}
+    unit = _rule_unit(instance)
 
     # PyVRP numbers depots first, then clients, all by location; we give each a location of its own.
     depot_places = sorted({v.start_place for v in instance.vehicles} | {v.end_place for v in instance.vehicles})
@@ -86,9 +104,9 @@ def solve_pyvrp(
         if dims_capacity:
             delivery[0] = job.demand
         if dims_jobs:
-            delivery[dims_capacity] = 1
+            delivery[dims_capacity] = unit
         if job.allowed is not None:
-            delivery[allowed_dim[job.allowed]] = 1
+            delivery[allowed_dim[job.allowed]] = unit
         early, late = max(job.windows, key=lambda w: w[1] - w[0])
         required = job.penalty >= REQUIRED_PENALTY
         clients.append(
@@ -106,7 +124,7 @@ def solve_pyvrp(
 
     groups: dict[tuple[object, ...], list[int]] = {}
     for k in range(len(instance.vehicles)):
-        groups.setdefault(_vehicle_key(instance, k), []).append(k)
+        groups.setdefault(_vehicle_key(instance, k, allowed_sets), []).append(k)
     vehicle_types = []
     type_vehicles: list[list[int]] = []
     for members in groups.values():
@@ -115,9 +133,9 @@ def solve_pyvrp(
         if dims_capacity:
             capacity[0] = v.capacity
         if dims_jobs:
-            capacity[dims_capacity] = v.max_jobs if v.max_jobs is not None else n_jobs
+            capacity[dims_capacity] = unit * (v.max_jobs if v.max_jobs is not None else n_jobs)
         for allowed, dim in allowed_dim.items():
-            capacity[dim] = n_jobs if members[0] in allowed else 0
+            capacity[dim] = unit * n_jobs if members[0] in allowed else 0
         rest = sum(b.duration for b in v.breaks)
         vehicle_types.append(
             pyvrp.VehicleType(

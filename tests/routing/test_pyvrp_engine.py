@@ -1,0 +1,124 @@
+"""PyVRP on the neutral instance (``routing.pyvrp_engine``): when its model is the whole model, and what
+its routes keep: windows, dropped jobs, and the rules it carries as extra load dimensions (a visit
+limit, "only these workers may go"), which it only penalises, so a small instance where breaking them
+would pay shows that the routes handed back keep them. Every search stops on an iteration count, never
+on the clock."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from line_instances import MINUTE, job, line_instance, vehicle
+
+from lean_social.routing.instance import Job, RoutingInstance
+from lean_social.routing.pyvrp_engine import is_exact_for_pyvrp, solve_pyvrp
+from lean_social.routing.timing import time_route
+
+ITERATIONS = 300
+
+
+def plain() -> RoutingInstance:
+    """Two workers, three jobs with one window each, no lunch, no limits: all PyVRP can say."""
+    return line_instance([job(p, 540, 960) for p in (1, 2, 3)], [vehicle(), vehicle()], 4)
+
+
+def with_job(instance: RoutingInstance, index: int, **changes: object) -> RoutingInstance:
+    jobs = list(instance.jobs)
+    jobs[index] = dataclasses.replace(jobs[index], **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(instance, jobs=tuple(jobs))
+
+
+def timed_routes_are_feasible(instance: RoutingInstance, routes: tuple[tuple[int, ...], ...]) -> None:
+    """The routing core's own timing accepts every route, and every visit starts in one of its windows."""
+    for k, route in enumerate(routes):
+        timed = time_route(instance, k, route, tuple(0 for _ in instance.vehicles[k].breaks))
+        assert timed.feasible, (k, route)
+        for stop in timed.stops:
+            assert any(a <= stop.start <= b for a, b in instance.jobs[stop.job].windows), stop
+
+
+def test_a_plain_instance_is_exact() -> None:
+    assert is_exact_for_pyvrp(plain())
+
+
+def test_what_pyvrp_relaxes_or_only_penalises_is_not_exact() -> None:
+    base = plain()
+    lunch = dataclasses.replace(base, vehicles=(vehicle(lunch=True), vehicle()))
+    limit = dataclasses.replace(base, vehicles=(vehicle(), vehicle(max_jobs=2)))
+    two_windows = with_job(base, 1, windows=((540 * MINUTE, 600 * MINUTE), (780 * MINUTE, 840 * MINUTE)))
+    allowed = with_job(base, 2, allowed=frozenset({0}))
+    for relaxed in (lunch, limit, two_windows, allowed):
+        assert not is_exact_for_pyvrp(relaxed)
+
+
+def test_neither_a_time_limit_nor_iterations_is_refused() -> None:
+    with pytest.raises(ValueError, match="never stops"):
+        solve_pyvrp(plain())
+
+
+def test_windows_force_the_only_feasible_order() -> None:
+    # Half-hour visits at places 1-4, each window ten minutes long and an hour after the previous one,
+    # in the order 4, 1, 3, 2: the order by place (or any other) misses a window.
+    windows = {4: 490, 1: 540, 3: 600, 2: 660}
+    jobs = [job(place, start, start + 10) for place, start in sorted(windows.items())]  # jobs by place 1..4
+    instance = line_instance(jobs, [vehicle()], 5)
+    solution = solve_pyvrp(instance, iterations=ITERATIONS, seed=0)
+    assert solution.status == "SUCCESS"
+    assert solution.dropped == ()
+    assert solution.routes == ((3, 0, 2, 1),)
+    assert not time_route(instance, 0, (0, 1, 2, 3), ()).feasible  # the order by place would not do
+    timed_routes_are_feasible(instance, solution.routes)
+
+
+def test_a_job_nobody_reaches_in_its_window_is_dropped() -> None:
+    # The shift starts at 08:00 at place 0 and place 5 is five minutes away: a window closing at 08:02
+    # cannot be met, while the two other jobs can.
+    instance = line_instance([job(1, 540, 960), job(5, 480, 482), job(2, 540, 960)], [vehicle()], 6)
+    solution = solve_pyvrp(instance, iterations=ITERATIONS, seed=0)
+    assert solution.status == "SUCCESS"
+    assert solution.dropped == (1,)
+    assert sorted(solution.routes[0]) == [0, 2]
+    timed_routes_are_feasible(instance, solution.routes)
+
+
+def test_the_visit_limit_holds_though_breaking_it_would_pay() -> None:
+    # One worker with a limit of two visits and three jobs a few minutes apart in a nine-hour shift:
+    # serving all three would fit the day and save a dropped job's penalty, but the limit says two.
+    instance = line_instance([job(p, 540, 960) for p in (1, 2, 3)], [vehicle(max_jobs=2)], 4)
+    assert time_route(instance, 0, (0, 1, 2), ()).stops[-1].end < 17 * 60 * MINUTE  # time is no obstacle
+    solution = solve_pyvrp(instance, iterations=ITERATIONS, seed=0)
+    assert solution.status == "SUCCESS"
+    assert len(solution.routes[0]) == 2
+    assert len(solution.dropped) == 1
+    timed_routes_are_feasible(instance, solution.routes)
+
+
+def test_only_allowed_workers_make_a_job() -> None:
+    # Jobs 0 and 1 open at 08:00 for ten minutes, at places 1 and 2; only worker 1 may make them, and
+    # one worker can make only one of them in time. Job 2 (place 3, at 10:00) is worker 0's only.
+    # Worker 0 is free at 08:00 and would save a dropped job by taking job 0 or 1: it must not.
+    jobs = [
+        dataclasses.replace(job(1, 480, 490), allowed=frozenset({1})),
+        dataclasses.replace(job(2, 480, 490), allowed=frozenset({1})),
+        dataclasses.replace(job(3, 600, 610), allowed=frozenset({0})),
+    ]
+    instance = line_instance(jobs, [vehicle(), vehicle()], 4)
+    assert time_route(instance, 0, (0, 2), ()).feasible  # worker 0 could make job 0 and its own job 2
+    solution = solve_pyvrp(instance, iterations=ITERATIONS, seed=0)
+    assert solution.status == "SUCCESS"
+    assert solution.routes[0] == (2,)
+    assert len(solution.routes[1]) == 1 and solution.routes[1][0] in (0, 1)
+    assert len(solution.dropped) == 1 and solution.dropped[0] in (0, 1)
+    timed_routes_are_feasible(instance, solution.routes)
+
+
+def test_same_seed_and_iterations_give_the_same_routes() -> None:
+    jobs: list[Job] = [job(p, 480 + 30 * (p % 4), 960) for p in (7, 2, 5, 1, 8, 3, 6, 4)]
+    instance = line_instance(jobs, [vehicle(max_jobs=5), vehicle(max_jobs=5)], 9)
+    first = solve_pyvrp(instance, iterations=ITERATIONS, seed=3)
+    second = solve_pyvrp(instance, iterations=ITERATIONS, seed=3)
+    assert first.routes == second.routes
+    assert first.dropped == second.dropped == ()
+    assert first.cost == second.cost
+    timed_routes_are_feasible(instance, first.routes)
