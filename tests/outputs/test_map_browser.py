@@ -9,6 +9,7 @@ as text. ``.ci/run`` installs chromium; without it these tests fail, they do not
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -16,8 +17,20 @@ from pathlib import Path
 
 import pytest
 
-from conftest import weekdays
-from lean_social import Client, Location, Problem, ProgrammeItem, Service, Worker, day_map
+from conftest import DEMO, WORK, weekdays
+from lean_social import (
+    Client,
+    Location,
+    Problem,
+    ProgrammeItem,
+    Service,
+    Worker,
+    day_map,
+    plan_day,
+    plan_week,
+    read_folder,
+    week_map,
+)
 from lean_social.domain.model import Absence, ClientAbsence
 from lean_social.schedule import Route, Schedule, Stop, Unassigned
 
@@ -245,3 +258,105 @@ def test_no_payload_ran(hostile: tuple[str, _Page]) -> None:
 def test_payloads_are_shown_as_text(hostile: tuple[str, _Page], shown: str) -> None:
     evil, hostile_dom = hostile
     assert shown.format(evil=evil) in "".join(hostile_dom.text)
+
+
+DOCS = Path(__file__).parent.parent.parent / "docs"
+
+# Test-only: counts what the page drew, per worker, as the browser has it, and then, where the map has
+# a day filter, picks the second day as a planner would and counts again.
+COUNT = """<script>
+(function () {
+  var box = document.querySelector(".folium-map");
+  function count(into) {
+    var seen = {};
+    document.querySelectorAll(".lean-social-stop").forEach(function (badge) {
+      var key = badge.getAttribute("data-worker");
+      seen[key] = (seen[key] || []).concat([Number(badge.textContent)]);
+    });
+    box.setAttribute(into, JSON.stringify(seen));
+  }
+  count("data-stops");
+  box.setAttribute("data-lunches", String(document.querySelectorAll("path.lean-social-lunch").length));
+  box.setAttribute("data-legend", String(document.querySelectorAll(".lean-social-worker").length));
+  var day = document.querySelector("select.lean-social-day");
+  if (day !== null) {
+    day.value = day.options[2].value;
+    day.dispatchEvent(new Event("change"));
+    count("data-stops-day2");
+  }
+})();
+</script>"""
+
+
+def _counted(page: str, folder: Path) -> dict[str, str | None]:
+    path = folder / "map.html"
+    path.write_text(page.replace("</html>", COUNT + "</html>"), encoding="utf-8")
+    parsed = _Page()
+    parsed.feed(_dom(path, folder / "profile"))
+    return next(a for tag, a in parsed.tags if "leaflet-container" in (a.get("class") or ""))
+
+
+def _screenshot(page: Path, image: Path, profile: Path) -> None:
+    result = subprocess.run(
+        [
+            _chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            "--window-size=1200,800",
+            "--virtual-time-budget=5000",
+            f"--screenshot={image}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0 and image.stat().st_size > 10_000, result.stderr[-2000:]
+
+
+def test_the_demo_map_in_a_browser(tmp_path: Path) -> None:
+    """The demo's Monday as the browser draws it: each worker's markers are their visits numbered 1..n
+    (the visit numbers of schedule.csv and the route sheet), a lunch mark per route with lunch, a legend
+    row per worker; the screenshot is the README's."""
+    problem = read_folder(DEMO)
+    schedule = plan_day(problem, MONDAY, work_per_visit=WORK)
+    page = day_map(schedule, problem, MONDAY).get_root().render()
+    drawn = _counted(page, tmp_path)
+    assert drawn["data-ready"] == "1"
+    routes = sorted((r for r in schedule.routes if r.stops), key=lambda r: r.worker_id)
+    stops = json.loads(drawn["data-stops"] or "{}")
+    assert {int(k): v for k, v in stops.items()} == {i: list(range(1, len(r.stops) + 1)) for i, r in enumerate(routes)}
+    seq = {(row["worker_id"], row["client_id"]): row["seq"] for row in schedule.rows() if row["client_id"]}
+    assert all(seq[(r.worker_id, s.client_id)] == n for r in routes for n, s in enumerate(r.stops, 1))
+    assert drawn["data-lunches"] == str(sum(1 for r in routes if r.lunch is not None))
+    assert drawn["data-legend"] == str(len(routes))
+    if DOCS.is_dir():  # in the project's checkout: the README shows this map
+        (tmp_path / "shot").mkdir()
+        shot = tmp_path / "shot" / "map.html"
+        shot.write_text(page, encoding="utf-8")
+        _screenshot(shot, DOCS / "map.png", tmp_path / "profile-shot")
+
+
+def test_the_week_maps_day_filter_shows_one_day(tmp_path: Path) -> None:
+    """A week's map opens on its first day; picking another day in the filter shows that day's routes."""
+    problem = read_folder(DEMO)
+    schedule = plan_week(problem, MONDAY, work_per_visit=WORK)
+    page = week_map(schedule, problem).get_root().render()
+    drawn = _counted(page, tmp_path)
+    on_map = sorted({r.worker_id for r in schedule.routes})
+
+    def visits(day: dt.date) -> dict[int, list[int]]:
+        return {
+            on_map.index(r.worker_id): list(range(1, len(r.stops) + 1))
+            for r in schedule.routes
+            if r.date == day and r.stops
+        }
+
+    first = {int(k): v for k, v in json.loads(drawn["data-stops"] or "{}").items()}
+    second = {int(k): v for k, v in json.loads(drawn["data-stops-day2"] or "{}").items()}
+    assert first == visits(MONDAY)
+    assert second == visits(MONDAY + dt.timedelta(days=1))
