@@ -26,14 +26,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lean_social.app._started import STARTED
-from lean_social.app.run import (
-    run_day,
-    run_lists,
-    run_replan,
-    run_week,
-    summary_lines,
-)
+from lean_social.app.run import run_day, run_lists, run_replan, run_week
 from lean_social.app.settings import (
+    DEFAULT_TIME_LIMITS,
     MAX_SEED,
     MAX_TIME_LIMIT_S,
     OUTPUT_KINDS,
@@ -41,14 +36,30 @@ from lean_social.app.settings import (
     check_seed,
     check_time_limit,
 )
+from lean_social.app.terminal import TerminalProgress, summary_lines
 from lean_social.errors import InvalidInputError, OutputFolderError, OutputLockedError
 from lean_social.io.writers import CSV_SEPARATORS
-from lean_social.outputs.labels import DEFAULT_LANG, LANGS
+from lean_social.outputs.labels import DEFAULT_LANG, LANGS, Lang, Words, word
+from lean_social.planning.progress import reporting
 from lean_social.record import ReplanRecord
 from lean_social.schedule import Schedule
 from lean_social.version import __version__
 
 __all__ = ["main"]
+
+#: The lines a run ends with, on stderr: Russian by default, as the summary is.
+_WORDS: Words = {
+    "planned_day": ("план на {day}", "planned {day}"),
+    "planned_week": ("план на неделю с {day}", "planned the week of {day}"),
+    "done": (
+        "выполнено посещений: {served}, не назначено: {unassigned}; файлы в {out}",
+        "{served} visits served, {unassigned} unassigned; outputs in {out}",
+    ),
+    "replanned": (
+        "неделя с {week} перепланирована с {start}: изменений: {changes}; файлы в {out}",
+        "re-planned the week of {week} from {start}: {changes} changes; outputs in {out}",
+    ),
+}
 
 EXIT_OK, EXIT_INVALID_INPUT, EXIT_USAGE, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_LOCKED = 0, 1, 2, 3, 4, 5
 
@@ -122,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
         help="first day that may change, YYYY-MM-DD; earlier days stay as published",
     )
     replan.add_argument("--out", required=True, help="output folder (created if missing)")
-    replan.add_argument("--time-limit", type=_time_limit, default=60.0, help="search budget in seconds (default 60)")
+    replan.add_argument("--time-limit", type=_time_limit, default=None, help="search budget in seconds (default 60)")
     replan.add_argument("--seed", type=_seed, default=0, help="search seed (default 0)")
     _add_export_options(replan)
     lists = sub.add_parser(
@@ -233,38 +244,45 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _command(args: argparse.Namespace) -> int:
+    if args.command in ("plan", "replan") and not args.quiet:
+        kind = "replan" if args.command == "replan" else "week" if args.week else "day"
+        limit = None if args.reproducible else args.time_limit or DEFAULT_TIME_LIMITS[kind]
+        progress = TerminalProgress(sys.stderr, time_limit=limit, lang=args.lang, started=STARTED)
+        try:
+            with reporting(progress):
+                return _run_command(args)
+        finally:
+            progress.close()
+    return _run_command(args)
+
+
+def _run_command(args: argparse.Namespace) -> int:
     if args.command == "plan":
         options = _export_options(args)
         if args.week is not None:
-            result = run_week(args.data_dir, args.week, args.out, time_limit=args.time_limit or 120.0, **options)
-            what = f"the week of {args.week}"
+            result = run_week(args.data_dir, args.week, args.out, **options)
+            what = word("planned_week", args.lang, _WORDS).format(day=args.week)
         else:
-            result = run_day(args.data_dir, args.date, args.out, time_limit=args.time_limit or 30.0, **options)
-            what = str(args.date)
-        served = result.schedule.served
+            result = run_day(args.data_dir, args.date, args.out, **options)
+            what = word("planned_day", args.lang, _WORDS).format(day=args.date)
         if result.violations:
             return _check_failed(len(result.violations), args.out, result.out_dir)
-        print(
-            f"planned {what}: {served} visits served, {len(result.schedule.unassigned)} unassigned; "
-            f"outputs in {args.out}",
-            file=sys.stderr,
+        done = word("done", args.lang, _WORDS).format(
+            served=result.schedule.served, unassigned=len(result.schedule.unassigned), out=args.out
         )
-        _summary(result.schedule)
+        print(f"{what}: {done}", file=sys.stderr)
+        _summary(result.schedule, args.lang)
         return EXIT_OK
     if args.command == "replan":
         options = _export_options(args)
-        result = run_replan(
-            args.data_dir, args.week, args.plan, args.from_date, args.out, time_limit=args.time_limit, **options
-        )
+        result = run_replan(args.data_dir, args.week, args.plan, args.from_date, args.out, **options)
         if result.violations:
             return _check_failed(len(result.violations), args.out, result.out_dir)
         record = result.schedule.info
         changes = record.changes if isinstance(record, ReplanRecord) else 0
-        print(
-            f"re-planned the week of {args.week} from {args.from_date}: {changes} changes; outputs in {args.out}",
-            file=sys.stderr,
-        )
-        _summary(result.schedule)
+        text = word("replanned", args.lang, _WORDS)
+        print(text.format(week=args.week, start=args.from_date, changes=changes, out=args.out), file=sys.stderr)
+        _summary(result.schedule, args.lang)
         return EXIT_OK
     if args.command == "lists":
         proposal = run_lists(
@@ -284,13 +302,15 @@ def _command(args: argparse.Namespace) -> int:
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 
-def _summary(schedule: Schedule) -> None:
-    for line in summary_lines(schedule):
+def _summary(schedule: Schedule, lang: Lang) -> None:
+    for line in summary_lines(schedule, lang):
         print(f"  {line}", file=sys.stderr)
 
 
 def _export_options(args: argparse.Namespace) -> dict[str, Any]:
+    given = {} if args.time_limit is None else {"time_limit": args.time_limit}  # else the run's default
     return {
+        **given,
         "started": STARTED,
         "seed": args.seed,
         "pseudonymise": args.pseudonymise,

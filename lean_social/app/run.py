@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, Unpack
 
 from lean_social.app.exports import write_plan
-from lean_social.app.settings import RunOptions, Settings, check_seed
+from lean_social.app.settings import DEFAULT_TIME_LIMITS, RunOptions, Settings, check_seed
+from lean_social.app.terminal import travel_per_visit_min
 from lean_social.domain.model import Problem
 from lean_social.domain.reasons import count_kinds
 from lean_social.errors import InputProblem, InvalidInputError
@@ -79,9 +80,9 @@ def run_day(data_dir: str | Path, day: dt.date, out_dir: str | Path, **options: 
     Raises InvalidInputError (data), OutputFolderError (``out_dir`` unusable: a file, the data folder,
     another run's) or ValueError (an option) before planning, and then ``out_dir`` is left as it was.
     With ``reproducible`` every search stops on a count of work instead of the clock. The options and
-    their defaults are ``lean_social.app.settings``' (a day's search: 30 s).
+    their defaults are ``lean_social.app.settings``' (a day's search: ``DEFAULT_TIME_LIMITS``).
     """
-    return _run(data_dir, out_dir, Settings.of(options, time_limit=30.0), day=day, week=None)
+    return _run(data_dir, out_dir, Settings.of(options, time_limit=DEFAULT_TIME_LIMITS["day"]), day=day, week=None)
 
 
 def run_week(
@@ -89,7 +90,9 @@ def run_week(
 ) -> RunResult:
     """Plan the week starting on Monday ``week_start``; the same outputs as a day, a map per day
     (a week's search: 120 s)."""
-    return _run(data_dir, out_dir, Settings.of(options, time_limit=120.0), day=None, week=week_start)
+    return _run(
+        data_dir, out_dir, Settings.of(options, time_limit=DEFAULT_TIME_LIMITS["week"]), day=None, week=week_start
+    )
 
 
 def run_replan(
@@ -103,7 +106,7 @@ def run_replan(
     """Re-plan the week from ``from_date`` on against the published ``schedule.json``, with the data as it
     is now (a new absence, a new client, a changed availability); writes ``changes.csv`` besides the plan
     (a re-plan's search: 60 s)."""
-    settings = Settings.of(options, time_limit=60.0)
+    settings = Settings.of(options, time_limit=DEFAULT_TIME_LIMITS["replan"])
     return _run(data_dir, out_dir, settings, day=None, week=week_start, published=Path(published), from_date=from_date)
 
 
@@ -212,31 +215,6 @@ def _finishing_estimate_s(problem: Problem, *, day: dt.date | None) -> float:
     about four times that, for a loaded machine and larger centres (a map grows with the clients)."""
     days = 1 if day is not None else 7
     return 0.2 + days * (0.02 + 0.0001 * len(problem.clients))
-
-
-def travel_per_visit_min(schedule: Schedule) -> float | None:
-    """Minutes of travel per visit served (the way back to the start place included), the lean figure
-    a planner compares weeks by; None for a plan that serves nothing."""
-    visits = schedule.served
-    if not visits:
-        return None
-    travel = sum(sum(s.travel_s for s in r.stops) + r.return_travel_s for r in schedule.routes)
-    return round(travel / 60 / visits, 2)
-
-
-def summary_lines(schedule: Schedule) -> list[str]:
-    """What a run left over, for the end of every run on stderr: served, unassigned by kind of reason,
-    travel per visit."""
-    served = schedule.served
-    total = served + len(schedule.unassigned)
-    per_visit = travel_per_visit_min(schedule)
-    lines = [
-        f"served {served} of {total} visits; travel {per_visit if per_visit is not None else '-'} min per visit",
-    ]
-    if schedule.unassigned:
-        kinds = ", ".join(f"{n} {kind}" for kind, n in count_kinds(u.reason for u in schedule.unassigned).items())
-        lines.append(f"unassigned {len(schedule.unassigned)}: {kinds} (reasons in unassigned.csv)")
-    return lines
 
 
 def _read_published(path: Path, problem: Problem, week: dt.date | None) -> Schedule:

@@ -16,6 +16,7 @@ from lean_social.io.writers import CSV_SEPARATORS
 from lean_social.outputs.labels import DEFAULT_LANG, Lang, check_lang
 
 __all__ = [
+    "DEFAULT_TIME_LIMITS",
     "MAX_SEED",
     "MAX_TIME_LIMIT_S",
     "OUTPUT_KINDS",
@@ -32,6 +33,9 @@ __all__ = [
 MAX_TIME_LIMIT_S = 86_400.0
 #: the largest seed every engine takes (OR-Tools and PyVRP read it as a signed 32-bit integer)
 MAX_SEED = 2**31 - 1
+
+#: The search budget in seconds of each kind of run when none is given: a day, a week, a re-plan.
+DEFAULT_TIME_LIMITS: dict[str, float] = {"day": 30.0, "week": 120.0, "replan": 60.0}
 
 #: What a run writes besides the plan itself (schedule.csv/json, unassigned.csv, kpis.json, run.json,
 #: which every run writes): maps, route sheets, the workbook, the workers' calendars, the figures' PNGs.

@@ -16,6 +16,7 @@ from lean_social.domain.demand import Visit
 from lean_social.domain.model import Problem
 from lean_social.errors import SolverError
 from lean_social.planning.compile import DayInstance, compile_day
+from lean_social.planning.progress import report
 from lean_social.record import DayRecord, PlanSettings
 from lean_social.routing.construct import BlockingRule, blocking_rule, construct
 from lean_social.routing.engine import EngineSettings, evaluate, solve
@@ -149,6 +150,7 @@ def route_department_days(
     # Time kept back for the work after each department-day's search: naming the rule that blocks each
     # visit left out costs about what the construction's insertion did (none when nothing was left out).
     after = [construct_s if base.dropped else 0.0 for _, base, construct_s in compiled]
+    report(0, len(tasks))
     for i, (task, (day_instance, base, construct_s)) in enumerate(zip(tasks, compiled, strict=True)):
         n_jobs = len(day_instance.instance.jobs)
         free = max(0.0, budget.left() - sum(after[i:]))
@@ -187,6 +189,7 @@ def route_department_days(
             solve_s=round(solution.wall_time_s, 3),
         )
         results.append((part, summary))
+        report(i + 1, len(tasks))
     return results
 
 

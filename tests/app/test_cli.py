@@ -34,7 +34,7 @@ def test_plan_writes_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[
     for worker in kpis["workers"].values():
         assert {"service_min", "travel_min", "waiting_min", "break_min", "visits"} <= set(worker)
     assert not list(out.rglob("*.tmp"))
-    assert "planned 2026-12-07: 4 visits served" in capsys.readouterr().err
+    assert "план на 2026-12-07: выполнено посещений: 4" in capsys.readouterr().err
 
 
 def test_invalid_input_exit_1_lists_problems_and_writes_nothing(
@@ -127,8 +127,12 @@ def test_the_end_of_a_run_counts_what_was_left_over(tmp_path: Path, capsys: pyte
     friday = ["plan", str(DATA / "tiny"), "--date", "2026-12-18", "--out", str(tmp_path / "o")]
     assert main(["-q", *friday, "--reproducible"]) == 0
     err = capsys.readouterr().err
+    assert "выполнено 1 из 2 посещений" in err
+    assert "не назначено 1: 1 получатель отсутствует" in err
+    assert main(["-q", *friday, "--reproducible", "--lang", "en"]) == 0
+    err = capsys.readouterr().err
     assert "served 1 of 2 visits" in err
-    assert "unassigned 1: 1 client-away" in err
+    assert "unassigned 1: 1 client away" in err
     run = json.loads((tmp_path / "o" / "run.json").read_text(encoding="utf-8"))
     assert run["unassigned_by_reason"] == {"client-away": 1}
     assert run["travel_min_per_visit"] > 0

@@ -716,7 +716,7 @@ def test_read_through(
         code = _plan(folder, out)
     err = capsys.readouterr().err
     assert code == 0, err
-    assert "4 visits served, 0 unassigned" in err  # every client read as in the plain folder
+    assert "выполнено посещений: 4, не назначено: 0" in err  # every client read as in the plain folder
     warnings = [r.getMessage() for r in caplog.records if r.name == "lean_social.io.folder"]
     assert len(warnings) == (1 if warning else 0), warnings
     assert warning is None or warning in warnings[0]

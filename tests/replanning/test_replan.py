@@ -405,7 +405,7 @@ def test_replan_command_takes_the_export_options_of_plan(
     text = (second / "schedule.csv").read_text(encoding="utf-8-sig")
     assert "P-" in text and not any(c in text for c in ("C1", "C2", "C3", "C4"))
     assert not (second / "schedule.json").exists()
-    assert "re-planned the week of 2026-12-07" in capsys.readouterr().err
+    assert "неделя с 2026-12-07 перепланирована" in capsys.readouterr().err
 
 
 def test_a_visit_the_week_could_not_hold_is_not_listed_twice() -> None:
