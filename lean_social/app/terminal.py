@@ -13,6 +13,7 @@ from typing import TextIO
 
 from lean_social.domain.reasons import count_kinds
 from lean_social.outputs.labels import DEFAULT_LANG, Lang, Words, number_text, word
+from lean_social.outputs.reason_text import kind_text
 from lean_social.schedule import Schedule
 
 __all__ = ["TerminalProgress", "summary_lines", "travel_per_visit_min"]
@@ -30,20 +31,6 @@ _WORDS: Words = {
     "min_per_visit": ("мин на посещение", "min per visit"),
     "unassigned": ("не назначено", "unassigned"),
     "reasons_in": ("причины в unassigned.csv", "reasons in unassigned.csv"),
-}
-
-#: The kinds of reasons (``domain.reasons.ReasonKind``) as the summary names them.
-_KINDS: Words = {
-    "holiday": ("праздник", "holiday"),
-    "client-away": ("получатель отсутствует", "client away"),
-    "worker-absent": ("работник отсутствует", "worker absent"),
-    "skill": ("нет навыка", "skill"),
-    "visit-limit": ("предел посещений", "visit limit"),
-    "lunch": ("обед", "lunch"),
-    "hours": ("часы", "hours"),
-    "no-room": ("нет времени", "no room"),
-    "spacing": ("дни недели", "spacing"),
-    "other": ("другое", "other"),
 }
 
 _BAR = 24
@@ -142,6 +129,6 @@ def summary_lines(schedule: Schedule, lang: Lang = DEFAULT_LANG) -> list[str]:
     lines = [f"{w('served')} {served} {w('of')} {total} {w('visits')}; {w('travel')} {travel} {w('min_per_visit')}"]
     if schedule.unassigned:
         counts = count_kinds(u.reason for u in schedule.unassigned)
-        kinds = ", ".join(f"{n} {word(kind, lang, _KINDS)}" for kind, n in counts.items())
+        kinds = ", ".join(f"{n} {kind_text(kind, lang)}" for kind, n in counts.items())
         lines.append(f"{w('unassigned')} {len(schedule.unassigned)}: {kinds} ({w('reasons_in')})")
     return lines

@@ -48,6 +48,7 @@ from lean_social.outputs.labels import (
     time_text,
     word,
 )
+from lean_social.outputs.reason_text import reason_text
 from lean_social.schedule import Route, Schedule
 
 __all__ = ["DASHES", "LEAFLET_VERSION", "PALETTE", "day_map", "safe_json", "week_map"]
@@ -234,7 +235,7 @@ def _plan_map(
                 "day": item.date.isoformat(),
                 "department": problem.client(item.client_id).department,
                 "at": [loc.lat, loc.lon],
-                "text": [head, f"{names}: {item.reason}", *rest],
+                "text": [head, f"{names}: {reason_text(item.reason, lang)}", *rest],
             }
         )
         points.append([loc.lat, loc.lon])

@@ -128,11 +128,11 @@ def test_the_end_of_a_run_counts_what_was_left_over(tmp_path: Path, capsys: pyte
     assert main(["-q", *friday, "--reproducible"]) == 0
     err = capsys.readouterr().err
     assert "выполнено 1 из 2 посещений" in err
-    assert "не назначено 1: 1 получатель отсутствует" in err
+    assert "не назначено 1: 1 получатель отсутствует или не дома" in err
     assert main(["-q", *friday, "--reproducible", "--lang", "en"]) == 0
     err = capsys.readouterr().err
     assert "served 1 of 2 visits" in err
-    assert "unassigned 1: 1 client away" in err
+    assert "unassigned 1: 1 client away or not at home" in err
     run = json.loads((tmp_path / "o" / "run.json").read_text(encoding="utf-8"))
     assert run["unassigned_by_reason"] == {"client-away": 1}
     assert run["travel_min_per_visit"] > 0
