@@ -6,6 +6,7 @@ The public API; everything else is an implementation detail that may move.
 from lean_social.app._started import STARTED as _STARTED  # noqa: F401  (first: the CLI's budget counts from it)
 from lean_social.app.run import RunResult, run_day, run_replan, run_week
 from lean_social.domain.demand import Visit, visits_for_day
+from lean_social.domain.edits import reassign
 from lean_social.domain.model import (
     Absence,
     Client,
@@ -68,6 +69,7 @@ __all__ = [
     "plan_day",
     "plan_week",
     "read_folder",
+    "reassign",
     "replan_week",
     "run_day",
     "run_replan",
