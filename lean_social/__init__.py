@@ -23,6 +23,7 @@ from lean_social.domain.model import (
 )
 from lean_social.errors import InputProblem, InvalidInputError, LeanSocialError, SolverError
 from lean_social.io.folder import read_folder
+from lean_social.outputs.frames import kpi_frames
 from lean_social.outputs.kpi import TimeUse, schedule_kpis
 from lean_social.outputs.maps import day_map
 from lean_social.planning.day_of_week import plan_day
@@ -66,6 +67,7 @@ __all__ = [
     "Worker",
     "__version__",
     "day_map",
+    "kpi_frames",
     "plan_day",
     "plan_week",
     "read_folder",
