@@ -118,10 +118,7 @@ def test_frames_keep_split_hours_preferred_days_monthly_items_and_client_absence
     )
     frames = varied.frames()
     clients = frames["clients"].set_index("id")
-    assert (
-        clients.loc["C1", "available"]
-        == "mon+thu 09:00-11:00; wed 09:00-11:00,14:00-17:00; sat 10:00-12:00"
-    )
+    assert clients.loc["C1", "available"] == "mon+thu 09:00-11:00; wed 09:00-11:00,14:00-17:00; sat 10:00-12:00"
     assert clients.loc["C1", "preferred_days"] == "mon+thu"
     workers = frames["workers"].set_index("id")
     assert workers.loc["W2", "skills"] == "driver+nurse"
