@@ -447,7 +447,7 @@ class Problem:
         return tables.problem_repr(self)
 
     def _repr_html_(self) -> str:
-        """A notebook's summary: a small table per department, every name escaped."""
+        """A notebook's summary: a small table, a row per department, every name escaped."""
         return tables.problem_html(self)
 
     def frames(self) -> dict[str, pd.DataFrame]:

@@ -39,12 +39,12 @@ _HTML_WORDS = {
 }
 
 
-def _count(n: int, noun: str, plural: str | None = None) -> str:
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def problem_repr(problem: Problem) -> str:
-    """``Problem(11 services, 180 clients, 27 workers in 3 departments, ...)``: what the problem is
+    """``Problem(15 services, 300 clients, 30 workers in 3 departments, ...)``: what the problem is
     made of, short enough for a log line or a notebook cell."""
     parts = [
         _count(len(problem.services), "service"),
@@ -55,7 +55,7 @@ def problem_repr(problem: Problem) -> str:
         _count(len(problem.holidays), "holiday"),
     ]
     if problem.client_absences:
-        parts.append(_count(len(problem.client_absences), "client absence", "client absences"))
+        parts.append(_count(len(problem.client_absences), "client absence"))
     return f"Problem({', '.join(parts)})"
 
 
