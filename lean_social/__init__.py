@@ -6,6 +6,7 @@ The public API; everything else is an implementation detail that may move.
 from lean_social.app._started import STARTED as _STARTED  # noqa: F401  (first: the CLI's budget counts from it)
 from lean_social.app.run import RunResult, run_day, run_replan, run_week
 from lean_social.domain.demand import Visit, visits_for_day
+from lean_social.domain.edits import reassign
 from lean_social.domain.model import (
     Absence,
     Client,
@@ -22,6 +23,7 @@ from lean_social.domain.model import (
 )
 from lean_social.errors import InputProblem, InvalidInputError, LeanSocialError, SolverError
 from lean_social.io.folder import read_folder
+from lean_social.outputs.frames import kpi_frames
 from lean_social.outputs.kpi import TimeUse, schedule_kpis
 from lean_social.outputs.maps import day_map, week_map
 from lean_social.planning.day_of_week import plan_day
@@ -65,9 +67,11 @@ __all__ = [
     "Worker",
     "__version__",
     "day_map",
+    "kpi_frames",
     "plan_day",
     "plan_week",
     "read_folder",
+    "reassign",
     "replan_week",
     "run_day",
     "run_replan",

@@ -7,6 +7,7 @@ edges where they become ``HH:MM`` text and minutes.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from lean_social.domain.timefmt import format_hhmm
 from lean_social.record import PlanRecord, record_from_dict, record_to_dict
 
 __all__ = [
+    "NAMED_COLUMNS",
     "SCHEDULE_COLUMNS",
     "UNASSIGNED_COLUMNS",
     "LunchBreak",
@@ -216,9 +218,16 @@ class Schedule:
             for u in self.unassigned
         ]
 
-    def to_frame(self) -> pd.DataFrame:
-        """The plan as ``schedule.csv`` has it: for notebooks and spreadsheets."""
-        return pd.DataFrame(self.rows(), columns=list(SCHEDULE_COLUMNS))
+    def to_frame(self, *, names: bool = False, problem: Problem | None = None) -> pd.DataFrame:
+        """The plan as ``schedule.csv`` has it: for notebooks and spreadsheets. With ``names`` (and the
+        ``problem`` the plan was made for), the planner's view instead: names, addresses, service names,
+        department, real datetimes and the visit's number on the route (``visit_no``, lunch not counted)."""
+        if not names:
+            return pd.DataFrame(self.rows(), columns=list(SCHEDULE_COLUMNS))
+        if problem is None:
+            msg = "to_frame(names=True) needs the problem the plan was made for: to_frame(names=True, problem=...)"
+            raise ValueError(msg)
+        return _named_frame(self, problem)
 
     def unassigned_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.unassigned_rows(), columns=list(UNASSIGNED_COLUMNS))
@@ -269,6 +278,18 @@ class Schedule:
     @classmethod
     def from_json(cls, text: str) -> Schedule:
         return cls.from_dict(json.loads(text))
+
+    def __repr__(self) -> str:
+        """The counts, not every stop: a week's full dataclass repr runs to hundreds of thousands of characters."""
+        days = sorted({r.date for r in self.routes} | {u.date for u in self.unassigned})
+        span = "" if not days else f" {days[0]}" if len(days) == 1 else f" {days[0]}..{days[-1]}"
+        counts = [(self.served, "visit"), (len(self.routes), "worker-day"), (len(days), "day")]
+        text = ", ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in counts)
+        return f"Schedule({text}{span}, {len(self.unassigned)} unassigned)"
+
+    def _repr_html_(self) -> str:
+        """A notebook's summary: a row per day (worker-days, visits, unassigned, km), every value escaped."""
+        return _summary_html(self)
 
     @classmethod
     def merge(cls, parts: Iterable[Schedule], *, info: PlanRecord | None = None) -> Schedule:
@@ -360,3 +381,132 @@ def unassigned_visit(
         duration_s=visit_duration_s(problem.service(c) for c in services),
         reason=reason,
     )
+
+
+#: Words of the notebook views, which a planner reads: Russian, as every output is by default.
+_WORDS = {
+    "title": "План",
+    "date": "Дата",
+    "routes": "Маршруты",
+    "visits": "Визиты",
+    "unassigned": "Не назначено",
+    "km": "Дорога, км",
+    "total": "Всего",
+}
+_WEEKDAYS_RU = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
+
+
+def _summary_html(schedule: Schedule) -> str:
+    days = sorted({r.date for r in schedule.routes} | {u.date for u in schedule.unassigned})
+
+    def row(cell: str, label: str, routes: list[Route], unassigned: int) -> str:
+        values = (
+            label,
+            len(routes),
+            sum(len(r.stops) for r in routes),
+            unassigned,
+            f"{sum(r.travel_m for r in routes) / 1000:.1f}".replace(".", ","),
+        )
+        return "<tr>" + "".join(f"<{cell}>{html.escape(str(v))}</{cell}>" for v in values) + "</tr>"
+
+    head = "".join(f"<th>{html.escape(_WORDS[k])}</th>" for k in ("date", "routes", "visits", "unassigned", "km"))
+    body = [
+        row(
+            "td",
+            f"{day:%d.%m.%Y} {_WEEKDAYS_RU[day.weekday()]}",
+            [r for r in schedule.routes if r.date == day],
+            sum(1 for u in schedule.unassigned if u.date == day),
+        )
+        for day in days
+    ]
+    total = row("th", _WORDS["total"], list(schedule.routes), len(schedule.unassigned))
+    return (
+        f"<table><caption>{html.escape(_WORDS['title'])}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}{total}</tbody></table>"
+    )
+
+
+def _named_frame(schedule: Schedule, problem: Problem) -> pd.DataFrame:
+    """Rows in route order, lunch breaks as rows of their own (no visit number, no client); a worker or
+    client no longer in the data (a re-plan after they left) keeps its id with empty names."""
+    workers = {w.id: w for w in problem.workers}
+    clients = {c.id: c for c in problem.clients}
+    services = {s.code: s.name for s in problem.services}
+    rows: list[dict[str, object]] = []
+    for route in schedule.routes:
+        worker = workers.get(route.worker_id)
+        midnight = dt.datetime.combine(route.date, dt.time())
+        common = {
+            "date": midnight,
+            "department": worker.department if worker else None,
+            "worker_id": route.worker_id,
+            "worker": worker.name if worker else None,
+        }
+        lunch = route.lunch
+        for number, stop in enumerate(route.stops, start=1):
+            if lunch is not None and lunch.after == number - 1:
+                rows.append(common | _lunch_row(lunch, midnight))
+            client = clients.get(stop.client_id)
+            rows.append(
+                common
+                | {
+                    "visit_no": number,
+                    "client_id": stop.client_id,
+                    "client": client.name if client else None,
+                    "address": client.address if client else None,
+                    "services": "+".join(stop.services),
+                    "service_names": "; ".join(services.get(code, code) for code in stop.services),
+                    "arrival": midnight + dt.timedelta(seconds=stop.arrival),
+                    "start": midnight + dt.timedelta(seconds=stop.start),
+                    "end": midnight + dt.timedelta(seconds=stop.end),
+                    "travel_min": stop.travel_s / 60,
+                    "travel_km": stop.travel_m / 1000,
+                    "wait_min": stop.wait_s / 60,
+                    "substitute_for": stop.substitute_for,
+                    "notes": client.notes if client else None,
+                }
+            )
+        if lunch is not None and lunch.after == len(route.stops):
+            rows.append(common | _lunch_row(lunch, midnight))
+    frame = pd.DataFrame(rows, columns=list(NAMED_COLUMNS))
+    return frame.astype(
+        {"date": "datetime64[ns]", "arrival": "datetime64[ns]", "start": "datetime64[ns]", "end": "datetime64[ns]"}
+        | {"visit_no": "Int64", "travel_min": "float64", "travel_km": "float64", "wait_min": "float64"}
+        | {"substitute_for": "object"}  # the same type whether or not the plan has a stand-in
+    )
+
+
+def _lunch_row(lunch: LunchBreak, midnight: dt.datetime) -> dict[str, object]:
+    return {
+        "visit_no": None,
+        "services": LUNCH,
+        "arrival": midnight + dt.timedelta(seconds=lunch.start),
+        "start": midnight + dt.timedelta(seconds=lunch.start),
+        "end": midnight + dt.timedelta(seconds=lunch.end),
+        "travel_min": 0.0,
+        "travel_km": 0.0,
+        "wait_min": 0.0,
+    }
+
+
+#: Columns of ``Schedule.to_frame(names=True)``.
+NAMED_COLUMNS = (
+    "date",
+    "department",
+    "worker_id",
+    "worker",
+    "visit_no",
+    "client_id",
+    "client",
+    "address",
+    "services",
+    "service_names",
+    "arrival",
+    "start",
+    "end",
+    "travel_min",
+    "travel_km",
+    "wait_min",
+    "substitute_for",
+    "notes",
+)

@@ -11,10 +11,14 @@ import itertools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
+from lean_social.domain import tables
 from lean_social.domain.timefmt import DAY_SECONDS, WEEKDAYS, format_hhmm
 from lean_social.errors import InputProblem, InvalidInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "EARTH_RADIUS_M",
@@ -437,6 +441,19 @@ class Problem:
     @property
     def departments(self) -> tuple[str, ...]:
         return tuple(sorted({w.department for w in self.workers} | {c.department for c in self.clients}))
+
+    def __repr__(self) -> str:
+        """The counts, not the contents: the full dataclass repr of the demo is 217,686 characters."""
+        return tables.problem_repr(self)
+
+    def _repr_html_(self) -> str:
+        """A notebook's summary: a small table, a row per department, every name escaped."""
+        return tables.problem_html(self)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """One DataFrame per input file (``services``, ``clients``, ...) with the files' columns and
+        real types: for a planner to sort, filter and chart the inputs in a notebook."""
+        return tables.problem_frames(self)
 
 
 def _problem(where: str, column: str, value: str, expected: str) -> InputProblem:

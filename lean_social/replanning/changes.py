@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from lean_social.schedule import Schedule
@@ -15,7 +15,9 @@ __all__ = ["CHANGE_COLUMNS", "Change", "list_changes"]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Change:
-    """One visit that is not as published: ``kind`` is moved, substitute, new or cancelled."""
+    """One visit that is not as published: ``kind`` is moved, substitute (a worker standing in for the
+    client's own), new-worker (the client's own worker is now another: moved in the data, for good),
+    new or cancelled."""
 
     client_id: str
     kind: str
@@ -61,15 +63,19 @@ def list_changes(
     cancelled: dict[tuple[str, dt.date], str],
     why_not: Callable[[str, dt.date], str | None],
     newcomers: set[str],
+    assigned: Mapping[str, str | None],
 ) -> list[Change]:
     """Every difference between the two plans from ``from_date`` on, visit by visit (client and day).
 
     Worked out from the plans themselves, after routing, not from what re-planning meant to do: a visit
     the router could not fit into a substitute's full day, say, is a change like any other, with the
     router's reason. ``moved`` and ``cancelled`` only say why where the new plan cannot; ``why_not``
-    says why a worker cannot work a day (None if they can).
+    says why a worker cannot work a day (None if they can). ``assigned`` is each client's own worker in
+    the data: a visit that goes to it from another own worker (the published one, or the one a published
+    substitute stood in for) is the client's permanent move, not a substitute.
     """
     before = {(s.client_id, r.date): r.worker_id for r, s in published.stops if r.date >= from_date}
+    own_before = {(s.client_id, r.date): s.substitute_for or r.worker_id for r, s in published.stops}
     after = {(s.client_id, r.date): r.worker_id for r, s in replanned.stops if r.date >= from_date}
     listed = {(u.client_id, u.date): u.reason for u in replanned.unassigned if u.date >= from_date}
     out: list[Change] = []
@@ -79,15 +85,19 @@ def list_changes(
         if new_worker == old_worker:
             continue
         if new_worker is not None:
+            own = own_before[(client_id, day)]
+            permanent = assigned.get(client_id) == new_worker != own
             out.append(
                 Change(
                     client_id=client_id,
-                    kind="substitute",
+                    kind="new-worker" if permanent else "substitute",
                     old_date=day,
                     old_worker=old_worker,
                     new_date=day,
                     new_worker=new_worker,
-                    reason=why_not(old_worker, day) or f"re-routed to {new_worker}",
+                    reason=f"the client's worker is now {new_worker} (was {own})"
+                    if permanent
+                    else why_not(old_worker, day) or f"re-routed to {new_worker}",
                 )
             )
             continue

@@ -98,6 +98,7 @@ def replan_week(
         cancelled=plan.cancelled,
         why_not=plan.staff.why_not,
         newcomers=set(plan.new_clients),
+        assigned={c.id: c.worker_id for c in problem.clients},
     )
     info = ReplanRecord(
         week=week_start,
