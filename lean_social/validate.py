@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lean_social.domain.model import Client, Problem, TimeWindow, Worker
 from lean_social.domain.timefmt import WEEKDAYS, format_hhmm
-from lean_social.record import DayPlanRecord
+from lean_social.record import DayPlanRecord, ReplanRecord
 from lean_social.schedule import Route, Schedule, Stop, Unassigned
 from lean_social.travel import GeodesicTravel, TravelModel
 from lean_social.travel.base import IntMatrix
@@ -582,12 +582,17 @@ def _check_week(
     """
     out: list[Violation] = []
     week = {week_start + dt.timedelta(days=d) for d in range(7)}
+    # A re-planned week keeps its days before ``from`` as published: who made those visits was right
+    # by the data of then (a client since moved to another worker, say), so continuity and stand-in
+    # marks are judged from the re-planned days on; visit counts, days and spacing still over the week.
+    since = schedule.info.from_date if isinstance(schedule.info, ReplanRecord) else week_start
     served: dict[str, list[tuple[dt.date, str, tuple[str, ...]]]] = {}
     planned = {route.worker_id for route in schedule.routes}
     for route, stop in schedule.stops:
         if route.date in week:
             served.setdefault(stop.client_id, []).append((route.date, route.worker_id, stop.services))
-            out.extend(_check_stand_in(problem, route.worker_id, route.date, stop, planned))
+            if route.date >= since:
+                out.extend(_check_stand_in(problem, route.worker_id, route.date, stop, planned))
     listed: dict[str, list[tuple[dt.date, tuple[str, ...]]]] = {}
     in_week = [item for item in schedule.unassigned if item.date in week]
     for item in in_week:
@@ -597,9 +602,9 @@ def _check_week(
     for client in problem.clients:
         if wanted is not None and client.department not in wanted:
             continue
-        out.extend(
-            _check_client_week(problem, client, week_start, served.get(client.id, []), listed.get(client.id, []))
-        )
+        visits = served.get(client.id, [])
+        out.extend(_check_client_week(problem, client, week_start, visits, listed.get(client.id, [])))
+        out.extend(_check_continuity(problem, client, [v for v in visits if v[0] >= since]))
     return out
 
 
@@ -664,7 +669,6 @@ def _check_client_week(
                 "spacing",
                 f"client {client.id}'s visits on {', '.join(map(str, dates))} are less than {gap} days apart",
             )
-    out.extend(_check_continuity(problem, client, visits))
     return out
 
 

@@ -32,9 +32,12 @@ def week() -> tuple[Problem, Schedule]:
 
 
 def only_the_past_differs(new: Schedule, changed: Problem, client_id: str) -> None:
-    """The re-planned week is valid but for the one thing a move in mid-week cannot undo: Monday, before
-    the re-planned days, was made by the client's old worker, so the week has two of them."""
-    found = validate(new, changed, week_start=MONDAY)
+    """The re-planned week keeps every rule: Monday, before the re-planned days, was made by the client's
+    old worker, as published; continuity is judged from the re-planned days on, where the new worker
+    makes every visit. Judged as a fresh week (no re-plan record), the two workers would break it."""
+    assert validate(new, changed, week_start=MONDAY) == []
+    fresh = dataclasses.replace(new, info=None)
+    found = validate(fresh, changed, week_start=MONDAY)
     assert [(v.rule, v.client_id) for v in found] == [("continuity", client_id)], found
 
 
