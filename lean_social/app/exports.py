@@ -16,6 +16,7 @@ from lean_social.io.writers import atomic_write_text, write_csv, write_json
 from lean_social.outputs.kpi import schedule_kpis
 from lean_social.outputs.maps import day_map, week_map
 from lean_social.outputs.privacy import ExportView
+from lean_social.outputs.route_sheet import route_sheet_filename, route_sheet_index, route_sheets
 from lean_social.replanning.changes import CHANGE_COLUMNS, Change
 from lean_social.schedule import SCHEDULE_COLUMNS, UNASSIGNED_COLUMNS
 
@@ -39,6 +40,18 @@ def write_plan(
         files.append(write_csv(stage / "changes.csv", rows, CHANGE_COLUMNS, sep=sep))
     if "maps" in exports.kinds:
         files += _maps(stage / "maps", view, exports, day=day)
+    if "sheets" in exports.kinds:
+        files += _sheets(stage / "sheets", view, exports)
+    return files
+
+
+def _sheets(folder: Path, view: ExportView, exports: Exports) -> list[Path]:
+    """A printable route sheet per worker-day with visits, and ``index.html`` linking them all."""
+    sheets = route_sheets(view.schedule, view.problem, lang=exports.lang)
+    files = [atomic_write_text(folder / route_sheet_filename(w, d), page) for (w, d), page in sheets.items()]
+    files.append(
+        atomic_write_text(folder / "index.html", route_sheet_index(view.schedule, view.problem, lang=exports.lang))
+    )
     return files
 
 

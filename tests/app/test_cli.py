@@ -22,9 +22,14 @@ def test_plan_writes_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[
         "run.json",
         "schedule.csv",
         "schedule.json",
+        "sheets",
         "unassigned.csv",
     ]
     assert (out / "maps" / "2026-12-07.html").is_file()
+    with (out / "schedule.csv").open(encoding="utf-8-sig") as handle:
+        worker_days = {(r["date"], r["worker_id"]) for r in csv.DictReader(handle) if r["client_id"]}
+    sheets = sorted(p.name for p in (out / "sheets").iterdir())
+    assert sheets == sorted([*(f"{d}_{w}.html" for d, w in worker_days), "index.html"])
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["served"] == 4 and run["violations"] == []
     assert set(run["inputs_sha256"]) >= {"clients.csv", "workers.csv", "services.csv", "programmes.csv"}

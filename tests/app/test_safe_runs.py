@@ -38,8 +38,9 @@ DAY_FILES = ["kpis.json", "maps", "maps/2026-12-07.html", "run.json", "schedule.
 
 
 def plan(out: Path, *extra: str, data: Path = TINY, when: list[str] = DAY) -> int:
-    """A plan on a count of work (``--reproducible``), so no test here waits on the machine's speed."""
-    return main(["-q", "plan", str(data), *when, "--out", str(out), "--reproducible", *extra])
+    """A plan on a count of work (``--reproducible``), so no test here waits on the machine's speed; of the
+    outputs for people only the maps, whose days tell one run's plan from another's."""
+    return main(["-q", "plan", str(data), *when, "--out", str(out), "--reproducible", "--outputs", "maps", *extra])
 
 
 def tree(root: Path) -> list[str]:
