@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -68,6 +68,10 @@ _MINUTES = "0.0"
 _KM = "0.00"
 _HOURS = "0.0"
 _SHARE = "0.0%"
+#: Column widths in characters: a little air, the header's filter button, no column wider than a screen.
+_PADDING = 2
+_FILTER_BUTTON = 2
+_MIN_WIDTH = 6
 _MAX_WIDTH = 60
 _SHEET_NAME_MAX = 31
 
@@ -154,8 +158,10 @@ def _summary_sheet(
     every = [pair for department in departments for pair in routes.get(department, [])]
     rows.append(_summary_row(word("total", lang), every, sum(unassigned.values())))
     _table(sheet, columns, rows)
-    for cell in sheet[len(rows) + 1]:
+    total = len(rows) + 1
+    for cell in sheet[total]:
         cell.font = Font(bold=True)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{total - 1}"  # sorting leaves the total last
     if figures:
         first = len(rows) + 3
         _put(sheet, first, 1, word("figures", lang, _WORDS), None)
@@ -359,13 +365,18 @@ def _style_header(sheet: Worksheet, row: int) -> None:
 
 
 def _fit_widths(sheet: Worksheet) -> None:
+    """Each column as wide as its longest value, its header with room for the filter's button; text too
+    long for the widest column allowed wraps instead of running under the next one."""
     widths: dict[int, int] = {}
     for row in sheet.iter_rows():
         for cell in row:
             if cell.value is not None and isinstance(cell.column, int):
-                widths[cell.column] = max(widths.get(cell.column, 0), _shown_length(cell.value))
+                shown = _shown_length(cell.value) + (_FILTER_BUTTON if cell.row == 1 else 0)
+                widths[cell.column] = max(widths.get(cell.column, 0), shown)
+                if shown + _PADDING > _MAX_WIDTH:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
     for col, width in widths.items():
-        sheet.column_dimensions[get_column_letter(col)].width = min(width + 2, _MAX_WIDTH)
+        sheet.column_dimensions[get_column_letter(col)].width = min(max(width + _PADDING, _MIN_WIDTH), _MAX_WIDTH)
 
 
 def _shown_length(value: object) -> int:

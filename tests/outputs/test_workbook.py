@@ -173,10 +173,26 @@ def test_every_sheet_is_ready_to_filter_and_print() -> None:
     monday = book["пн 07.12"]
     header = [c.value for c in monday[1]]
     assert monday.auto_filter.ref == "A1:P4"  # 16 columns, the header and three rows
+    assert book["Сводка"].auto_filter.ref == "A1:K3"  # the two departments, not the total under them
     widths = {h: monday.column_dimensions[chr(ord("A") + i)].width for i, h in enumerate(header)}
     assert widths["Получатель услуг"] >= len(FORMULA_NAME)  # as wide as the longest name
     assert widths["Код работника"] >= len("Код работника")  # and never narrower than its header
     assert widths["Начало"] < widths["Получатель услуг"]
+
+
+def test_text_wider_than_a_column_may_be_wraps() -> None:
+    problem = hand_problem()
+    long = "Кузнецова Мария " * 6  # 96 characters
+    problem = dataclasses.replace(
+        problem, clients=tuple(dataclasses.replace(c, name=long) if c.id == "C3" else c for c in problem.clients)
+    )
+    sheet = _read(plan_workbook(hand_schedule(), problem))["вт 08.12"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("Получатель услуг") + 1
+    assert sheet.column_dimensions[chr(ord("A") + column - 1)].width == 60
+    assert sheet.cell(2, column).value == long
+    assert sheet.cell(2, column).alignment.wrap_text
+    assert not sheet.cell(2, header.index("Адрес") + 1).alignment.wrap_text
 
 
 def test_english_on_request() -> None:
