@@ -12,13 +12,15 @@ import datetime as dt
 from pathlib import Path
 
 from lean_social.app.settings import Exports
-from lean_social.io.writers import atomic_write_text, write_csv, write_json
+from lean_social.io.writers import atomic_write_bytes, atomic_write_text, write_csv, write_json
+from lean_social.outputs.calendars import worker_calendars
 from lean_social.outputs.kpi import schedule_kpis
 from lean_social.outputs.maps import day_map, week_map
 from lean_social.outputs.privacy import ExportView
-from lean_social.outputs.route_sheet import route_sheet_filename, route_sheet_index, route_sheets
+from lean_social.outputs.route_sheet import route_sheet_filename, route_sheet_index, route_sheets, worker_file_stem
+from lean_social.outputs.workbook import plan_workbook
 from lean_social.replanning.changes import CHANGE_COLUMNS, Change
-from lean_social.schedule import SCHEDULE_COLUMNS, UNASSIGNED_COLUMNS
+from lean_social.schedule import SCHEDULE_COLUMNS, UNASSIGNED_COLUMNS, Schedule
 
 __all__ = ["write_plan"]
 
@@ -42,7 +44,21 @@ def write_plan(
         files += _maps(stage / "maps", view, exports, day=day)
     if "sheets" in exports.kinds:
         files += _sheets(stage / "sheets", view, exports)
+    if "workbook" in exports.kinds:
+        files.append(atomic_write_bytes(stage / "plan.xlsx", plan_workbook(schedule, view.problem, lang=exports.lang)))
+    if "calendars" in exports.kinds:
+        stamp = _stamp(schedule)
+        for worker_id, ics in worker_calendars(schedule, view.problem, lang=exports.lang, stamp=stamp).items():
+            files.append(atomic_write_bytes(stage / "calendars" / f"{worker_file_stem(worker_id)}.ics", ics))
     return files
+
+
+def _stamp(schedule: Schedule) -> dt.datetime:
+    """The calendars' DTSTAMP: the plan's first day at midnight UTC, so the same plan gives the same bytes
+    (a reproducible run's files compare equal), and a calendar program still sees a valid stamp."""
+    days = [r.date for r in schedule.routes]
+    first = min(days) if days else dt.date(1970, 1, 1)
+    return dt.datetime(first.year, first.month, first.day, tzinfo=dt.UTC)
 
 
 def _sheets(folder: Path, view: ExportView, exports: Exports) -> list[Path]:

@@ -41,7 +41,7 @@ from lean_social.outputs.labels import (
 )
 from lean_social.schedule import Route, Schedule, Stop
 
-__all__ = ["route_sheet", "route_sheet_filename", "route_sheet_index", "route_sheets"]
+__all__ = ["route_sheet", "route_sheet_filename", "route_sheet_index", "route_sheets", "worker_file_stem"]
 
 #: Words only the route sheet uses; the shared ones (worker, client, address, ...) come from ``labels``.
 _WORDS: Words = {
@@ -183,13 +183,18 @@ def route_sheets(
     }
 
 
-def route_sheet_filename(worker_id: str, day: dt.date) -> str:
-    """``2026-12-07_W01.html``: a file name that is safe on every file system whatever the worker id
+def worker_file_stem(worker_id: str) -> str:
+    """``W01``: a worker id as part of a file name that is safe on every file system whatever the id
     holds; an id that had to be changed gets a short digest of the original, so two ids never share it."""
     safe = re.sub(r"[^A-Za-z0-9_-]", "_", worker_id)[:60]
     if safe != worker_id:
         safe += "-" + hashlib.sha256(worker_id.encode("utf-8")).hexdigest()[:8]
-    return f"{day.isoformat()}_{safe}.html"
+    return safe
+
+
+def route_sheet_filename(worker_id: str, day: dt.date) -> str:
+    """``2026-12-07_W01.html``, the name the index links the sheet by."""
+    return f"{day.isoformat()}_{worker_file_stem(worker_id)}.html"
 
 
 def route_sheet_index(schedule: Schedule, problem: Problem, *, lang: Lang = DEFAULT_LANG) -> str:

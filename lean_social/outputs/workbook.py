@@ -33,6 +33,7 @@ from lean_social.domain.timefmt import DAY_SECONDS
 from lean_social.outputs.itinerary import clock, entries, known_client
 from lean_social.outputs.kpi import TimeUse, route_time_use
 from lean_social.outputs.labels import DEFAULT_LANG, Lang, Words, day_text, service_names, word
+from lean_social.outputs.reason_text import reason_text
 from lean_social.schedule import Route, Schedule
 
 __all__ = ["plan_workbook"]
@@ -282,7 +283,7 @@ def _unassigned_sheet(
                 *_client_cells(problem, visit.client_id, client_label, address=False),
                 ", ".join(service_names(problem, visit.services)),
                 visit.duration_s / 60,
-                visit.reason,
+                reason_text(visit.reason, lang),
             ]
         )
     rows.sort(key=lambda row: tuple(str(v) for v in row[:3]))

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from conftest import DATA
 from lean_social.app.cli import main
@@ -17,8 +18,10 @@ def test_plan_writes_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[
     code = main(["-q", "plan", str(DATA / "tiny"), "--date", "2026-12-07", "--out", str(out), "--reproducible"])
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
+        "calendars",
         "kpis.json",
         "maps",
+        "plan.xlsx",
         "run.json",
         "schedule.csv",
         "schedule.json",
@@ -30,6 +33,8 @@ def test_plan_writes_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[
         worker_days = {(r["date"], r["worker_id"]) for r in csv.DictReader(handle) if r["client_id"]}
     sheets = sorted(p.name for p in (out / "sheets").iterdir())
     assert sheets == sorted([*(f"{d}_{w}.html" for d, w in worker_days), "index.html"])
+    assert sorted(p.name for p in (out / "calendars").iterdir()) == sorted({f"{w}.ics" for _, w in worker_days})
+    assert load_workbook(out / "plan.xlsx").sheetnames == ["Сводка", "пн 07.12", "Не назначено"]
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["served"] == 4 and run["violations"] == []
     assert set(run["inputs_sha256"]) >= {"clients.csv", "workers.csv", "services.csv", "programmes.csv"}

@@ -129,7 +129,7 @@ def test_the_unassigned_sheet_says_what_was_not_made_and_why() -> None:
             "Получатель услуг": "Кузнецова Мария",
             "Услуги": "groceries",
             "Длительность, мин": 40,
-            "Причина": "public holiday (День примера)",
+            "Причина": "праздничный день (День примера)",  # the reason in Russian,
         }
     ]
 
