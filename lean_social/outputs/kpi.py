@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from lean_social.domain.calendar import working_day
 from lean_social.domain.capacity import LOAD_BAND
 from lean_social.domain.model import Problem, Worker
-from lean_social.outputs.labels import DEFAULT_LANG, Lang, Words, word
+from lean_social.outputs.labels import DEFAULT_LANG, Lang, Words, number_text, word
 from lean_social.record import DayPlanRecord, ReplanRecord, WeekPlanRecord
 from lean_social.schedule import Route, Schedule
 
@@ -59,6 +59,9 @@ FIGURES: tuple[str, ...] = (
     "worker_days",
     "load_spread",
 )
+
+#: The figures that count things, written without decimals.
+_COUNTS = frozenset({"visits", "unassigned", "worker_days"})
 
 #: Words of the lean figures and their parts; ``plots`` reads the parts' names from here too.
 KPI_WORDS: Words = {
@@ -447,6 +450,25 @@ class Comparison:
 
     def to_dict(self) -> dict[str, object]:
         return {"lang": self.lang, "rows": [r.to_dict() for r in self.rows]}
+
+    def table(self) -> list[tuple[str, ...]]:
+        """The table as people read it: the header, then a line per figure with numbers written the
+        language's way (``43,3``), the change signed, and "—" for a ratio to nothing."""
+        lines = [self.header()]
+        for r in self.rows:
+            digits = 0 if r.figure in _COUNTS else 1
+            ratio = "—" if r.ratio is None else number_text(r.ratio, self.lang, 2)
+            change = number_text(r.change, self.lang, digits)
+            lines.append(
+                (
+                    r.label,
+                    number_text(r.before, self.lang, digits),
+                    number_text(r.after, self.lang, digits),
+                    change if change.startswith("-") else f"+{change}",
+                    ratio,
+                )
+            )
+        return lines
 
 
 def compare(baseline: Schedule, plan: Schedule, problem: Problem, *, lang: Lang = DEFAULT_LANG) -> Comparison:

@@ -209,6 +209,10 @@ def test_comparison_labels_are_russian_by_default_and_english_on_request() -> No
     assert ru.row("worker_days").label == "Рабочих дней с посещениями"
     assert en.row("worker_days").label == "Worker-days used"
     assert ru.header()[0] == "Показатель" and en.header()[0] == "Figure"
+    # 130 / 3 = 43.3 minutes before, 40 / 3 = 13.3 after, the ratio 40 / 130 = 0.31; Russian writes commas.
+    assert ru.table()[3] == ("Дорога на одно посещение, мин", "43,3", "13,3", "-30,0", "0,31")
+    assert en.table()[2] == ("Visits unassigned", "1", "0", "-1", "0.00")
+    assert compare(plan, baseline, p, lang="en").table()[2][-2:] == ("+1", "—")
     assert en.to_dict()["rows"][0] == {  # type: ignore[index]
         "figure": "visits",
         "label": "Visits made",
