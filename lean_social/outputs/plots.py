@@ -1,0 +1,201 @@
+"""Pictures of a day for a lean review, as PNG bytes: where each worker's day goes (``day_bars``) and each
+route in time (``day_timeline``).
+
+Drawn with matplotlib's Agg canvas on a figure of its own, never through ``pyplot``: no display is
+needed, and a notebook's or another program's backend is left as it was. The bytes are the same for the
+same plan (the PNG carries no software version or time stamp), so outputs can be compared and cached.
+The font is DejaVu Sans, which ships with matplotlib and has Cyrillic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator, Sequence
+
+import matplotlib as mpl
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from lean_social.domain.model import Problem, Worker
+from lean_social.outputs.kpi import KPI_WORDS, TIME_PARTS, WorkerDayUse, time_use
+from lean_social.outputs.labels import DEFAULT_LANG, Lang, Words, day_text, time_text, word
+from lean_social.schedule import Route, Schedule
+
+__all__ = ["DPI", "WIDTH_PX", "day_bars", "day_timeline", "height_px"]
+
+#: Pixels: a figure fills the width of a laptop screen or an A4 page in landscape at 100 dpi.
+DPI = 100
+WIDTH_PX = 1000
+#: Room for the title, the axis and the legend, and then one row per worker.
+_FRAME_PX, _ROW_PX = 160, 36
+#: The longest worker label the left margin holds at 9 points.
+_LABEL_CHARS = 30
+
+#: One colour per part of the day, the same in both pictures; colour-blind safe (Okabe-Ito).
+COLOURS = {
+    "service": "#009E73",
+    "travel": "#0072B2",
+    "waiting": "#E69F00",
+    "lunch": "#999999",
+    "other": "#DDDDDD",
+    "overtime": "#D55E00",
+}
+
+_WORDS: Words = {
+    "bars_title": ("Рабочее время", "Working time"),
+    "timeline_title": ("Маршруты", "Routes"),
+    "hours": ("часы", "hours"),
+    "shift": ("Смена", "Shift"),
+    "nobody": ("Нет работников на смене", "No worker on duty"),
+}
+
+
+def height_px(rows: int) -> int:
+    """The picture's height for ``rows`` workers."""
+    return _FRAME_PX + _ROW_PX * rows
+
+
+def _plain(text: str) -> str:
+    """Text as it is: a ``$`` in a name would otherwise start matplotlib's mathematical notation."""
+    return text.replace("$", r"\$")
+
+
+def _who(worker: Worker) -> str:
+    """``W01 Герасимов Д. М.``: the id and the name as a surname with initials, to fit beside the bars."""
+    words = worker.name.split() if worker.name != worker.id else []
+    name = " ".join(words[:1] + [w if w.endswith(".") else f"{w[0]}." for w in words[1:3]])
+    text = f"{worker.id} {name}".strip()
+    return _plain(text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "…")
+
+
+def _figure(rows: int) -> Figure:
+    figure = Figure(figsize=(WIDTH_PX / DPI, height_px(rows) / DPI), dpi=DPI)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _png(figure: Figure) -> bytes:
+    out = io.BytesIO()
+    # No "Software" entry (matplotlib's version) and no time stamp: the same plan gives the same bytes.
+    figure.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
+    return out.getvalue()
+
+
+def _legend(figure: Figure, parts: Sequence[str], lang: Lang) -> None:
+    handles = [Patch(facecolor=COLOURS[p], label=word(p, lang, KPI_WORDS)) for p in parts]
+    figure.legend(handles=handles, loc="lower center", ncols=len(handles), frameon=False, fontsize=9)
+
+
+def _workers(problem: Problem, uses: Sequence[WorkerDayUse]) -> list[Worker]:
+    return [problem.worker(d.worker_id) for d in uses]
+
+
+def day_bars(
+    schedule: Schedule,
+    problem: Problem,
+    day: dt.date,
+    *,
+    lang: Lang = DEFAULT_LANG,
+    departments: Iterable[str] | None = None,
+) -> bytes:
+    """A stacked bar per worker on duty (or with a route) that day: service, travel, waiting, lunch and
+    other work, in hours, as ``kpi.time_use`` splits the shift; time past the shift, where a plan has it.
+    ``departments``: whose workers (the plan's departments by default)."""
+    uses = time_use(schedule, problem, days=[day], departments=departments).days
+    parts = [p for p in TIME_PARTS if p != "overtime" or any(d.use.overtime_min for d in uses)]
+    with mpl.rc_context({"font.family": "DejaVu Sans"}):
+        figure = _figure(len(uses))
+        axes = figure.add_axes((0.25, _legend_space(len(uses)), 0.72, _plot_height(len(uses))))
+        rows = list(range(len(uses)))[::-1]  # the first worker on top
+        left = [0.0] * len(uses)
+        for part in parts:
+            hours = [d.use.part(part) / 60 for d in uses]
+            axes.barh(rows, hours, left=left, color=COLOURS[part], height=0.7, edgecolor="white", linewidth=0.5)
+            left = [a + b for a, b in zip(left, hours, strict=True)]
+        axes.set_yticks(rows, [_who(w) for w in _workers(problem, uses)], fontsize=9)
+        axes.set_xlabel(word("hours", lang, _WORDS))
+        axes.set_title(f"{word('bars_title', lang, _WORDS)}: {day_text(day, lang)}")
+        axes.grid(axis="x", color="#EEEEEE")
+        axes.set_axisbelow(True)
+        if not uses:
+            axes.text(0.5, 0.5, word("nobody", lang, _WORDS), transform=axes.transAxes, ha="center", va="center")
+        _legend(figure, parts, lang)
+        return _png(figure)
+
+
+def _segments(route: Route) -> Iterator[tuple[str, int, int]]:
+    """(part, start, end) of a route in seconds of the day. A gap between places is waiting wherever it is
+    not travel or lunch: travel ends at the arrival, as the planner times it; with a lunch in the gap, the
+    way starts before lunch as far as it fits and ends after it (the validator's lunch "on the way")."""
+    ready = route.departure
+    for i, stop in enumerate(route.stops):
+        lunch = route.lunch if route.lunch is not None and route.lunch.after == i else None
+        yield "waiting", ready, stop.start
+        before = 0 if lunch is None else min(stop.travel_s, max(0, lunch.start - ready))
+        yield "travel", ready, ready + before
+        yield "travel", stop.arrival - (stop.travel_s - before), stop.arrival
+        if lunch is not None:
+            yield "lunch", lunch.start, lunch.end
+        yield "service", stop.start, stop.end
+        ready = stop.end
+    yield "travel", ready, ready + route.return_travel_s
+    if route.lunch is not None and route.lunch.after == len(route.stops):
+        yield "lunch", route.lunch.start, route.lunch.end
+
+
+def day_timeline(
+    schedule: Schedule,
+    problem: Problem,
+    day: dt.date,
+    *,
+    lang: Lang = DEFAULT_LANG,
+    departments: Iterable[str] | None = None,
+) -> bytes:
+    """A Gantt chart of the day: a row per worker on duty (or with a route), their shift as a frame, and on
+    it the route's travel, waiting, lunch and visits, each visit with its number on the route sheet.
+    ``departments``: whose workers (the plan's departments by default)."""
+    uses = time_use(schedule, problem, days=[day], departments=departments).days
+    routes = {r.worker_id: r for r in schedule.routes if r.date == day}
+    parts = ["service", "travel", "waiting", "lunch"]
+    with mpl.rc_context({"font.family": "DejaVu Sans"}):
+        figure = _figure(len(uses))
+        axes = figure.add_axes((0.25, _legend_space(len(uses)), 0.72, _plot_height(len(uses))))
+        first, last = 8 * 3600, 17 * 3600
+        for row, worker in zip(range(len(uses))[::-1], _workers(problem, uses), strict=True):
+            shift = worker.shift_on(day)
+            if shift is not None:
+                axes.broken_barh([(shift.start, shift.length)], (row - 0.4, 0.8), facecolor="#F2F2F2")
+                first, last = min(first, shift.start), max(last, shift.end)
+            route = routes.get(worker.id)
+            if route is None:
+                continue
+            first, last = min(first, route.departure), max(last, route.finish)
+            for part in ("waiting", "travel", "lunch", "service"):  # waiting fills the gaps, the rest over it
+                spans = [(a, b - a) for kind, a, b in _segments(route) if kind == part and b > a]
+                axes.broken_barh(spans, (row - 0.3, 0.6), facecolor=COLOURS[part])
+            for number, stop in enumerate(route.stops, start=1):
+                axes.text((stop.start + stop.end) / 2, row, str(number), ha="center", va="center", fontsize=8)
+        hours = range(first // 3600, -(-last // 3600) + 1)
+        axes.set_xlim(hours[0] * 3600, hours[-1] * 3600)
+        axes.set_xticks([h * 3600 for h in hours], [time_text(h * 3600) for h in hours], fontsize=8)
+        axes.set_ylim(-0.6, max(len(uses), 1) - 0.4)
+        axes.set_yticks(list(range(len(uses)))[::-1], [_who(w) for w in _workers(problem, uses)], fontsize=9)
+        axes.set_title(f"{word('timeline_title', lang, _WORDS)}: {day_text(day, lang)}")
+        axes.grid(axis="x", color="#EEEEEE")
+        axes.set_axisbelow(True)
+        if not uses:
+            axes.text(0.5, 0.5, word("nobody", lang, _WORDS), transform=axes.transAxes, ha="center", va="center")
+        _legend(figure, parts, lang)
+        return _png(figure)
+
+
+def _legend_space(rows: int) -> float:
+    """The share of the height below the axes: the legend and the axis labels, a fixed 80 pixels."""
+    return 80 / height_px(rows)
+
+
+def _plot_height(rows: int) -> float:
+    """The share of the height the axes take: all but the legend below and the title above (40 pixels)."""
+    return 1 - 120 / height_px(rows)
