@@ -16,6 +16,7 @@ from lean_social.io.writers import atomic_write_bytes, atomic_write_text, write_
 from lean_social.outputs.calendars import worker_calendars
 from lean_social.outputs.kpi import schedule_kpis
 from lean_social.outputs.maps import day_map, week_map
+from lean_social.outputs.plots import day_bars, day_timeline
 from lean_social.outputs.privacy import ExportView
 from lean_social.outputs.route_sheet import route_sheet_filename, route_sheet_index, route_sheets, worker_file_stem
 from lean_social.outputs.workbook import plan_workbook
@@ -46,6 +47,11 @@ def write_plan(
         files += _sheets(stage / "sheets", view, exports)
     if "workbook" in exports.kinds:
         files.append(atomic_write_bytes(stage / "plan.xlsx", plan_workbook(schedule, view.problem, lang=exports.lang)))
+    if "figures" in exports.kinds:
+        for d in sorted({r.date for r in schedule.routes}):
+            for name, draw in (("bars", day_bars), ("timeline", day_timeline)):
+                png = draw(schedule, view.problem, d, lang=exports.lang)
+                files.append(atomic_write_bytes(stage / "figures" / f"{d.isoformat()}_{name}.png", png))
     if "calendars" in exports.kinds:
         stamp = _stamp(schedule)
         for worker_id, ics in worker_calendars(schedule, view.problem, lang=exports.lang, stamp=stamp).items():

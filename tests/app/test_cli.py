@@ -19,6 +19,7 @@ def test_plan_writes_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "calendars",
+        "figures",
         "kpis.json",
         "maps",
         "plan.xlsx",
@@ -34,6 +35,7 @@ def test_plan_writes_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[
     sheets = sorted(p.name for p in (out / "sheets").iterdir())
     assert sheets == sorted([*(f"{d}_{w}.html" for d, w in worker_days), "index.html"])
     assert sorted(p.name for p in (out / "calendars").iterdir()) == sorted({f"{w}.ics" for _, w in worker_days})
+    assert sorted(p.name for p in (out / "figures").iterdir()) == ["2026-12-07_bars.png", "2026-12-07_timeline.png"]
     assert load_workbook(out / "plan.xlsx").sheetnames == ["Сводка", "пн 07.12", "Не назначено"]
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["served"] == 4 and run["violations"] == []
