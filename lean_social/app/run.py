@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Unpack
 
 from lean_social.app.exports import write_plan
-from lean_social.app.settings import DEFAULT_TIME_LIMITS, RunOptions, Settings, check_seed
+from lean_social.app.settings import DEFAULT_TIME_LIMITS, Exports, RunOptions, Settings, check_seed
 from lean_social.app.terminal import travel_per_visit_min
 from lean_social.domain.model import Problem
 from lean_social.domain.reasons import count_kinds
@@ -142,7 +142,7 @@ def _run(
         clock = time.perf_counter()
         # The planner gets what is left of the whole run's budget once reading is done and the time that
         # checking and writing will take is set aside, so the run as a whole ends within its time limit.
-        left = max(0.0, time_limit - (clock - started) - _finishing_estimate_s(problem, day=day))
+        left = max(0.0, time_limit - (clock - started) - _finishing_estimate_s(problem, exports, day=day))
         work_count: dict[str, Any] = {"reproducible": settings.reproducible}
         changes: list[Change] | None = None
         if before is not None:
@@ -209,12 +209,17 @@ def _run(
     )
 
 
-def _finishing_estimate_s(problem: Problem, *, day: dt.date | None) -> float:
+def _finishing_estimate_s(problem: Problem, exports: Exports, *, day: dt.date | None) -> float:
     """Seconds kept back from planning for checking and writing. Measured on the demo centre (300
-    clients): 0.03 s to check a week and 0.13 s to write it with its seven maps; kept back here at
-    about four times that, for a loaded machine and larger centres (a map grows with the clients)."""
+    clients, 30 workers): 0.03 s to check a week and 0.13 s to write its plan and seven maps, kept back
+    at about four times that (a map grows with the clients); the outputs for people (route sheets,
+    workbook, calendars, figures) took 4.3 s for the week's 147 worker-days, 0.03 s a worker-day, kept
+    back at twice that, for a loaded machine."""
     days = 1 if day is not None else 7
-    return 0.2 + days * (0.02 + 0.0001 * len(problem.clients))
+    estimate = 0.2 + days * (0.02 + 0.0001 * len(problem.clients))
+    if exports.kinds - {"maps"}:
+        estimate += 0.06 * len(problem.workers) * min(days, 5)  # five working days a week
+    return estimate
 
 
 def _read_published(path: Path, problem: Problem, week: dt.date | None) -> Schedule:
