@@ -190,6 +190,10 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
     _shape(r"no longer in the programme", "посещения больше нет в программе"),
     # What re-planning changed (changes.py).
     _shape(r"re-routed to (?P<sub>\S+)", "передано работнику {sub}"),
+    _shape(
+        r"the client's worker is now (?P<sub>\S+) \(was (?P<own>\S+)\)",
+        "закреплённый работник получателя теперь {sub} (был {own})",
+    ),
     _shape(r"client away that day", "получатель в этот день отсутствует"),
     _shape(
         rf"client away that day; on (?P<date>{_DATE}): (?P<reason>.+)",
@@ -312,6 +316,7 @@ _KINDS: Words = {
 _CHANGES: Words = {
     "moved": ("перенос", "moved"),
     "substitute": ("замена", "substitute"),
+    "new-worker": ("новый закреплённый работник", "new-worker"),
     "new": ("новое посещение", "new"),
     "cancelled": ("отмена", "cancelled"),
 }

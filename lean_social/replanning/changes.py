@@ -7,10 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from lean_social.schedule import Schedule
 
-__all__ = ["CHANGE_COLUMNS", "Change", "list_changes"]
+__all__ = ["CHANGE_COLUMNS", "Change", "ChangeKind", "list_changes"]
+
+
+#: The kinds of change a re-plan lists, in ``changes.csv``'s ``change`` column.
+ChangeKind = Literal["moved", "substitute", "new-worker", "new", "cancelled"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -20,7 +25,7 @@ class Change:
     new or cancelled."""
 
     client_id: str
-    kind: str
+    kind: ChangeKind
     old_date: dt.date | None
     old_worker: str | None
     new_date: dt.date | None
