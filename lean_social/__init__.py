@@ -22,10 +22,16 @@ from lean_social.domain.model import (
     Worker,
 )
 from lean_social.errors import InputProblem, InvalidInputError, LeanSocialError, SolverError
+from lean_social.io.baseline import read_baseline
 from lean_social.io.folder import read_folder
+from lean_social.outputs.calendars import worker_calendars
 from lean_social.outputs.frames import kpi_frames
-from lean_social.outputs.kpi import TimeUse, schedule_kpis
+from lean_social.outputs.kpi import Comparison, TimeUse, compare, schedule_kpis, time_use
 from lean_social.outputs.maps import day_map, week_map
+from lean_social.outputs.plots import day_bars, day_timeline
+from lean_social.outputs.reason_text import reason_text
+from lean_social.outputs.route_sheet import route_sheet, route_sheets
+from lean_social.outputs.workbook import plan_workbook
 from lean_social.planning.day_of_week import plan_day
 from lean_social.planning.week import plan_week
 from lean_social.replanning.replan import Change, replan_week
@@ -39,6 +45,7 @@ __all__ = [
     "Change",
     "Client",
     "ClientAbsence",
+    "Comparison",
     "GeodesicTravel",
     "Holiday",
     "InputProblem",
@@ -66,18 +73,28 @@ __all__ = [
     "WeeklyPattern",
     "Worker",
     "__version__",
+    "compare",
+    "day_bars",
     "day_map",
+    "day_timeline",
     "kpi_frames",
     "plan_day",
     "plan_week",
+    "plan_workbook",
+    "read_baseline",
     "read_folder",
+    "reason_text",
     "reassign",
     "replan_week",
+    "route_sheet",
+    "route_sheets",
     "run_day",
     "run_replan",
     "run_week",
     "schedule_kpis",
+    "time_use",
     "validate",
     "visits_for_day",
     "week_map",
+    "worker_calendars",
 ]
