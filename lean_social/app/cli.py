@@ -214,8 +214,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "replan" and not 0 <= (args.from_date - args.week).days < 7:
         parser.error(f"--from {args.from_date} is not in the week of {args.week}")
+    # At a terminal the progress bar tells how the run goes and the summary what it made: the log's
+    # per-department lines would break the bar. In a log file (cron, the nightly job) they are the record.
     logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.INFO,
+        level=logging.WARNING if args.quiet or sys.stderr.isatty() else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
