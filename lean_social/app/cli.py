@@ -39,6 +39,7 @@ from lean_social.app.settings import (
 from lean_social.app.terminal import TerminalProgress, summary_lines
 from lean_social.errors import InvalidInputError, OutputFolderError, OutputLockedError
 from lean_social.io.writers import CSV_SEPARATORS
+from lean_social.outputs.kpi import Comparison
 from lean_social.outputs.labels import DEFAULT_LANG, LANGS, Lang, Words, word
 from lean_social.planning.progress import reporting
 from lean_social.record import ReplanRecord
@@ -59,6 +60,7 @@ _WORDS: Words = {
         "неделя с {week} перепланирована с {start}: изменений: {changes}; файлы в {out}",
         "re-planned the week of {week} from {start}: {changes} changes; outputs in {out}",
     ),
+    "compared": ("сравнение с базовым планом {file}:", "against the baseline plan {file}:"),
 }
 
 EXIT_OK, EXIT_INVALID_INPUT, EXIT_USAGE, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_LOCKED = 0, 1, 2, 3, 4, 5
@@ -189,6 +191,12 @@ def _add_export_options(command: argparse.ArgumentParser) -> None:
         help=f"comma-separated, what to write besides the plan's CSV and JSON files "
         f"(default all: {','.join(OUTPUT_KINDS)}; 'none' for the plan alone)",
     )
+    command.add_argument(
+        "--baseline",
+        default=None,
+        help="a plan to compare with (the centre's own hand plan, last week's): its schedule.csv or "
+        "schedule.json, or its folder; writes comparison.csv and shows the before/after table at the end",
+    )
 
 
 def _choice(options: Sequence[str]) -> Callable[[str], str]:
@@ -224,7 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _command(args)
     except InvalidInputError as exc:
-        where = f"{args.data_dir} or {args.plan}" if args.command == "replan" else args.data_dir
+        given = [args.data_dir, getattr(args, "plan", None), getattr(args, "baseline", None)]
+        where = " or ".join(str(g) for g in given if g is not None)
         print(f"lean-social: invalid input in {where}\n{exc}", file=sys.stderr)
         return EXIT_INVALID_INPUT
     except OutputLockedError as exc:
@@ -274,6 +283,7 @@ def _run_command(args: argparse.Namespace) -> int:
         )
         print(f"{what}: {done}", file=sys.stderr)
         _summary(result.schedule, args.lang)
+        _comparison(result.comparison, args.baseline, args.lang)
         return EXIT_OK
     if args.command == "replan":
         options = _export_options(args)
@@ -285,6 +295,7 @@ def _run_command(args: argparse.Namespace) -> int:
         text = word("replanned", args.lang, _WORDS)
         print(text.format(week=args.week, start=args.from_date, changes=changes, out=args.out), file=sys.stderr)
         _summary(result.schedule, args.lang)
+        _comparison(result.comparison, args.baseline, args.lang)
         return EXIT_OK
     if args.command == "lists":
         proposal = run_lists(
@@ -309,6 +320,18 @@ def _summary(schedule: Schedule, lang: Lang) -> None:
         print(f"  {line}", file=sys.stderr)
 
 
+def _comparison(comparison: Comparison | None, baseline: str | None, lang: Lang) -> None:
+    """The before/after table under the summary: the figure's name left, the numbers right-aligned."""
+    if comparison is None:
+        return
+    print(f"  {word('compared', lang, _WORDS).format(file=baseline)}", file=sys.stderr)
+    table = comparison.table()
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    for line in table:
+        cells = [line[0].ljust(widths[0]), *(cell.rjust(w) for cell, w in zip(line[1:], widths[1:], strict=True))]
+        print(f"    {'  '.join(cells).rstrip()}", file=sys.stderr)
+
+
 def _export_options(args: argparse.Namespace) -> dict[str, Any]:
     given = {} if args.time_limit is None else {"time_limit": args.time_limit}  # else the run's default
     return {
@@ -322,6 +345,7 @@ def _export_options(args: argparse.Namespace) -> dict[str, Any]:
         "lang": args.lang,
         "csv_sep": args.csv_sep,
         "outputs": args.outputs,
+        "baseline": args.baseline,
     }
 
 

@@ -1,7 +1,8 @@
 """Every file of a plan, written into a run's staging folder from the export view only.
 
 The machine files (``schedule.csv``, ``unassigned.csv``, ``kpis.json``, ``schedule.json``,
-``changes.csv``) are always written: they are the plan, and the nightly job and ``replan`` read them.
+``changes.csv``) are always written: they are the plan, and the nightly job and ``replan`` read them;
+so is ``comparison.csv`` of a run with a baseline.
 What people look at (maps, route sheets, the workbook, calendars, figures) is written as
 ``Exports.kinds`` asks, in ``Exports.lang``.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 from lean_social.app.settings import Exports
 from lean_social.io.writers import atomic_write_bytes, atomic_write_text, write_csv, write_json
 from lean_social.outputs.calendars import worker_calendars
-from lean_social.outputs.kpi import schedule_kpis
+from lean_social.outputs.kpi import Comparison, schedule_kpis
 from lean_social.outputs.maps import day_map, week_map
 from lean_social.outputs.plots import day_bars, day_timeline
 from lean_social.outputs.privacy import ExportView
@@ -23,19 +24,37 @@ from lean_social.outputs.workbook import plan_workbook
 from lean_social.replanning.changes import CHANGE_COLUMNS, Change
 from lean_social.schedule import SCHEDULE_COLUMNS, UNASSIGNED_COLUMNS, Schedule
 
-__all__ = ["write_plan"]
+__all__ = ["COMPARISON_COLUMNS", "write_plan"]
+
+#: ``comparison.csv``'s columns, stable and English as the other machine files': the figure's key
+#: (``outputs.kpi.FIGURES``), its value in the baseline and in the plan, after - before, and after / before
+#: (empty where before is 0).
+COMPARISON_COLUMNS = ("figure", "before", "after", "change", "ratio")
 
 
 def write_plan(
-    stage: Path, view: ExportView, changes: list[Change] | None, exports: Exports, *, day: dt.date | None
+    stage: Path,
+    view: ExportView,
+    changes: list[Change] | None,
+    exports: Exports,
+    *,
+    day: dt.date | None,
+    comparison: Comparison | None = None,
 ) -> list[Path]:
-    """Write the plan's files under ``stage``; the paths written, in order."""
+    """Write the plan's files under ``stage``; the paths written, in order. ``comparison`` (the plan
+    against a baseline) holds figures only, no ids, so a pseudonymised run writes it as it is."""
     schedule, sep = view.schedule, exports.csv_sep
+    kpis = schedule_kpis(schedule, view.problem)
+    if comparison is not None:
+        kpis["comparison"] = comparison.to_dict()
     files = [
         write_csv(stage / "schedule.csv", schedule.rows(), SCHEDULE_COLUMNS, sep=sep),
         write_csv(stage / "unassigned.csv", schedule.unassigned_rows(), UNASSIGNED_COLUMNS, sep=sep),
-        write_json(stage / "kpis.json", schedule_kpis(schedule, view.problem)),
+        write_json(stage / "kpis.json", kpis),
     ]
+    if comparison is not None:
+        rows = [r.to_dict() for r in comparison.rows]
+        files.append(write_csv(stage / "comparison.csv", rows, COMPARISON_COLUMNS, sep=sep))
     if not exports.pseudonymise:  # the exact plan in seconds, which `lean-social replan` starts from
         files.append(atomic_write_text(stage / "schedule.json", schedule.to_json()))
     if changes is not None:
@@ -46,7 +65,8 @@ def write_plan(
     if "sheets" in exports.kinds:
         files += _sheets(stage / "sheets", view, exports)
     if "workbook" in exports.kinds:
-        files.append(atomic_write_bytes(stage / "plan.xlsx", plan_workbook(schedule, view.problem, lang=exports.lang)))
+        book = plan_workbook(schedule, view.problem, lang=exports.lang, comparison=comparison)
+        files.append(atomic_write_bytes(stage / "plan.xlsx", book))
     if "figures" in exports.kinds:
         for d in sorted({r.date for r in schedule.routes}):
             for name, draw in (("bars", day_bars), ("timeline", day_timeline)):

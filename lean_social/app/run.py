@@ -8,6 +8,7 @@ a run that fails leaves ``out_dir`` as it was, and one that succeeds leaves noth
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -24,11 +25,13 @@ from lean_social.app.terminal import travel_per_visit_min
 from lean_social.domain.model import Problem
 from lean_social.domain.reasons import count_kinds
 from lean_social.errors import InputProblem, InvalidInputError
+from lean_social.io.baseline import read_baseline
 from lean_social.io.folder import FILES, read_folder
 from lean_social.io.lists_file import clients_csv_with_lists
 from lean_social.io.outfolder import OutputFolder, find_plan_file
 from lean_social.io.previous import PREVIOUS_PLAN, read_previous_plan
 from lean_social.io.writers import atomic_write_bytes, write_csv, write_json
+from lean_social.outputs.kpi import Comparison, compare
 from lean_social.outputs.privacy import as_is, pseudonymised, pseudonymiser
 from lean_social.planning.client_lists import LIST_COLUMNS, ListMove, ListProposal, redraw_lists
 from lean_social.planning.day_of_week import plan_day
@@ -58,12 +61,14 @@ _MAX_PLAN_PROBLEMS = 20
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RunResult:
     """What a run planned and where its files are: ``out_dir`` when the plan passed its own check; when it
-    did not (``violations``), a folder ``OUT.failed-<time>`` beside it, and ``out_dir`` is left as it was."""
+    did not (``violations``), a folder ``OUT.failed-<time>`` beside it, and ``out_dir`` is left as it was.
+    ``comparison`` is the plan against the ``baseline`` option's plan, when one was given."""
 
     schedule: Schedule
     violations: tuple[Violation, ...]
     out_dir: Path
     files: tuple[Path, ...]
+    comparison: Comparison | None = None
 
 
 def _hashes(data_dir: Path) -> dict[str, str]:
@@ -135,6 +140,7 @@ def _run(
             len(problem.services),
         )
         before = _read_published(published, problem, week) if published is not None else None
+        baseline = _read_baseline(settings.baseline, problem) if settings.baseline is not None else None
         previous_file = data_dir / PREVIOUS_PLAN
         # A day is planned as the day of its week (``plan_day``), so it reads last week's plan as the week does.
         previous = read_previous_plan(previous_file) if before is None and previous_file.is_file() else None
@@ -166,6 +172,8 @@ def _run(
         timings["validate_s"] = time.perf_counter() - clock
         for violation in violations:
             log.error("plan check failed: %s", violation)
+        # Figures only, no ids: the same table with or without pseudonyms, so it is measured on the real plan.
+        comparison = compare(baseline, schedule, problem, lang=exports.lang) if baseline is not None else None
 
         # Privacy: every export is made from `view`, never from `schedule`/`problem` themselves;
         # pseudonymised, the view carries no personal data (lean_social/outputs/privacy.py says what goes).
@@ -176,7 +184,7 @@ def _run(
         )
         stage = folder.stage()
         clock = time.perf_counter()
-        files = write_plan(stage, view, changes, exports, day=day)
+        files = write_plan(stage, view, changes, exports, day=day, comparison=comparison)
         timings["write_s"] = time.perf_counter() - clock
         run_info = {
             **versions(),
@@ -189,6 +197,7 @@ def _run(
                 "time_limit_s": time_limit,
                 "seed": seed,
                 "reproducible": settings.reproducible,
+                "baseline": None if settings.baseline is None else str(settings.baseline),
                 **exports.record(),
             },
             "solver": record_to_dict(view.schedule.info),
@@ -206,7 +215,34 @@ def _run(
         violations=violations,
         out_dir=final,
         files=tuple(final / f.relative_to(stage) for f in files),
+        comparison=comparison,
     )
+
+
+def _read_baseline(path: Path, problem: Problem) -> Schedule:
+    """The baseline plan, read and checked before planning, so that a typing mistake in a hand plan costs
+    no search: a folder means its ``schedule.json`` (else its ``schedule.csv``), and every problem names
+    the file by the path the planner gave, as the data's problems do."""
+    if path.is_dir():
+        path = path / "schedule.json" if (path / "schedule.json").is_file() else path / "schedule.csv"
+    if not path.is_file():
+        raise InvalidInputError(
+            [
+                InputProblem(
+                    file=str(path),
+                    row=None,
+                    column=None,
+                    value="",
+                    expected="a plan to compare with: a schedule.csv or schedule.json (no such file)",
+                )
+            ]
+        )
+    try:
+        return read_baseline(path, problem)
+    except InvalidInputError as exc:  # each problem names a file of the baseline's folder by its name
+        raise InvalidInputError(
+            [dataclasses.replace(p, file=str(path.with_name(p.file))) for p in exc.problems]
+        ) from None
 
 
 def _finishing_estimate_s(problem: Problem, exports: Exports, *, day: dt.date | None) -> float:

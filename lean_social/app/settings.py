@@ -8,8 +8,10 @@ Every value is checked before planning, so a bad one never costs a night's searc
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, TypedDict, get_args
 
 from lean_social.io.writers import CSV_SEPARATORS
@@ -24,6 +26,7 @@ __all__ = [
     "OutputKind",
     "RunOptions",
     "Settings",
+    "check_baseline",
     "check_outputs",
     "check_seed",
     "check_time_limit",
@@ -56,6 +59,7 @@ class RunOptions(TypedDict, total=False):
     lang: str
     csv_sep: str
     outputs: Collection[str]
+    baseline: str | os.PathLike[str] | None
 
 
 def check_time_limit(value: float) -> float:
@@ -72,6 +76,17 @@ def check_seed(value: int) -> int:
         msg = f"the seed must be an integer from 0 to {MAX_SEED}, not {value!r}"
         raise ValueError(msg)
     return value
+
+
+def check_baseline(value: str | os.PathLike[str] | None) -> Path | None:
+    """The baseline's path; whether the file is there and reads as a plan is the run's check, made with
+    the data (its ids are the data's), so that its problems come with the data's, file, row and column."""
+    if value is None:
+        return None
+    if not isinstance(value, str | os.PathLike) or not os.fspath(value):
+        msg = f"the baseline must be the path of a schedule.csv or schedule.json, not {value!r}"
+        raise ValueError(msg)
+    return Path(value)
 
 
 def check_outputs(values: Collection[str]) -> frozenset[OutputKind]:
@@ -116,6 +131,8 @@ class Settings:
     reproducible: bool = False
     started: float | None = None
     exports: Exports = Exports()
+    #: a plan to compare the new one with (``io.baseline.read_baseline``): read before planning
+    baseline: Path | None = None
 
     @classmethod
     def of(cls, options: RunOptions, *, time_limit: float) -> Settings:
@@ -139,4 +156,5 @@ class Settings:
             reproducible=bool(options.get("reproducible", False)),
             started=options.get("started"),
             exports=exports,
+            baseline=check_baseline(options.get("baseline")),
         )

@@ -424,6 +424,11 @@ class ComparisonRow:
     def ratio(self) -> float | None:
         return self.after / self.before if self.before else None
 
+    @property
+    def digits(self) -> int:
+        """Decimals a person reads the figure with: none for a count, one for minutes, km and shares."""
+        return 0 if self.figure in _COUNTS else 1
+
     def to_dict(self) -> dict[str, object]:
         ratio = self.ratio
         return {
@@ -456,7 +461,7 @@ class Comparison:
         language's way (``43,3``), the change signed, and "—" for a ratio to nothing."""
         lines = [self.header()]
         for r in self.rows:
-            digits = 0 if r.figure in _COUNTS else 1
+            digits = r.digits
             ratio = "—" if r.ratio is None else number_text(r.ratio, self.lang, 2)
             change = number_text(r.change, self.lang, digits)
             lines.append(
@@ -472,9 +477,11 @@ class Comparison:
 
 
 def compare(baseline: Schedule, plan: Schedule, problem: Problem, *, lang: Lang = DEFAULT_LANG) -> Comparison:
-    """``plan`` against ``baseline`` on the ``FIGURES`` a lean review reads, both over the days and the
-    departments either covers, so that a worker-day idle in one plan counts in the other too."""
-    days = plan_days(baseline) | plan_days(plan)
+    """``plan`` against ``baseline`` on the ``FIGURES`` a lean review reads, both over the plan's days (a
+    day planned against last week's whole plan counts that day alone, or "before" would hold a week's
+    visits) and over the departments either covers, so that a worker idle in one plan counts in the other
+    too."""
+    days = plan_days(plan)
     departments = plan_departments(baseline, problem) | plan_departments(plan, problem)
     before = lean_figures(baseline, problem, days=days, departments=departments)
     after = lean_figures(plan, problem, days=days, departments=departments)

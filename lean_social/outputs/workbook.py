@@ -31,7 +31,7 @@ from openpyxl.writer.excel import ExcelWriter
 from lean_social.domain.model import Problem
 from lean_social.domain.timefmt import DAY_SECONDS
 from lean_social.outputs.itinerary import clock, entries, known_client
-from lean_social.outputs.kpi import TimeUse, route_time_use
+from lean_social.outputs.kpi import Comparison, TimeUse, route_time_use
 from lean_social.outputs.labels import DEFAULT_LANG, Lang, Words, day_text, service_names, word
 from lean_social.outputs.reason_text import reason_text
 from lean_social.schedule import Route, Schedule
@@ -52,6 +52,7 @@ _WORDS: Words = {
     "duration_min": ("Длительность, мин", "Duration, min"),
     "figures": ("Показатели", "Figures"),
     "value": ("Значение", "Value"),
+    "comparison": ("Сравнение с базовым планом", "Against the baseline plan"),
     "no_department": ("—", "—"),
 }
 
@@ -69,6 +70,7 @@ _MINUTES = "0.0"
 _KM = "0.00"
 _HOURS = "0.0"
 _SHARE = "0.0%"
+_RATIO = "0.00"
 #: Column widths in characters: a little air, the header's filter button, no column wider than a screen.
 _PADDING = 2
 _FILTER_BUTTON = 2
@@ -92,9 +94,11 @@ def plan_workbook(
     lang: Lang = DEFAULT_LANG,
     client_label: Callable[[str], str] | None = None,
     figures: Mapping[str, float | str] | None = None,
+    comparison: Comparison | None = None,
 ) -> bytes:
-    """The plan as an xlsx workbook: "Сводка" (per department and in total, then ``figures`` if given),
-    one sheet per day with every stop in route order, and "Не назначено".
+    """The plan as an xlsx workbook: "Сводка" (per department and in total, then ``figures`` and the
+    before/after table of ``comparison`` if given), one sheet per day with every stop in route order, and
+    "Не назначено".
 
     ``client_label`` shows each client as ``client_label(client_id)`` (a pseudonym) instead of their id,
     name and address. It hides nothing else: for a workbook free of personal data pass the plan and
@@ -107,6 +111,8 @@ def plan_workbook(
         raise RuntimeError(msg)
     summary.title = word("summary", lang, _WORDS)
     _summary_sheet(summary, schedule, problem, lang, figures)
+    if comparison is not None:
+        _comparison_table(summary, comparison, lang)
     days = sorted({route.date for route in schedule.routes})
     for day, name in zip(days, _day_sheet_names(days, lang), strict=True):
         routes = [route for route in schedule.routes if route.date == day]
@@ -172,6 +178,30 @@ def _summary_sheet(
             _put(sheet, i, 1, name, None)
             _put(sheet, i, 2, value, None)
         _fit_widths(sheet)
+
+
+def _comparison_table(sheet: Worksheet, comparison: Comparison, lang: Lang) -> None:
+    """The before/after table under the summary: a title, ``Comparison.header``, and a row per figure as
+    numbers (counts whole, the rest to a decimal, the change signed), "—" for a ratio to nothing."""
+    title = sheet.max_row + 2
+    _put(sheet, title, 1, word("comparison", lang, _WORDS), None)
+    sheet.cell(row=title, column=1).font = Font(bold=True)
+    for col, text in enumerate(comparison.header(), start=1):
+        _put(sheet, title + 1, col, text, None)
+    _style_header(sheet, title + 1)
+    for r, row in enumerate(comparison.rows, start=title + 2):
+        number = "0" if row.digits == 0 else "0." + "0" * row.digits
+        ratio = row.ratio
+        cells: list[tuple[_Value, str | None]] = [
+            (row.label, None),
+            (row.before, number),
+            (row.after, number),
+            (row.change, f"+{number};-{number};{number}"),
+            ("—" if ratio is None else ratio, _RATIO),
+        ]
+        for col, (value, number_format) in enumerate(cells, start=1):
+            _put(sheet, r, col, value, number_format)
+    _fit_widths(sheet)
 
 
 def _summary_row(department: str, routes: Sequence[tuple[Route, TimeUse]], unassigned: int) -> list[_Value]:

@@ -3,6 +3,7 @@ worker's day goes, what a week's balance band says, and a new plan against a han
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -201,6 +202,21 @@ def test_comparison_with_a_hand_plan_gives_each_figure_before_after_and_the_rati
     assert round(by["load_spread"].before, 4) == round(100 * 90 / 495, 4)
     assert round(by["load_spread"].after, 4) == round(100 * 160 / 495, 4)
     assert by["unassigned"].ratio == 0 and compare(plan, baseline, p).row("unassigned").ratio is None
+
+
+def test_comparison_counts_the_plans_days_alone_against_a_longer_baseline() -> None:
+    """A day planned against last week's whole plan: the baseline's Tuesday is not the plan's business,
+    so "before" is the baseline's Monday alone, as if the baseline had no Tuesday."""
+    p, monday_only, plan = _two_plans()
+    tuesday = MONDAY + dt.timedelta(days=1)
+    week_long = Schedule(
+        routes=(*monday_only.routes, dataclasses.replace(monday_only.routes[0], date=tuesday)),
+        unassigned=monday_only.unassigned,
+    )
+    assert lean_figures(week_long, p)["visits"] == 5  # both days, when asked of the baseline itself
+    by_week, by_day = compare(week_long, plan, p), compare(monday_only, plan, p)
+    assert [(r.figure, r.before) for r in by_week.rows] == [(r.figure, r.before) for r in by_day.rows]
+    assert by_week.row("visits").before == 3 and by_week.row("worker_days").before == 2
 
 
 def test_comparison_labels_are_russian_by_default_and_english_on_request() -> None:
