@@ -254,7 +254,17 @@ def _plan_map(
         "bounds": _bounds(points),
     }
     _MapData(data, title=title).add_to(fmap)
+    _number_elements(fmap)
     return fmap
+
+
+def _number_elements(root: Any) -> None:
+    """Give the page's elements names by their place, not folium's random ones, so the same plan makes the
+    same page byte for byte (a reproducible run, a night that reuses a plan, a diff between two runs)."""
+    elements = [root]
+    for i, element in enumerate(elements):
+        element._id = f"{i:04d}"  # branca names an element ``<kind>_<_id>``
+        elements.extend(element._children.values())
 
 
 def _route_layer(route: Route, problem: Problem, label: Callable[[str], list[str]], lang: Lang) -> dict[str, Any]:

@@ -213,3 +213,12 @@ def test_a_local_tile_server_is_credited_like_openstreetmap(plan: tuple[Problem,
     page = day_map(schedule, p, MONDAY, tiles="http://tiles.local/{z}/{x}/{y}.png").get_root().render()
     assert "http://tiles.local/{z}/{x}/{y}.png" in page
     assert "OpenStreetMap contributors" in page
+
+
+def test_the_same_plan_makes_the_same_page(plan: tuple[Problem, Schedule]) -> None:
+    """Element names come from their place on the page, not folium's random ones: a reproducible run and
+    a night that reuses a plan write the same bytes."""
+    p, schedule = plan
+    first = week_map(schedule, p, tiles="OpenStreetMap").get_root().render()
+    assert first == week_map(schedule, p, tiles="OpenStreetMap").get_root().render()
+    assert "map_0000" in first
