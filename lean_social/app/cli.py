@@ -12,11 +12,17 @@ Exit codes, for a cron job or a script to act on:
 - 4: internal error (a bug, or a file the system would not read or write); one line on stderr, the
   traceback with ``--debug``; ``--out`` untouched.
 - 5: another run is writing into the same ``--out``; nothing done, try again when it has finished.
+
+``lean-social nightly`` adds:
+
+- 6: some departments failed (their reasons in ``summary.csv`` and the log); the others have their plans.
+- 7: every department failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -26,6 +32,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lean_social.app._started import STARTED
+from lean_social.app.nightly import read_config, run_nightly
 from lean_social.app.run import run_day, run_lists, run_replan, run_week
 from lean_social.app.settings import (
     DEFAULT_TIME_LIMITS,
@@ -56,6 +63,10 @@ _WORDS: Words = {
         "выполнено посещений: {served}, не назначено: {unassigned}; файлы в {out}",
         "{served} visits served, {unassigned} unassigned; outputs in {out}",
     ),
+    "night_done": (
+        "ночь: спланировано отделений {done} из {total}; сводка в {summary}",
+        "night: {done} of {total} departments planned; summary in {summary}",
+    ),
     "replanned": (
         "неделя с {week} перепланирована с {start}: изменений: {changes}; файлы в {out}",
         "re-planned the week of {week} from {start}: {changes} changes; outputs in {out}",
@@ -64,6 +75,7 @@ _WORDS: Words = {
 }
 
 EXIT_OK, EXIT_INVALID_INPUT, EXIT_USAGE, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_LOCKED = 0, 1, 2, 3, 4, 5
+EXIT_SOME_FAILED, EXIT_ALL_FAILED = 6, 7
 
 
 def _date(text: str) -> dt.date:
@@ -138,6 +150,11 @@ def _parser() -> argparse.ArgumentParser:
     replan.add_argument("--time-limit", type=_time_limit, default=None, help="search budget in seconds (default 60)")
     replan.add_argument("--seed", type=_seed, default=0, help="search seed (default 0)")
     _add_export_options(replan)
+    nightly = sub.add_parser("nightly", help="plan every department of every centre a configuration names")
+    nightly.add_argument("config", help="the night's configuration, a TOML file (see data/nightly.toml)")
+    nightly.add_argument("--workers", type=_positive, default=None, help="local processes (default: the config's)")
+    nightly.add_argument("--dask", default=None, help="address of a Dask scheduler, tcp://HOST:PORT")
+    nightly.add_argument("--today", type=_date, default=None, help="plan as if today were this date, YYYY-MM-DD")
     lists = sub.add_parser(
         "lists",
         help="propose new client lists (закрепление) so that each worker's clients live near each other",
@@ -199,6 +216,17 @@ def _add_export_options(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"must be a whole number, 1 or more: {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
 def _choice(options: Sequence[str]) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if text not in options:
@@ -232,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _command(args)
     except InvalidInputError as exc:
-        given = [args.data_dir, getattr(args, "plan", None), getattr(args, "baseline", None)]
+        given = [getattr(args, k, None) for k in ("data_dir", "config", "plan", "baseline")]
         where = " or ".join(str(g) for g in given if g is not None)
         print(f"lean-social: invalid input in {where}\n{exc}", file=sys.stderr)
         return EXIT_INVALID_INPUT
@@ -246,8 +274,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc(file=sys.stderr)
         kind = "could not read or write a file" if isinstance(exc, OSError) else "internal error"
+        out = getattr(args, "out", "the plans")
         print(
-            f"lean-social: {kind}: {type(exc).__name__}: {exc}; nothing written to {args.out}; "
+            f"lean-social: {kind}: {type(exc).__name__}: {exc}; nothing written to {out}; "
             f"please report it with the log{'' if args.debug else ' (rerun with --debug for the traceback)'}",
             file=sys.stderr,
         )
@@ -297,6 +326,8 @@ def _run_command(args: argparse.Namespace) -> int:
         _summary(result.schedule, args.lang)
         _comparison(result.comparison, args.baseline, args.lang)
         return EXIT_OK
+    if args.command == "nightly":
+        return _nightly(args)
     if args.command == "lists":
         proposal = run_lists(
             args.data_dir,
@@ -313,6 +344,34 @@ def _run_command(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+def _nightly(args: argparse.Namespace) -> int:
+    """A night of the region: exit 0 when every department has its plan, 6 when some failed, 7 when all."""
+    config = read_config(args.config)
+    overrides = {k: v for k, v in (("workers", args.workers), ("dask", args.dask)) if v is not None}
+    config = dataclasses.replace(config, **overrides)
+    progress = None
+    if not args.quiet:
+        progress = TerminalProgress(sys.stderr, time_limit=None, lang=config.lang, what=("night", "departments"))
+    try:
+        result = run_nightly(config, today=args.today, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    failed = result.failed
+    for outcome in failed:
+        first = outcome.message.splitlines()[0] if outcome.message else ""
+        print(f"lean-social: {outcome.centre}/{outcome.department}: {outcome.status}: {first}", file=sys.stderr)
+    print(
+        word("night_done", config.lang, _WORDS).format(
+            done=len(result.outcomes) - len(failed), total=len(result.outcomes), summary=result.summary
+        ),
+        file=sys.stderr,
+    )
+    if not failed:
+        return EXIT_OK
+    return EXIT_ALL_FAILED if len(failed) == len(result.outcomes) else EXIT_SOME_FAILED
 
 
 def _summary(schedule: Schedule, lang: Lang) -> None:

@@ -46,6 +46,7 @@ from lean_social.version import versions
 __all__ = [
     "ListsResult",
     "RunResult",
+    "input_hashes",
     "run_day",
     "run_lists",
     "run_replan",
@@ -71,7 +72,8 @@ class RunResult:
     comparison: Comparison | None = None
 
 
-def _hashes(data_dir: Path) -> dict[str, str]:
+def input_hashes(data_dir: Path) -> dict[str, str]:
+    """The SHA-256 of each data file: run.json records them, and a night reuses a plan whose inputs match."""
     return {
         name: hashlib.sha256((data_dir / name).read_bytes()).hexdigest()
         for name in FILES
@@ -141,7 +143,8 @@ def _run(
         )
         before = _read_published(published, problem, week) if published is not None else None
         baseline = _read_baseline(settings.baseline, problem) if settings.baseline is not None else None
-        previous_file = data_dir / PREVIOUS_PLAN
+        departments = _known_departments(settings.departments, problem)
+        previous_file = settings.previous_plan or data_dir / PREVIOUS_PLAN
         # A day is planned as the day of its week (``plan_day``), so it reads last week's plan as the week does.
         previous = read_previous_plan(previous_file) if before is None and previous_file.is_file() else None
         timings["read_s"] = time.perf_counter() - clock
@@ -149,7 +152,7 @@ def _run(
         # The planner gets what is left of the whole run's budget once reading is done and the time that
         # checking and writing will take is set aside, so the run as a whole ends within its time limit.
         left = max(0.0, time_limit - (clock - started) - _finishing_estimate_s(problem, exports, day=day))
-        work_count: dict[str, Any] = {"reproducible": settings.reproducible}
+        work_count: dict[str, Any] = {"reproducible": settings.reproducible, "departments": departments}
         changes: list[Change] | None = None
         if before is not None:
             assert week is not None and from_date is not None
@@ -168,7 +171,7 @@ def _run(
             schedule = plan_day(problem, day, time_limit=left, seed=seed, previous=previous, **work_count)
         timings["plan_s"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        violations = tuple(validate(schedule, problem, week_start=week))
+        violations = tuple(validate(schedule, problem, week_start=week, departments=departments))
         timings["validate_s"] = time.perf_counter() - clock
         for violation in violations:
             log.error("plan check failed: %s", violation)
@@ -189,12 +192,13 @@ def _run(
         run_info = {
             **versions(),
             "data_dir": str(data_dir),
-            "inputs_sha256": _hashes(data_dir),
+            "inputs_sha256": input_hashes(data_dir),
             "settings": {
                 "date": day.isoformat() if day else None,
                 "week": week.isoformat() if week else None,
                 "replan_from": from_date.isoformat() if from_date else None,
                 "time_limit_s": time_limit,
+                "departments": list(departments) if departments is not None else None,
                 "seed": seed,
                 "reproducible": settings.reproducible,
                 "baseline": None if settings.baseline is None else str(settings.baseline),
@@ -243,6 +247,24 @@ def _read_baseline(path: Path, problem: Problem) -> Schedule:
         raise InvalidInputError(
             [dataclasses.replace(p, file=str(path.with_name(p.file))) for p in exc.problems]
         ) from None
+
+
+def _known_departments(asked: tuple[str, ...] | None, problem: Problem) -> tuple[str, ...] | None:
+    """The departments asked for, each one the data has; one it lacks is an input error, found before
+    planning (a department that plans nothing would look like a quiet night)."""
+    if asked is None:
+        return None
+    known = {w.department for w in problem.workers} | {c.department for c in problem.clients}
+    unknown = [d for d in asked if d not in known]
+    if unknown:
+        expected = f"a department of the data ({', '.join(sorted(known))})"
+        raise InvalidInputError(
+            [
+                InputProblem(file="workers.csv", row=None, column="department", value=d, expected=expected)
+                for d in unknown
+            ]
+        )
+    return asked
 
 
 def _finishing_estimate_s(problem: Problem, exports: Exports, *, day: dt.date | None) -> float:
@@ -360,7 +382,7 @@ def run_lists(
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     check_seed(seed)
     with OutputFolder(out_dir, data_dir=data_dir, data_may_hold_out=False) as folder:
-        hashes = _hashes(data_dir)
+        hashes = input_hashes(data_dir)
         clock = time.perf_counter()
         problem = read_folder(data_dir)
         if not pseudonymise:  # refuses a clients.csv it cannot rewrite now, not after the redraw

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypedDict, get_args
@@ -27,7 +27,9 @@ __all__ = [
     "RunOptions",
     "Settings",
     "check_baseline",
+    "check_departments",
     "check_outputs",
+    "check_path",
     "check_seed",
     "check_time_limit",
 ]
@@ -60,6 +62,8 @@ class RunOptions(TypedDict, total=False):
     csv_sep: str
     outputs: Collection[str]
     baseline: str | os.PathLike[str] | None
+    departments: Sequence[str] | None
+    previous_plan: str | os.PathLike[str] | None
 
 
 def check_time_limit(value: float) -> float:
@@ -81,10 +85,28 @@ def check_seed(value: int) -> int:
 def check_baseline(value: str | os.PathLike[str] | None) -> Path | None:
     """The baseline's path; whether the file is there and reads as a plan is the run's check, made with
     the data (its ids are the data's), so that its problems come with the data's, file, row and column."""
+    return check_path(value, "the baseline", "schedule.csv or schedule.json")
+
+
+def check_departments(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    """Department codes as given, or None for every department; an empty list plans nothing and is a
+    mistake, not a wish."""
+    if values is None:
+        return None
+    if isinstance(values, str):
+        values = [values]
+    if not values or not all(isinstance(v, str) and v for v in values):
+        msg = f"departments must be a list of department codes, not {values!r}"
+        raise ValueError(msg)
+    return tuple(values)
+
+
+def check_path(value: str | os.PathLike[str] | None, what: str, example: str) -> Path | None:
+    """A path option: None, or a path (whether the file is there is the run's check)."""
     if value is None:
         return None
     if not isinstance(value, str | os.PathLike) or not os.fspath(value):
-        msg = f"the baseline must be the path of a schedule.csv or schedule.json, not {value!r}"
+        msg = f"{what} must be the path of a {example}, not {value!r}"
         raise ValueError(msg)
     return Path(value)
 
@@ -133,6 +155,11 @@ class Settings:
     exports: Exports = Exports()
     #: a plan to compare the new one with (``io.baseline.read_baseline``): read before planning
     baseline: Path | None = None
+    #: the departments to plan (None: every one in the data), as the nightly job plans one at a time
+    departments: tuple[str, ...] | None = None
+    #: last week's ``schedule.csv``, kept where nothing forces a change (default: the data folder's
+    #: ``previous_plan.csv``, if any)
+    previous_plan: Path | None = None
 
     @classmethod
     def of(cls, options: RunOptions, *, time_limit: float) -> Settings:
@@ -157,4 +184,6 @@ class Settings:
             started=options.get("started"),
             exports=exports,
             baseline=check_baseline(options.get("baseline")),
+            departments=check_departments(options.get("departments")),
+            previous_plan=check_path(options.get("previous_plan"), "the previous plan", "schedule.csv"),
         )

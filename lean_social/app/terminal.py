@@ -22,6 +22,8 @@ _WORDS: Words = {
     "routing": ("маршруты", "routing"),
     "of": ("из", "of"),
     "department_days": ("отделение-дней", "department-days"),
+    "night": ("ночь", "night"),
+    "departments": ("отделений", "departments"),
     "elapsed": ("прошло", "elapsed"),
     "left": ("осталось около", "about"),
     "left_after": ("", " left"),
@@ -58,8 +60,10 @@ class TerminalProgress:
         started: float | None = None,
         tty: bool | None = None,
         clock: Callable[[], float] = time.perf_counter,
+        what: tuple[str, str] = ("routing", "department_days"),
     ) -> None:
         self.stream, self.time_limit, self.lang, self.clock = stream, time_limit, lang, clock
+        self.title, self.unit = what  # keys of the words: what is done, of what units
         self.started = clock() if started is None else started
         self.tty = stream.isatty() if tty is None else tty
         self._open = False  # a bar line written without its newline yet
@@ -90,7 +94,7 @@ class TerminalProgress:
         else:
             left = elapsed / done * (total - done) if done else None
         w = self._word
-        text = f"{w('routing')}: {done} {w('of')} {total} {w('department_days')}, {w('elapsed')} {_clock_text(elapsed)}"
+        text = f"{w(self.title)}: {done} {w('of')} {total} {w(self.unit)}, {w('elapsed')} {_clock_text(elapsed)}"
         if left is not None and done < total:
             text += f", {w('left')} {_clock_text(left)}{w('left_after')}"
         return text

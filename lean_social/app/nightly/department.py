@@ -1,0 +1,203 @@
+"""One department's part of a night: keep its week plan current, hand out the days asked for.
+
+``plan_department`` is what a local process or a Dask worker runs: it takes a picklable job, never
+raises (a department's bad data or a bug is its outcome, reported beside the others'), and writes only
+below the department's own folder, each plan folder swapped in whole (``io.outfolder``), so a night
+killed halfway leaves every department with its last good plan.
+
+Below ``OUT/<centre>/<department>/``:
+
+- ``week-2026-12-07/``: the week's plan, as ``lean-social plan --week`` writes it. Planned the first
+  night, re-planned from the night's first day when the data changed since (the days before stay as
+  handed out), reused as it is when nothing changed: the same inputs give the same files.
+- ``2026-12-08/``: the day's part of that week (route sheets, map, workbook of that day), for the
+  workers who go out tomorrow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import traceback
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from lean_social.app.exports import write_plan
+from lean_social.app.nightly.horizon import NightPlan
+from lean_social.app.run import input_hashes, run_replan, run_week
+from lean_social.app.settings import Exports, OutputKind, RunOptions
+from lean_social.app.terminal import travel_per_visit_min
+from lean_social.domain.reasons import count_kinds
+from lean_social.errors import InvalidInputError
+from lean_social.io.folder import read_folder
+from lean_social.io.outfolder import OutputFolder
+from lean_social.io.writers import write_json
+from lean_social.outputs.labels import Lang
+from lean_social.outputs.privacy import as_is
+from lean_social.schedule import Schedule
+from lean_social.version import versions
+
+__all__ = ["DepartmentJob", "DepartmentOutcome", "Status", "plan_department"]
+
+#: planned / replanned / reused: the department has its plan; invalid-input: its data is wrong (fix the
+#: files); failed: anything else (a bug, a plan that failed its own check, a full disk).
+Status = Literal["planned", "replanned", "reused", "invalid-input", "failed"]
+OK: frozenset[Status] = frozenset({"planned", "replanned", "reused"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DepartmentJob:
+    """Everything one department's night needs, picklable for another process or a Dask worker."""
+
+    centre: str
+    department: str
+    data: Path
+    night: NightPlan
+    out: Path  # OUT/<centre>/<department>
+    time_limit: float
+    seed: int = 0
+    reproducible: bool = False
+    outputs: frozenset[OutputKind] = frozenset()
+    lang: Lang = "ru"
+    csv_sep: str = ","
+
+    @property
+    def week_dir(self) -> Path:
+        return self.out / f"week-{self.night.week.isoformat()}"
+
+    def options(self, previous_plan: Path | None = None) -> RunOptions:
+        return {
+            "previous_plan": previous_plan,
+            "time_limit": self.time_limit,
+            "seed": self.seed,
+            "reproducible": self.reproducible,
+            "outputs": self.outputs,
+            "lang": self.lang,
+            "csv_sep": self.csv_sep,
+            "departments": (self.department,),
+        }
+
+    def settings_key(self) -> dict[str, object]:
+        """What must match for a stored week to be reused: same seed, same way of searching, same
+        outputs in the same language, the same department."""
+        return {
+            "seed": self.seed,
+            "reproducible": self.reproducible,
+            "outputs": sorted(self.outputs),
+            "lang": self.lang,
+            "csv_sep": self.csv_sep,
+            "departments": [self.department],
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DepartmentOutcome:
+    """How a department's night went, for the region summary and the log."""
+
+    centre: str
+    department: str
+    week: dt.date
+    days: tuple[dt.date, ...]
+    status: Status
+    served: int = 0
+    unassigned: int = 0
+    unassigned_by_reason: dict[str, int] = field(default_factory=dict)
+    travel_min_per_visit: float | None = None
+    seconds: float = 0.0
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in OK
+
+
+def plan_department(job: DepartmentJob) -> DepartmentOutcome:
+    """Plan (or re-plan, or reuse) the department's week and write the days asked for; never raises."""
+    started = time.perf_counter()
+    outcome = DepartmentOutcome(
+        centre=job.centre, department=job.department, week=job.night.week, days=job.night.days, status="failed"
+    )
+    try:
+        status, schedule = _keep_week_current(job)
+        if status == "failed":
+            return replace(outcome, message="the plan failed its own check; the last good plan is kept")
+        day_part = _write_days(job, schedule)
+        counted = day_part if job.night.days else schedule
+        outcome = replace(
+            outcome,
+            status=status,
+            served=counted.served,
+            unassigned=len(counted.unassigned),
+            unassigned_by_reason=count_kinds(u.reason for u in counted.unassigned),
+            travel_min_per_visit=travel_per_visit_min(counted),
+        )
+    except InvalidInputError as exc:
+        outcome = replace(outcome, status="invalid-input", message=str(exc))
+    except Exception as exc:  # one department's failure is reported; the others go on
+        last = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        where = f" ({Path(last.filename).name}:{last.lineno})" if last else ""
+        outcome = replace(outcome, status="failed", message=f"{type(exc).__name__}: {exc}{where}")
+    return replace(outcome, seconds=round(time.perf_counter() - started, 3))
+
+
+def _keep_week_current(job: DepartmentJob) -> tuple[Status, Schedule]:
+    """The department's week plan as the data stands now: reused, re-planned from the night's first day,
+    or planned."""
+    week_dir, published = job.week_dir, job.week_dir / "schedule.json"
+    stored = _run_record(week_dir)
+    hashes = input_hashes(job.data)
+    if stored is not None and published.is_file():
+        settings = stored.get("settings", {})
+        same = {key: settings.get(key) for key in job.settings_key()} == job.settings_key()
+        if same and stored.get("inputs_sha256") == hashes and not stored.get("violations"):
+            return "reused", Schedule.from_json(published.read_text(encoding="utf-8"))
+        if same:
+            result = run_replan(job.data, job.night.week, published, job.night.from_date, week_dir, **job.options())
+            return ("failed" if result.violations else "replanned"), result.schedule
+    # Last week's plan keeps each client's worker and days where nothing forces a change.
+    previous = job.out / f"week-{(job.night.week - dt.timedelta(days=7)).isoformat()}" / "schedule.csv"
+    result = run_week(job.data, job.night.week, week_dir, **job.options(previous if previous.is_file() else None))
+    return ("failed" if result.violations else "planned"), result.schedule
+
+
+def _run_record(folder: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_days(job: DepartmentJob, week: Schedule) -> Schedule:
+    """Each day asked for, cut from the week plan into ``OUT/<centre>/<department>/<date>/``; the days'
+    plans together (for the summary's figures)."""
+    if not job.night.days:
+        return week
+    problem = read_folder(job.data)
+    exports = Exports(lang=job.lang, csv_sep=job.csv_sep, kinds=job.outputs)
+    parts = []
+    for day in job.night.days:
+        part = Schedule(
+            routes=tuple(r for r in week.routes if r.date == day),
+            unassigned=tuple(u for u in week.unassigned if u.date == day),
+            info=week.info,
+        )
+        parts.append(part)
+        with OutputFolder(job.out / day.isoformat(), data_dir=job.data) as folder:
+            stage = folder.stage()
+            files = write_plan(stage, as_is(part, problem), None, exports, day=day)
+            record = {
+                **versions(),
+                "data_dir": str(job.data),
+                "inputs_sha256": input_hashes(job.data),
+                "settings": {"date": day.isoformat(), "from_week": job.night.week.isoformat(), **job.settings_key()},
+                "served": part.served,
+                "unassigned": len(part.unassigned),
+                "unassigned_by_reason": count_kinds(u.reason for u in part.unassigned),
+                "violations": [],
+            }
+            files.append(write_json(stage / "run.json", record))
+            folder.commit()
+    return Schedule.merge(parts, info=week.info)
