@@ -3,7 +3,8 @@
 Each worker keeps a fixed client list (the data's assigned worker; a client without one goes to the
 nearest worker of its department), visits ride on the programme's first pattern of days, in list order
 (by client id) per worker-day, timed one after another from the shift start with the travel model's
-durations, waiting where a client's window is not open yet. Lunch is taken at the start of its window,
+durations (leaving the office in time for the first client's hours), waiting where a client's window
+is not open yet. Lunch is taken at the start of its window,
 or after the visit in progress then. The worker runs over the shift rather than drop a visit, but a
 visit the list reaches only after the shift's end is left undone. A hand plan has no answer for a
 worker's absence: that worker's visits on the day are left out, as are the visits the planner's own
@@ -138,6 +139,8 @@ def _timed(compiled: DayInstance, worker: Worker, day: dt.date) -> tuple[Route |
             lunch = LunchBreak(start=begin, end=begin + meal.duration, after=position)
             arrival = max(arrival + meal.duration, lunch.end)
         start = _start(arrival, job.windows)
+        if not stops and lunch is None:  # the worker leaves the office in time for the first client's hours
+            arrival = start
         ok &= any(early <= start <= late for early, late in job.windows)  # past every window: late all the same
         stops.append(
             Stop(
@@ -160,7 +163,7 @@ def _timed(compiled: DayInstance, worker: Worker, day: dt.date) -> tuple[Route |
     route = Route(
         worker_id=worker.id,
         date=day,
-        departure=vehicle.shift_start,
+        departure=stops[0].arrival - stops[0].travel_s if lunch is None or lunch.after else vehicle.shift_start,
         stops=tuple(stops),
         lunch=lunch,
         return_travel_s=back_s,
