@@ -22,21 +22,17 @@ import resource
 import time
 from pathlib import Path
 
+from benchmarks.hand_plan import hand_plan
 from benchmarks.report import machine, versions, write_section
 from lean_social import Absence, Problem, read_folder, validate
 from lean_social.domain.calendar import workers_on_duty
 from lean_social.domain.capacity import LOAD_BAND
-from lean_social.domain.demand import Visit, week_demand
-from lean_social.domain.norms import visit_duration_s
+from lean_social.domain.demand import week_demand
 from lean_social.outputs.kpi import balance
 from lean_social.planning.client_lists import redraw_lists
-from lean_social.planning.compile import compile_day
 from lean_social.planning.week import plan_week
 from lean_social.replanning.replan import replan_week
-from lean_social.routing.engine import place_breaks
-from lean_social.routing.timing import time_route
 from lean_social.schedule import Schedule
-from lean_social.travel import GeodesicTravel
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "volgodonsk"
 MONDAY = dt.date(2026, 12, 7)
@@ -87,70 +83,13 @@ def travel_per_visit(schedule: Schedule) -> tuple[float, float, int]:
 
 
 def baseline(problem: Problem) -> tuple[float, float, int, int, str]:
-    """The hand plan: fixed lists, programme days, list order; (travel/visit, service share, visits,
-    worker-days whose list order breaks a window or the shift, workers in the load band)."""
-    travel = GeodesicTravel()
-    nearest: dict[str, str] = {}
-    for client in problem.clients:
-        if client.worker_id is None:
-            own = [w for w in problem.workers if w.department == client.department]
-            nearest[client.id] = min(
-                own, key=lambda w: (w.start.lat - client.location.lat) ** 2 + (w.start.lon - client.location.lon) ** 2
-            ).id
-    total_travel = total_service = total_span = 0.0
-    visits = broken = 0
+    """The hand plan (``benchmarks.hand_plan``, also bundled as ``data/hand_plan``): (travel/visit,
+    service share, visits, worker-days whose list order breaks a window, the lunch or the shift, workers
+    in the load band). Visits it leaves out (a worker away, a list past the shift) are not counted."""
+    plan = hand_plan(problem, MONDAY)
     busy: dict[str, float] = {}
-    by_worker_day: dict[tuple[str, dt.date], list[tuple[str, tuple[str, ...]]]] = {}
-    for cw in week_demand(problem, MONDAY):
-        if not cw.patterns:
-            continue
-        owner = cw.worker_id or nearest[cw.client_id]
-        for services, day in zip(cw.slots, cw.patterns[0], strict=True):
-            by_worker_day.setdefault((owner, day), []).append((cw.client_id, services))
-    for (worker_id, day), entries in sorted(by_worker_day.items()):
-        worker = problem.worker(worker_id)
-        if workers_on_duty(problem, day)[worker_id] is not None:
-            continue  # the hand plan has no answer for an absence either: those visits are not counted
-        visits_ = [
-            Visit(
-                id=f"{day}/{c}",
-                client_id=c,
-                date=day,
-                services=s,
-                duration_s=visit_duration_s(problem.service(x) for x in s),
-                windows=problem.client(c).available.on(day),
-                skills=frozenset(),
-                worker_id=None,
-                department=worker.department,
-            )
-            for c, s in sorted(entries)
-        ]
-        compiled = compile_day(
-            dataclasses.replace(
-                problem, clients=tuple(dataclasses.replace(x, worker_id=None) for x in problem.clients)
-            ),
-            day,
-            visits_,
-            [worker],
-            travel,
-        )
-        jobs = tuple(range(len(compiled.visits)))
-        gaps = place_breaks(compiled.instance, 0, jobs)
-        timed = time_route(
-            compiled.instance,
-            0,
-            jobs,
-            gaps if gaps is not None else tuple(0 for _ in compiled.instance.vehicles[0].breaks),
-        )
-        broken += not timed.feasible
-        route_travel = sum(s.travel for s in timed.stops) + timed.return_travel
-        route_service = sum(s.end - s.start for s in timed.stops)
-        route_wait = sum(s.wait for s in timed.stops)
-        total_travel += route_travel / 60
-        total_service += route_service / 60
-        total_span += (route_travel + route_service + route_wait) / 60
-        busy[worker_id] = busy.get(worker_id, 0.0) + (route_travel + route_service) / 60
-        visits += len(timed.stops)
+    for route in plan.schedule.routes:
+        busy[route.worker_id] = busy.get(route.worker_id, 0.0) + (route.travel_s + route.service_s) / 60
     in_band = 0
     for worker in problem.workers:
         contracted = sum(
@@ -160,8 +99,8 @@ def baseline(problem: Problem) -> tuple[float, float, int, int, str]:
         )
         in_band += contracted > 0 and LOAD_BAND[0] <= busy.get(worker.id, 0.0) / contracted <= LOAD_BAND[1]
     counted = sum(1 for w in problem.workers if any(k == w.id for k in busy))
-    band = f"{in_band} of {counted}"
-    return total_travel / max(1, visits), total_service / max(1.0, total_span), visits, broken, band
+    travel, share, visits = travel_per_visit(plan.schedule)
+    return travel, share, visits, len(plan.broken), f"{in_band} of {counted}"
 
 
 def main() -> None:
