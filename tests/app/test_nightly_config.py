@@ -120,3 +120,9 @@ def test_next_week_and_explicit_days() -> None:
         ),
         NightPlan(week=dt.date(2026, 12, 14), days=(dt.date(2026, 12, 15),), from_date=dt.date(2026, 12, 15)),
     ]
+
+
+def test_the_bundled_example_reads() -> None:
+    config = read_config(DATA.parent.parent / "data" / "nightly.toml")
+    assert config.horizon == "tomorrow" and config.centres
+    assert all(c.data.is_dir() for c in config.centres)
