@@ -856,12 +856,16 @@ def weekly_ratio(worker: Worker, placed: list[Client]) -> float:
     return used / sum(worker.limit(d) for d in worker.shift)
 
 
-def choose_days_assigned(rng: random.Random, staff: list[Worker], clients: list[Client]) -> tuple[int, int]:
+def choose_days_assigned(
+    rng: random.Random, staff: list[Worker], clients: list[Client], waiting_list: bool = False
+) -> tuple[int, int]:
     """Greedy fixed days for a department's assigned clients, most constrained first.
 
     A client who does not fit the own worker's week goes to the least loaded colleague who
     can serve it (caseloads are rebalanced this way in practice); failing that, the
-    programme is made lighter. Returns (moves, downgrades).
+    programme is made lighter. Where even the lightest does not fit, the client is an error,
+    or with ``waiting_list`` left open (no worker, no days) for the unassigned pass.
+    Returns (moves, downgrades).
     """
     by_id = {w.id: w for w in staff}
     placed: dict[str, list[Client]] = {w.id: [] for w in staff}
@@ -891,6 +895,9 @@ def choose_days_assigned(rng: random.Random, staff: list[Worker], clients: list[
         else:
             while True:
                 if not downgrade(c):
+                    if waiting_list:
+                        c.worker_id = ""
+                        break
                     raise RuntimeError(f"cannot place client {c.id} with worker {own.id}")
                 downgrades += 1
                 if place(rng, own, placed[own.id], c):
@@ -916,7 +923,11 @@ def insert_unassigned(
     return None
 
 
-def choose_days_unassigned(rng: random.Random, staff: list[Worker], assigned: list[Client], free: list[Client]) -> int:
+def choose_days_unassigned(
+    rng: random.Random, staff: list[Worker], assigned: list[Client], free: list[Client], waiting_list: bool = False
+) -> int:
+    """Fixed days for the open clients in the department's spare time; with ``waiting_list`` a client
+    that no day fits keeps no days (the caller leaves them out: the centre's waiting list)."""
     downgrades = 0
     department_days = sorted({d for w in staff for d in w.shift}, key=DAYS.index)
     load: dict[tuple[str, str], list[Client]] = {
@@ -957,6 +968,8 @@ def choose_days_unassigned(rng: random.Random, staff: list[Worker], assigned: li
                 break
             c.days, c.monthly_day = (), ""
             if not downgrade(c):
+                if waiting_list:
+                    break
                 raise RuntimeError(f"cannot place unassigned client {c.id}")
             downgrades += 1
     return downgrades
@@ -987,18 +1000,23 @@ def fmt(x: float) -> str:
 
 
 def fix_days(
-    rng: random.Random, workers: list[Worker], clients: list[Client], departments: Sequence[str]
+    rng: random.Random,
+    workers: list[Worker],
+    clients: list[Client],
+    departments: Sequence[str],
+    waiting_list: bool = False,
 ) -> tuple[int, int]:
-    """Fixed days for every client, department by department: (clients moved, programmes lightened)."""
+    """Fixed days for every client, department by department: (clients moved, programmes lightened).
+    With ``waiting_list`` a client no week fits is left without days instead of stopping the run."""
     moves = downgrades = 0
     for department in departments:
         staff = [w for w in workers if w.department == department]
         own = [c for c in clients if c.department == department]
-        moved, lightened = choose_days_assigned(rng, staff, [c for c in own if c.worker_id])
+        moved, lightened = choose_days_assigned(rng, staff, [c for c in own if c.worker_id], waiting_list)
         moves += moved
         downgrades += lightened
         downgrades += choose_days_unassigned(
-            rng, staff, [c for c in own if c.worker_id], [c for c in own if not c.worker_id]
+            rng, staff, [c for c in own if c.worker_id], [c for c in own if not c.worker_id], waiting_list
         )
     return moves, downgrades
 

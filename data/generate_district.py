@@ -103,6 +103,26 @@ STREETS = (
     "ул. Заречная",
 )
 
+# Made-up village names for the region benchmark's districts (data/zimovniki uses the real ones).
+VILLAGE_WORDS = (
+    "Степной",
+    "Весёлый",
+    "Приречный",
+    "Садовый",
+    "Луговой",
+    "Дальний",
+    "Широкий",
+    "Ясный",
+    "Майский",
+    "Солнечный",
+    "Заречный",
+    "Полевой",
+    "Родниковый",
+    "Тихий",
+    "Верхний",
+    "Нижний",
+)
+
 
 @dataclass(frozen=True)
 class Village:
@@ -335,8 +355,12 @@ def rural_clients(
     return clients
 
 
-def rural_centre(rng: random.Random, centre: RuralCentre) -> tuple[list[Worker], list[Client], int, int]:
-    """Workers and clients of a rural centre with their fixed days: (workers, clients, moved, lightened)."""
+def rural_centre(
+    rng: random.Random, centre: RuralCentre, waiting_list: bool = False
+) -> tuple[list[Worker], list[Client], int, int]:
+    """Workers and clients of a rural centre with their fixed days: (workers, clients, moved, lightened).
+    With ``waiting_list`` the clients no worker's week has room for are left out (a centre's waiting
+    list) rather than stopping the run: the region benchmark draws districts it has not seen."""
     names: set[str] = set()
     workers = rural_workers(rng, centre, names, 1)
     by_id = {w.id: w for w in workers}
@@ -348,7 +372,8 @@ def rural_centre(rng: random.Random, centre: RuralCentre) -> tuple[list[Worker],
         if len(c.route_days) < 3:
             c.visits = 2
     departments = sorted({r.department for r in centre.rounds})
-    moves, downgrades = fix_days(rng, workers, clients, departments)
+    moves, downgrades = fix_days(rng, workers, clients, departments, waiting_list)
+    clients = [c for c in clients if c.days]
     add_notes(rng, clients, RURAL_NOTES)
     return workers, clients, moves, downgrades
 
