@@ -80,7 +80,12 @@ SERVICES: tuple[tuple[str, str, int, str, str], ...] = (
     ("DOCTOR", "Запись на приём к врачу, вызов врача на дом", 15, "", ""),
     ("WALK", "Сопровождение на прогулке", 30, "", ""),
 )
-NORM = {code: norm for code, _, norm, _, _ in SERVICES}
+# Services of villages without running water or gas: the rural district's catalogue adds them (not the demo's).
+RURAL_SERVICES: tuple[tuple[str, str, int, str, str], ...] = (
+    ("WATER", "Доставка воды (для проживающих в жилых помещениях без центрального водоснабжения)", 20, "", ""),
+    ("STOVE", "Топка печей (для проживающих в жилых помещениях без центрального отопления)", 30, "", ""),
+)
+NORM = {code: norm for code, _, norm, _, _ in SERVICES + RURAL_SERVICES}
 NURSE_SERVICES = frozenset(code for code, _, _, skill, _ in SERVICES if skill == "nurse")
 
 # Weekly packages (services on every visit) with a weight; nurse packages need a nurse.
@@ -354,7 +359,7 @@ class DayVisit:
     windows: tuple[tuple[int, int], ...]  # client at home ∩ shift
 
 
-def _simulate(order: list[DayVisit], shift: tuple[int, int], lunch_at: int) -> bool:
+def _simulate(order: list[DayVisit], shift: tuple[int, int], lunch_at: int, travel_min: int) -> bool:
     """Serve visits in this order from the shift start, lunch before visit number lunch_at."""
     lunch_start, lunch_end, lunch_len = LUNCH
     t = shift[0]
@@ -367,7 +372,7 @@ def _simulate(order: list[DayVisit], shift: tuple[int, int], lunch_at: int) -> b
         if i == len(order):
             break
         visit = order[i]
-        arrive = t + TRAVEL_MIN
+        arrive = t + travel_min
         for w_start, w_end in visit.windows:
             start = max(arrive, w_start)
             if start + visit.duration <= w_end:
@@ -378,7 +383,7 @@ def _simulate(order: list[DayVisit], shift: tuple[int, int], lunch_at: int) -> b
     return t <= shift[1]
 
 
-def day_feasible(visits: list[DayVisit], shift: tuple[int, int]) -> bool:
+def day_feasible(visits: list[DayVisit], shift: tuple[int, int], travel_min: int = TRAVEL_MIN) -> bool:
     """True if some simple ordering with lunch fits; False may be a false negative."""
     if not visits:
         return True
@@ -389,14 +394,14 @@ def day_feasible(visits: list[DayVisit], shift: tuple[int, int]) -> bool:
     ]
     for order in orders:
         for lunch_at in range(len(order) + 1):
-            if _simulate(order, shift, lunch_at):
+            if _simulate(order, shift, lunch_at, travel_min):
                 return True
     return False
 
 
-def rule_load(durations: list[int]) -> int:
-    """Planning rule of thumb: visit minutes + 15 min travel to each + 45 min lunch."""
-    return sum(durations) + TRAVEL_MIN * len(durations) + LUNCH[2]
+def rule_load(durations: list[int], travel_min: int = TRAVEL_MIN) -> int:
+    """Planning rule of thumb: visit minutes + travel to each (15 min in a town) + 45 min lunch."""
+    return sum(durations) + travel_min * len(durations) + LUNCH[2]
 
 
 # --------------------------------------------------------------------------------------------
@@ -414,6 +419,10 @@ class Worker:
     max_visits: int
     home: bool = False
     shift: Week = field(default_factory=dict)
+    # Rule of thumb for the way: minutes to each visit, and a day's drive out to the villages and back
+    # (0 in a town, where the worker is among the clients from the start).
+    travel_min: int = TRAVEL_MIN
+    trip_min: int = 0
 
     @property
     def nurse(self) -> bool:
@@ -426,7 +435,16 @@ class Worker:
     def limit(self, day: str) -> int:
         span = self.span(day)
         assert span is not None
-        return span[1] - span[0] - MARGIN_MIN
+        return span[1] - span[0] - MARGIN_MIN - self.trip_min
+
+    def load(self, durations: list[int]) -> int:
+        return rule_load(durations, self.travel_min)
+
+    def visiting_span(self, day: str) -> tuple[int, int]:
+        """The part of the shift among the clients: half the day's trip out, half back."""
+        span = self.span(day)
+        assert span is not None
+        return span[0] + self.trip_min // 2, span[1] - (self.trip_min - self.trip_min // 2)
 
 
 @dataclass
@@ -447,6 +465,8 @@ class Client:
     visits: int = 2
     days: tuple[str, ...] = ()
     narrow: bool = False
+    day_out: str = ""  # a weekday the client is away (the note says why)
+    route_days: tuple[str, ...] = DAYS  # weekdays the worker comes to the client's village
 
     def duration(self, day: str) -> int:
         minutes = sum(NORM[c] for c in self.weekly)
@@ -577,13 +597,18 @@ def make_workers(rng: random.Random) -> list[Worker]:
     return workers
 
 
-def make_clients(rng: random.Random) -> list[Client]:
+def make_clients(
+    rng: random.Random,
+    districts: Sequence[District] = DISTRICTS,
+    per_department: int = CLIENTS_PER_DEPARTMENT,
+    prefix: str = "",
+) -> list[Client]:
     clients: list[Client] = []
     names: set[str] = set()
     houses: set[tuple[str, str]] = set()
     number = 0
-    for district in DISTRICTS:
-        for _ in range(CLIENTS_PER_DEPARTMENT):
+    for district in districts:
+        for _ in range(per_department):
             number += 1
             female = rng.random() < 0.72
             while True:
@@ -606,7 +631,7 @@ def make_clients(rng: random.Random) -> list[Client]:
             lat, lon = point_near(rng, district, district.office, SPREAD_KM)
             clients.append(
                 Client(
-                    id=f"C{number:03d}",
+                    id=f"{prefix}C{number:03d}",
                     name=name,
                     address=address,
                     lat=lat,
@@ -617,10 +642,12 @@ def make_clients(rng: random.Random) -> list[Client]:
     return clients
 
 
-def assign_workers(rng: random.Random, clients: list[Client], workers: list[Worker]) -> None:
+def assign_workers(
+    rng: random.Random, clients: list[Client], workers: list[Worker], districts: Sequence[District] = DISTRICTS
+) -> None:
     """Territories: contiguous sectors around the office, sized by shift length; a few
     clients kept by another worker (lists grow historically); ~15 % unassigned."""
-    for district in DISTRICTS:
+    for district in districts:
         staff = [w for w in workers if w.department == district.department]
         own = [c for c in clients if c.department == district.department]
         n_assigned = round(ASSIGNED_SHARE * len(own))
@@ -686,6 +713,7 @@ def availability(rng: random.Random, client: Client, worker: Worker | None) -> N
     client.available = parse_week(text)
     if dialysis_day:
         client.notes = DIALYSIS_NOTE[dialysis_day]
+        client.day_out = dialysis_day
 
 
 def widest_window(client: Client, worker: Worker | None) -> int:
@@ -699,11 +727,17 @@ def widest_window(client: Client, worker: Worker | None) -> int:
     return max(lengths) if lengths else 0
 
 
-def make_programme(rng: random.Random, client: Client, worker: Worker | None) -> None:
+def make_programme(
+    rng: random.Random,
+    client: Client,
+    worker: Worker | None,
+    packages: Sequence[tuple[tuple[str, ...], int]] = PACKAGES,
+    nurse_packages: Sequence[tuple[tuple[str, ...], int]] = NURSE_PACKAGES,
+    three_visits_share: float = THREE_VISITS_SHARE,
+) -> None:
     nurse_ok = worker is None or worker.nurse
-    packages = list(PACKAGES) + (list(NURSE_PACKAGES) if nurse_ok else [])
-    client.weekly = weighted(rng, packages)
-    client.visits = 3 if rng.random() < THREE_VISITS_SHARE else 2
+    client.weekly = weighted(rng, list(packages) + (list(nurse_packages) if nurse_ok else []))
+    client.visits = 3 if rng.random() < three_visits_share else 2
     client.monthly = None
     if rng.random() < MONTHLY_SHARE:
         code, times = weighted(rng, [((c, t), w) for c, t, w in MONTHLY])
@@ -736,7 +770,7 @@ def day_patterns(k: int, days: list[str]) -> list[tuple[tuple[str, ...], int]]:
 def client_days(client: Client, worker: Worker | None, department_days: list[str]) -> list[str]:
     days = []
     for day in DAYS:
-        if day not in client.available:
+        if day not in client.available or day not in client.route_days:
             continue
         if worker is not None:
             span = worker.shift.get(day)
@@ -765,11 +799,9 @@ def worker_day_ok(worker: Worker, day: str, clients: list[Client], spare_visits:
     mine = [c for c in clients if day in c.days]
     if len(mine) > worker.max_visits - spare_visits:
         return False
-    if rule_load([c.duration(day) for c in mine]) > worker.limit(day) - spare_min:
+    if worker.load([c.duration(day) for c in mine]) > worker.limit(day) - spare_min:
         return False
-    span = worker.span(day)
-    assert span is not None
-    return day_feasible(day_visits(worker, day, mine), span)
+    return day_feasible(day_visits(worker, day, mine), worker.visiting_span(day), worker.travel_min)
 
 
 def downgrade(client: Client) -> bool:
@@ -784,8 +816,8 @@ def downgrade(client: Client) -> bool:
         client.weekly = LIGHTEST_PACKAGE
     elif client.available_text != FULL_WEEK:
         client.available_text, client.available, client.narrow = FULL_WEEK, parse_week(FULL_WEEK), False
-        if client.notes in DIALYSIS_NOTE.values():
-            client.notes = ""
+        if client.day_out:
+            client.notes, client.day_out = "", ""
     else:
         return False
     return True
@@ -801,7 +833,7 @@ def place(rng: random.Random, worker: Worker, placed: list[Client], c: Client) -
             if not all(worker_day_ok(worker, d, trial, KEEP_FREE_VISITS, KEEP_FREE_MIN) for d in combo):
                 continue
             spans = {d: worker.limit(d) + MARGIN_MIN for d in worker.shift}
-            loads = [rule_load([x.duration(d) for x in trial if d in x.days]) - spans[d] for d in worker.shift]
+            loads = [worker.load([x.duration(d) for x in trial if d in x.days]) - spans[d] for d in worker.shift]
             counts = [sum(1 for x in trial if d in x.days) for d in worker.shift]
             key = (
                 penalty // CONSECUTIVE_PENALTY,  # visits on consecutive days only when forced
@@ -820,16 +852,20 @@ def place(rng: random.Random, worker: Worker, placed: list[Client], c: Client) -
 
 
 def weekly_ratio(worker: Worker, placed: list[Client]) -> float:
-    used = sum(rule_load([x.duration(d) for x in placed if d in x.days]) for d in worker.shift)
+    used = sum(worker.load([x.duration(d) for x in placed if d in x.days]) for d in worker.shift)
     return used / sum(worker.limit(d) for d in worker.shift)
 
 
-def choose_days_assigned(rng: random.Random, staff: list[Worker], clients: list[Client]) -> tuple[int, int]:
+def choose_days_assigned(
+    rng: random.Random, staff: list[Worker], clients: list[Client], waiting_list: bool = False
+) -> tuple[int, int]:
     """Greedy fixed days for a department's assigned clients, most constrained first.
 
     A client who does not fit the own worker's week goes to the least loaded colleague who
     can serve it (caseloads are rebalanced this way in practice); failing that, the
-    programme is made lighter. Returns (moves, downgrades).
+    programme is made lighter. Where even the lightest does not fit, the client is an error,
+    or with ``waiting_list`` left open (no worker, no days) for the unassigned pass.
+    Returns (moves, downgrades).
     """
     by_id = {w.id: w for w in staff}
     placed: dict[str, list[Client]] = {w.id: [] for w in staff}
@@ -859,6 +895,9 @@ def choose_days_assigned(rng: random.Random, staff: list[Worker], clients: list[
         else:
             while True:
                 if not downgrade(c):
+                    if waiting_list:
+                        c.worker_id = ""
+                        break
                     raise RuntimeError(f"cannot place client {c.id} with worker {own.id}")
                 downgrades += 1
                 if place(rng, own, placed[own.id], c):
@@ -875,7 +914,7 @@ def insert_unassigned(
         if day not in w.shift or (c.needs_nurse() and not w.nurse):
             continue
         mine = load[(w.id, day)]
-        spare = w.limit(day) - rule_load([x.duration(day) for x in mine])
+        spare = w.limit(day) - w.load([x.duration(day) for x in mine])
         candidates.append((-spare, w.id, w))
     for _, _, w in sorted(candidates):
         trial = [*load[(w.id, day)], c]
@@ -884,7 +923,11 @@ def insert_unassigned(
     return None
 
 
-def choose_days_unassigned(rng: random.Random, staff: list[Worker], assigned: list[Client], free: list[Client]) -> int:
+def choose_days_unassigned(
+    rng: random.Random, staff: list[Worker], assigned: list[Client], free: list[Client], waiting_list: bool = False
+) -> int:
+    """Fixed days for the open clients in the department's spare time; with ``waiting_list`` a client
+    that no day fits keeps no days (the caller leaves them out: the centre's waiting list)."""
     downgrades = 0
     department_days = sorted({d for w in staff for d in w.shift}, key=DAYS.index)
     load: dict[tuple[str, str], list[Client]] = {
@@ -911,7 +954,7 @@ def choose_days_unassigned(rng: random.Random, staff: list[Worker], assigned: li
                         continue
                     # spread the department's load evenly over its working days
                     used = [
-                        sum(rule_load([x.duration(d) for x in load[(w.id, d)]]) for w in staff if d in w.shift)
+                        sum(w.load([x.duration(d) for x in load[(w.id, d)]]) for w in staff if d in w.shift)
                         + (c.duration(d) + TRAVEL_MIN if d in combo else 0)
                         for d in department_days
                     ]
@@ -925,19 +968,21 @@ def choose_days_unassigned(rng: random.Random, staff: list[Worker], assigned: li
                 break
             c.days, c.monthly_day = (), ""
             if not downgrade(c):
+                if waiting_list:
+                    break
                 raise RuntimeError(f"cannot place unassigned client {c.id}")
             downgrades += 1
     return downgrades
 
 
-def add_notes(rng: random.Random, clients: list[Client]) -> None:
+def add_notes(rng: random.Random, clients: list[Client], notes: Sequence[str] = NOTES) -> None:
     """Most notes are empty; each stock note goes to two clients, one client gets FORMULA_NOTE."""
     plain = [c for c in clients if not c.notes]
-    chosen = sorted(rng.sample(plain, 2 * len(NOTES) + 1), key=lambda c: c.id)
+    chosen = sorted(rng.sample(plain, 2 * len(notes) + 1), key=lambda c: c.id)
     formula = chosen.pop(len(chosen) // 2)
     formula.notes = FORMULA_NOTE
     for k, c in enumerate(chosen):
-        c.notes = NOTES[k % len(NOTES)]
+        c.notes = notes[k % len(notes)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -954,6 +999,109 @@ def fmt(x: float) -> str:
     return f"{x:.6f}"
 
 
+def fix_days(
+    rng: random.Random,
+    workers: list[Worker],
+    clients: list[Client],
+    departments: Sequence[str],
+    waiting_list: bool = False,
+) -> tuple[int, int]:
+    """Fixed days for every client, department by department: (clients moved, programmes lightened).
+    With ``waiting_list`` a client no week fits is left without days instead of stopping the run."""
+    moves = downgrades = 0
+    for department in departments:
+        staff = [w for w in workers if w.department == department]
+        own = [c for c in clients if c.department == department]
+        moved, lightened = choose_days_assigned(rng, staff, [c for c in own if c.worker_id], waiting_list)
+        moves += moved
+        downgrades += lightened
+        downgrades += choose_days_unassigned(
+            rng, staff, [c for c in own if c.worker_id], [c for c in own if not c.worker_id], waiting_list
+        )
+    return moves, downgrades
+
+
+Table = tuple[list[str], list[list[object]]]  # header, rows
+
+
+def tables(
+    services: Sequence[tuple[str, str, int, str, str]],
+    workers: list[Worker],
+    clients: list[Client],
+    absences: Sequence[tuple[str, str, str, str]],
+) -> dict[str, Table]:
+    """The data folder's files as rows, in the order written: the one shape both the CSV files and
+    the region benchmark's in-memory problems are made from, so the two cannot drift apart."""
+    programme_rows: list[list[object]] = []
+    for c in clients:
+        days = join_days(list(c.days))
+        for code in sorted(c.weekly):
+            programme_rows.append([c.id, code, c.visits, "week", days])
+        if c.monthly is not None:
+            programme_rows.append([c.id, c.monthly[0], c.monthly[1], "month", c.monthly_day])
+    return {
+        "services.csv": (["code", "name", "norm_min", "skill", "errand"], [list(s) for s in services]),
+        "workers.csv": (
+            [
+                "id",
+                "name",
+                "department",
+                "start_lat",
+                "start_lon",
+                "shift",
+                "lunch",
+                "skills",
+                "mode",
+                "max_visits_per_day",
+            ],
+            [
+                [
+                    w.id,
+                    w.name,
+                    w.department,
+                    fmt(w.start[0]),
+                    fmt(w.start[1]),
+                    w.shift_text,
+                    LUNCH_TEXT,
+                    w.skills,
+                    w.mode,
+                    w.max_visits,
+                ]
+                for w in workers
+            ],
+        ),
+        "clients.csv": (
+            ["id", "name", "address", "lat", "lon", "department", "available", "worker_id", "notes"],
+            [
+                [
+                    c.id,
+                    c.name,
+                    c.address,
+                    fmt(c.lat),
+                    fmt(c.lon),
+                    c.department,
+                    c.available_text,
+                    c.worker_id,
+                    c.notes,
+                ]
+                for c in clients
+            ],
+        ),
+        "programmes.csv": (["client_id", "service_code", "times", "per", "days"], programme_rows),
+        "holidays.csv": (
+            ["date", "name"],
+            [[f"{year}-{md}", name] for year in HOLIDAY_YEARS for md, name in HOLIDAYS],
+        ),
+        "absences.csv": (["worker_id", "from", "to", "reason"], [list(a) for a in absences]),
+    }
+
+
+def write_tables(out: Path, files: dict[str, Table]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for name, (header, rows) in files.items():
+        write_csv(out / name, header, rows)
+
+
 def generate(seed: int, out: Path) -> dict[str, int]:
     rng = random.Random(seed)
     workers = make_workers(rng)
@@ -964,91 +1112,16 @@ def generate(seed: int, out: Path) -> dict[str, int]:
         worker = by_id.get(c.worker_id)
         availability(rng, c, worker)
         make_programme(rng, c, worker)
-    moves = downgrades = 0
-    for district in DISTRICTS:
-        staff = [w for w in workers if w.department == district.department]
-        own = [c for c in clients if c.department == district.department]
-        moved, lightened = choose_days_assigned(rng, staff, [c for c in own if c.worker_id])
-        moves += moved
-        downgrades += lightened
-        downgrades += choose_days_unassigned(
-            rng, staff, [c for c in own if c.worker_id], [c for c in own if not c.worker_id]
-        )
+    moves, downgrades = fix_days(rng, workers, clients, [d.department for d in DISTRICTS])
     add_notes(rng, clients)
-
-    out.mkdir(parents=True, exist_ok=True)
-    write_csv(out / "services.csv", ["code", "name", "norm_min", "skill", "errand"], [list(s) for s in SERVICES])
-    write_csv(
-        out / "workers.csv",
-        [
-            "id",
-            "name",
-            "department",
-            "start_lat",
-            "start_lon",
-            "shift",
-            "lunch",
-            "skills",
-            "mode",
-            "max_visits_per_day",
-        ],
-        [
-            [
-                w.id,
-                w.name,
-                w.department,
-                fmt(w.start[0]),
-                fmt(w.start[1]),
-                w.shift_text,
-                LUNCH_TEXT,
-                w.skills,
-                w.mode,
-                w.max_visits,
-            ]
-            for w in workers
-        ],
-    )
-    write_csv(
-        out / "clients.csv",
-        ["id", "name", "address", "lat", "lon", "department", "available", "worker_id", "notes"],
-        [
-            [
-                c.id,
-                c.name,
-                c.address,
-                fmt(c.lat),
-                fmt(c.lon),
-                c.department,
-                c.available_text,
-                c.worker_id,
-                c.notes,
-            ]
-            for c in clients
-        ],
-    )
-    programme_rows: list[list[object]] = []
-    for c in clients:
-        days = join_days(list(c.days))
-        for code in sorted(c.weekly):
-            programme_rows.append([c.id, code, c.visits, "week", days])
-        if c.monthly is not None:
-            programme_rows.append([c.id, c.monthly[0], c.monthly[1], "month", c.monthly_day])
-    write_csv(out / "programmes.csv", ["client_id", "service_code", "times", "per", "days"], programme_rows)
-    write_csv(
-        out / "holidays.csv",
-        ["date", "name"],
-        [[f"{year}-{md}", name] for year in HOLIDAY_YEARS for md, name in HOLIDAYS],
-    )
-    write_csv(
-        out / "absences.csv",
-        ["worker_id", "from", "to", "reason"],
-        [[f"W{n:02d}", start, end, reason] for n, start, end, reason in ABSENCES],
-    )
+    absences = [(f"W{n:02d}", start, end, reason) for n, start, end, reason in ABSENCES]
+    files = tables(SERVICES, workers, clients, absences)
+    write_tables(out, files)
     return {
         "services": len(SERVICES),
         "workers": len(workers),
         "clients": len(clients),
-        "programme_rows": len(programme_rows),
+        "programme_rows": len(files["programmes.csv"][1]),
         "moved_clients": moves,
         "lightened_programmes": downgrades,
     }
