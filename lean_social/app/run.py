@@ -152,7 +152,11 @@ def _run(
         # The planner gets what is left of the whole run's budget once reading is done and the time that
         # checking and writing will take is set aside, so the run as a whole ends within its time limit.
         left = max(0.0, time_limit - (clock - started) - _finishing_estimate_s(problem, exports, day=day))
-        work_count: dict[str, Any] = {"reproducible": settings.reproducible, "departments": departments}
+        work_count: dict[str, Any] = {
+            "reproducible": settings.reproducible,
+            "work_per_visit": settings.work_per_visit,
+            "departments": departments,
+        }
         changes: list[Change] | None = None
         if before is not None:
             assert week is not None and from_date is not None
@@ -201,6 +205,7 @@ def _run(
                 "departments": list(departments) if departments is not None else None,
                 "seed": seed,
                 "reproducible": settings.reproducible,
+                "work_per_visit": settings.work_per_visit,
                 "baseline": None if settings.baseline is None else str(settings.baseline),
                 **exports.record(),
             },

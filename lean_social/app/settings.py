@@ -32,6 +32,7 @@ __all__ = [
     "check_path",
     "check_seed",
     "check_time_limit",
+    "check_work",
 ]
 
 #: a day: longer is a typing mistake (a budget in minutes given as seconds), not a wish
@@ -64,6 +65,7 @@ class RunOptions(TypedDict, total=False):
     baseline: str | os.PathLike[str] | None
     departments: Sequence[str] | None
     previous_plan: str | os.PathLike[str] | None
+    work_per_visit: int | None
 
 
 def check_time_limit(value: float) -> float:
@@ -86,6 +88,16 @@ def check_baseline(value: str | os.PathLike[str] | None) -> Path | None:
     """The baseline's path; whether the file is there and reads as a plan is the run's check, made with
     the data (its ids are the data's), so that its problems come with the data's, file, row and column."""
     return check_path(value, "the baseline", "schedule.csv or schedule.json")
+
+
+def check_work(value: int | None) -> int | None:
+    """A count of search work per visit: a whole number, 1 or more (it implies ``reproducible``)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        msg = f"the work per visit must be a whole number, 1 or more, not {value!r}"
+        raise ValueError(msg)
+    return value
 
 
 def check_departments(values: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -155,6 +167,8 @@ class Settings:
     exports: Exports = Exports()
     #: a plan to compare the new one with (``io.baseline.read_baseline``): read before planning
     baseline: Path | None = None
+    #: units of search work per visit with ``reproducible`` (None: the planners' default)
+    work_per_visit: int | None = None
     #: the departments to plan (None: every one in the data), as the nightly job plans one at a time
     departments: tuple[str, ...] | None = None
     #: last week's ``schedule.csv``, kept where nothing forces a change (default: the data folder's
@@ -180,10 +194,11 @@ class Settings:
         return cls(
             time_limit=check_time_limit(options.get("time_limit", time_limit)),
             seed=check_seed(options.get("seed", 0)),
-            reproducible=bool(options.get("reproducible", False)),
+            reproducible=bool(options.get("reproducible", False)) or options.get("work_per_visit") is not None,
             started=options.get("started"),
             exports=exports,
             baseline=check_baseline(options.get("baseline")),
+            work_per_visit=check_work(options.get("work_per_visit")),
             departments=check_departments(options.get("departments")),
             previous_plan=check_path(options.get("previous_plan"), "the previous plan", "schedule.csv"),
         )

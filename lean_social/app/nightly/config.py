@@ -3,7 +3,8 @@
 ```toml
 out = "/srv/lean_social/plans"       # every department's plans go below it
 horizon = "tomorrow"                  # or "next-week", or a list of dates ["2026-12-07", ...]
-time_limit = 60                       # seconds of search per department (or reproducible = true)
+time_limit = 60                       # seconds of search per department (or reproducible = true,
+                                      # with work_per_visit = N units of search a visit)
 outputs = ["maps", "sheets", "workbook"]
 lang = "ru"
 workers = 2                           # local processes; default: the cores available
@@ -35,6 +36,7 @@ from lean_social.app.settings import (
     check_outputs,
     check_seed,
     check_time_limit,
+    check_work,
 )
 from lean_social.errors import InputProblem, InvalidInputError
 from lean_social.io.writers import CSV_SEPARATORS
@@ -51,6 +53,7 @@ _KEYS = {
     "horizon",
     "time_limit",
     "reproducible",
+    "work_per_visit",
     "seed",
     "outputs",
     "lang",
@@ -82,6 +85,7 @@ class NightlyConfig:
     horizon: str | tuple[dt.date, ...] = "tomorrow"
     time_limit: float = DEFAULT_TIME_LIMIT_S
     reproducible: bool = False
+    work_per_visit: int | None = None  # with reproducible: units of search work per visit
     seed: int = 0
     outputs: frozenset[OutputKind] = frozenset(OUTPUT_KINDS)
     lang: Lang = DEFAULT_LANG
@@ -131,6 +135,7 @@ class _Reader:
             horizon=self.horizon(),
             time_limit=self.number("time_limit", DEFAULT_TIME_LIMIT_S),
             reproducible=self.flag("reproducible"),
+            work_per_visit=self.work(),
             seed=self.seed(),
             outputs=self.outputs(),
             lang=self.lang(),
@@ -206,6 +211,14 @@ class _Reader:
             self.bad(key, raw, "true or false")
             return False
         return raw
+
+    def work(self) -> int | None:
+        raw = self.data.get("work_per_visit")
+        try:
+            return check_work(raw)
+        except ValueError as exc:
+            self.bad("work_per_visit", raw, str(exc))
+            return None
 
     def seed(self) -> int:
         raw = self.data.get("seed", 0)

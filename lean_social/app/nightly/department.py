@@ -59,6 +59,7 @@ class DepartmentJob:
     time_limit: float
     seed: int = 0
     reproducible: bool = False
+    work_per_visit: int | None = None
     outputs: frozenset[OutputKind] = frozenset()
     lang: Lang = "ru"
     csv_sep: str = ","
@@ -73,6 +74,7 @@ class DepartmentJob:
             "time_limit": self.time_limit,
             "seed": self.seed,
             "reproducible": self.reproducible,
+            "work_per_visit": self.work_per_visit,
             "outputs": self.outputs,
             "lang": self.lang,
             "csv_sep": self.csv_sep,
@@ -85,6 +87,7 @@ class DepartmentJob:
         return {
             "seed": self.seed,
             "reproducible": self.reproducible,
+            "work_per_visit": self.work_per_visit,
             "outputs": sorted(self.outputs),
             "lang": self.lang,
             "csv_sep": self.csv_sep,
