@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "data"))
 import generate_demo as town
 import generate_district as rural
 
-__all__ = ["Centre", "Department", "Kind", "make_region", "region_centres", "write_region"]
+__all__ = ["Centre", "Department", "Kind", "make_region", "region_centres", "write_centre", "write_region"]
 
 Kind = Literal["town", "rural"]
 Tables = dict[str, town.Table]
@@ -112,7 +112,21 @@ def write_region(root: Path, centres: int, *, seed: int, clients: int = 20_000) 
     return folders
 
 
-def _centre_tables(centres: int, seed: int, clients: int) -> Iterator[tuple[str, Kind, Tables]]:
+def write_centre(root: Path, k: int, centres: int, *, seed: int, clients: int = 20_000) -> list[Path]:
+    """Write centre ``k`` (0-based) of the region alone, as ``write_region`` would: a benchmark writes the
+    centres of a large region in parallel processes."""
+    folders: list[Path] = []
+    for name, _, files in _centre_tables(centres, seed, clients, only=k):
+        for department, part in _departments(files):
+            folder = root / name / department
+            town.write_tables(folder, part)
+            folders.append(folder)
+    return folders
+
+
+def _centre_tables(
+    centres: int, seed: int, clients: int, *, only: int | None = None
+) -> Iterator[tuple[str, Kind, Tables]]:
     if centres < 1:
         msg = f"a region needs at least one centre, got {centres}"
         raise ValueError(msg)
@@ -123,7 +137,9 @@ def _centre_tables(centres: int, seed: int, clients: int) -> Iterator[tuple[str,
         raise ValueError(msg)
     seeds = random.Random(seed)
     for k, (kind, count) in enumerate(zip(kinds, counts, strict=True)):
-        rng = random.Random(seeds.randrange(2**63))
+        rng = random.Random(seeds.randrange(2**63))  # drawn for every centre, so centre k is the same alone
+        if only is not None and k != only:
+            continue
         name = f"c{k + 1:02d}-{kind}"
         point = (
             round(rng.uniform(*REGION_LAT), 4),
