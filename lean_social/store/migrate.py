@@ -13,9 +13,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 __all__ = ["current_revision", "head_revision", "upgrade"]
+
+#: The advisory lock's key on PostgreSQL: any number the same for every process ("lean" in ASCII).
+_LOCK = 0x6C65616E
 
 
 @contextmanager
@@ -30,8 +33,14 @@ def _config(connection: Connection | None = None) -> Iterator[Config]:
 
 def upgrade(engine: Engine) -> None:
     """Run every migration the database lacks, in one transaction where the database allows (PostgreSQL
-    does; SQLite commits each table as Alembic makes it)."""
+    does; SQLite commits each table as Alembic makes it). Stores opened at once (the nightly job's
+    processes) take turns: PostgreSQL by a lock held to the transaction's end, SQLite by its write lock
+    taken before Alembic reads the schema's revision, so the second finds the schema made."""
     with engine.begin() as connection, _config(connection) as config:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
+        elif connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         command.upgrade(config, "head")
 
 

@@ -9,7 +9,9 @@ import dataclasses
 import datetime as dt
 import fnmatch
 import math
+import threading
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -193,6 +195,21 @@ def test_the_schema_is_the_migrations_and_matches_the_tables(url: str, week: Sch
     with PlanStore(url) as reopened:  # opening a store at head again changes nothing and keeps the plans
         assert reopened.revision == head_revision()
         assert reopened.load(plan_id) == week
+
+
+def test_stores_opened_at_once_on_a_new_database_take_turns_at_the_migration(url: str) -> None:
+    """The nightly job's processes may open one new store together: one makes the schema, the others
+    wait for it and find it made, instead of failing on a table that another just created."""
+    barrier = threading.Barrier(4)
+
+    def open_store(_: int) -> str | None:
+        barrier.wait()
+        with PlanStore(url) as store:
+            return store.revision
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        revisions = list(pool.map(open_store, range(4)))
+    assert revisions == [head_revision()] * 4
 
 
 def test_an_unreachable_database_is_named_without_its_password() -> None:
