@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from lean_social import (
     read_folder,
 )
 from lean_social.domain.timefmt import parse_hhmm
+from postgres_server import PostgresServer, postgres_server
 
 DATA = Path(__file__).parent / "data"
 #: Units of search work per visit for planners in tests: a count, never a time, so that no test depends on
@@ -122,3 +123,11 @@ def demo() -> Problem:
 
 # The benchmark's independent evaluator is imported by the engine's regression test.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server on loopback for the session (``postgres_server``); a test takes a fresh
+    database of it with ``postgres.create_database()``."""
+    with postgres_server() as server:
+        yield server

@@ -6,13 +6,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
 from lean_social.domain.model import PreviousPlan
 from lean_social.errors import InputProblem, InvalidInputError
 from lean_social.io.folder import csv_delimiter
+from lean_social.schedule import Schedule
 
-__all__ = ["PREVIOUS_PLAN", "PreviousPlan", "read_previous_plan"]
+__all__ = ["PREVIOUS_PLAN", "PreviousPlan", "previous_plan_of", "read_previous_plan"]
 
 PREVIOUS_PLAN = "previous_plan.csv"
 
@@ -59,9 +61,7 @@ def read_previous_plan(path: str | Path) -> PreviousPlan:
     at = {c: header.index(c) for c in ("date", "worker_id", "client_id")}
     # written by lean-social since it marks substitutes; older plans and hand-made files may lack it
     stands_in_at = header.index("substitute_for") if "substitute_for" in header else None
-    workers: dict[str, dict[str, int]] = {}
-    stood_in: dict[str, set[str]] = {}  # client id → workers marked as a substitute for the client
-    days: dict[str, set[int]] = {}
+    visits: list[tuple[str, str, dt.date, bool]] = []
     for number, row in enumerate(rows[1:], start=2):
         cells = {c: row[i].strip() if i < len(row) else "" for c, i in at.items()}
         if not cells["client_id"]:
@@ -75,13 +75,32 @@ def read_previous_plan(path: str | Path) -> PreviousPlan:
                 )
             )
             continue
-        counts = workers.setdefault(cells["client_id"], {})
-        counts[cells["worker_id"]] = counts.get(cells["worker_id"], 0) + 1
-        if stands_in_at is not None and stands_in_at < len(row) and row[stands_in_at].strip():
-            stood_in.setdefault(cells["client_id"], set()).add(cells["worker_id"])
-        days.setdefault(cells["client_id"], set()).add(day.weekday())
+        stands_in = stands_in_at is not None and stands_in_at < len(row) and bool(row[stands_in_at].strip())
+        visits.append((cells["client_id"], cells["worker_id"], day, stands_in))
     if problems:
         raise InvalidInputError(problems)
+    return _previous(visits)
+
+
+def previous_plan_of(schedule: Schedule) -> PreviousPlan:
+    """What ``read_previous_plan`` reads from this plan's ``schedule.csv``, taken from the plan itself: for
+    a plan kept in the plan store rather than in a file."""
+    return _previous(
+        (stop.client_id, route.worker_id, route.date, bool(stop.substitute_for)) for route, stop in schedule.stops
+    )
+
+
+def _previous(visits: Iterable[tuple[str, str, dt.date, bool]]) -> PreviousPlan:
+    """The client's own worker and weekdays from its visits (client, worker, date, made as a substitute)."""
+    workers: dict[str, dict[str, int]] = {}
+    stood_in: dict[str, set[str]] = {}  # client id → workers marked as a substitute for the client
+    days: dict[str, set[int]] = {}
+    for client_id, worker_id, day, stands_in in visits:
+        counts = workers.setdefault(client_id, {})
+        counts[worker_id] = counts.get(worker_id, 0) + 1
+        if stands_in:
+            stood_in.setdefault(client_id, set()).add(worker_id)
+        days.setdefault(client_id, set()).add(day.weekday())
     return {c: (_primary(counts, stood_in.get(c, set())), tuple(sorted(days[c]))) for c, counts in workers.items()}
 
 
