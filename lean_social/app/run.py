@@ -22,7 +22,7 @@ from typing import Any, Unpack
 from lean_social.app.exports import write_plan
 from lean_social.app.settings import DEFAULT_TIME_LIMITS, Exports, RunOptions, Settings, check_seed
 from lean_social.app.terminal import travel_per_visit_min
-from lean_social.domain.model import Problem
+from lean_social.domain.model import PreviousPlan, Problem
 from lean_social.domain.reasons import count_kinds
 from lean_social.errors import InputProblem, InvalidInputError
 from lean_social.io.baseline import read_baseline
@@ -144,9 +144,7 @@ def _run(
         before = _read_published(published, problem, week) if published is not None else None
         baseline = _read_baseline(settings.baseline, problem) if settings.baseline is not None else None
         departments = _known_departments(settings.departments, problem)
-        previous_file = settings.previous_plan or data_dir / PREVIOUS_PLAN
-        # A day is planned as the day of its week (``plan_day``), so it reads last week's plan as the week does.
-        previous = read_previous_plan(previous_file) if before is None and previous_file.is_file() else None
+        previous = None if before is not None else _previous(settings.previous_plan, data_dir)
         timings["read_s"] = time.perf_counter() - clock
         clock = time.perf_counter()
         # The planner gets what is left of the whole run's budget once reading is done and the time that
@@ -252,6 +250,19 @@ def _read_baseline(path: Path, problem: Problem) -> Schedule:
         raise InvalidInputError(
             [dataclasses.replace(p, file=str(path.with_name(p.file))) for p in exc.problems]
         ) from None
+
+
+def _previous(given: Path | PreviousPlan | None, data_dir: Path) -> PreviousPlan | None:
+    """Last week's plan: as given (a plan store's, or a schedule.csv), else the data folder's
+    ``previous_plan.csv``; a day is planned as the day of its week, so it reads it as the week does."""
+    if given is not None and not isinstance(given, Path):
+        return given
+    if given is not None and not given.is_file():
+        raise InvalidInputError(
+            [InputProblem(file=str(given), row=None, column=None, value="", expected="last week's schedule.csv")]
+        )
+    path = given or data_dir / PREVIOUS_PLAN
+    return read_previous_plan(path) if path.is_file() else None
 
 
 def _known_departments(asked: tuple[str, ...] | None, problem: Problem) -> tuple[str, ...] | None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypedDict, get_args
 
+from lean_social.domain.model import PreviousPlan
 from lean_social.io.writers import CSV_SEPARATORS
 from lean_social.outputs.labels import DEFAULT_LANG, Lang, check_lang
 
@@ -64,7 +65,7 @@ class RunOptions(TypedDict, total=False):
     outputs: Collection[str]
     baseline: str | os.PathLike[str] | None
     departments: Sequence[str] | None
-    previous_plan: str | os.PathLike[str] | None
+    previous_plan: str | os.PathLike[str] | PreviousPlan | None
     work_per_visit: int | None
 
 
@@ -123,6 +124,12 @@ def check_path(value: str | os.PathLike[str] | None, what: str, example: str) ->
     return Path(value)
 
 
+def _previous(value: str | os.PathLike[str] | PreviousPlan | None) -> Path | PreviousPlan | None:
+    if isinstance(value, Mapping):
+        return value
+    return check_path(value, "the previous plan", "schedule.csv")
+
+
 def check_outputs(values: Collection[str]) -> frozenset[OutputKind]:
     """The output kinds asked for; an unknown name is a ValueError naming the known ones."""
     if isinstance(values, str):  # "maps" would otherwise be read as the letters m, a, p, s
@@ -171,9 +178,9 @@ class Settings:
     work_per_visit: int | None = None
     #: the departments to plan (None: every one in the data), as the nightly job plans one at a time
     departments: tuple[str, ...] | None = None
-    #: last week's ``schedule.csv``, kept where nothing forces a change (default: the data folder's
-    #: ``previous_plan.csv``, if any)
-    previous_plan: Path | None = None
+    #: last week's plan, kept where nothing forces a change: its ``schedule.csv``, or the plan itself as
+    #: the plan store gives it (default: the data folder's ``previous_plan.csv``, if any)
+    previous_plan: Path | PreviousPlan | None = None
 
     @classmethod
     def of(cls, options: RunOptions, *, time_limit: float) -> Settings:
@@ -200,5 +207,5 @@ class Settings:
             baseline=check_baseline(options.get("baseline")),
             work_per_visit=check_work(options.get("work_per_visit")),
             departments=check_departments(options.get("departments")),
-            previous_plan=check_path(options.get("previous_plan"), "the previous plan", "schedule.csv"),
+            previous_plan=_previous(options.get("previous_plan")),
         )

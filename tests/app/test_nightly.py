@@ -50,13 +50,14 @@ def _config(tmp_path: Path, *centres: str, horizon: str = "tomorrow", workers: i
 
 
 def _files(root: Path) -> dict[str, bytes]:
-    """Every plan file below ``root``: not the logs, the night's summary or the kept previous plans."""
+    """Every plan file below ``root``: not the logs, the night's summary, the plan store's history or the
+    kept previous plans."""
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
         if p.is_file()
         and "logs" not in p.parts
-        and not p.name.startswith(("summary.", ".nightly"))
+        and not p.name.startswith(("summary.", ".nightly", "plans.sqlite"))
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
     }
 
@@ -219,3 +220,25 @@ def test_local_processes_and_a_dask_cluster_write_the_same_plans(tmp_path: Path)
             assert (mine["routes"], mine["unassigned"]) == (theirs["routes"], theirs["unassigned"]), name
         else:
             assert here[name] == there[name], name
+
+
+def test_the_night_keeps_its_plans_in_the_plan_store(tmp_path: Path, postgres: object) -> None:
+    """The night is a run of the plan store with the week and the day it made, figures included; a night
+    that reuses the week keeps only the day again. On SQLite by default and on PostgreSQL by URL."""
+    from lean_social.store import PlanStore
+
+    url = postgres.create_database()  # type: ignore[attr-defined]
+    for store in (None, url):
+        config = dataclasses.replace(_config(tmp_path, "a"), out=tmp_path / f"out-{store is None}", store=store)
+        run_nightly(config, today=SUNDAY)
+        run_nightly(config, today=SUNDAY)
+        with PlanStore(store or config.out / "plans.sqlite") as kept:
+            runs = kept.runs()
+            assert list(runs["status"]) == ["succeeded", "succeeded"]
+            plans = kept.plans(centre="a")
+            assert sorted(plans["kind"]) == ["day", "day", "week"]
+            week = kept.latest_plan("a", "D1", MONDAY)
+            assert week is not None
+            on_disk = (config.out / "a" / "D1" / "week-2026-12-07" / "schedule.json").read_text(encoding="utf-8")
+            assert kept.load(week.id) == Schedule.from_json(on_disk)
+            assert plans["visits"].notna().all()

@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import time
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -29,6 +30,7 @@ from lean_social.app.nightly.horizon import NightPlan
 from lean_social.app.run import input_hashes, run_replan, run_week
 from lean_social.app.settings import Exports, OutputKind, RunOptions
 from lean_social.app.terminal import travel_per_visit_min
+from lean_social.domain.model import PreviousPlan
 from lean_social.domain.reasons import count_kinds
 from lean_social.errors import InvalidInputError
 from lean_social.io.folder import read_folder
@@ -37,6 +39,7 @@ from lean_social.io.writers import write_json
 from lean_social.outputs.labels import Lang
 from lean_social.outputs.privacy import as_is
 from lean_social.schedule import Schedule
+from lean_social.store import PlanKind, PlanStore
 from lean_social.version import versions
 
 __all__ = ["DepartmentJob", "DepartmentOutcome", "Status", "plan_department"]
@@ -63,12 +66,15 @@ class DepartmentJob:
     outputs: frozenset[OutputKind] = frozenset()
     lang: Lang = "ru"
     csv_sep: str = ","
+    #: the plan store (a SQLAlchemy URL or a SQLite file) and the night's run in it
+    store: str | None = None
+    run_id: int | None = None
 
     @property
     def week_dir(self) -> Path:
         return self.out / f"week-{self.night.week.isoformat()}"
 
-    def options(self, previous_plan: Path | None = None) -> RunOptions:
+    def options(self, previous_plan: Path | PreviousPlan | None = None) -> RunOptions:
         return {
             "previous_plan": previous_plan,
             "time_limit": self.time_limit,
@@ -126,8 +132,9 @@ def plan_department(job: DepartmentJob) -> DepartmentOutcome:
         status, schedule = _keep_week_current(job)
         if status == "failed":
             return replace(outcome, message="the plan failed its own check; the last good plan is kept")
-        day_part = _write_days(job, schedule)
-        counted = day_part if job.night.days else schedule
+        days = _write_days(job, schedule)
+        _keep(job, status, schedule, days)
+        counted = Schedule.merge(days, info=schedule.info) if days else schedule
         outcome = replace(
             outcome,
             status=status,
@@ -159,10 +166,48 @@ def _keep_week_current(job: DepartmentJob) -> tuple[Status, Schedule]:
         if same:
             result = run_replan(job.data, job.night.week, published, job.night.from_date, week_dir, **job.options())
             return ("failed" if result.violations else "replanned"), result.schedule
-    # Last week's plan keeps each client's worker and days where nothing forces a change.
-    previous = job.out / f"week-{(job.night.week - dt.timedelta(days=7)).isoformat()}" / "schedule.csv"
-    result = run_week(job.data, job.night.week, week_dir, **job.options(previous if previous.is_file() else None))
+    result = run_week(job.data, job.night.week, week_dir, **job.options(_last_week(job)))
     return ("failed" if result.violations else "planned"), result.schedule
+
+
+def _last_week(job: DepartmentJob) -> Path | PreviousPlan | None:
+    """Last week's plan, which keeps each client's worker and days where nothing forces a change: from
+    the plan store, else from last week's folder."""
+    last_monday = job.night.week - dt.timedelta(days=7)
+    if job.store is not None:
+        with PlanStore(job.store) as store:
+            stored = store.previous_plan(job.centre, job.department, last_monday)
+        if stored is not None:
+            return stored
+    path = job.out / f"week-{last_monday.isoformat()}" / "schedule.csv"
+    return path if path.is_file() else None
+
+
+def _keep(job: DepartmentJob, status: Status, week: Schedule, days: Sequence[Schedule]) -> None:
+    """Keep the night's plans in the plan store: the week when it was made or re-planned (a reused one is
+    there already), and each day handed out, with their figures."""
+    if job.store is None or job.run_id is None:
+        return
+    problem = read_folder(job.data)
+    hashes = input_hashes(job.data)
+    with PlanStore(job.store) as store:
+        if status != "reused":
+            kind: PlanKind = "replan" if status == "replanned" else "week"
+            store.save_plan(
+                job.run_id, job.centre, job.department, kind, week, problem, inputs_sha256=hashes, week=job.night.week
+            )
+        for day, part in zip(job.night.days, days, strict=True):
+            store.save_plan(
+                job.run_id,
+                job.centre,
+                job.department,
+                "day",
+                part,
+                problem,
+                inputs_sha256=hashes,
+                week=job.night.week,
+                day=day,
+            )
 
 
 def _run_record(folder: Path) -> dict[str, Any] | None:
@@ -173,11 +218,11 @@ def _run_record(folder: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _write_days(job: DepartmentJob, week: Schedule) -> Schedule:
+def _write_days(job: DepartmentJob, week: Schedule) -> list[Schedule]:
     """Each day asked for, cut from the week plan into ``OUT/<centre>/<department>/<date>/``; the days'
-    plans together (for the summary's figures)."""
+    plans, in order."""
     if not job.night.days:
-        return week
+        return []
     problem = read_folder(job.data)
     exports = Exports(lang=job.lang, csv_sep=job.csv_sep, kinds=job.outputs)
     parts = []
@@ -203,4 +248,4 @@ def _write_days(job: DepartmentJob, week: Schedule) -> Schedule:
             }
             files.append(write_json(stage / "run.json", record))
             folder.commit()
-    return Schedule.merge(parts, info=week.info)
+    return parts

@@ -7,8 +7,12 @@ the same files on one machine or on a cluster.
 
 What the night leaves below ``OUT``: each department's folders (``department.py``), ``summary.csv`` and
 ``summary.html`` (the region's morning report, replaced whole each night), and ``logs/night-*.jsonl``
-(one JSON object a line: the night's start, each department's outcome, the end). A second night started
-while one runs is refused at once (``NightlyLockedError``), before it reads anything.
+(one JSON object a line: the night's start, each department's outcome, the end). The plan store
+(``store`` in the configuration, a SQLAlchemy URL; by default the SQLite file ``OUT/plans.sqlite``)
+keeps the night as a run with every plan it made and their figures: the history a planner lists and
+compares from Python (``lean_social.store.PlanStore``), and last week's plan for the week planner.
+A second night started while one runs is refused at once (``OutputLockedError``), before it reads
+anything.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from lean_social.app.nightly.summary import SUMMARY_COLUMNS, summary_html, summa
 from lean_social.errors import InvalidInputError, OutputLockedError
 from lean_social.io.folder import read_folder
 from lean_social.io.writers import atomic_write_text, write_csv
+from lean_social.store import PlanStore
 from lean_social.version import versions
 
 __all__ = ["NightlyResult", "run_nightly"]
@@ -66,9 +71,11 @@ def run_nightly(
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         log_path = config.out / "logs" / f"night-{stamp}-{os.getpid()}.jsonl"
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        with log_path.open("a", encoding="utf-8") as log:
+        store_url = config.store or str(config.out / "plans.sqlite")
+        with log_path.open("a", encoding="utf-8") as log, PlanStore(store_url) as store:
             _event(log, "night-start", today=today.isoformat(), horizon=str(config.horizon), **versions())
-            jobs, refused = _jobs(config, today)
+            run_id = store.start_run(_settings(config, today))
+            jobs, refused = _jobs(config, today, store_url, run_id)
             outcomes = list(refused)
             for outcome in refused:
                 _event(log, "department", **_outcome_record(outcome))
@@ -82,11 +89,28 @@ def run_nightly(
                     progress(len(outcomes), total)
             summary = _write_summary(config, outcomes, today)
             failed = sum(1 for o in outcomes if not o.ok)
-            _event(log, "night-end", departments=len(outcomes), failed=failed)
+            store.finish_run(run_id, "succeeded" if not failed else "failed" if failed == len(outcomes) else "partial")
+            _event(log, "night-end", departments=len(outcomes), failed=failed, run_id=run_id)
     return NightlyResult(outcomes=tuple(outcomes), summary=summary, log=log_path)
 
 
-def _jobs(config: NightlyConfig, today: dt.date) -> tuple[list[DepartmentJob], list[DepartmentOutcome]]:
+def _settings(config: NightlyConfig, today: dt.date) -> dict[str, object]:
+    """The night's settings as the plan store keeps them with the run."""
+    return {
+        "today": today.isoformat(),
+        "horizon": config.horizon if isinstance(config.horizon, str) else [d.isoformat() for d in config.horizon],
+        "time_limit_s": config.time_limit,
+        "reproducible": config.reproducible,
+        "work_per_visit": config.work_per_visit,
+        "seed": config.seed,
+        "centres": [c.name for c in config.centres],
+        "config": str(config.source) if config.source else None,
+    }
+
+
+def _jobs(
+    config: NightlyConfig, today: dt.date, store: str, run_id: int
+) -> tuple[list[DepartmentJob], list[DepartmentOutcome]]:
     """A job per department and week of the horizon; a centre whose data folder cannot be read at all
     is one outcome, invalid-input, and the other centres go on."""
     nights = horizon_days(config.horizon, today)
@@ -128,6 +152,8 @@ def _jobs(config: NightlyConfig, today: dt.date) -> tuple[list[DepartmentJob], l
                     outputs=config.outputs,
                     lang=config.lang,
                     csv_sep=config.csv_sep,
+                    store=store,
+                    run_id=run_id,
                 )
                 for department in departments
             ]
