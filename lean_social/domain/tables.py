@@ -157,7 +157,8 @@ def problem_frames(problem: Problem) -> dict[str, pd.DataFrame]:
     return frames
 
 
-#: The columns of each input file (``io.folder.FILES`` without ``.csv``; a test holds them equal).
+#: The columns of each input file, by its name without ``.csv``: stated here once, read by the data folder's
+#: reader (``io.folder.FILES``) and by ``Problem.frames``.
 INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     "services": ("code", "name", "norm_min", "skill", "errand"),
     "clients": (

@@ -45,6 +45,7 @@ from lean_social.domain.model import (
     WeeklyPattern,
     Worker,
 )
+from lean_social.domain.tables import INPUT_COLUMNS
 from lean_social.domain.timefmt import WEEKDAYS
 from lean_social.errors import InputProblem, InvalidInputError
 from lean_social.io.columns import looks_like, unseen_letters
@@ -63,37 +64,9 @@ MAX_KM_FROM_DEPARTMENT = 50.0
 #: could be the wrong one.
 _MIN_PLACES_FOR_MEDIAN = 3
 
-FILES: dict[str, tuple[str, ...]] = {
-    "services.csv": ("code", "name", "norm_min", "skill", "errand"),
-    "clients.csv": (
-        "id",
-        "name",
-        "address",
-        "lat",
-        "lon",
-        "department",
-        "available",
-        "worker_id",
-        "notes",
-        "preferred_days",
-    ),
-    "programmes.csv": ("client_id", "service_code", "times", "per", "days"),
-    "workers.csv": (
-        "id",
-        "name",
-        "department",
-        "start_lat",
-        "start_lon",
-        "shift",
-        "lunch",
-        "skills",
-        "mode",
-        "max_visits_per_day",
-    ),
-    "absences.csv": ("worker_id", "from", "to", "reason"),
-    "holidays.csv": ("date", "name"),
-    "client_absences.csv": ("client_id", "from", "to", "reason"),
-}
+#: The files and their columns: the data's formats are stated once, in ``domain.tables`` (whose notebook
+#: tables have the same columns), and named here as files.
+FILES: dict[str, tuple[str, ...]] = {f"{name}.csv": columns for name, columns in INPUT_COLUMNS.items()}
 OPTIONAL_FILES = ("absences.csv", "holidays.csv", "client_absences.csv")
 #: Columns that may be left out of the header altogether (an empty value is their default), per file:
 #: ``worker_id`` may be left out of clients.csv (no one assigned) but is the point of absences.csv.

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from browser import dump_dom, screenshot
 from conftest import DEMO, WORK, weekdays
 from lean_social import (
     Client,
@@ -150,40 +149,6 @@ HOVER_ALL = """<script>
 </script>"""
 
 
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail("chromium is not installed: `apt-get install -y chromium` (.ci/run installs it)")
-
-
-def _dom(page: Path, profile: Path) -> str:
-    """The DOM after the page's scripts ran, as headless Chromium serialises it."""
-    result = subprocess.run(
-        [
-            _chromium(),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
-
-
 class _Page(HTMLParser):
     """The title, the text a person sees (script and style bodies left out), every element's tag and
     attributes."""
@@ -222,7 +187,7 @@ def hostile(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     path = folder / "map.html"
     path.write_text(page.replace("</html>", HOVER_ALL + "</html>"), encoding="utf-8")
     parsed = _Page()
-    parsed.feed(_dom(path, folder / "profile"))
+    parsed.feed(dump_dom(path, folder / "profile"))
     return evil, parsed
 
 
@@ -292,30 +257,8 @@ def _counted(page: str, folder: Path) -> dict[str, str | None]:
     path = folder / "map.html"
     path.write_text(page.replace("</html>", COUNT + "</html>"), encoding="utf-8")
     parsed = _Page()
-    parsed.feed(_dom(path, folder / "profile"))
+    parsed.feed(dump_dom(path, folder / "profile"))
     return next(a for tag, a in parsed.tags if "leaflet-container" in (a.get("class") or ""))
-
-
-def _screenshot(page: Path, image: Path, profile: Path) -> None:
-    result = subprocess.run(
-        [
-            _chromium(),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            f"--user-data-dir={profile}",
-            "--window-size=1200,800",
-            "--virtual-time-budget=5000",
-            f"--screenshot={image}",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0 and image.stat().st_size > 10_000, result.stderr[-2000:]
 
 
 def test_the_demo_map_in_a_browser(tmp_path: Path) -> None:
@@ -338,7 +281,7 @@ def test_the_demo_map_in_a_browser(tmp_path: Path) -> None:
         (tmp_path / "shot").mkdir()
         shot = tmp_path / "shot" / "map.html"
         shot.write_text(page, encoding="utf-8")
-        _screenshot(shot, DOCS / "map.png", tmp_path / "profile-shot")
+        screenshot(shot, DOCS / "map.png", tmp_path / "profile-shot")
 
 
 def test_the_week_maps_day_filter_shows_one_day(tmp_path: Path) -> None:

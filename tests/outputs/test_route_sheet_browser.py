@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from browser import chromium
 from conftest import WORK
 from lean_social import Problem, Schedule, plan_day
 from lean_social.outputs.route_sheet import route_sheet, route_sheets
@@ -30,43 +31,11 @@ SCREENSHOT = ROOT / "docs" / "route_sheet.png"
 PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 
 
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail("chromium is not installed: `apt-get install -y chromium` (.ci/run installs it)")
-
-
-def _run_chromium(page: Path, profile: Path, *args: str) -> None:
-    result = subprocess.run(
-        [
-            _chromium(),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--proxy-server=http://127.0.0.1:9",  # nothing could be fetched were anything asked for
-            f"--user-data-dir={profile}",
-            *args,
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-
-
 def _pages(html: str, folder: Path) -> int:
     """How many pages the browser prints ``html`` on, A4 as the page's own CSS asks."""
     page, pdf = folder / "sheet.html", folder / "sheet.pdf"
     page.write_text(html, encoding="utf-8")
-    _run_chromium(page, folder / "profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    chromium(page, folder / "profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
     return len(PAGE.findall(pdf.read_bytes()))
 
 
@@ -90,7 +59,7 @@ def test_the_demo_sheet_prints_on_one_page(demo: Problem, demo_day: Schedule, tm
     assert route is not None and route.stops
     assert _pages(html, tmp_path) == 1, _fonts()
     shot = tmp_path / "route_sheet.png"
-    _run_chromium(tmp_path / "sheet.html", tmp_path / "profile", "--window-size=900,1200", f"--screenshot={shot}")
+    chromium(tmp_path / "sheet.html", tmp_path / "profile", "--window-size=900,1200", f"--screenshot={shot}")
     image = shot.read_bytes()
     assert image.startswith(b"\x89PNG\r\n\x1a\n")
     assert int.from_bytes(image[16:20], "big") == 900  # the IHDR's width

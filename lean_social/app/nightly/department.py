@@ -163,9 +163,9 @@ def _keep_week_current(job: DepartmentJob) -> tuple[Status, Schedule]:
         same = {key: settings.get(key) for key in job.settings_key()} == job.settings_key()
         if same and stored.get("inputs_sha256") == hashes and not stored.get("violations"):
             return "reused", Schedule.from_json(published.read_text(encoding="utf-8"))
-        if same:
-            result = run_replan(job.data, job.night.week, published, job.night.from_date, week_dir, **job.options())
-            return ("failed" if result.violations else "replanned"), result.schedule
+        # New data or new settings: the days already handed out stay, the rest is planned again.
+        result = run_replan(job.data, job.night.week, published, job.night.from_date, week_dir, **job.options())
+        return ("failed" if result.violations else "replanned"), result.schedule
     result = run_week(job.data, job.night.week, week_dir, **job.options(_last_week(job)))
     return ("failed" if result.violations else "planned"), result.schedule
 
