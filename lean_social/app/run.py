@@ -133,6 +133,7 @@ def _run(
     timings: dict[str, float] = {}
     with OutputFolder(out_dir, data_dir=data_dir) as folder:  # refuses a bad --out or a busy one now
         clock = time.perf_counter()
+        hashes = input_hashes(data_dir)  # before reading: an edit made while the run plans is not taken for read
         problem = read_folder(data_dir)
         log.info(
             "read %s: %d clients, %d workers, %d services",
@@ -149,7 +150,10 @@ def _run(
         clock = time.perf_counter()
         # The planner gets what is left of the whole run's budget once reading is done and the time that
         # checking and writing will take is set aside, so the run as a whole ends within its time limit.
-        left = max(0.0, time_limit - (clock - started) - _finishing_estimate_s(problem, exports, day=day))
+        left = max(
+            0.0,
+            time_limit - (clock - started) - _finishing_estimate_s(problem, exports, day=day, departments=departments),
+        )
         work_count: dict[str, Any] = {
             "reproducible": settings.reproducible,
             "work_per_visit": settings.work_per_visit,
@@ -194,7 +198,7 @@ def _run(
         run_info = {
             **versions(),
             "data_dir": str(data_dir),
-            "inputs_sha256": input_hashes(data_dir),
+            "inputs_sha256": hashes,
             "settings": {
                 "date": day.isoformat() if day else None,
                 "week": week.isoformat() if week else None,
@@ -283,16 +287,20 @@ def _known_departments(asked: tuple[str, ...] | None, problem: Problem) -> tuple
     return asked
 
 
-def _finishing_estimate_s(problem: Problem, exports: Exports, *, day: dt.date | None) -> float:
+def _finishing_estimate_s(
+    problem: Problem, exports: Exports, *, day: dt.date | None, departments: tuple[str, ...] | None = None
+) -> float:
     """Seconds kept back from planning for checking and writing. Measured on the demo centre (300
     clients, 30 workers): 0.03 s to check a week and 0.13 s to write its plan and seven maps, kept back
     at about four times that (a map grows with the clients); the outputs for people (route sheets,
     workbook, calendars, figures) took 4.3 s for the week's 147 worker-days, 0.03 s a worker-day, kept
     back at twice that, for a loaded machine."""
     days = 1 if day is not None else 7
-    estimate = 0.2 + days * (0.02 + 0.0001 * len(problem.clients))
+    clients = [c for c in problem.clients if departments is None or c.department in departments]
+    workers = [w for w in problem.workers if departments is None or w.department in departments]
+    estimate = 0.2 + days * (0.02 + 0.0001 * len(clients))
     if exports.kinds - {"maps"}:
-        estimate += 0.06 * len(problem.workers) * min(days, 5)  # five working days a week
+        estimate += 0.06 * len(workers) * min(days, 5)  # five working days a week
     return estimate
 
 

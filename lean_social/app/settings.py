@@ -28,6 +28,7 @@ __all__ = [
     "RunOptions",
     "Settings",
     "check_baseline",
+    "check_csv_sep",
     "check_departments",
     "check_outputs",
     "check_path",
@@ -89,6 +90,14 @@ def check_baseline(value: str | os.PathLike[str] | None) -> Path | None:
     """The baseline's path; whether the file is there and reads as a plan is the run's check, made with
     the data (its ids are the data's), so that its problems come with the data's, file, row and column."""
     return check_path(value, "the baseline", "schedule.csv or schedule.json")
+
+
+def check_csv_sep(value: str) -> str:
+    """A CSV separator the writers take: ',' or ';' (Excel in a Russian locale)."""
+    if value not in CSV_SEPARATORS:
+        msg = f"the CSV separator must be one of {' '.join(CSV_SEPARATORS)}, not {value!r}"
+        raise ValueError(msg)
+    return value
 
 
 def check_work(value: int | None) -> int | None:
@@ -186,10 +195,7 @@ class Settings:
     def of(cls, options: RunOptions, *, time_limit: float) -> Settings:
         """Check ``options`` (ValueError naming the bad one) and fill in the defaults; ``time_limit`` is the
         default budget of the kind of run (a day, a week, a re-plan)."""
-        sep = options.get("csv_sep", ",")
-        if sep not in CSV_SEPARATORS:
-            msg = f"the CSV separator must be one of {' '.join(CSV_SEPARATORS)}, not {sep!r}"
-            raise ValueError(msg)
+        sep = check_csv_sep(options.get("csv_sep", ","))
         exports = Exports(
             lang=check_lang(options.get("lang", DEFAULT_LANG)),
             csv_sep=sep,

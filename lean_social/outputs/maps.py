@@ -141,8 +141,10 @@ def week_map(
     """Every day of the plan (or ``days``) on one map: a layer per worker and day, a day filter to look at
     one day at a time, the department filter, and the legend's figures for the whole week."""
     dates = sorted(set(days) if days is not None else {r.date for r in schedule.routes} | _missed_days(schedule))
-    first = dates[0] if dates else dt.date.today()
-    title = f"{word('title_week', lang, _WORDS)} {day_text(first, lang)}"
+    # Titled by the week's Monday; a plan with no day at all (nothing to show) by the words alone, never by
+    # today's date, so the same plan makes the same page on any day.
+    monday = dates[0] - dt.timedelta(days=dates[0].weekday()) if dates else None
+    title = word("title_week", lang, _WORDS) + (f" {day_text(monday, lang)}" if monday else "")
     return _plan_map(schedule, problem, dates, title, tiles=tiles, client_label=client_label, lang=lang)
 
 

@@ -242,3 +242,57 @@ def test_the_night_keeps_its_plans_in_the_plan_store(tmp_path: Path, postgres: o
             on_disk = (config.out / "a" / "D1" / "week-2026-12-07" / "schedule.json").read_text(encoding="utf-8")
             assert kept.load(week.id) == Schedule.from_json(on_disk)
             assert plans["visits"].notna().all()
+
+
+def test_next_weeks_night_plans_from_last_weeks_stored_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The week planner gets last week's plan from the plan store, the week just before, even when last
+    week's folder is gone."""
+    from lean_social.app.nightly import department
+    from lean_social.store import PlanStore
+
+    config = _config(tmp_path, "a")
+    run_nightly(config, today=SUNDAY)
+    shutil.rmtree(config.out / "a" / "D1" / "week-2026-12-07")
+    given: list[object] = []
+    real = department.run_week
+
+    def watched(*args: object, **options: object) -> object:
+        given.append(options.get("previous_plan"))
+        return real(*args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(department, "run_week", watched)
+    run_nightly(config, today=SUNDAY + dt.timedelta(days=7))
+    with PlanStore(config.out / "plans.sqlite") as store:
+        expected = store.previous_plan("a", "D1", MONDAY + dt.timedelta(days=7))
+    assert expected is not None and given == [expected]
+
+
+def test_a_days_figures_are_that_days_and_that_departments(tmp_path: Path) -> None:
+    """The day's kpis.json counts the day's worker-days of its own department, not the week's seven days."""
+    config = dataclasses.replace(_config(tmp_path, "a"), outputs=frozenset())
+    run_nightly(config, today=SUNDAY)
+    kpis = json.loads((config.out / "a" / "D1" / "2026-12-07" / "kpis.json").read_text(encoding="utf-8"))
+    days = {d["date"] for d in kpis["time_use"]["days"]}
+    assert days == {"2026-12-07"}
+
+
+def test_a_worker_process_that_dies_fails_its_department_only() -> None:
+    from lean_social.app.nightly.department import DepartmentJob
+    from lean_social.app.nightly.horizon import NightPlan
+    from lean_social.app.nightly.runner import _outcome
+
+    job = DepartmentJob(
+        centre="a",
+        department="D1",
+        data=DATA / "tiny",
+        night=NightPlan(week=MONDAY, days=(MONDAY,), from_date=MONDAY),
+        out=Path("/nonexistent"),
+        time_limit=1.0,
+    )
+
+    def died() -> object:
+        raise RuntimeError("A process in the process pool was terminated abruptly")
+
+    outcome = _outcome(died, job)  # type: ignore[arg-type]
+    assert (outcome.centre, outcome.status) == ("a", "failed")
+    assert "terminated abruptly" in outcome.message

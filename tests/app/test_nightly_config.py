@@ -126,3 +126,31 @@ def test_the_bundled_example_reads() -> None:
     config = read_config(DATA.parent.parent / "data" / "nightly.toml")
     assert config.horizon == "tomorrow" and config.centres
     assert all(c.data.is_dir() for c in config.centres)
+
+
+def test_paths_are_the_configurations_whatever_folder_runs_the_night(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path, 'out = "plans"\nstore = "history.sqlite"\n[[centre]]\nname = "tiny"\ndata = "tiny"\n')
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    config = read_config(Path("..") / path.name)
+    assert config.out == tmp_path.resolve() / "plans"
+    assert config.store == str(tmp_path.resolve() / "history.sqlite")
+    assert config.centres[0].data == tmp_path.resolve() / "tiny"
+
+
+@pytest.mark.parametrize(
+    ("centres", "key"),
+    [
+        ('[[centre]]\nname = "a/b"\ndata = "tiny"\n[[centre]]\nname = "a_b"\ndata = "tiny"\n', "centre[2].name"),
+        ('[[centre]]\nname = "logs"\ndata = "tiny"\n', "centre[1].name"),
+        ('[[centre]]\nname = "x"\ndata = "tiny"\ndepartments = ["D1", "D1"]\n', "centre[1].departments"),
+    ],
+)
+def test_two_plans_never_share_a_folder(tmp_path: Path, centres: str, key: str) -> None:
+    path = _write(tmp_path, 'out = "plans"\n' + centres)
+    with pytest.raises(InvalidInputError) as info:
+        read_config(path)
+    assert [p.column for p in info.value.problems] == [key]

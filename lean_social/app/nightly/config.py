@@ -33,16 +33,16 @@ from typing import Any
 from lean_social.app.settings import (
     OUTPUT_KINDS,
     OutputKind,
+    check_csv_sep,
     check_outputs,
     check_seed,
     check_time_limit,
     check_work,
 )
 from lean_social.errors import InputProblem, InvalidInputError
-from lean_social.io.writers import CSV_SEPARATORS
 from lean_social.outputs.labels import DEFAULT_LANG, LANGS, Lang, check_lang
 
-__all__ = ["HORIZONS", "Centre", "NightlyConfig", "read_config"]
+__all__ = ["HORIZONS", "RESERVED", "Centre", "NightlyConfig", "folder_name", "read_config"]
 
 #: Named horizons; a list of ISO dates is the third way.
 HORIZONS = ("tomorrow", "next-week")
@@ -96,9 +96,20 @@ class NightlyConfig:
     source: Path | None = None  # the file it was read from, for messages
 
 
+#: Folder names below ``out`` that are the night's own, not a centre's.
+RESERVED = frozenset({"logs", "summary"})
+
+
+def folder_name(name: str) -> str:
+    """A centre's or department's name as a folder name: no path separators, no leading dot; the
+    configuration refuses two names that would share a folder."""
+    cleaned = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name).strip() or "_"
+    return "_" + cleaned if cleaned.startswith(".") else cleaned
+
+
 def read_config(path: str | Path) -> NightlyConfig:
     """The configuration in ``path``, or one InvalidInputError naming every mistake by its key."""
-    path = Path(path)
+    path = Path(path).resolve()  # every path in it is relative to it, whatever folder runs the night
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -139,10 +150,10 @@ class _Reader:
             seed=self.seed(),
             outputs=self.outputs(),
             lang=self.lang(),
-            csv_sep=self.choice("csv_sep", CSV_SEPARATORS, ","),
+            csv_sep=self.csv_sep(),
             workers=self.workers(defaults.workers),
             dask=self.text("dask"),
-            store=self.text("store"),
+            store=self.store(),
             source=self.path,
         )
         if self.problems:
@@ -165,15 +176,19 @@ class _Reader:
             name, data, departments = table.get("name"), table.get("data"), table.get("departments")
             if not isinstance(name, str) or not name.strip():
                 self.bad(f"{key}.name", name, "the centre's name")
-            elif any(c.name == name for c in centres):
-                self.bad(f"{key}.name", name, "a name no other centre has")
+            elif folder_name(name) in RESERVED or any(folder_name(c.name) == folder_name(name) for c in centres):
+                # two centres in one folder would write each other's plans
+                self.bad(f"{key}.name", name, "a name no other centre's folder has (nor logs, summary)")
             folder = self.base / str(data) if isinstance(data, str) and data else None
             if folder is None or not folder.is_dir():
                 self.bad(f"{key}.data", data, "a data folder (relative to the configuration file)")
             if departments is not None and not (
-                isinstance(departments, list) and departments and all(isinstance(d, str) and d for d in departments)
+                isinstance(departments, list)
+                and departments
+                and all(isinstance(d, str) and d for d in departments)
+                and len({folder_name(d) for d in departments}) == len(departments)
             ):
-                self.bad(f"{key}.departments", departments, "a list of department codes")
+                self.bad(f"{key}.departments", departments, "a list of different department codes")
                 departments = None
             if isinstance(name, str) and folder is not None:
                 centres.append(Centre(name=name, data=folder, departments=tuple(departments) if departments else None))
@@ -247,12 +262,13 @@ class _Reader:
             self.bad("lang", raw, f"one of {', '.join(LANGS)}")
             return DEFAULT_LANG
 
-    def choice(self, key: str, options: tuple[str, ...], default: str) -> str:
-        raw = self.data.get(key, default)
-        if raw not in options:
-            self.bad(key, raw, f"one of {' '.join(repr(o) for o in options)}")
-            return default
-        return str(raw)
+    def csv_sep(self) -> str:
+        raw = self.data.get("csv_sep", ",")
+        try:
+            return check_csv_sep(raw)
+        except ValueError as exc:
+            self.bad("csv_sep", raw, str(exc))
+            return ","
 
     def workers(self, default: int) -> int:
         raw = self.data.get("workers", default)
@@ -260,6 +276,13 @@ class _Reader:
             self.bad("workers", raw, "a whole number of processes, 1 or more")
             return default
         return raw
+
+    def store(self) -> str | None:
+        """A SQLAlchemy URL as given; a plain path is a SQLite file, relative to the configuration."""
+        raw = self.text("store")
+        if raw is None or "://" in raw:
+            return raw
+        return str(self.base / raw)
 
     def text(self, key: str) -> str | None:
         raw = self.data.get(key)

@@ -28,16 +28,17 @@ from typing import Any, Literal
 from lean_social.app.exports import write_plan
 from lean_social.app.nightly.horizon import NightPlan
 from lean_social.app.run import input_hashes, run_replan, run_week
-from lean_social.app.settings import Exports, OutputKind, RunOptions
+from lean_social.app.settings import OUTPUT_KINDS, Exports, OutputKind, RunOptions
 from lean_social.app.terminal import travel_per_visit_min
-from lean_social.domain.model import PreviousPlan
+from lean_social.domain.model import PreviousPlan, Problem
 from lean_social.domain.reasons import count_kinds
 from lean_social.errors import InvalidInputError
 from lean_social.io.folder import read_folder
 from lean_social.io.outfolder import OutputFolder
 from lean_social.io.writers import write_json
-from lean_social.outputs.labels import Lang
+from lean_social.outputs.labels import DEFAULT_LANG, Lang
 from lean_social.outputs.privacy import as_is
+from lean_social.record import DayPlanRecord, PlanSettings
 from lean_social.schedule import Schedule
 from lean_social.store import PlanKind, PlanStore
 from lean_social.version import versions
@@ -63,8 +64,8 @@ class DepartmentJob:
     seed: int = 0
     reproducible: bool = False
     work_per_visit: int | None = None
-    outputs: frozenset[OutputKind] = frozenset()
-    lang: Lang = "ru"
+    outputs: frozenset[OutputKind] = frozenset(OUTPUT_KINDS)
+    lang: Lang = DEFAULT_LANG
     csv_sep: str = ","
     #: the plan store (a SQLAlchemy URL or a SQLite file) and the night's run in it
     store: str | None = None
@@ -176,7 +177,7 @@ def _last_week(job: DepartmentJob) -> Path | PreviousPlan | None:
     last_monday = job.night.week - dt.timedelta(days=7)
     if job.store is not None:
         with PlanStore(job.store) as store:
-            stored = store.previous_plan(job.centre, job.department, last_monday)
+            stored = store.previous_plan(job.centre, job.department, job.night.week)  # the week before it
         if stored is not None:
             return stored
     path = job.out / f"week-{last_monday.isoformat()}" / "schedule.csv"
@@ -210,6 +211,27 @@ def _keep(job: DepartmentJob, status: Status, week: Schedule, days: Sequence[Sch
             )
 
 
+def department_problem(problem: Problem, department: str) -> Problem:
+    """The part of a centre's data that is one department's: its clients, workers and their programmes
+    and absences, so that a day's figures count that department's workers and no other's."""
+    workers = tuple(w for w in problem.workers if w.department == department)
+    worker_ids = {w.id for w in workers}
+    clients = tuple(
+        c if c.worker_id is None or c.worker_id in worker_ids else replace(c, worker_id=None)
+        for c in problem.clients
+        if c.department == department
+    )
+    client_ids = {c.id for c in clients}
+    return replace(
+        problem,
+        clients=clients,
+        workers=workers,
+        programmes=tuple(p for p in problem.programmes if p.client_id in client_ids),
+        absences=tuple(a for a in problem.absences if a.worker_id in worker_ids),
+        client_absences=tuple(a for a in problem.client_absences if a.client_id in client_ids),
+    )
+
+
 def _run_record(folder: Path) -> dict[str, Any] | None:
     try:
         data = json.loads((folder / "run.json").read_text(encoding="utf-8"))
@@ -223,15 +245,24 @@ def _write_days(job: DepartmentJob, week: Schedule) -> list[Schedule]:
     plans, in order."""
     if not job.night.days:
         return []
-    problem = read_folder(job.data)
+    problem = department_problem(read_folder(job.data), job.department)
     exports = Exports(lang=job.lang, csv_sep=job.csv_sep, kinds=job.outputs)
+    settings = PlanSettings(
+        time_limit_s=job.time_limit, reproducible=job.reproducible, work_per_visit=job.work_per_visit, seed=job.seed
+    )
     parts = []
     for day in job.night.days:
-        part = Schedule(
-            routes=tuple(r for r in week.routes if r.date == day),
-            unassigned=tuple(u for u in week.unassigned if u.date == day),
-            info=week.info,
+        routes = tuple(r for r in week.routes if r.date == day)
+        unassigned = tuple(u for u in week.unassigned if u.date == day)
+        # The day's own record: its figures are the day's, not the week's six other days counted idle.
+        day_record = DayPlanRecord(
+            date=day,
+            settings=settings,
+            visits=sum(len(r.stops) for r in routes) + len(unassigned),
+            departments={},
+            week=job.night.week,
         )
+        part = Schedule(routes=routes, unassigned=unassigned, info=day_record)
         parts.append(part)
         with OutputFolder(job.out / day.isoformat(), data_dir=job.data) as folder:
             stage = folder.stage()

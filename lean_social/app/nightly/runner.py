@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from lean_social.app.nightly.config import NightlyConfig
+from lean_social.app.nightly.config import NightlyConfig, folder_name
 from lean_social.app.nightly.department import DepartmentJob, DepartmentOutcome, plan_department
 from lean_social.app.nightly.horizon import horizon_days
 from lean_social.app.nightly.summary import SUMMARY_COLUMNS, summary_html, summary_rows
@@ -64,7 +64,8 @@ def run_nightly(
     today: dt.date | None = None,
     progress: Progress | None = None,
 ) -> NightlyResult:
-    """Plan the night ``config`` describes, seen from ``today`` (default: the machine's date)."""
+    """Plan the night ``config`` describes, seen from ``today`` (default: the machine's date: a night
+    started after midnight plans the day after, so cron starts it in the evening)."""
     today = today or dt.date.today()
     config.out.mkdir(parents=True, exist_ok=True)
     with _night_lock(config.out):
@@ -75,23 +76,35 @@ def run_nightly(
         with log_path.open("a", encoding="utf-8") as log, PlanStore(store_url) as store:
             _event(log, "night-start", today=today.isoformat(), horizon=str(config.horizon), **versions())
             run_id = store.start_run(_settings(config, today))
-            jobs, refused = _jobs(config, today, store_url, run_id)
-            outcomes = list(refused)
-            for outcome in refused:
-                _event(log, "department", **_outcome_record(outcome))
-            total = len(jobs) + len(refused)
-            if progress is not None:
-                progress(len(outcomes), total)
-            for outcome in _execute(config, jobs):
-                outcomes.append(outcome)
-                _event(log, "department", **_outcome_record(outcome))
-                if progress is not None:
-                    progress(len(outcomes), total)
+            try:
+                outcomes = _night(config, today, store_url, run_id, log, progress)
+            except BaseException:  # a bug, a full disk, Ctrl-C: the store says the night did not finish
+                store.finish_run(run_id, "interrupted")
+                raise
             summary = _write_summary(config, outcomes, today)
             failed = sum(1 for o in outcomes if not o.ok)
             store.finish_run(run_id, "succeeded" if not failed else "failed" if failed == len(outcomes) else "partial")
             _event(log, "night-end", departments=len(outcomes), failed=failed, run_id=run_id)
     return NightlyResult(outcomes=tuple(outcomes), summary=summary, log=log_path)
+
+
+def _night(
+    config: NightlyConfig, today: dt.date, store_url: str, run_id: int, log: TextIO, progress: Progress | None
+) -> list[DepartmentOutcome]:
+    """Every department's outcome, logged as each finishes."""
+    jobs, refused = _jobs(config, today, store_url, run_id)
+    outcomes = list(refused)
+    for outcome in refused:
+        _event(log, "department", **_outcome_record(outcome))
+    total = len(jobs) + len(refused)
+    if progress is not None:
+        progress(len(outcomes), total)
+    for outcome in _execute(config, jobs):
+        outcomes.append(outcome)
+        _event(log, "department", **_outcome_record(outcome))
+        if progress is not None:
+            progress(len(outcomes), total)
+    return outcomes
 
 
 def _settings(config: NightlyConfig, today: dt.date) -> dict[str, object]:
@@ -144,7 +157,7 @@ def _jobs(
                     department=department,
                     data=centre.data,
                     night=night,
-                    out=config.out / _safe(centre.name) / _safe(department),
+                    out=config.out / folder_name(centre.name) / folder_name(department),
                     time_limit=config.time_limit,
                     seed=config.seed,
                     reproducible=config.reproducible or config.work_per_visit is not None,
@@ -158,12 +171,6 @@ def _jobs(
                 for department in departments
             ]
     return jobs, refused
-
-
-def _safe(name: str) -> str:
-    """A centre's or department's name as a folder name: no path separators, no leading dot."""
-    cleaned = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name).strip() or "_"
-    return "_" + cleaned if cleaned.startswith(".") else cleaned
 
 
 def _execute(config: NightlyConfig, jobs: Sequence[DepartmentJob]) -> Iterator[DepartmentOutcome]:
@@ -180,7 +187,7 @@ def _execute(config: NightlyConfig, jobs: Sequence[DepartmentJob]) -> Iterator[D
     with ProcessPoolExecutor(max_workers=min(config.workers, len(jobs)), mp_context=context) as pool:
         futures = {pool.submit(plan_department, job): job for job in jobs}
         for future in as_completed(futures):
-            yield future.result()
+            yield _outcome(future.result, futures[future])
 
 
 def _on_dask(address: str, jobs: Sequence[DepartmentJob]) -> Iterator[DepartmentOutcome]:
@@ -190,8 +197,25 @@ def _on_dask(address: str, jobs: Sequence[DepartmentJob]) -> Iterator[Department
 
     with Client(address) as client:  # type: ignore[no-untyped-call]
         futures = client.map(plan_department, list(jobs), pure=False)
+        job_of = {future.key: job for future, job in zip(futures, jobs, strict=True)}
         for future in dask_completed(futures):  # type: ignore[no-untyped-call]
-            yield future.result()
+            yield _outcome(future.result, job_of[future.key])
+
+
+def _outcome(result: Callable[[], DepartmentOutcome], job: DepartmentJob) -> DepartmentOutcome:
+    """A department's outcome; a worker process that died under it (killed for memory, a lost Dask
+    worker) is that department's failure, not the night's: the others go on and the summary is written."""
+    try:
+        return result()
+    except Exception as exc:
+        return DepartmentOutcome(
+            centre=job.centre,
+            department=job.department,
+            week=job.night.week,
+            days=job.night.days,
+            status="failed",
+            message=f"the process planning it died: {type(exc).__name__}: {exc}",
+        )
 
 
 @contextmanager
