@@ -185,14 +185,16 @@ def _last_week(job: DepartmentJob) -> Path | PreviousPlan | None:
 
 
 def _keep(job: DepartmentJob, status: Status, week: Schedule, days: Sequence[Schedule]) -> None:
-    """Keep the night's plans in the plan store: the week when it was made or re-planned (a reused one is
-    there already), and each day handed out, with their figures."""
+    """Keep the night's plans in the plan store: the week when it was made or re-planned (or reused but
+    missing there), and each day handed out, with their figures."""
     if job.store is None or job.run_id is None:
         return
     problem = read_folder(job.data)
     hashes = input_hashes(job.data)
     with PlanStore(job.store) as store:
-        if status != "reused":
+        # A reused week is in the store already, unless the night that made it was killed before it got there.
+        kept = status == "reused" and store.find_plan(job.centre, job.department, job.night.week, hashes) is not None
+        if not kept:
             kind: PlanKind = "replan" if status == "replanned" else "week"
             store.save_plan(
                 job.run_id, job.centre, job.department, kind, week, problem, inputs_sha256=hashes, week=job.night.week
