@@ -349,8 +349,10 @@ def _run_command(args: argparse.Namespace) -> int:
 def _nightly(args: argparse.Namespace) -> int:
     """A night of the region: exit 0 when every department has its plan, 6 when some failed, 7 when all."""
     config = read_config(args.config)
-    overrides = {k: v for k, v in (("workers", args.workers), ("dask", args.dask)) if v is not None}
-    config = dataclasses.replace(config, **overrides)
+    if args.workers is not None:  # local processes asked for on the command line: not the config's cluster
+        config = dataclasses.replace(config, workers=args.workers, dask=None)
+    if args.dask is not None:
+        config = dataclasses.replace(config, dask=args.dask)
     progress = None
     if not args.quiet:
         progress = TerminalProgress(sys.stderr, time_limit=None, lang=config.lang, what=("night", "departments"))
