@@ -184,10 +184,30 @@ def _execute(config: NightlyConfig, jobs: Sequence[DepartmentJob]) -> Iterator[D
             yield plan_department(job)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(config.workers, len(jobs)), mp_context=context) as pool:
+    processes = min(config.workers, len(jobs))
+    counter = context.Value("i", 0)
+    with ProcessPoolExecutor(
+        max_workers=processes, mp_context=context, initializer=_own_cores, initargs=(counter, processes)
+    ) as pool:
         futures = {pool.submit(plan_department, job): job for job in jobs}
         for future in as_completed(futures):
             yield _outcome(future.result, futures[future])
+
+
+def _own_cores(counter: Any, processes: int) -> None:
+    """Give each worker process its own share of the cores. A department's search uses every core its
+    process may (OR-Tools and PyVRP side by side); several departments at once would otherwise each
+    fork a search per core and fight over them. On a count of work the plans are the same either way."""
+    try:
+        cores = sorted(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux: the operating system shares them out
+        return
+    with counter.get_lock():
+        index = counter.value
+        counter.value += 1
+    share = max(1, len(cores) // processes)
+    mine = cores[(index * share) % len(cores) :][:share] or cores[:share]
+    os.sched_setaffinity(0, mine)
 
 
 def _on_dask(address: str, jobs: Sequence[DepartmentJob]) -> Iterator[DepartmentOutcome]:
