@@ -239,8 +239,6 @@ def _section(
     args: argparse.Namespace, rows: list[Measured], growth: list[Measured], base: float, made_s: float, cores: int
 ) -> list[str]:
     same = len({r.plans_sha256 for r in rows if r.centres == args.centres}) == 1
-    work = rows[0].department_s
-    per_department = work / max(1, rows[0].departments)
     lines = [
         "## A region's night: the nightly job on many cores (issue 12)",
         "",
@@ -256,7 +254,8 @@ def _section(
         f"planned by `lean-social nightly` on {args.work} units of search work a visit (reproducible: the "
         "same plans whatever runs them), no outputs for people. Speed-up against one local process; peak RSS "
         "of the largest worker process. One process searches a department on every core it has (OR-Tools and "
-        "PyVRP side by side); N processes get a share of the cores each, and a Dask worker searches on one. "
+        "PyVRP side by side, in processes forked anew for each department); N processes get a share of the "
+        "cores each and search in-process, as a Dask worker does. "
         "The Dask cluster is started before the clock, the local pool within it.",
         "",
         *table(rows, base),
@@ -265,12 +264,14 @@ def _section(
     ]
     if growth:
         lines += ["", f"Growth with the region ({max(args.workers)} local processes):", "", *table(growth, None)]
+    core_s = min(r.wall_s * r.workers for r in rows)  # the most a core planned in a second, as core-seconds
     lines += [
         "",
-        f"The night's work: {work:.0f} s of department time for {rows[0].departments} departments "
-        f"({per_department:.1f} s a department on one core). Projection for a night window: a region of this "
-        f"size on N machines of C cores needs about {work:.0f} / (N x C) s plus the slowest department "
-        f"(the departments are independent; the speed-up above shows how close to that the machine comes).",
+        f"The night's work: {core_s:.0f} core-seconds for {rows[0].departments} departments "
+        f"({core_s / max(1, rows[0].departments):.2f} s a department), the best of the settings above "
+        f"(wall time x workers). Projection for a night window: a region of this size on N machines of C "
+        f"cores needs about {core_s:.0f} / (N x C) s plus its slowest department, the departments being "
+        "independent; the growth rows show the time growing in step with the clients.",
     ]
     return lines
 
