@@ -296,3 +296,22 @@ def test_a_worker_process_that_dies_fails_its_department_only() -> None:
     outcome = _outcome(died, job)  # type: ignore[arg-type]
     assert (outcome.centre, outcome.status) == ("a", "failed")
     assert "terminated abruptly" in outcome.message
+
+
+def test_a_client_who_left_midweek_does_not_block_the_nights_after(tmp_path: Path) -> None:
+    """The published week names a client the data no longer has: it cannot be re-planned, so the week is
+    planned anew from today's data, and tomorrow still gets its plan."""
+    config = _config(tmp_path, "a")
+    run_nightly(config, today=SUNDAY)
+    folder = tmp_path / "a"
+    for name in ("clients.csv", "programmes.csv"):
+        lines = (folder / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (folder / name).write_text("".join(line for line in lines if not line.startswith("C4,")), encoding="utf-8")
+    result = run_nightly(config, today=MONDAY)
+    assert [o.status for o in result.outcomes] == ["planned"], result.outcomes[0].message
+    tuesday = config.out / "a" / "D1" / "2026-12-08" / "schedule.csv"
+    assert tuesday.is_file() and "C4" not in tuesday.read_text(encoding="utf-8-sig")
+    week = Schedule.from_json(
+        (config.out / "a" / "D1" / "week-2026-12-07" / "schedule.json").read_text(encoding="utf-8")
+    )
+    assert validate(week, read_folder(folder), week_start=MONDAY) == []

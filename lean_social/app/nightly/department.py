@@ -165,10 +165,21 @@ def _keep_week_current(job: DepartmentJob) -> tuple[Status, Schedule]:
         if same and stored.get("inputs_sha256") == hashes and not stored.get("violations"):
             return "reused", Schedule.from_json(published.read_text(encoding="utf-8"))
         # New data or new settings: the days already handed out stay, the rest is planned again.
-        result = run_replan(job.data, job.night.week, published, job.night.from_date, week_dir, **job.options())
-        return ("failed" if result.violations else "replanned"), result.schedule
+        try:
+            result = run_replan(job.data, job.night.week, published, job.night.from_date, week_dir, **job.options())
+            return ("failed" if result.violations else "replanned"), result.schedule
+        except InvalidInputError as exc:
+            if not _published_no_longer_fits(exc, published):
+                raise  # the data itself is wrong: the department's outcome says where
+            # A client or worker of the published week left the data: that week cannot be re-planned, so the
+            # week is planned anew from today's data (the days handed out keep their own folders).
     result = run_week(job.data, job.night.week, week_dir, **job.options(_last_week(job)))
     return ("failed" if result.violations else "planned"), result.schedule
+
+
+def _published_no_longer_fits(error: InvalidInputError, published: Path) -> bool:
+    """Whether every problem is with the published week (ids the data no longer has), not the data."""
+    return all(Path(p.file).name == published.name or p.file == str(published) for p in error.problems)
 
 
 def _last_week(job: DepartmentJob) -> Path | PreviousPlan | None:
