@@ -99,11 +99,13 @@ def _night(
     total = len(jobs) + len(refused)
     if progress is not None:
         progress(len(outcomes), total)
-    for outcome in _execute(config, jobs):
-        outcomes.append(outcome)
-        _event(log, "department", **_outcome_record(outcome))
-        if progress is not None:
-            progress(len(outcomes), total)
+    # A week's plans start from the week before's, so the weeks go in order; a week's departments at once.
+    for week in sorted({job.night.week for job in jobs}):
+        for outcome in _execute(config, [job for job in jobs if job.night.week == week]):
+            outcomes.append(outcome)
+            _event(log, "department", **_outcome_record(outcome))
+            if progress is not None:
+                progress(len(outcomes), total)
     return outcomes
 
 
