@@ -72,7 +72,8 @@ class RunOptions(TypedDict, total=False):
 
 def check_time_limit(value: float) -> float:
     """``value`` if it is a usable search budget in seconds: finite, positive, at most a day."""
-    if not (isinstance(value, int | float) and math.isfinite(value) and 0 < value <= MAX_TIME_LIMIT_S):
+    number = isinstance(value, int | float) and not isinstance(value, bool)  # `true` in a config is no budget
+    if not (number and math.isfinite(value) and 0 < value <= MAX_TIME_LIMIT_S):
         msg = f"the time limit must be a number of seconds above 0 and at most {MAX_TIME_LIMIT_S:.0f}, not {value!r}"
         raise ValueError(msg)
     return float(value)

@@ -154,3 +154,10 @@ def test_two_plans_never_share_a_folder(tmp_path: Path, centres: str, key: str) 
     with pytest.raises(InvalidInputError) as info:
         read_config(path)
     assert [p.column for p in info.value.problems] == [key]
+
+
+def test_true_is_not_a_time_limit(tmp_path: Path) -> None:
+    path = _write(tmp_path, 'out = "plans"\ntime_limit = true\n[[centre]]\nname = "tiny"\ndata = "tiny"\n')
+    with pytest.raises(InvalidInputError) as info:
+        read_config(path)
+    assert [p.column for p in info.value.problems] == ["time_limit"]
