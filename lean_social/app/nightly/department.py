@@ -132,7 +132,9 @@ def plan_department(job: DepartmentJob) -> DepartmentOutcome:
     try:
         status, schedule = _keep_week_current(job)
         if status == "failed":
-            return replace(outcome, message="the plan failed its own check; the last good plan is kept")
+            # A bug, not the data: the failing plan is set aside beside the week's folder (``.failed-*``), the
+            # folder keeps what it had, and no day of this plan is handed out.
+            return replace(outcome, message="the plan failed its own check (a bug: please report it); set aside")
         days = _write_days(job, schedule)
         _keep(job, status, schedule, days)
         counted = Schedule.merge(days, info=schedule.info) if days else schedule
