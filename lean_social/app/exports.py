@@ -1,8 +1,8 @@
 """Every file of a plan, written into a run's staging folder from the export view only.
 
-The machine files (``schedule.csv``, ``unassigned.csv``, ``kpis.json``, ``schedule.json``,
-``changes.csv``) are always written: they are the plan, and the nightly job and ``replan`` read them;
-so is ``comparison.csv`` of a run with a baseline.
+The machine files (``schedule.csv``, ``unassigned.csv``, ``kpis.json``, ``changes.csv`` of a re-plan,
+``comparison.csv`` of a run with a baseline, and ``schedule.json`` unless pseudonymised: it names every
+client) are always written: they are the plan, and the nightly job and ``replan`` read them.
 What people look at (maps, route sheets, the workbook, calendars, figures) is written as
 ``Exports.kinds`` asks, in ``Exports.lang``.
 """
