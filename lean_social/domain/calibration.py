@@ -163,10 +163,14 @@ def calibrate(
     level: float = 0.9,
 ) -> Calibration:
     """Each service's time from the observed visits' spans, with a bootstrap interval and a verdict
-    against its norm. Deterministic for a given ``seed``."""
+    against its norm. Deterministic for a given ``seed``. ``bootstrap=0`` gives the estimates alone (no
+    interval, so every verdict is "not enough data"): the quick look, or a test of the point estimate."""
     catalogue = tuple(services)
     if not observed:
         msg = "calibration needs at least one observed visit"
+        raise ValueError(msg)
+    if bootstrap < 0:
+        msg = f"the number of bootstrap resamples must be 0 or more, got {bootstrap}"
         raise ValueError(msg)
     if not 0 < level < 1:
         msg = f"the interval's level must lie between 0 and 1, got {level}"

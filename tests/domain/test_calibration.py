@@ -182,6 +182,10 @@ def test_unknown_service_and_empty_input_are_refused(demo: Problem, observed: tu
         calibrate([dataclasses.replace(observed[0], services=("XYZ",))], demo.services)
     with pytest.raises(ValueError, match="at least one"):
         calibrate([], demo.services)
+    with pytest.raises(ValueError, match="resamples"):
+        calibrate(observed, demo.services, bootstrap=-1)
+    with pytest.raises(ValueError, match="level"):
+        calibrate(observed, demo.services, level=90)
 
 
 def test_observed_visit_checks_itself(observed: tuple[ObservedVisit, ...]) -> None:
