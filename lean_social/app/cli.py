@@ -33,6 +33,7 @@ from typing import Any
 
 from lean_social.app._started import STARTED
 from lean_social.app.nightly import read_config, run_nightly
+from lean_social.app.norms import run_norms
 from lean_social.app.run import run_day, run_lists, run_replan, run_week
 from lean_social.app.settings import (
     DEFAULT_TIME_LIMITS,
@@ -63,6 +64,12 @@ _WORDS: Words = {
         "выполнено посещений: {served}, не назначено: {unassigned}; файлы в {out}",
         "{served} visits served, {unassigned} unassigned; outputs in {out}",
     ),
+    "norms_done": (
+        "нормы по {visits} наблюдённым посещениям: поднять {raise_}, снизить {lower}, оставить {keep}, "
+        "мало данных {few}; отчёт и services.csv в {out}",
+        "norms from {visits} observed visits: raise {raise_}, lower {lower}, keep {keep}, not enough data "
+        "{few}; the report and services.csv in {out}",
+    ),
     "night_done": (
         "ночь: спланировано отделений {done} из {total}; сводка в {summary}",
         "night: {done} of {total} departments planned; summary in {summary}",
@@ -76,6 +83,8 @@ _WORDS: Words = {
 
 EXIT_OK, EXIT_INVALID_INPUT, EXIT_USAGE, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_LOCKED = 0, 1, 2, 3, 4, 5
 EXIT_SOME_FAILED, EXIT_ALL_FAILED = 6, 7
+#: The calibration's verdicts, by the names the summary's words use.
+_VERDICTS = {"raise": "raise_", "lower": "lower", "keep": "keep", "not enough data": "few"}
 
 
 def _date(text: str) -> dt.date:
@@ -150,6 +159,15 @@ def _parser() -> argparse.ArgumentParser:
     replan.add_argument("--time-limit", type=_time_limit, default=None, help="search budget in seconds (default 60)")
     replan.add_argument("--seed", type=_seed, default=0, help="search seed (default 0)")
     _add_export_options(replan)
+    norms = sub.add_parser("norms", help="calibrate the services' time norms from observed visits (хронометраж)")
+    norms.add_argument("data_dir", help="the data folder whose services.csv holds the norms")
+    norms.add_argument(
+        "--observed", default=None, help="observed_visits.csv (default: the data folder's observed_visits.csv)"
+    )
+    norms.add_argument("--out", required=True, help="output folder (created if missing)")
+    norms.add_argument("--seed", type=_seed, default=0, help="seed of the bootstrap (default 0)")
+    norms.add_argument("--csv-sep", type=_choice(CSV_SEPARATORS), default=",", help="',' (default) or ';'")
+    norms.add_argument("--lang", type=_choice(LANGS), default=DEFAULT_LANG, help="language of the summary")
     nightly = sub.add_parser("nightly", help="plan every department of every centre a configuration names")
     nightly.add_argument("config", help="the night's configuration, a TOML file (see data/nightly.toml)")
     nightly.add_argument("--workers", type=_positive, default=None, help="local processes (default: the config's)")
@@ -260,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _command(args)
     except InvalidInputError as exc:
-        given = [getattr(args, k, None) for k in ("data_dir", "config", "plan", "baseline")]
+        given = [getattr(args, k, None) for k in ("data_dir", "config", "plan", "baseline", "observed")]
         where = " or ".join(str(g) for g in given if g is not None)
         print(f"lean-social: invalid input in {where}\n{exc}", file=sys.stderr)
         return EXIT_INVALID_INPUT
@@ -328,6 +346,14 @@ def _run_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "nightly":
         return _nightly(args)
+    if args.command == "norms":
+        calibrated = run_norms(
+            args.data_dir, args.out, observed=args.observed, seed=args.seed, csv_sep=args.csv_sep
+        ).calibration
+        counts = {name: sum(1 for e in calibrated.services if e.verdict == v) for v, name in _VERDICTS.items()}
+        text = word("norms_done", args.lang, _WORDS).format(visits=calibrated.visits, out=args.out, **counts)
+        print(text, file=sys.stderr)
+        return EXIT_OK
     if args.command == "lists":
         proposal = run_lists(
             args.data_dir,

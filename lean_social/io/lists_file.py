@@ -1,5 +1,6 @@
-"""The data's ``clients.csv`` with new lists written into its ``worker_id`` column, every other cell as
-it was, so that a planner can review the redraw with a diff and drop the file into the data folder."""
+"""A data file with one column rewritten, every other cell as it was, so that a planner can review the
+change with a diff and drop the file into the data folder: ``clients.csv`` with new lists in its
+``worker_id`` column, ``services.csv`` with calibrated norms in its ``norm_min`` column."""
 
 from __future__ import annotations
 
@@ -11,12 +12,22 @@ from pathlib import Path
 from lean_social.errors import InputProblem, InvalidInputError
 from lean_social.io.folder import csv_delimiter, decode_csv
 
-__all__ = ["clients_csv_with_lists"]
+__all__ = ["clients_csv_with_lists", "csv_with_column", "services_csv_with_norms"]
 
 
 def clients_csv_with_lists(path: str | Path, lists: Mapping[str, str]) -> bytes:
-    """The bytes of ``path`` (a clients.csv the reader accepted) with ``worker_id`` set from ``lists``
-    (client id → worker id).
+    """``clients.csv`` with ``worker_id`` set from ``lists`` (client id → worker id)."""
+    return csv_with_column(path, "id", "worker_id", lists, what="client of the new lists")
+
+
+def services_csv_with_norms(path: str | Path, norms: Mapping[str, int]) -> bytes:
+    """``services.csv`` with ``norm_min`` set from ``norms`` (service code → minutes)."""
+    return csv_with_column(path, "code", "norm_min", {k: str(v) for k, v in norms.items()}, what="service")
+
+
+def csv_with_column(path: str | Path, key_column: str, column: str, values: Mapping[str, str], *, what: str) -> bytes:
+    """The bytes of ``path`` (a file the reader accepted) with ``column`` set from ``values`` (the row's
+    ``key_column`` → the new cell).
 
     The file is read by the reader's rules (first non-blank record is the header, names compared
     stripped and lower-cased, short rows padded) so that every file the reader takes can be rewritten,
@@ -39,25 +50,25 @@ def clients_csv_with_lists(path: str | Path, lists: Mapping[str, str]) -> bytes:
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     start = next(i for i, record in enumerate(records) if any(cell.strip() for cell in record))
     names = [cell.strip().lower() for cell in records[start]]
-    if "id" not in names:
-        raise refuse("a column named 'id' in the header")
-    key = names.index("id")
-    if "worker_id" not in names:
-        records[start] = [*records[start], "worker_id"]
-        names.append("worker_id")
-    column = names.index("worker_id")
+    if key_column not in names:
+        raise refuse(f"a column named '{key_column}' in the header")
+    key = names.index(key_column)
+    if column not in names:
+        records[start] = [*records[start], column]
+        names.append(column)
+    at = names.index(column)
     written: set[str] = set()
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     for i, record in enumerate(records):
         if i > start and any(cell.strip() for cell in record):
             record = record + [""] * (len(names) - len(record))
-            client_id = record[key].strip()
-            if client_id in lists:
-                record[column] = lists[client_id]
-                written.add(client_id)
+            ident = record[key].strip()
+            if ident in values:
+                record[at] = values[ident]
+                written.add(ident)
         writer.writerow(record)
-    missing = sorted(set(lists) - written)
+    missing = sorted(set(values) - written)
     if missing:
-        raise refuse(f"a row for every client of the new lists (missing: {', '.join(missing[:5])})")
+        raise refuse(f"a row for every {what} (missing: {', '.join(missing[:5])})")
     return out.getvalue().encode("utf-8-sig")
