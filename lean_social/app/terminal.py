@@ -115,7 +115,7 @@ def travel_per_visit_min(schedule: Schedule) -> float | None:
     visits = schedule.served
     if not visits:
         return None
-    travel = sum(sum(s.travel_s for s in r.stops) + r.return_travel_s for r in schedule.routes)
+    travel = sum(r.travel_s for r in schedule.routes)
     return round(travel / 60 / visits, 2)
 
 

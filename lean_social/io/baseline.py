@@ -18,7 +18,7 @@ import datetime as dt
 import io
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -358,17 +358,7 @@ def _distinct_ids(stops: list[Stop]) -> tuple[Stop, ...]:
         n = seen.get(stop.visit_id, 0)
         seen[stop.visit_id] = n + 1
         if n:
-            stop = Stop(
-                visit_id=f"{stop.visit_id}/{n}",
-                client_id=stop.client_id,
-                services=stop.services,
-                arrival=stop.arrival,
-                start=stop.start,
-                end=stop.end,
-                travel_s=stop.travel_s,
-                travel_m=stop.travel_m,
-                substitute_for=stop.substitute_for,
-            )
+            stop = replace(stop, visit_id=f"{stop.visit_id}/{n}")
         out.append(stop)
     return tuple(out)
 

@@ -130,13 +130,15 @@ def plan_department(job: DepartmentJob) -> DepartmentOutcome:
         centre=job.centre, department=job.department, week=job.night.week, days=job.night.days, status="failed"
     )
     try:
-        status, schedule = _keep_week_current(job)
+        hashes = input_hashes(job.data)  # once, before anything reads the data
+        status, schedule = _keep_week_current(job, hashes)
         if status == "failed":
             # A bug, not the data: the failing plan is set aside beside the week's folder (``.failed-*``), the
             # folder keeps what it had, and no day of this plan is handed out.
             return replace(outcome, message="the plan failed its own check (a bug: please report it); set aside")
-        days = _write_days(job, schedule)
-        _keep(job, status, schedule, days)
+        problem = read_folder(job.data)
+        days = _write_days(job, schedule, problem, hashes)
+        _keep(job, status, schedule, days, problem, hashes)
         counted = Schedule.merge(days, info=schedule.info) if days else schedule
         outcome = replace(
             outcome,
@@ -155,12 +157,11 @@ def plan_department(job: DepartmentJob) -> DepartmentOutcome:
     return replace(outcome, seconds=round(time.perf_counter() - started, 3))
 
 
-def _keep_week_current(job: DepartmentJob) -> tuple[Status, Schedule]:
+def _keep_week_current(job: DepartmentJob, hashes: dict[str, str]) -> tuple[Status, Schedule]:
     """The department's week plan as the data stands now: reused, re-planned from the night's first day,
     or planned."""
     week_dir, published = job.week_dir, job.week_dir / "schedule.json"
     stored = _run_record(week_dir)
-    hashes = input_hashes(job.data)
     if stored is not None and published.is_file():
         settings = stored.get("settings", {})
         same = {key: settings.get(key) for key in job.settings_key()} == job.settings_key()
@@ -197,13 +198,18 @@ def _last_week(job: DepartmentJob) -> Path | PreviousPlan | None:
     return path if path.is_file() else None
 
 
-def _keep(job: DepartmentJob, status: Status, week: Schedule, days: Sequence[Schedule]) -> None:
+def _keep(
+    job: DepartmentJob,
+    status: Status,
+    week: Schedule,
+    days: Sequence[Schedule],
+    problem: Problem,
+    hashes: dict[str, str],
+) -> None:
     """Keep the night's plans in the plan store: the week when it was made or re-planned (or reused but
     missing there), and each day handed out, with their figures."""
     if job.store is None or job.run_id is None:
         return
-    problem = read_folder(job.data)
-    hashes = input_hashes(job.data)
     with PlanStore(job.store) as store:
         # A reused week is in the store already, unless the night that made it was killed before it got there.
         kept = status == "reused" and store.find_plan(job.centre, job.department, job.night.week, hashes) is not None
@@ -255,12 +261,12 @@ def _run_record(folder: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _write_days(job: DepartmentJob, week: Schedule) -> list[Schedule]:
+def _write_days(job: DepartmentJob, week: Schedule, data: Problem, hashes: dict[str, str]) -> list[Schedule]:
     """Each day asked for, cut from the week plan into ``OUT/<centre>/<department>/<date>/``; the days'
     plans, in order."""
     if not job.night.days:
         return []
-    problem = department_problem(read_folder(job.data), job.department)
+    problem = department_problem(data, job.department)
     exports = Exports(lang=job.lang, csv_sep=job.csv_sep, kinds=job.outputs)
     settings = PlanSettings(
         time_limit_s=job.time_limit, reproducible=job.reproducible, work_per_visit=job.work_per_visit, seed=job.seed
@@ -285,7 +291,7 @@ def _write_days(job: DepartmentJob, week: Schedule) -> list[Schedule]:
             record = {
                 **versions(),
                 "data_dir": str(job.data),
-                "inputs_sha256": input_hashes(job.data),
+                "inputs_sha256": hashes,
                 "settings": {"date": day.isoformat(), "from_week": job.night.week.isoformat(), **job.settings_key()},
                 "served": part.served,
                 "unassigned": len(part.unassigned),
