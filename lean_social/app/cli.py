@@ -34,6 +34,7 @@ from typing import Any
 from lean_social.app._started import STARTED
 from lean_social.app.nightly import read_config, run_nightly
 from lean_social.app.norms import run_norms
+from lean_social.app.photo import run_photo
 from lean_social.app.run import run_day, run_lists, run_replan, run_week
 from lean_social.app.settings import (
     DEFAULT_TIME_LIMITS,
@@ -168,6 +169,17 @@ def _parser() -> argparse.ArgumentParser:
     norms.add_argument("--seed", type=_seed, default=0, help="seed of the bootstrap (default 0)")
     norms.add_argument("--csv-sep", type=_choice(CSV_SEPARATORS), default=",", help="',' (default) or ';'")
     norms.add_argument("--lang", type=_choice(LANGS), default=DEFAULT_LANG, help="language of the summary")
+    photo = sub.add_parser("photo", help="the work-day photo: observed visits against the plan, with lean wastes")
+    photo.add_argument("data_dir", help="the data folder the plan was made from")
+    photo.add_argument(
+        "--observed", default=None, help="observed_visits.csv (default: the data folder's observed_visits.csv)"
+    )
+    photo.add_argument("--plan", required=True, help="the plan's folder (its schedule.json or schedule.csv)")
+    photo.add_argument("--out", required=True, help="output folder (created if missing)")
+    photo.add_argument("--csv-sep", type=_choice(CSV_SEPARATORS), default=",", help="',' (default) or ';'")
+    photo.add_argument(
+        "--lang", type=_choice(LANGS), default=DEFAULT_LANG, help="language of photo.html and the summary"
+    )
     nightly = sub.add_parser("nightly", help="plan every department of every centre a configuration names")
     nightly.add_argument("config", help="the night's configuration, a TOML file (see data/nightly.toml)")
     nightly.add_argument("--workers", type=_positive, default=None, help="local processes (default: the config's)")
@@ -354,6 +366,8 @@ def _run_command(args: argparse.Namespace) -> int:
         text = word("norms_done", args.lang, _WORDS).format(visits=calibrated.visits, out=args.out, **counts)
         print(text, file=sys.stderr)
         return EXIT_OK
+    if args.command == "photo":
+        return _photo(args)
     if args.command == "lists":
         proposal = run_lists(
             args.data_dir,
@@ -370,6 +384,42 @@ def _run_command(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+#: The line ``lean-social photo`` ends with.
+_PHOTO_WORDS: Words = {
+    "photo_done": (
+        "фотография рабочего дня: сравнено с планом рабочих дней {compared} из {days}, потери {waste} мин; "
+        "файлы в {out}",
+        "work-day photo: {compared} of {days} worker-days compared with the plan, {waste} min of waste; "
+        "outputs in {out}",
+    ),
+    "photo_unplanned": (
+        "дни наблюдений без дня плана ({count}): {dates}",
+        "observed dates the plan has no day for ({count}): {dates}",
+    ),
+}
+
+
+def _photo(args: argparse.Namespace) -> int:
+    """``lean-social photo``: the photo written, its summary and the observed dates the plan lacks on stderr."""
+    photo = run_photo(
+        args.data_dir, args.out, plan=args.plan, observed=args.observed, lang=args.lang, csv_sep=args.csv_sep
+    ).photo
+    text = word("photo_done", args.lang, _PHOTO_WORDS).format(
+        compared=photo.total.observed.days,
+        days=len(photo.days),
+        waste=round(sum(photo.total.waste.values())),
+        out=args.out,
+    )
+    print(text, file=sys.stderr)
+    if photo.unplanned_dates:
+        dates = ", ".join(d.isoformat() for d in photo.unplanned_dates)
+        print(
+            word("photo_unplanned", args.lang, _PHOTO_WORDS).format(count=len(photo.unplanned_dates), dates=dates),
+            file=sys.stderr,
+        )
+    return EXIT_OK
 
 
 def _nightly(args: argparse.Namespace) -> int:

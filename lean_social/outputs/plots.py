@@ -199,3 +199,55 @@ def _legend_space(rows: int) -> float:
 def _plot_height(rows: int) -> float:
     """The share of the height the axes take: all but the legend below and the title above (40 pixels)."""
     return 1 - 120 / height_px(rows)
+
+
+#: Words of the work-day photo's picture (``photo_bars``).
+_PHOTO_WORDS: Words = {
+    "photo_title": (
+        "Рабочий день: наблюдение и план, в среднем за день",
+        "Working day: observed and planned, mean per day",
+    ),
+    "observed": ("наблюдение", "observed"),
+    "planned": ("план", "planned"),
+}
+
+
+def photo_bars(
+    labels: Sequence[str],
+    observed: Sequence[dict[str, float]],
+    planned: Sequence[dict[str, float]],
+    *,
+    lang: Lang = DEFAULT_LANG,
+) -> bytes:
+    """The work-day photo's picture (``outputs.photo``): for each worker (``labels``, top down) two stacked
+    bars, the observed day above the planned one, each split into ``kpi.TIME_PARTS`` (minutes of a mean
+    worker-day by part, drawn in hours); time past the shift only where some bar has it."""
+    count = len(labels)
+    parts = [p for p in TIME_PARTS if p != "overtime" or any(u.get(p, 0.0) for u in [*observed, *planned])]
+    with mpl.rc_context({"font.family": "DejaVu Sans"}):
+        figure = _figure(2 * count)
+        axes = figure.add_axes((0.25, _legend_space(2 * count), 0.72, _plot_height(2 * count)))
+        rows = [2 * count - 1 - 2 * i - side for i in range(count) for side in (0, 1)]  # observed, then planned
+        uses = [use for pair in zip(observed, planned, strict=True) for use in pair]
+        left = [0.0] * len(uses)
+        for part in parts:
+            hours = [use.get(part, 0.0) / 60 for use in uses]
+            axes.barh(rows, hours, left=left, color=COLOURS[part], height=0.8, edgecolor="white", linewidth=0.5)
+            left = [a + b for a, b in zip(left, hours, strict=True)]
+        names = [
+            f"{_plain(label[:_LABEL_CHARS])}: {word(side, lang, _PHOTO_WORDS)}"
+            if side == "observed"
+            else word(side, lang, _PHOTO_WORDS)
+            for label in labels
+            for side in ("observed", "planned")
+        ]
+        axes.set_yticks(rows, names, fontsize=9)
+        axes.set_ylim(-0.6, max(2 * count, 1) - 0.4)
+        axes.set_xlabel(word("hours", lang, _WORDS))
+        axes.set_title(word("photo_title", lang, _PHOTO_WORDS))
+        axes.grid(axis="x", color="#EEEEEE")
+        axes.set_axisbelow(True)
+        if not count:
+            axes.text(0.5, 0.5, word("nobody", lang, _WORDS), transform=axes.transAxes, ha="center", va="center")
+        _legend(figure, parts, lang)
+        return _png(figure)
