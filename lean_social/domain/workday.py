@@ -162,6 +162,7 @@ def day_parts(day: ObservedDay, problem: Problem) -> DayParts:
         ready = end
     lunch_gap = _lunch_gap(gaps, worker) if lunch_s else None
     waits: list[Waste] = []
+    waiting = 0
     for gap in gaps:
         idle_from = gap.idle_from
         if gap is lunch_gap:
@@ -171,11 +172,12 @@ def day_parts(day: ObservedDay, problem: Problem) -> DayParts:
         closed = (gap.start - idle_from) - _open_s(problem, gap.client_id, day.date, idle_from, gap.start)
         parts: tuple[tuple[WasteKind, int], ...] = (("early", closed), ("idle", gap.start - idle_from - closed))
         waits += [_waste(day, "waiting", kind, gap.client_id, s / 60) for kind, s in parts if s > 0]
+        waiting += gap.start - idle_from
     return DayParts(
         shift_s=shift_s,
         service_s=service,
         travel_s=travel,
-        waiting_s=round(60 * sum(w.minutes for w in waits)),
+        waiting_s=waiting,
         lunch_s=lunch_s,
         travel_m=sum(day.legs_m),
         waits=tuple(waits),
