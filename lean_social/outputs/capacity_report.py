@@ -36,6 +36,7 @@ CAPACITY_WORDS: Words = {
     "fte_needed": ("Нужно ставок", "FTE needed"),
     "fte_present": ("Есть ставок", "FTE present"),
     "gap": ("Не хватает (+) / лишние (−)", "Short (+) / spare (−)"),
+    "details": ("Подробно", "In detail"),
     "mode": ("Как добирается", "Travel"),
     "minutes_per_client": ("Минут на получателя в неделю", "Minutes per client a week"),
     "clients_per_fte": ("Получателей на ставку", "Clients per FTE"),
@@ -163,6 +164,58 @@ def _caseload_table(scenario: Scenario, rows: Sequence[Caseload], lang: Lang) ->
     return f"<table><caption>{caption}</caption><tr>{head}</tr>{''.join(body)}</table>"
 
 
+def _compare_staff(scenarios: Sequence[Scenario], staff: Sequence[Staff], lang: Lang) -> str:
+    """Departments down, each scenario's FTE needed and gap across, the totals last."""
+    departments = list(dict.fromkeys(r.department for r in staff))
+    top = "".join(f'<th colspan="2">{_e(scenario_text(s, lang))}</th>' for s in scenarios)
+    sub = "".join(
+        f"<th>{_e(word('fte_needed', lang, CAPACITY_WORDS))}</th><th>{_e(word('gap', lang, CAPACITY_WORDS))}</th>"
+        for _ in scenarios
+    )
+    body = []
+    for department in [*departments, None]:
+        cells = []
+        for scenario in scenarios:
+            picked = [r for r in staff if r.scenario == scenario.name and department in (None, r.department)]
+            needed, gap = sum(r.fte_needed for r in picked), sum(r.gap_fte for r in picked)
+            cells.append(
+                f'<td class="n">{number_text(needed, lang)}</td>'
+                f'<td class="n{" short" if gap > 0.05 else ""}">{_gap(gap, lang)}</td>'
+            )
+        name = word("total", lang, CAPACITY_WORDS) if department is None else department
+        kind = ' class="total"' if department is None else ""
+        body.append(f"<tr{kind}><td>{_e(name)}</td>{''.join(cells)}</tr>")
+    head = f'<tr><th rowspan="2">{_e(word("department", lang, CAPACITY_WORDS))}</th>{top}</tr><tr>{sub}</tr>'
+    return f"<table>{head}{''.join(body)}</table>"
+
+
+def _compare_caseloads(scenarios: Sequence[Scenario], caseloads: Sequence[Caseload], lang: Lang) -> str:
+    """Department and mode down (the modes someone travels by now), each scenario's travel per visit
+    and clients per FTE across."""
+    current = [c for c in caseloads if c.scenario == scenarios[0].name and c.workers]
+    rows = {(c.scenario, c.department, c.mode): c for c in caseloads}
+    top = "".join(f'<th colspan="2">{_e(scenario_text(s, lang))}</th>' for s in scenarios)
+    travel_head, per_fte_head = (_e(word(k, lang, CAPACITY_WORDS)) for k in ("travel_min", "clients_per_fte"))
+    sub = f"<th>{travel_head}</th><th>{per_fte_head}</th>" * len(scenarios)
+    body = []
+    for now in current:
+        cells = []
+        for scenario in scenarios:
+            row = rows.get((scenario.name, now.department, now.mode))
+            per_fte = None if row is None else row.clients_per_fte
+            travel = "" if row is None else number_text(row.travel_min_per_visit, lang)
+            load = "" if per_fte is None else number_text(per_fte, lang)
+            cells.append(f'<td class="n">{travel}</td><td class="n">{load}</td>')
+        body.append(
+            f"<tr><td>{_e(now.department)}</td><td>{_e(word(now.mode, lang, CAPACITY_WORDS))}</td>"
+            f'<td class="n">{now.workers}</td>{"".join(cells)}</tr>'
+        )
+    heads = "".join(
+        f'<th rowspan="2">{_e(word(h, lang, CAPACITY_WORDS))}</th>' for h in ("department", "mode", "workers")
+    )
+    return f"<table><tr>{heads}{top}</tr><tr>{sub}</tr>{''.join(body)}</table>"
+
+
 def capacity_html(
     week_start: dt.date,
     scenarios: Sequence[Scenario],
@@ -171,7 +224,8 @@ def capacity_html(
     *,
     lang: Lang = DEFAULT_LANG,
 ) -> str:
-    """The page: staff tables of every scenario side by side, then the caseload tables, then the method."""
+    """The page: staff and caseloads with the scenarios side by side, the method, then each scenario's
+    tables in detail."""
     title = word("title", lang, CAPACITY_WORDS).format(week=date_text(week_start, lang))
     staff_tables = "".join(_staff_table(s, [r for r in staff if r.scenario == s.name], lang) for s in scenarios)
     caseload_tables = "".join(
@@ -180,11 +234,14 @@ def capacity_html(
     method = word("method", lang, CAPACITY_WORDS).format(
         week_h=FULL_TIME_WEEK_H, k=number_text(TIME_USE_COEFFICIENT, lang, 3), fte_h=number_text(fte_week_h(), lang)
     )
+    details = _e(word("details", lang, CAPACITY_WORDS))
     body = (
         f"<h1>{_e(title)}</h1>\n"
-        f'<h2>{_e(word("staff", lang, CAPACITY_WORDS))}</h2>\n<div class="side">{staff_tables}</div>\n'
-        f'<h2>{_e(word("caseload", lang, CAPACITY_WORDS))}</h2>\n<div class="side">{caseload_tables}</div>\n'
+        f"<h2>{_e(word('staff', lang, CAPACITY_WORDS))}</h2>\n{_compare_staff(scenarios, staff, lang)}\n"
+        f"<h2>{_e(word('caseload', lang, CAPACITY_WORDS))}</h2>\n{_compare_caseloads(scenarios, caseloads, lang)}\n"
         f'<p class="method">{_e(method)}</p>\n'
+        f'<h2>{details}: {_e(word("staff", lang, CAPACITY_WORDS))}</h2>\n<div class="side">{staff_tables}</div>\n'
+        f'<h2>{details}: {_e(word("caseload", lang, CAPACITY_WORDS))}</h2>\n<div class="side">{caseload_tables}</div>\n'
     )
     return (
         "<!DOCTYPE html>\n"
