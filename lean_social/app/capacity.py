@@ -137,6 +137,7 @@ def read_scenario(text: str, data_dir: Path) -> Scenario:
     ValueError for bad text; InvalidInputError naming the norms file, row and column for a bad file)."""
     check_scenario(text)
     services = None
+    norms_from = ""
     factor = 1.0
     modes: tuple[tuple[TravelMode, TravelMode], ...] = ()
     for key, value in _changes(text):
@@ -145,8 +146,8 @@ def read_scenario(text: str, data_dir: Path) -> Scenario:
         elif key == "mode":
             modes = (_mode(text, value),)
         else:
-            services = _read_norms(Path(value), data_dir).services
-    return Scenario(name=text, services=services, clients_factor=factor, modes=modes)
+            services, norms_from = _read_norms(Path(value), data_dir).services, value
+    return Scenario(name=text, services=services, norms_from=norms_from, clients_factor=factor, modes=modes)
 
 
 def _read_norms(services_csv: Path, data_dir: Path) -> Problem:

@@ -95,6 +95,8 @@ class Scenario:
 
     name: str
     services: tuple[Service, ...] | None = None
+    #: Where ``services`` came from (a file's path), for the reports to say.
+    norms_from: str = ""
     clients_factor: float = 1.0
     modes: tuple[tuple[TravelMode, TravelMode], ...] = ()
 

@@ -96,8 +96,7 @@ def scenario_text(scenario: Scenario, lang: Lang) -> str:
     """A scenario as a planner says it: 'получателей +10 %, пешком → на велосипеде'."""
     parts = []
     if scenario.services is not None:
-        path = next((p.split("=", 1)[1] for p in scenario.name.split(",") if p.strip().startswith("norms=")), "")
-        parts.append(word("norms", lang, CAPACITY_WORDS).format(path=path.strip()))
+        parts.append(word("norms", lang, CAPACITY_WORDS).format(path=scenario.norms_from))
     if scenario.clients_factor != 1.0:
         percent = round((scenario.clients_factor - 1) * 100, 1)
         parts.append(word("clients", lang, CAPACITY_WORDS).format(percent=percent))

@@ -92,7 +92,9 @@ def test_new_norms_drive_the_demand(tmp_path: Path) -> None:
         assert new.fte_needed > now.fte_needed
         both = rows[(f"norms={services},clients=+10%", department)]
         assert both.service_h == pytest.approx(1.1 * new.service_h)  # the changes combine
-    assert result.scenarios[1].services is not None
+    assert result.scenarios[1].norms_from == str(services)
+    page = (tmp_path / "out" / "capacity.html").read_text(encoding="utf-8")
+    assert f"нормы из {services}" in page
 
 
 def test_the_rural_district_carries_fewer_clients_per_worker(tmp_path: Path) -> None:
