@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lean_social.app._started import STARTED
+from lean_social.app.capacity import check_scenario, run_capacity
 from lean_social.app.nightly import read_config, run_nightly
 from lean_social.app.norms import run_norms
 from lean_social.app.photo import run_photo
@@ -48,6 +49,7 @@ from lean_social.app.settings import (
 from lean_social.app.terminal import TerminalProgress, summary_lines
 from lean_social.errors import InvalidInputError, OutputFolderError, OutputLockedError
 from lean_social.io.writers import CSV_SEPARATORS
+from lean_social.outputs.capacity_report import summary_lines as capacity_lines
 from lean_social.outputs.kpi import Comparison
 from lean_social.outputs.labels import DEFAULT_LANG, LANGS, Lang, Words, word
 from lean_social.planning.progress import reporting
@@ -180,6 +182,22 @@ def _parser() -> argparse.ArgumentParser:
     photo.add_argument(
         "--lang", type=_choice(LANGS), default=DEFAULT_LANG, help="language of photo.html and the summary"
     )
+    capacity = sub.add_parser(
+        "capacity", help="staff needed per department (full-time equivalents), caseloads and what-if scenarios"
+    )
+    capacity.add_argument("data_dir", help="the data folder")
+    capacity.add_argument("--week", required=True, type=_monday, help="the week's Monday, YYYY-MM-DD")
+    capacity.add_argument("--out", required=True, help="output folder (created if missing)")
+    capacity.add_argument(
+        "--scenario",
+        action="append",
+        type=_scenario,
+        default=None,
+        help="a what-if beside the current state, changes joined by commas: norms=PATH (a services.csv), "
+        "clients=+10%%, mode=foot:bike; repeat for several (default: clients=+10%% and mode=foot:bike)",
+    )
+    capacity.add_argument("--csv-sep", type=_choice(CSV_SEPARATORS), default=",", help="',' (default) or ';'")
+    capacity.add_argument("--lang", type=_choice(LANGS), default=DEFAULT_LANG, help="language of the page and summary")
     nightly = sub.add_parser("nightly", help="plan every department of every centre a configuration names")
     nightly.add_argument("config", help="the night's configuration, a TOML file (see data/nightly.toml)")
     nightly.add_argument("--workers", type=_positive, default=None, help="local processes (default: the config's)")
@@ -265,6 +283,14 @@ def _choice(options: Sequence[str]) -> Callable[[str], str]:
         return text
 
     return parse
+
+
+def _scenario(text: str) -> str:
+    """A capacity scenario as ``app.capacity.check_scenario`` takes it (a norms file that exists)."""
+    try:
+        return check_scenario(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _outputs(text: str) -> frozenset[str]:
@@ -368,6 +394,8 @@ def _run_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "photo":
         return _photo(args)
+    if args.command == "capacity":
+        return _capacity(args)
     if args.command == "lists":
         proposal = run_lists(
             args.data_dir,
@@ -419,6 +447,16 @@ def _photo(args: argparse.Namespace) -> int:
             word("photo_unplanned", args.lang, _PHOTO_WORDS).format(count=len(photo.unplanned_dates), dates=dates),
             file=sys.stderr,
         )
+    return EXIT_OK
+
+
+def _capacity(args: argparse.Namespace) -> int:
+    """Staff and caseloads for the week, the scenarios side by side; the summary on stderr."""
+    result = run_capacity(
+        args.data_dir, args.week, args.out, scenarios=args.scenario, lang=args.lang, csv_sep=args.csv_sep
+    )
+    for line in capacity_lines(args.week, result.scenarios, result.staff, result.caseloads, args.out, args.lang):
+        print(line, file=sys.stderr)
     return EXIT_OK
 
 

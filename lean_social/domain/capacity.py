@@ -19,7 +19,9 @@ from lean_social.domain.norms import visit_duration_min
 
 __all__ = [
     "LOAD_BAND",
+    "ORDER_725_DAY_MIN",
     "OTHER_WORK_MIN_PER_DAY",
+    "TIME_USE_COEFFICIENT",
     "TRAVEL_ALLOWANCE_MIN",
     "Capacity",
     "estimated_minutes",
@@ -27,13 +29,19 @@ __all__ = [
     "week_capacity",
 ]
 
-#: Band of a worker's service + travel time as a share of contracted hours (shift less lunch) that a
-#: fair plan keeps to. The top is Order 725's time-use coefficient K = 0.925 (the rest is other work);
-#: the bottom is a planner's choice: below 60 % a worker's week is half empty.
-LOAD_BAND = (0.60, 0.925)
-
 #: Paperwork and other non-visit work per worker-day, from the ministry's time-study example.
 OTHER_WORK_MIN_PER_DAY = 36
+#: The working day of Order 725's example, whose other work is ``OTHER_WORK_MIN_PER_DAY``.
+ORDER_725_DAY_MIN = 8 * 60
+#: Order 725's time-use coefficient K = (8 - 0.6) / 8 = 0.925: the share of working time left for
+#: service and travel once the day's other work is done. Stated here once, from the two figures above;
+#: the federal staff method divides the work needed by working time times K (``domain.staff``).
+TIME_USE_COEFFICIENT = (ORDER_725_DAY_MIN - OTHER_WORK_MIN_PER_DAY) / ORDER_725_DAY_MIN
+
+#: Band of a worker's service + travel time as a share of contracted hours (shift less lunch) that a
+#: fair plan keeps to. The top is Order 725's time-use coefficient K (the rest is other work); the
+#: bottom is a planner's choice: below 60 % a worker's week is half empty.
+LOAD_BAND = (0.60, TIME_USE_COEFFICIENT)
 #: Expected walk to each visit, for estimates only (the capacity check, the planners' balancing and
 #: room before routing); the plan measures the real one.
 TRAVEL_ALLOWANCE_MIN = 15
