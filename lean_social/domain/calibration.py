@@ -152,6 +152,21 @@ class Calibration:
                 return effect
         raise KeyError(worker_id)
 
+    def fitted_minutes(self, visit: ObservedVisit) -> float:
+        """The span the fit gives ``visit``: ``(1 + worker effect) × Σ service times`` (the model of the
+        module's docstring; a worker not judged, or not in the calibration, counts as typical). Set
+        against the visit's observed span, it shows how well the fit holds and which visits it set aside.
+        ValueError for a service the calibration has no estimate of (no visit carried it)."""
+        total = 0.0
+        for code in visit.services:
+            estimate = self.service(code).estimate_min
+            if estimate is None:
+                msg = f"no estimate of service {code}: no calibrated visit carries it"
+                raise ValueError(msg)
+            total += estimate
+        effect = next((w.effect for w in self.workers if w.worker_id == visit.worker_id), None)
+        return (1.0 + (effect or 0.0)) * total
+
 
 def calibrate(
     observed: Sequence[ObservedVisit],
