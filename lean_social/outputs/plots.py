@@ -218,7 +218,7 @@ _NORM_WORDS: Words = {
 }
 #: Pixels per service row of the interval plot, and the longest label its left margin holds at 9 points.
 _INTERVAL_ROW_PX = 30
-_INTERVAL_LABEL_CHARS = 40
+_INTERVAL_LABEL_CHARS = 34
 
 
 def estimate_intervals(
