@@ -170,7 +170,9 @@ def _parser() -> argparse.ArgumentParser:
     norms.add_argument("--out", required=True, help="output folder (created if missing)")
     norms.add_argument("--seed", type=_seed, default=0, help="seed of the bootstrap (default 0)")
     norms.add_argument("--csv-sep", type=_choice(CSV_SEPARATORS), default=",", help="',' (default) or ';'")
-    norms.add_argument("--lang", type=_choice(LANGS), default=DEFAULT_LANG, help="language of the summary")
+    norms.add_argument(
+        "--lang", type=_choice(LANGS), default=DEFAULT_LANG, help="language of the summary and norms_report.html"
+    )
     photo = sub.add_parser("photo", help="the work-day photo: observed visits against the plan, with lean wastes")
     photo.add_argument("data_dir", help="the data folder the plan was made from")
     photo.add_argument(
@@ -386,7 +388,7 @@ def _run_command(args: argparse.Namespace) -> int:
         return _nightly(args)
     if args.command == "norms":
         calibrated = run_norms(
-            args.data_dir, args.out, observed=args.observed, seed=args.seed, csv_sep=args.csv_sep
+            args.data_dir, args.out, observed=args.observed, seed=args.seed, csv_sep=args.csv_sep, lang=args.lang
         ).calibration
         counts = {name: sum(1 for e in calibrated.services if e.verdict == v) for v, name in _VERDICTS.items()}
         text = word("norms_done", args.lang, _WORDS).format(visits=calibrated.visits, out=args.out, **counts)

@@ -8,6 +8,8 @@ one whole folder (``io.outfolder``):
   verdict keep / raise / lower / not enough data;
 - ``workers.csv``: each worker's effect (how much longer or shorter their visits run than the typical
   worker's), which is why one worker's times alone never set a norm;
+- ``norms_report.html``: the same for people, Russian by default (``lang``), with the workers' effects and
+  pictures of the estimates against the norms and of the fit (``outputs.norms_report``);
 - ``services.csv``: the data's file with ``norm_min`` set to the proposal where the evidence is enough,
   every other cell as it was, ready to review and drop into the data folder;
 - ``run.json``: versions, inputs' digests, settings, counts.
@@ -26,7 +28,9 @@ from lean_social.io.folder import read_folder
 from lean_social.io.lists_file import services_csv_with_norms
 from lean_social.io.observed import OBSERVED_FILE, read_observed_visits
 from lean_social.io.outfolder import OutputFolder
-from lean_social.io.writers import atomic_write_bytes, write_csv, write_json
+from lean_social.io.writers import atomic_write_bytes, atomic_write_text, write_csv, write_json
+from lean_social.outputs.labels import DEFAULT_LANG, Lang
+from lean_social.outputs.norms_report import norms_report
 from lean_social.version import versions
 
 __all__ = ["NormsResult", "run_norms"]
@@ -49,6 +53,7 @@ def run_norms(
     seed: int = 0,
     bootstrap: int = 200,
     csv_sep: str = ",",
+    lang: Lang = DEFAULT_LANG,
 ) -> NormsResult:
     """Calibrate the norms of ``data_dir``'s services from ``observed`` (default: the data folder's
     ``observed_visits.csv``) and write the report and the proposed ``services.csv`` to ``out_dir``.
@@ -69,6 +74,7 @@ def run_norms(
         stage = folder.stage()
         files = [
             write_csv(stage / "norms_report.csv", result.rows(), REPORT_COLUMNS, sep=csv_sep),
+            atomic_write_text(stage / "norms_report.html", norms_report(result, visits, lang=lang)),
             write_csv(
                 stage / "workers.csv",
                 [{"worker_id": w.worker_id, "visits": w.visits, "effect": w.effect} for w in result.workers],
@@ -84,7 +90,13 @@ def run_norms(
             **versions(),
             "data_dir": str(data_dir),
             "inputs_sha256": hashes,
-            "settings": {"observed": str(observed_path), "seed": seed, "bootstrap": bootstrap, "level": result.level},
+            "settings": {
+                "observed": str(observed_path),
+                "seed": seed,
+                "bootstrap": bootstrap,
+                "level": result.level,
+                "lang": lang,
+            },
             "observed_visits": result.visits,
             "verdicts": verdicts,
             "timings_s": {"calibrate_s": round(wall, 3)},

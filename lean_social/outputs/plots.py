@@ -251,3 +251,99 @@ def photo_bars(
             axes.text(0.5, 0.5, word("nobody", lang, _WORDS), transform=axes.transAxes, ha="center", va="center")
         _legend(figure, parts, lang)
         return _png(figure)
+
+
+# ---- Calibrated norms (``outputs.norms_report``): plain numbers in, PNG bytes out. ----
+
+_NORM_WORDS: Words = {
+    "intervals_title": ("Норма и оценка времени услуги, мин", "Norm and estimated time of each service, min"),
+    "norm_mark": ("норма", "norm"),
+    "estimate_mark": ("оценка и интервал", "estimate and interval"),
+    "minutes": ("минуты", "minutes"),
+    "fit_title": (
+        "Посещения: наблюдённая длительность против расчётной",
+        "Visits: observed span against the fitted one",
+    ),
+    "fitted": ("расчётная длительность, мин", "fitted span, min"),
+    "observed": ("наблюдённая длительность, мин", "observed span, min"),
+    "equal": ("наблюдённая = расчётная", "observed = fitted"),
+}
+#: Pixels per service row of the interval plot, and the longest label its left margin holds at 9 points.
+_INTERVAL_ROW_PX = 30
+_INTERVAL_LABEL_CHARS = 34
+
+
+def estimate_intervals(
+    labels: Sequence[str],
+    norms: Sequence[float],
+    estimates: Sequence[float | None],
+    intervals: Sequence[tuple[float, float] | None],
+    colours: Sequence[str],
+    *,
+    legend: Sequence[tuple[str, str]] = (),
+    lang: Lang = DEFAULT_LANG,
+) -> bytes:
+    """A row per service, the first on top: its norm as a black tick, its estimate as a dot on its
+    interval in the row's colour (a service never observed: the norm alone). ``legend``: (label, colour)
+    pairs added under the two marks, e.g. what each colour's verdict is."""
+    rows = len(labels)
+    if not rows == len(norms) == len(estimates) == len(intervals) == len(colours):
+        msg = "labels, norms, estimates, intervals and colours must be as long as each other"
+        raise ValueError(msg)
+    with mpl.rc_context({"font.family": "DejaVu Sans"}):
+        figure = Figure(figsize=(WIDTH_PX / DPI, (_FRAME_PX + _INTERVAL_ROW_PX * rows) / DPI), dpi=DPI)
+        FigureCanvasAgg(figure)
+        height = _FRAME_PX + _INTERVAL_ROW_PX * rows
+        axes = figure.add_axes((0.3, 80 / height, 0.67, 1 - 120 / height))
+        ys = list(range(rows))[::-1]
+        for y, norm, estimate, interval, colour in zip(ys, norms, estimates, intervals, colours, strict=True):
+            if interval is not None:
+                axes.plot(interval, (y, y), color=colour, linewidth=3, solid_capstyle="butt")
+            if estimate is not None:
+                axes.plot([estimate], [y], "o", color=colour, markersize=7, markeredgecolor="black")
+            axes.plot([norm], [y], "|", color="black", markersize=16, markeredgewidth=2)
+        shown = [
+            _plain(label if len(label) <= _INTERVAL_LABEL_CHARS else label[: _INTERVAL_LABEL_CHARS - 1] + "…")
+            for label in labels
+        ]
+        axes.set_yticks(ys, shown, fontsize=9)
+        axes.set_ylim(-0.7, max(rows, 1) - 0.3)
+        axes.set_xlim(left=0)
+        axes.set_xlabel(word("minutes", lang, _NORM_WORDS))
+        axes.set_title(word("intervals_title", lang, _NORM_WORDS))
+        axes.grid(axis="x", color="#EEEEEE")
+        axes.set_axisbelow(True)
+        marks = [  # empty lines as the legend's keys: the same marks as the rows'
+            *axes.plot([], [], "|", color="black", markersize=12, markeredgewidth=2),
+            *axes.plot([], [], "o-", color="#777777", markeredgecolor="black", linewidth=3),
+            *(Patch(facecolor=colour) for _, colour in legend),
+        ]
+        names = [word("norm_mark", lang, _NORM_WORDS), word("estimate_mark", lang, _NORM_WORDS)]
+        names += [label for label, _ in legend]
+        figure.legend(marks, names, loc="lower center", ncols=len(marks), frameon=False, fontsize=9)
+        return _png(figure)
+
+
+def observed_against_fitted(observed: Sequence[float], fitted: Sequence[float], *, lang: Lang = DEFAULT_LANG) -> bytes:
+    """Each visit's observed span against the span the calibration fits it (minutes): the points lie along
+    the diagonal where the fit holds; the visits far off it are those the robust fit set aside
+    (interrupted, or written late)."""
+    if len(observed) != len(fitted):
+        msg = "observed and fitted must be as long as each other"
+        raise ValueError(msg)
+    with mpl.rc_context({"font.family": "DejaVu Sans"}):
+        figure = Figure(figsize=(WIDTH_PX / DPI, 600 / DPI), dpi=DPI)
+        FigureCanvasAgg(figure)
+        axes = figure.add_axes((0.1, 0.1, 0.85, 0.82))
+        axes.scatter(fitted, observed, s=10, color="#0072B2", alpha=0.5, linewidths=0)
+        top = max([*observed, *fitted, 1.0]) * 1.05
+        axes.plot((0, top), (0, top), color="#D55E00", linewidth=1, label=word("equal", lang, _NORM_WORDS))
+        axes.set_xlim(0, top)
+        axes.set_ylim(0, top)
+        axes.set_xlabel(word("fitted", lang, _NORM_WORDS))
+        axes.set_ylabel(word("observed", lang, _NORM_WORDS))
+        axes.set_title(word("fit_title", lang, _NORM_WORDS))
+        axes.grid(color="#EEEEEE")
+        axes.set_axisbelow(True)
+        axes.legend(loc="upper left", frameon=False, fontsize=9)
+        return _png(figure)

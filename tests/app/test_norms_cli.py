@@ -45,6 +45,9 @@ def test_norms_writes_the_report_and_a_services_csv_to_drop_in(
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["observed_visits"] == 1000 and sum(run["verdicts"].values()) == len(report)
     assert {r["worker_id"] for r in _rows(out / "workers.csv")} >= {"W03", "W12", "W21"}
+    # The page for people, in the summary's language (Russian by default).
+    page = (out / "norms_report.html").read_text(encoding="utf-8")
+    assert '<html lang="ru">' in page and "повысить норму" in page and run["settings"]["lang"] == "ru"
 
 
 def test_bad_observations_are_refused_with_row_and_column_and_nothing_is_written(

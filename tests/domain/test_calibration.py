@@ -19,13 +19,13 @@ import numpy as np
 import pytest
 
 from lean_social import Problem
-from lean_social.domain.calibration import REPORT_COLUMNS, Calibration, calibrate, nnls
+from lean_social.domain.calibration import REPORT_COLUMNS, Calibration, _t_quantile, calibrate, nnls
 from lean_social.domain.observed import ObservedVisit
 
 GENERATOR = Path(__file__).parents[2] / "data" / "generate_observations.py"
 #: Enough resamples for stable 90 % intervals, few enough to keep the file at a second or two.
 BOOTSTRAP = 150
-#: Visits carrying a service for its interval to be held to the truth (see the first test).
+#: Visits carrying a service for its estimate to be held within 1.5 min of the truth (the first test).
 WELL_SEEN = 30
 
 
@@ -60,24 +60,37 @@ def _mean_abs_error(result: Calibration) -> float:
 
 
 def test_each_true_time_lies_inside_its_interval(demo: Problem, observed: tuple[ObservedVisit, ...]) -> None:
-    """Services seen in at least ``WELL_SEEN`` visits, at 99 %: eight services judged at 90 % would each
-    miss one time in ten by design, so asking all of them to hold the truth asks for the wider level.
-    Measured over 20 data seeds (1,000 visits, 200 resamples): at 90 % each service seen in 50 visits or
-    more holds its truth in 85-95 % of the seeds; the rarer ones (10-20 visits: WALK, BILLS) only in
-    50-70 %, as the percentile bootstrap is narrow on few visits. Their mean error still counts below."""
+    """Every service with a verdict (seen in ``min_observations`` = 10 visits or more, the thinly seen
+    BILLS and WALK included) holds its true time, at 99 %: nine services judged at 90 % would each miss
+    one time in ten by design, so asking all of them to hold the truth asks for the wider level. Measured
+    by ``benchmarks/calibration.py`` (30 data seeds of 1,000 visits): at 90 % the services seen in fewer
+    than 20 visits hold their truth in 94 % of the cases and all in 95 %; the plain percentile interval
+    that came before held it in 89 % and 91 %, and for WALK and BILLS on data seeds 0-19 in only 70 % and
+    50 %. The mean absolute error over the nine services judged here is 0.9 min (0.7 min on average over
+    the benchmark's seeds)."""
     calibration = calibrate(observed, demo.services, seed=1, bootstrap=200, level=0.99)
     judged = [e for e in calibration.services if e.verdict != "not enough data"]
     assert len(judged) >= 8
-    mae = _mean_abs_error(calibration)
-    well_seen = [e for e in judged if e.observations >= WELL_SEEN]
-    assert len(well_seen) >= 6
+    assert any(e.observations < 20 for e in judged)  # the thinly seen are held to the truth too
     outside = [
-        f"{e.code}: true {TRUE[e.code]} not in {e.low_min:.1f}..{e.high_min:.1f}"
-        for e in well_seen
+        f"{e.code} ({e.observations} visits): true {TRUE[e.code]} not in {e.low_min:.1f}..{e.high_min:.1f}"
+        for e in judged
         if e.low_min is None or e.high_min is None or not e.low_min <= TRUE[e.code] <= e.high_min
     ]
+    mae = _mean_abs_error(calibration)
     assert outside == [], f"mean absolute error {mae:.2f} min over {len(judged)} services; {outside}"
     assert mae < 1.5, f"mean absolute error {mae:.2f} min over {len(judged)} services"
+    well_seen = [abs(_est(calibration, e.code) - TRUE[e.code]) for e in judged if e.observations >= WELL_SEEN]
+    assert len(well_seen) >= 6 and max(well_seen) < 1.5, well_seen
+
+
+def test_t_quantile_is_students() -> None:
+    """The t interval's quantile against the printed tables (two-sided 90 % and 95 %)."""
+    table = {1: (6.3138, 12.7062), 2: (2.9200, 4.3027), 5: (2.0150, 2.5706), 9: (1.8331, 2.2622)}
+    table |= {30: (1.6973, 2.0423), 1000: (1.6464, 1.9623)}
+    for df, (t90, t95) in table.items():
+        assert _t_quantile(0.90, df) == pytest.approx(t90, abs=1e-4), df
+        assert _t_quantile(0.95, df) == pytest.approx(t95, abs=1e-4), df
 
 
 def test_intervals_narrow_with_more_visits(demo: Problem) -> None:
