@@ -149,6 +149,12 @@ def problem_frames(problem: Problem) -> dict[str, pd.DataFrame]:
             {"client_id": a.client_id, "from": a.start, "to": a.end, "reason": a.reason}
             for a in problem.client_absences
         ],
+        "norms": [
+            {"version": v.name, "effective": v.effective, "source": v.source, "code": code, "norm_min": minutes}
+            for v in problem.norm_versions
+            if not v.is_base
+            for code, minutes in v.minutes
+        ],
     }
     frames = {}
     for name, columns in INPUT_COLUMNS.items():
@@ -189,6 +195,8 @@ INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     "absences": ("worker_id", "from", "to", "reason"),
     "holidays": ("date", "name"),
     "client_absences": ("client_id", "from", "to", "reason"),
+    # a version of the norms per set of rows (``domain.norms``): the norms it changes, from its date on
+    "norms": ("version", "effective", "source", "code", "norm_min"),
 }
 #: Column → type, the same in every file that has the column; text columns stay objects (None for empty).
 _TYPES = {
@@ -202,6 +210,7 @@ _TYPES = {
     "from": "datetime64[ns]",
     "to": "datetime64[ns]",
     "date": "datetime64[ns]",
+    "effective": "datetime64[ns]",
 }
 
 
