@@ -35,6 +35,7 @@ __all__ = [
     "base_version",
     "in_effect",
     "norms_of",
+    "proposed_version",
     "visit_duration_min",
     "visit_duration_s",
     "week_monday",
@@ -153,3 +154,15 @@ def norms_of(versions: Sequence[NormVersion], name: str) -> dict[str, int]:
             break
         norms.update(version.minutes)
     return norms
+
+
+def proposed_version(
+    services: Iterable[Service], proposed: Mapping[str, int], *, observed_until: dt.date, source: str
+) -> NormVersion:
+    """A calibration's proposal as a version to drop into ``norms.csv``: the services whose proposed
+    minutes differ from the catalogue's, named ``calibrated-<last day observed>`` and taking effect on
+    the Monday after that day (the first week planned after the time study); a planner may move the
+    date before dropping it in."""
+    changed = {s.code: proposed[s.code] for s in services if proposed.get(s.code, s.norm_min) != s.norm_min}
+    effective = week_monday(observed_until) + dt.timedelta(days=7)
+    return NormVersion.of(f"calibrated-{observed_until.isoformat()}", effective, source, changed)

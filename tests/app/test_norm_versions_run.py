@@ -11,14 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, WORK
+from conftest import DATA, DEMO, WORK
 from lean_social import Schedule, read_folder, validate
 from lean_social.app.cli import main
+from lean_social.app.norms import run_norms
 from lean_social.app.run import run_replan, run_week
 from lean_social.domain.norms import BASE_NORMS, UnknownNormsError
 from lean_social.store import PlanStore
 
 MONDAY = dt.date(2026, 12, 7)
+OBSERVED = DEMO.parent / "observed" / "observed_visits.csv"
 #: FOOD 40 → 45 and BP 15 → 12 from the Monday planned, DISH 10 → 12 a year later
 NORMS = (
     "version,effective,source,code,norm_min\n"
@@ -172,3 +174,21 @@ def test_the_plan_store_keeps_the_version(data: Path, base: Path, calibrated: Pa
         ]
         assert [store.plan(i).norms_version for i in ids] == [BASE_NORMS, "calibrated"]
         assert list(store.plans()["norms_version"]) == [BASE_NORMS, "calibrated"]
+
+
+def test_the_calibrations_norms_csv_drops_in_as_a_new_version(tmp_path: Path) -> None:
+    """``lean-social norms`` writes its proposal as a version too: added to the data folder, plans can use
+    it (from the Monday after the last day observed) and the catalogue's norms stay the base."""
+    result = run_norms(DEMO, tmp_path / "norms", observed=OBSERVED)
+    data = tmp_path / "data"
+    shutil.copytree(DEMO, data)
+    (data / "norms.csv").unlink()
+    shutil.copy(result.out_dir / "norms.csv", data / "norms.csv")
+    problem = read_folder(data)
+    ((base, version),) = [problem.norm_versions]
+    current = {s.code: s.norm_min for s in problem.services}
+    proposed = result.calibration.proposed_norms()
+    assert base.name == BASE_NORMS and version.name == "calibrated-2026-11-27"
+    assert version.norms == {c: m for c, m in proposed.items() if m != current[c]}
+    assert version.effective == dt.date(2026, 11, 30) and "observed_visits.csv sha256" in version.source
+    assert problem.norms_in_effect(MONDAY) == version
