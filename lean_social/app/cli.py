@@ -296,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"lean-social: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except UnknownNormsError as exc:  # --norms names a version the data lacks: a bad option's value
-        print(f"lean-social: --norms: {exc}", file=sys.stderr)
+        print(f"lean-social: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # a bug or a system failure: one line, not a traceback a planner cannot read
         if args.debug:

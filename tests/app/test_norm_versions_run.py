@@ -146,7 +146,7 @@ def test_an_unknown_version_is_a_usage_error_and_writes_nothing(
     out = tmp_path / "out"
     assert main(["-q", "plan", str(data), "--week", str(MONDAY), "--norms", "calibratd", "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "--norms" in err and "'calibratd'" in err and "calibrated (calibration run 3f2a, from 2026-12-07)" in err
+    assert "no norms version 'calibratd'" in err and "calibrated (calibration run 3f2a, from 2026-12-07)" in err
     assert not out.exists()
     with pytest.raises(UnknownNormsError):
         run_week(data, MONDAY, tmp_path / "py", norms="later2", work_per_visit=WORK)
