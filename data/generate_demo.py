@@ -190,6 +190,15 @@ DISTRICTS = (
         0.0,
     ),
 )
+# A second version of the norms (norms.csv, see lean_social/domain/norms.py): what `lean-social norms
+# data/volgodonsk --observed data/observed/observed_visits.csv` proposes from the demo's 1,000 observed
+# visits (seed 0), for the services whose evidence is enough to change them. It takes effect on
+# 2027-01-01, a Friday, so the weeks from 2027-01-04 use it; the demo's December weeks keep the
+# catalogue's norms unless a plan asks for it (`--norms calibrated-2026-11`).
+NORM_VERSION = ("calibrated-2026-11", "2027-01-01", "calibration run on observed_visits.csv sha256 a6f41009")
+CALIBRATED_NORMS = (("FOOD", 47), ("CLEAN", 52), ("BILLS", 23), ("MEDS", 25), ("BP", 8))
+NORMS_HEADER = ["version", "effective", "source", "code", "norm_min"]
+
 CLIENTS_PER_DEPARTMENT = 100
 ASSIGNED_SHARE = 0.85
 SPREAD_KM = 0.9  # standard deviation of client points around the office
@@ -1117,6 +1126,7 @@ def generate(seed: int, out: Path) -> dict[str, int]:
     absences = [(f"W{n:02d}", start, end, reason) for n, start, end, reason in ABSENCES]
     files = tables(SERVICES, workers, clients, absences)
     write_tables(out, files)
+    write_csv(out / "norms.csv", NORMS_HEADER, [[*NORM_VERSION, code, minutes] for code, minutes in CALIBRATED_NORMS])
     return {
         "services": len(SERVICES),
         "workers": len(workers),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeAlias
 
 from lean_social.domain.capacity import Capacity
@@ -28,6 +28,7 @@ __all__ = [
     "WeekPlanRecord",
     "record_from_dict",
     "record_to_dict",
+    "with_norms",
 ]
 
 
@@ -199,6 +200,8 @@ class DayPlanRecord:
     cover_s: float | None = None
     holiday: str | None = None
     wall_s: float | None = None
+    #: the version of the norms the plan used (``domain.norms``); None in a plan made before norms had versions
+    norms: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -217,6 +220,8 @@ class DayPlanRecord:
             out["holiday"] = self.holiday
         if self.wall_s is not None:
             out["wall_s"] = self.wall_s
+        if self.norms is not None:
+            out["norms"] = self.norms
         return out
 
     @classmethod
@@ -231,6 +236,7 @@ class DayPlanRecord:
             cover_s=None if data.get("cover_s") is None else _number(data["cover_s"]),
             holiday=None if data.get("holiday") is None else _str(data["holiday"]),
             wall_s=None if data.get("wall_s") is None else _number(data["wall_s"]),
+            norms=_optional_str(data.get("norms")),
         )
 
 
@@ -247,9 +253,11 @@ class WeekPlanRecord:
     choose_s: float
     cover_s: float
     wall_s: float
+    #: the version of the norms the plan used (``domain.norms``); None in a plan made before norms had versions
+    norms: str | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "week": self.week.isoformat(),
             **self.settings.as_dict(),
             "visits": self.visits,
@@ -259,6 +267,9 @@ class WeekPlanRecord:
             "cover_s": self.cover_s,
             "wall_s": self.wall_s,
         }
+        if self.norms is not None:
+            out["norms"] = self.norms
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WeekPlanRecord:
@@ -271,6 +282,7 @@ class WeekPlanRecord:
             choose_s=_number(data["choose_s"]),
             cover_s=_number(data["cover_s"]),
             wall_s=_number(data["wall_s"]),
+            norms=_optional_str(data.get("norms")),
         )
 
 
@@ -283,14 +295,19 @@ class ReplanRecord:
     from_date: dt.date
     changes: int
     rerouted_worker_days: int
+    #: the version of the norms the plan used (``domain.norms``); None in a plan made before norms had versions
+    norms: str | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "week": self.week.isoformat(),
             "from": self.from_date.isoformat(),
             "changes": self.changes,
             "rerouted_worker_days": self.rerouted_worker_days,
         }
+        if self.norms is not None:
+            out["norms"] = self.norms
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ReplanRecord:
@@ -299,10 +316,17 @@ class ReplanRecord:
             from_date=dt.date.fromisoformat(data["from"]),
             changes=_int(data["changes"]),
             rerouted_worker_days=_int(data["rerouted_worker_days"]),
+            norms=_optional_str(data.get("norms")),
         )
 
 
 PlanRecord: TypeAlias = DayPlanRecord | WeekPlanRecord | ReplanRecord
+
+
+def with_norms(record: PlanRecord | None, version: str) -> PlanRecord | None:
+    """The record with the version of the norms its plan used: the run that chose the version writes it
+    in, so the planners need not know that norms have versions."""
+    return None if record is None else replace(record, norms=version)
 
 
 def record_to_dict(record: PlanRecord | None) -> dict[str, object]:
@@ -349,6 +373,10 @@ def _bool(value: Any) -> bool:
         msg = f"expected true or false, got {value!r}"
         raise TypeError(msg)
     return value
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None else _str(value)
 
 
 def _str(value: Any) -> str:

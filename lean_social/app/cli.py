@@ -4,9 +4,9 @@ Exit codes, for a cron job or a script to act on:
 
 - 0: planned; ``--out`` holds the new plan, the one before it is in ``.OUT.previous`` beside it.
 - 1: invalid input, every problem listed on stderr with file, row and column; ``--out`` untouched.
-- 2: usage: a bad option or value (a time limit of ``inf``, a negative seed) or an ``--out`` that cannot
-  take a plan (a file, the data folder, a folder of other files); found before planning, ``--out``
-  untouched.
+- 2: usage: a bad option or value (a time limit of ``inf``, a negative seed, a ``--norms`` version the
+  data lacks) or an ``--out`` that cannot take a plan (a file, the data folder, a folder of other files);
+  found before planning, ``--out`` untouched.
 - 3: the plan failed its own independent check (a bug: please report it); ``--out`` untouched, the failing
   plan and its run.json set aside in ``OUT.failed-<time>``, named on stderr.
 - 4: internal error (a bug, or a file the system would not read or write); one line on stderr, the
@@ -47,6 +47,7 @@ from lean_social.app.settings import (
     check_time_limit,
 )
 from lean_social.app.terminal import TerminalProgress, summary_lines
+from lean_social.domain.norms import UnknownNormsError
 from lean_social.errors import InvalidInputError, OutputFolderError, OutputLockedError
 from lean_social.io.writers import CSV_SEPARATORS
 from lean_social.outputs.capacity_report import summary_lines as capacity_lines
@@ -264,6 +265,12 @@ def _add_export_options(command: argparse.ArgumentParser) -> None:
         help="a plan to compare with (the centre's own hand plan, last week's): its schedule.csv or "
         "schedule.json, or its folder; writes comparison.csv and shows the before/after table at the end",
     )
+    command.add_argument(
+        "--norms",
+        default=None,
+        help="the version of the time norms to plan with, as norms.csv names it ('base': services.csv's own); "
+        "default: the version in effect in the planned week (a re-plan: its published plan's)",
+    )
 
 
 def _positive(text: str) -> int:
@@ -326,6 +333,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"lean-social: {exc}", file=sys.stderr)
         return EXIT_LOCKED
     except OutputFolderError as exc:
+        print(f"lean-social: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except UnknownNormsError as exc:  # --norms names a version the data lacks: a bad option's value
         print(f"lean-social: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # a bug or a system failure: one line, not a traceback a planner cannot read
@@ -523,6 +533,7 @@ def _export_options(args: argparse.Namespace) -> dict[str, Any]:
         "csv_sep": args.csv_sep,
         "outputs": args.outputs,
         "baseline": args.baseline,
+        "norms": args.norms,
     }
 
 

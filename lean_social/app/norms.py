@@ -12,18 +12,26 @@ one whole folder (``io.outfolder``):
   pictures of the estimates against the norms and of the fit (``outputs.norms_report``);
 - ``services.csv``: the data's file with ``norm_min`` set to the proposal where the evidence is enough,
   every other cell as it was, ready to review and drop into the data folder;
+- ``norms.csv``: the same proposal as a version of the norms (``domain.norms.proposed_version``), to add
+  to the data folder's ``norms.csv`` instead, so that plans can be made and compared with either;
 - ``run.json``: versions, inputs' digests, settings, counts.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from lean_social.app.run import input_hashes
 from lean_social.app.settings import check_seed
 from lean_social.domain.calibration import REPORT_COLUMNS, Calibration, calibrate
+from lean_social.domain.model import Problem
+from lean_social.domain.norms import NormVersion, proposed_version
+from lean_social.domain.observed import ObservedVisit
+from lean_social.domain.tables import INPUT_COLUMNS, norm_rows
 from lean_social.io.folder import read_folder
 from lean_social.io.lists_file import services_csv_with_norms
 from lean_social.io.observed import OBSERVED_FILE, read_observed_visits
@@ -82,6 +90,12 @@ def run_norms(
                 sep=csv_sep,
             ),
             atomic_write_bytes(stage / "services.csv", services_csv),
+            write_csv(
+                stage / "norms.csv",
+                norm_rows([_version(problem, result, visits, observed_path)]),
+                INPUT_COLUMNS["norms"],
+                sep=csv_sep,
+            ),
         ]
         verdicts: dict[str, int] = {}
         for estimate in result.services:
@@ -104,3 +118,11 @@ def run_norms(
         files.append(write_json(stage / "run.json", run_info))
         final = folder.commit()
     return NormsResult(calibration=result, out_dir=final, files=tuple(final / f.relative_to(stage) for f in files))
+
+
+def _version(problem: Problem, result: Calibration, visits: Sequence[ObservedVisit], observed: Path) -> NormVersion:
+    """The proposal as a version of the norms, its source naming the observations it was made from."""
+    digest = hashlib.sha256(observed.read_bytes()).hexdigest()[:8]
+    until = max(v.date for v in visits)
+    source = f"calibration run on {observed.name} sha256 {digest}"
+    return proposed_version(problem.services, result.proposed_norms(), observed_until=until, source=source)

@@ -23,6 +23,7 @@ from lean_social.app.exports import write_plan
 from lean_social.app.settings import DEFAULT_TIME_LIMITS, Exports, RunOptions, Settings, check_seed
 from lean_social.app.terminal import travel_per_visit_min
 from lean_social.domain.model import PreviousPlan, Problem
+from lean_social.domain.norms import UnknownNormsError
 from lean_social.domain.reasons import count_kinds
 from lean_social.errors import InputProblem, InvalidInputError
 from lean_social.io.baseline import read_baseline
@@ -36,7 +37,7 @@ from lean_social.outputs.privacy import as_is, pseudonymised, pseudonymiser
 from lean_social.planning.client_lists import LIST_COLUMNS, ListMove, ListProposal, redraw_lists
 from lean_social.planning.day_of_week import plan_day
 from lean_social.planning.week import plan_week
-from lean_social.record import record_to_dict
+from lean_social.record import record_to_dict, with_norms
 from lean_social.replanning.changes import Change
 from lean_social.replanning.replan import replan_week
 from lean_social.schedule import Schedule
@@ -143,6 +144,7 @@ def _run(
             len(problem.services),
         )
         before = _read_published(published, problem, week) if published is not None else None
+        problem = _with_norms(problem, settings.norms, day or week, before)
         baseline = _read_baseline(settings.baseline, problem) if settings.baseline is not None else None
         departments = _known_departments(settings.departments, problem)
         previous = None if before is not None else _previous(settings.previous_plan, data_dir)
@@ -176,6 +178,7 @@ def _run(
             assert day is not None
             schedule = plan_day(problem, day, time_limit=left, seed=seed, previous=previous, **work_count)
         timings["plan_s"] = time.perf_counter() - clock
+        schedule = dataclasses.replace(schedule, info=with_norms(schedule.info, problem.norms_version))
         clock = time.perf_counter()
         violations = tuple(validate(schedule, problem, week_start=week, departments=departments))
         timings["validate_s"] = time.perf_counter() - clock
@@ -209,8 +212,10 @@ def _run(
                 "reproducible": settings.reproducible,
                 "work_per_visit": settings.work_per_visit,
                 "baseline": None if settings.baseline is None else str(settings.baseline),
+                "norms": settings.norms,
                 **exports.record(),
             },
+            "norms": problem.norms.as_dict(),
             "solver": record_to_dict(view.schedule.info),
             "served": schedule.served,
             "unassigned": len(schedule.unassigned),
@@ -228,6 +233,22 @@ def _run(
         files=tuple(final / f.relative_to(stage) for f in files),
         comparison=comparison,
     )
+
+
+def _with_norms(problem: Problem, asked: str | None, first_day: dt.date | None, published: Schedule | None) -> Problem:
+    """The problem with the norms the run plans with (``domain.norms``): the version asked for, else the
+    one in effect in the planned week. A re-plan keeps the version its published plan was made with,
+    since the days already handed out keep their durations: asked for another, it is refused."""
+    assert first_day is not None
+    kept = published.info.norms if published is not None and published.info is not None else None
+    if kept is not None and asked is not None and asked != kept:
+        msg = (
+            f"the published plan was made with norms version {kept!r} and a week is planned with one version: "
+            f"re-plan with --norms {kept}, or plan the week anew with --norms {asked}"
+        )
+        raise UnknownNormsError(msg)
+    version = asked or kept or problem.norms_in_effect(first_day).name
+    return problem.with_norms(version)
 
 
 def _read_baseline(path: Path, problem: Problem) -> Schedule:

@@ -30,6 +30,7 @@ __all__ = [
     "check_baseline",
     "check_csv_sep",
     "check_departments",
+    "check_norms",
     "check_outputs",
     "check_path",
     "check_seed",
@@ -68,6 +69,7 @@ class RunOptions(TypedDict, total=False):
     departments: Sequence[str] | None
     previous_plan: str | os.PathLike[str] | PreviousPlan | None
     work_per_visit: int | None
+    norms: str | None
 
 
 def check_time_limit(value: float) -> float:
@@ -122,6 +124,17 @@ def check_departments(values: Sequence[str] | None) -> tuple[str, ...] | None:
         msg = f"departments must be a list of department codes, not {values!r}"
         raise ValueError(msg)
     return tuple(values)
+
+
+def check_norms(value: str | None) -> str | None:
+    """A norms version's name (``domain.norms``), or None for the one in effect in the planned week;
+    whether the data has it is the run's check, made once the data is read."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        msg = f"the norms version must be a version's name, as norms.csv names it, not {value!r}"
+        raise ValueError(msg)
+    return value.strip()
 
 
 def check_path(value: str | os.PathLike[str] | None, what: str, example: str) -> Path | None:
@@ -191,6 +204,8 @@ class Settings:
     #: last week's plan, kept where nothing forces a change: its ``schedule.csv``, or the plan itself as
     #: the plan store gives it (default: the data folder's ``previous_plan.csv``, if any)
     previous_plan: Path | PreviousPlan | None = None
+    #: the version of the norms to plan with (None: the one in effect in the planned week, ``domain.norms``)
+    norms: str | None = None
 
     @classmethod
     def of(cls, options: RunOptions, *, time_limit: float) -> Settings:
@@ -215,4 +230,5 @@ class Settings:
             work_per_visit=check_work(options.get("work_per_visit")),
             departments=check_departments(options.get("departments")),
             previous_plan=_previous(options.get("previous_plan")),
+            norms=check_norms(options.get("norms")),
         )

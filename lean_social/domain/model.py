@@ -6,6 +6,7 @@ entity, the field and the value it rejects, because these messages end up in fro
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import math
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from lean_social.domain import tables
+from lean_social.domain.norms import BASE_NORMS, MAX_NORM_MIN, NormVersion, base_version, in_effect, norms_of
 from lean_social.domain.timefmt import DAY_SECONDS, WEEKDAYS, format_hhmm
 from lean_social.errors import InputProblem, InvalidInputError
 
@@ -48,9 +50,6 @@ TRAVEL_MODES: tuple[TravelMode, ...] = ("foot", "bike", "transit", "car")
 Errand = Literal["shop", "pharmacy", "post"]
 ERRANDS: tuple[Errand, ...] = ("shop", "pharmacy", "post")
 Per = Literal["week", "month"]
-
-#: A single service longer than a working day is a typo (minutes typed as seconds, say), not a norm.
-MAX_NORM_MIN = 8 * 60
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -356,6 +355,11 @@ class Problem:
     absences: tuple[Absence, ...] = ()
     holidays: tuple[Holiday, ...] = ()
     client_absences: tuple[ClientAbsence, ...] = ()
+    #: Every version of the norms the data has (``domain.norms``), the base first: the base, made from
+    #: ``services`` when it is not given, and the versions of ``norms.csv``.
+    norm_versions: tuple[NormVersion, ...] = ()
+    #: The version whose norms ``services`` carry: the base, unless ``with_norms`` chose another.
+    norms_version: str = BASE_NORMS
     _service_by_code: Mapping[str, Service] = field(init=False, repr=False, compare=False)
     _client_by_id: Mapping[str, Client] = field(init=False, repr=False, compare=False)
     _worker_by_id: Mapping[str, Worker] = field(init=False, repr=False, compare=False)
@@ -398,8 +402,56 @@ class Problem:
         for away in self.client_absences:
             if away.client_id not in self._client_by_id:
                 problems.append(_problem("client absence", "client_id", away.client_id, "a known client id"))
+        problems += self._norm_problems()
         if problems:
             raise InvalidInputError(problems)
+
+    def _norm_problems(self) -> list[InputProblem]:
+        """The versions of the norms: the base first (made from the services when not given), names and
+        dates each used once (two versions on one date would leave open which one a week uses), every
+        service named one of the catalogue's."""
+        versions = self.norm_versions
+        if not any(v.is_base for v in versions):
+            versions = (base_version(self.services), *versions)
+        versions = tuple(sorted(versions, key=lambda v: v.effective))
+        object.__setattr__(self, "norm_versions", versions)
+        problems: list[InputProblem] = []
+        names: set[str] = set()
+        dates: dict[dt.date, str] = {}
+        for version in versions:
+            where = f"norms version {version.name}"
+            if version.name in names:
+                problems.append(_problem(where, "version", version.name, "norms version names to be unique"))
+            if version.effective in dates:
+                expected = f"a date of its own (version {dates[version.effective]} takes effect on it too)"
+                problems.append(_problem(where, "effective", str(version.effective), expected))
+            names.add(version.name)
+            dates[version.effective] = version.name
+            problems += [
+                _problem(where, "code", code, "a known service code")
+                for code, _ in version.minutes
+                if code not in self._service_by_code
+            ]
+        if self.norms_version not in names:
+            problems.append(_problem("norms", "version", self.norms_version, "a norms version of the data"))
+        return problems
+
+    @property
+    def norms(self) -> NormVersion:
+        """The version of the norms the services carry, so the plan made from them records which it used."""
+        return next(v for v in self.norm_versions if v.name == self.norms_version)
+
+    def norms_in_effect(self, day: dt.date) -> NormVersion:
+        """The version a plan of the week of ``day`` uses when none is asked for (``domain.norms``)."""
+        return in_effect(self.norm_versions, day)
+
+    def with_norms(self, version: str) -> Problem:
+        """The same problem with every service's norm as version ``version`` has it: what a planner,
+        the validator and every output then read, so none of them needs to know norms have versions.
+        Raises ``UnknownNormsError`` for a version the data does not have."""
+        norms = norms_of(self.norm_versions, version)
+        services = tuple(dataclasses.replace(s, norm_min=norms[s.code]) for s in self.services)
+        return dataclasses.replace(self, services=services, norms_version=version)
 
     def service(self, code: str) -> Service:
         return self._service_by_code[code]

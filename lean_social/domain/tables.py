@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from lean_social.domain.model import Lunch, Problem, WeeklyPattern
+    from lean_social.domain.norms import NormVersion
 
-__all__ = ["INPUT_COLUMNS", "problem_frames", "problem_html", "problem_repr"]
+__all__ = ["INPUT_COLUMNS", "norm_rows", "problem_frames", "problem_html", "problem_repr"]
 
 #: The words of the HTML summary, which a planner reads: Russian, as every output is by default.
 _HTML_WORDS = {
@@ -149,6 +150,7 @@ def problem_frames(problem: Problem) -> dict[str, pd.DataFrame]:
             {"client_id": a.client_id, "from": a.start, "to": a.end, "reason": a.reason}
             for a in problem.client_absences
         ],
+        "norms": norm_rows(v for v in problem.norm_versions if not v.is_base),
     }
     frames = {}
     for name, columns in INPUT_COLUMNS.items():
@@ -189,6 +191,8 @@ INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     "absences": ("worker_id", "from", "to", "reason"),
     "holidays": ("date", "name"),
     "client_absences": ("client_id", "from", "to", "reason"),
+    # a version of the norms per set of rows (``domain.norms``): the norms it changes, from its date on
+    "norms": ("version", "effective", "source", "code", "norm_min"),
 }
 #: Column → type, the same in every file that has the column; text columns stay objects (None for empty).
 _TYPES = {
@@ -202,7 +206,17 @@ _TYPES = {
     "from": "datetime64[ns]",
     "to": "datetime64[ns]",
     "date": "datetime64[ns]",
+    "effective": "datetime64[ns]",
 }
+
+
+def norm_rows(versions: Iterable[NormVersion]) -> list[dict[str, object]]:
+    """``norms.csv``'s rows of ``versions``: a row per service each sets."""
+    return [
+        {"version": v.name, "effective": v.effective, "source": v.source, "code": code, "norm_min": minutes}
+        for v in versions
+        for code, minutes in v.minutes
+    ]
 
 
 def days_text(days: Iterable[int]) -> str:

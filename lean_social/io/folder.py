@@ -45,6 +45,7 @@ from lean_social.domain.model import (
     WeeklyPattern,
     Worker,
 )
+from lean_social.domain.norms import BASE_NORMS, NormVersion
 from lean_social.domain.tables import INPUT_COLUMNS
 from lean_social.domain.timefmt import WEEKDAYS
 from lean_social.errors import InputProblem, InvalidInputError
@@ -67,7 +68,7 @@ _MIN_PLACES_FOR_MEDIAN = 3
 #: The files and their columns: the data's formats are stated once, in ``domain.tables`` (whose notebook
 #: tables have the same columns), and named here as files.
 FILES: dict[str, tuple[str, ...]] = {f"{name}.csv": columns for name, columns in INPUT_COLUMNS.items()}
-OPTIONAL_FILES = ("absences.csv", "holidays.csv", "client_absences.csv")
+OPTIONAL_FILES = ("absences.csv", "holidays.csv", "client_absences.csv", "norms.csv")
 #: Columns that may be left out of the header altogether (an empty value is their default), per file:
 #: ``worker_id`` may be left out of clients.csv (no one assigned) but is the point of absences.csv.
 OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {
@@ -78,6 +79,7 @@ OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {
     "absences.csv": frozenset({"reason"}),
     "holidays.csv": frozenset({"name"}),
     "client_absences.csv": frozenset({"reason"}),
+    "norms.csv": frozenset(),
 }
 
 _T = TypeVar("_T")
@@ -500,6 +502,61 @@ def _holiday(row: _Row) -> Holiday:
     return Holiday(date=day, name=row.get("name"))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _NormRow:
+    """A row of ``norms.csv``: one service's norm in one version."""
+
+    version: str
+    effective: dt.date
+    source: str
+    code: str
+    minutes: int
+
+
+def _norm_row(row: _Row) -> _NormRow:
+    version, source, code = row.required("version"), row.required("source"), row.required("code")
+    if version == BASE_NORMS:
+        row.bad("version", version, f"a name other than '{BASE_NORMS}', the name of services.csv's own norms")
+    effective = row.parse("effective", _date, "a date", None)
+    norm_text = f"1..{MAX_NORM_MIN} minutes (at most 8 h)"
+    minutes = row.parse("norm_min", _between(_integer, 1, MAX_NORM_MIN, norm_text), "a whole number of minutes", 1)
+    row.done()
+    assert effective is not None  # done() raised otherwise
+    return _NormRow(version=version, effective=effective, source=source, code=code, minutes=minutes)
+
+
+def _norm_versions(reader: _Reader, rows: list[tuple[_Row, _NormRow]], codes: set[str]) -> tuple[NormVersion, ...]:
+    """The versions of ``norms.csv``, its rows grouped by version: each version's date and source the
+    same on all its rows, a service named once a version, no two versions on one date (which of them
+    would a week use?), every code one of services.csv's."""
+    first: dict[str, tuple[_Row, _NormRow]] = {}
+    named: dict[tuple[str, str], int] = {}
+    on_date: dict[dt.date, str] = {}
+    minutes: dict[str, dict[str, int]] = {}
+    for row, item in rows:
+        head = first.setdefault(item.version, (row, item))
+        where = f"version {item.version}, row {head[0].number}"
+        if item.effective != head[1].effective:
+            expected = f"the date of every row of its version ({head[1].effective}, {where})"
+            reader.problem(row.file, row.number, "effective", row.get("effective"), expected)
+        if item.source != head[1].source:
+            expected = f"the source of every row of its version ({head[1].source!r}, {where})"
+            reader.problem(row.file, row.number, "source", item.source, expected)
+        if head[0] is row:
+            other = on_date.setdefault(item.effective, item.version)
+            if other != item.version:
+                expected = f"a date no other version takes effect on (version {other} does)"
+                reader.problem(row.file, row.number, "effective", row.get("effective"), expected)
+        if (item.version, item.code) in named:
+            expected = f"a service named once in its version (already at row {named[item.version, item.code]})"
+            reader.problem(row.file, row.number, "code", item.code, expected)
+        named.setdefault((item.version, item.code), row.number)
+        if "services.csv" not in reader.unread and item.code not in codes:
+            reader.problem(row.file, row.number, "code", item.code, "a service code from services.csv")
+        minutes.setdefault(item.version, {})[item.code] = item.minutes
+    return tuple(NormVersion.of(name, item.effective, item.source, minutes[name]) for name, (_, item) in first.items())
+
+
 def _overlaps(a: WeeklyPattern, b: WeeklyPattern) -> bool:
     return any(x.start < y.end and y.start < x.end for day in range(7) for x in a.days[day] for y in b.days[day])
 
@@ -673,12 +730,14 @@ def read_folder(folder: str | Path) -> Problem:
     absences = list(reader.each(reader.rows("absences.csv"), _absence))
     holidays = list(reader.each(reader.rows("holidays.csv"), _holiday))
     away = list(reader.each(reader.rows("client_absences.csv"), _client_absence))
+    norm_rows = list(reader.each(reader.rows("norms.csv"), _norm_row))
 
     _check_references(reader, services, clients, programmes, workers, absences, away)
     if "workers.csv" not in reader.unread:
         _check_clients_meet_workers(reader, clients, workers, {row.get("department") for row in worker_rows})
     if "clients.csv" not in reader.unread:
         _check_workers_meet_clients(reader, clients, workers)
+    norm_versions = _norm_versions(reader, norm_rows, {s.code for _, s in services} | reader.broken)
     _check_places(
         reader,
         [(row, c.department, ("lat", "lon"), c.location) for row, c in clients]
@@ -694,4 +753,5 @@ def read_folder(folder: str | Path) -> Problem:
         absences=tuple(a for _, a in absences),
         holidays=tuple(h for _, h in holidays),
         client_absences=tuple(a for _, a in away),
+        norm_versions=norm_versions,
     )

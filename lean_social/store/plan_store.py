@@ -55,7 +55,18 @@ WHOLE_WEEK: tuple[PlanKind, ...] = ("week", "replan")
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 #: the history's columns before the figures, one per ``FIGURES``
-_PLAN_COLUMNS = ("plan_id", "run_id", "centre", "department", "kind", "week", "day", "inputs_sha256", "created")
+_PLAN_COLUMNS = (
+    "plan_id",
+    "run_id",
+    "centre",
+    "department",
+    "kind",
+    "week",
+    "day",
+    "inputs_sha256",
+    "norms_version",
+    "created",
+)
 _RUN_COLUMNS = ("run_id", "started", "finished", "status", "plans")
 
 
@@ -78,6 +89,8 @@ class StoredPlan:
     #: the day of a day plan, the first re-planned day of a re-plan, None for a week plan
     day: dt.date | None
     inputs_sha256: str
+    #: the version of the time norms the plan was made with, as its record says (None: not recorded)
+    norms_version: str | None
     created: dt.datetime
     figures: Mapping[str, float]
     schedule: Schedule
@@ -231,7 +244,8 @@ class PlanStore:
     ) -> int:
         """Keep a plan of ``department`` of ``centre`` made by run ``run_id`` from data whose digest is
         ``inputs_sha256`` (one digest, or the files' digests by name: ``inputs_digest``); its id. With
-        the ``problem`` it was made for, its lean figures are measured and kept beside it."""
+        the ``problem`` it was made for, its lean figures are measured and kept beside it. The version of
+        the norms it was made with is kept as its record (``Schedule.info``) names it."""
         _check_week(week)
         if kind not in PLAN_KINDS:
             msg = f"a plan is one of {', '.join(PLAN_KINDS)}, got {kind!r}"
@@ -251,6 +265,7 @@ class PlanStore:
             week=week,
             day=day,
             inputs_sha256=inputs_digest(inputs_sha256),
+            norms_version=None if schedule.info is None else schedule.info.norms,
             schedule=schedule.to_json(),
             created=_now(),
         )
@@ -308,7 +323,9 @@ class PlanStore:
         """The history, a row per plan (the oldest first): where and when, from which data, and a column
         per lean figure (empty for a plan saved without its problem)."""
         query = select(PlanRow.id, PlanRow.run_id, PlanRow.centre, PlanRow.department, PlanRow.kind)
-        query = query.add_columns(PlanRow.week, PlanRow.day, PlanRow.inputs_sha256, PlanRow.created)
+        query = query.add_columns(
+            PlanRow.week, PlanRow.day, PlanRow.inputs_sha256, PlanRow.norms_version, PlanRow.created
+        )
         if centre is not None:
             query = query.where(PlanRow.centre == centre)
         if department is not None:
@@ -360,6 +377,7 @@ class PlanStore:
             week=row.week,
             day=row.day,
             inputs_sha256=row.inputs_sha256,
+            norms_version=row.norms_version,
             created=row.created,
             figures=dict(figures.all()),
             schedule=Schedule.from_json(row.schedule),

@@ -95,6 +95,8 @@ class PlanRow(Base):
     #: the planned day of a day plan; the first re-planned day of a re-plan; none for a week
     day: Mapped[dt.date | None]
     inputs_sha256: Mapped[str] = mapped_column(String(64))
+    #: the version of the time norms the plan was made with (``domain.norms``); none before plans recorded it
+    norms_version: Mapped[str | None] = mapped_column(String(200))
     schedule: Mapped[str] = mapped_column(Text)
     created: Mapped[dt.datetime]
 

@@ -69,14 +69,22 @@ def test_the_demo_frames_have_the_files_columns_counts_and_types(demo: Problem) 
         "absences": len(demo.absences),
         "holidays": len(demo.holidays),
         "client_absences": len(demo.client_absences),
+        "norms": sum(len(v.minutes) for v in demo.norm_versions if not v.is_base),
     }
+    assert counts["norms"] == 5  # the demo's calibrated version changes five services
     clients, workers = frames["clients"], frames["workers"]
     assert {str(clients[c].dtype) for c in ("lat", "lon")} == {"float64"}
     assert {str(workers[c].dtype) for c in ("start_lat", "start_lon")} == {"float64"}
     assert str(workers["max_visits_per_day"].dtype) == "Int64"
     assert str(frames["programmes"]["times"].dtype) == "int64"
     assert str(frames["services"]["norm_min"].dtype) == "int64"
-    for name, column in (("absences", "from"), ("absences", "to"), ("holidays", "date"), ("client_absences", "to")):
+    for name, column in (
+        ("absences", "from"),
+        ("absences", "to"),
+        ("holidays", "date"),
+        ("client_absences", "to"),
+        ("norms", "effective"),
+    ):
         assert str(frames[name][column].dtype) == "datetime64[ns]", (name, column)
     first = demo.absences[0]
     assert frames["absences"]["from"].iloc[0].date() == first.start

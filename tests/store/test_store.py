@@ -187,7 +187,7 @@ def test_the_schema_is_the_migrations_and_matches_the_tables(url: str, week: Sch
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["r0001"]
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["r0002"]
             assert {"runs", "plans", "figures"} <= set(inspect(connection).get_table_names())
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     finally:

@@ -282,6 +282,7 @@ def _write_days(job: DepartmentJob, week: Schedule, data: Problem, hashes: dict[
             visits=sum(len(r.stops) for r in routes) + len(unassigned),
             departments={},
             week=job.night.week,
+            norms=None if week.info is None else week.info.norms,  # a day cut from the week: the week's norms
         )
         part = Schedule(routes=routes, unassigned=unassigned, info=day_record)
         parts.append(part)
