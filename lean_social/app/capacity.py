@@ -126,15 +126,23 @@ def check_scenario(text: str) -> str:
             _percent(text, value)
         elif key == "mode":
             _mode(text, value)
-        elif not Path(value).is_file():
-            msg = f"scenario {text!r}: no services.csv at {value}"
+        elif not Path(value).is_file() and not _version_name(value):
+            msg = f"scenario {text!r}: norms takes a version of norms.csv or a services.csv; no file at {value}"
             raise ValueError(msg)
     return text
 
 
-def read_scenario(text: str, data_dir: Path) -> Scenario:
-    """The scenario ``text`` names, its norms file read as ``data_dir``'s would be (``check_scenario``'s
-    ValueError for bad text; InvalidInputError naming the norms file, row and column for a bad file)."""
+def _version_name(value: str) -> bool:
+    """Whether a scenario's ``norms=`` value reads as a version's name (checked against the data when it
+    is read) rather than as a path to a file that is not there."""
+    return not any(sep in value for sep in "/\\") and not value.lower().endswith(".csv")
+
+
+def read_scenario(text: str, data_dir: Path, problem: Problem | None = None) -> Scenario:
+    """The scenario ``text`` names: its ``norms=`` a version of ``problem``'s norms (``norms.csv``) or a
+    ``services.csv`` read as ``data_dir``'s would be. ``check_scenario``'s ValueError for bad text,
+    UnknownNormsError for a version the data lacks, InvalidInputError naming the norms file, row and
+    column for a bad file."""
     check_scenario(text)
     services = None
     norms_from = ""
@@ -145,8 +153,11 @@ def read_scenario(text: str, data_dir: Path) -> Scenario:
             factor = _percent(text, value)
         elif key == "mode":
             modes = (_mode(text, value),)
-        else:
+        elif Path(value).is_file():
             services, norms_from = _read_norms(Path(value), data_dir).services, value
+        else:
+            versions = (problem or read_folder(data_dir)).with_norms(value)
+            services, norms_from = versions.services, str(versions.norms)
     return Scenario(name=text, services=services, norms_from=norms_from, clients_factor=factor, modes=modes)
 
 
@@ -265,10 +276,11 @@ def run_capacity(
     with OutputFolder(out_dir, data_dir=data_dir) as folder:
         hashes = input_hashes(data_dir)
         problem = read_folder(data_dir)
+        problem = problem.with_norms(problem.norms_in_effect(week_start).name)
         if texts is None:
             walks = any(w.mode == "foot" for w in problem.workers)
             texts = [t for t in DEFAULT_SCENARIOS if walks or not t.startswith("mode=foot:")]
-        chosen = tuple(read_scenario(t, data_dir) for t in texts)
+        chosen = tuple(read_scenario(t, data_dir, problem) for t in texts)
         staff, caseloads = assess(problem, week_start, chosen, travel=travel)
         stage = folder.stage()
         files = [
@@ -283,6 +295,7 @@ def run_capacity(
             "data_dir": str(data_dir),
             "inputs_sha256": hashes,
             "week": week_start.isoformat(),
+            "norms": problem.norms.as_dict(),
             "settings": {
                 "scenarios": [s.name for s in chosen],
                 "full_time_week_h": FULL_TIME_WEEK_H,

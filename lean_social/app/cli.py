@@ -174,6 +174,12 @@ def _parser() -> argparse.ArgumentParser:
     norms.add_argument(
         "--lang", type=_choice(LANGS), default=DEFAULT_LANG, help="language of the summary and norms_report.html"
     )
+    norms.add_argument(
+        "--norms",
+        default=None,
+        metavar="VERSION",
+        help="the norms version to judge the estimates against (default: the one in effect on the last observed day)",
+    )
     photo = sub.add_parser("photo", help="the work-day photo: observed visits against the plan, with lean wastes")
     photo.add_argument("data_dir", help="the data folder the plan was made from")
     photo.add_argument(
@@ -196,7 +202,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         type=_scenario,
         default=None,
-        help="a what-if beside the current state, changes joined by commas: norms=PATH (a services.csv), "
+        help="a what-if beside the current state, changes joined by commas: norms=VERSION (of norms.csv) or "
+        "norms=PATH (a services.csv), "
         "clients=+10%%, mode=foot:bike; repeat for several (default: clients=+10%% and mode=foot:bike)",
     )
     capacity.add_argument("--csv-sep", type=_choice(CSV_SEPARATORS), default=",", help="',' (default) or ';'")
@@ -398,7 +405,13 @@ def _run_command(args: argparse.Namespace) -> int:
         return _nightly(args)
     if args.command == "norms":
         calibrated = run_norms(
-            args.data_dir, args.out, observed=args.observed, seed=args.seed, csv_sep=args.csv_sep, lang=args.lang
+            args.data_dir,
+            args.out,
+            observed=args.observed,
+            seed=args.seed,
+            csv_sep=args.csv_sep,
+            lang=args.lang,
+            norms=args.norms,
         ).calibration
         counts = {name: sum(1 for e in calibrated.services if e.verdict == v) for v, name in _VERDICTS.items()}
         text = word("norms_done", args.lang, _WORDS).format(visits=calibrated.visits, out=args.out, **counts)

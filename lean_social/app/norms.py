@@ -62,12 +62,15 @@ def run_norms(
     bootstrap: int = 200,
     csv_sep: str = ",",
     lang: Lang = DEFAULT_LANG,
+    norms: str | None = None,
 ) -> NormsResult:
     """Calibrate the norms of ``data_dir``'s services from ``observed`` (default: the data folder's
     ``observed_visits.csv``) and write the report and the proposed ``services.csv`` to ``out_dir``.
 
     ``out_dir`` may not be the data folder nor inside it: its ``services.csv`` would be taken for the
-    data's. Bad input raises InvalidInputError before anything is written."""
+    data's. The estimates are judged against the norms version ``norms`` (default: the one in effect on
+    the last observed day, the norms the observed workers were working to), and ``run.json`` says which.
+    Bad input raises InvalidInputError, an unknown version UnknownNormsError, before anything is written."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     check_seed(seed)
     observed_path = Path(observed) if observed is not None else data_dir / OBSERVED_FILE
@@ -75,6 +78,8 @@ def run_norms(
         hashes = input_hashes(data_dir)
         problem = read_folder(data_dir)
         visits = read_observed_visits(observed_path, problem)
+        if norms is not None or visits:
+            problem = problem.with_norms(norms or problem.norms_in_effect(max(v.date for v in visits)).name)
         clock = time.perf_counter()
         result = calibrate(visits, problem.services, seed=seed, bootstrap=bootstrap)
         wall = time.perf_counter() - clock
@@ -104,7 +109,9 @@ def run_norms(
             **versions(),
             "data_dir": str(data_dir),
             "inputs_sha256": hashes,
+            "norms": problem.norms.as_dict(),
             "settings": {
+                "norms": norms,
                 "observed": str(observed_path),
                 "seed": seed,
                 "bootstrap": bootstrap,

@@ -127,7 +127,7 @@ def test_english_on_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     ("args", "says"),
     [
         (["--week", "2026-12-08"], "is a Tuesday"),
-        (["--week", MONDAY, "--scenario", "norms=/no/such/services.csv"], "no services.csv"),
+        (["--week", MONDAY, "--scenario", "norms=/no/such/services.csv"], "no file at"),
         (["--week", MONDAY, "--scenario", "clients=+ten%"], "per cent"),
         (["--week", MONDAY, "--scenario", "clients=10"], "per cent"),
         (["--week", MONDAY, "--scenario", "clients=-100%"], "per cent"),
@@ -184,3 +184,38 @@ def test_the_page_escapes_what_the_data_says() -> None:
     )
     page = capacity_html(dt.date(2026, 12, 7), [Scenario(name="current")], [row], [])
     assert "&lt;b&gt;D1&lt;/b&gt;" in page and "<b>D1" not in page
+
+
+def test_the_week_counts_with_the_norms_in_effect_and_a_version_can_be_a_scenario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The demo's ``calibrated-2026-11`` takes effect on 2027-01-01: a December week is counted with the
+    base norms and can set the new version beside them; a January week is counted with the new one."""
+    demo = read_folder(DEMO)
+    calibrated = demo.with_norms("calibrated-2026-11")
+    monday = dt.date.fromisoformat(MONDAY)
+    extra = dict.fromkeys(demo.departments, 0.0)  # minutes the new norms add to the week's services
+    for cw in week_demand(demo, monday):
+        for slot in cw.slots:
+            extra[cw.department] += sum(calibrated.service(c).norm_min - demo.service(c).norm_min for c in slot)
+    result = run_capacity(DEMO, monday, tmp_path / "december", scenarios=["norms=calibrated-2026-11"])
+    rows = {(s.scenario, s.department): s for s in result.staff}
+    for department in demo.departments:
+        now, new = rows[("current", department)], rows[("norms=calibrated-2026-11", department)]
+        assert new.service_h - now.service_h == pytest.approx(extra[department] / 60)
+    assert result.scenarios[1].norms_from.startswith("calibrated-2026-11 (")
+    run = json.loads((tmp_path / "december" / "run.json").read_text(encoding="utf-8"))
+    assert run["norms"]["version"] == "base"
+
+    january = run_capacity(DEMO, dt.date(2027, 1, 4), tmp_path / "january", scenarios=[])
+    run = json.loads((tmp_path / "january" / "run.json").read_text(encoding="utf-8"))
+    assert run["norms"] == {
+        "version": "calibrated-2026-11",
+        "effective": "2027-01-01",
+        "source": run["norms"]["source"],
+    }
+    assert january.staff and all(s.scenario == "current" for s in january.staff)
+
+    out = tmp_path / "unknown"
+    assert main(["capacity", str(DEMO), "--week", MONDAY, "--out", str(out), "--scenario", "norms=nosuch"]) == 2
+    assert "no norms version 'nosuch'" in capsys.readouterr().err and not out.exists()

@@ -70,3 +70,19 @@ def test_the_output_may_not_be_the_data_folder(tmp_path: Path, capsys: pytest.Ca
     before = (data / "services.csv").read_bytes()
     assert main(["norms", str(data), "--observed", str(OBSERVED), "--out", str(data)]) == 2
     assert (data / "services.csv").read_bytes() == before
+
+
+def test_the_estimates_are_judged_against_the_version_asked_for(tmp_path: Path) -> None:
+    """By default the norms in effect on the last observed day (November 2026: the base); asked for,
+    the demo's calibrated version, whose FOOD norm (47) the evidence (true 48 min) no longer raises."""
+    default, calibrated = tmp_path / "default", tmp_path / "calibrated"
+    argv = ["norms", str(DEMO), "--observed", str(OBSERVED)]
+    assert main([*argv, "--out", str(default)]) == 0
+    assert main([*argv, "--out", str(calibrated), "--norms", "calibrated-2026-11"]) == 0
+    base = {r["code"]: r for r in _rows(default / "norms_report.csv")}
+    new = {r["code"]: r for r in _rows(calibrated / "norms_report.csv")}
+    assert base["FOOD"]["norm_min"] == "40" and base["FOOD"]["verdict"] == "raise"
+    assert new["FOOD"]["norm_min"] == "47" and new["FOOD"]["verdict"] == "keep"
+    assert json.loads((default / "run.json").read_text(encoding="utf-8"))["norms"]["version"] == "base"
+    run = json.loads((calibrated / "run.json").read_text(encoding="utf-8"))
+    assert run["norms"]["version"] == "calibrated-2026-11" and run["settings"]["norms"] == "calibrated-2026-11"
