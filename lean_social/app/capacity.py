@@ -157,7 +157,7 @@ def read_scenario(text: str, data_dir: Path, problem: Problem | None = None) -> 
             services, norms_from = _read_norms(Path(value), data_dir).services, value
         else:
             versions = (problem or read_folder(data_dir)).with_norms(value)
-            services, norms_from = versions.services, str(versions.norms)
+            services, norms_from = versions.services, versions.norms.name
     return Scenario(name=text, services=services, norms_from=norms_from, clients_factor=factor, modes=modes)
 
 
