@@ -87,7 +87,9 @@ def run_norms(
         stage = folder.stage()
         files = [
             write_csv(stage / "norms_report.csv", result.rows(), REPORT_COLUMNS, sep=csv_sep),
-            atomic_write_text(stage / "norms_report.html", norms_report(result, visits, lang=lang)),
+            atomic_write_text(
+                stage / "norms_report.html", norms_report(result, visits, lang=lang, norms=problem.norms)
+            ),
             write_csv(
                 stage / "workers.csv",
                 [{"worker_id": w.worker_id, "visits": w.visits, "effect": w.effect} for w in result.workers],

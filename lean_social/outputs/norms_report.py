@@ -19,6 +19,7 @@ import html
 from collections.abc import Sequence
 
 from lean_social.domain.calibration import Calibration, ServiceEstimate, Verdict
+from lean_social.domain.norms import NormVersion
 from lean_social.domain.observed import ObservedVisit
 from lean_social.outputs.labels import DEFAULT_LANG, Lang, Words, number_text, word
 from lean_social.outputs.plots import estimate_intervals, observed_against_fitted
@@ -26,6 +27,10 @@ from lean_social.outputs.plots import estimate_intervals, observed_against_fitte
 __all__ = ["VERDICT_COLOURS", "norms_report"]
 
 _WORDS: Words = {
+    "judged_against": (
+        "Оценки сравниваются с нормами версии {version}.",
+        "The estimates are set against the norms of version {version}.",
+    ),
     "title": ("Нормы времени по данным хронометража", "Time norms from the time study"),
     "summary": (
         "Наблюдённых посещений: {visits}. Интервалы — {level} %: истинное время услуги лежит в интервале "
@@ -160,8 +165,23 @@ def _intervals_png(calibration: Calibration, lang: Lang) -> bytes:
     )
 
 
-def norms_report(calibration: Calibration, observed: Sequence[ObservedVisit], *, lang: Lang = DEFAULT_LANG) -> str:
-    """The page: ``calibration`` of ``observed`` (the visits it was made from, for the fit picture)."""
+def _judged_against(norms: NormVersion | None, lang: Lang) -> str:
+    if norms is None:
+        return ""
+    text = word("judged_against", lang, _WORDS).format(version=f"{norms.name} ({norms.source})")
+    return f'<p class="note">{_e(text)}</p>\n'
+
+
+def norms_report(
+    calibration: Calibration,
+    observed: Sequence[ObservedVisit],
+    *,
+    lang: Lang = DEFAULT_LANG,
+    norms: NormVersion | None = None,
+) -> str:
+    """The page: ``calibration`` of ``observed`` (the visits it was made from, for the fit picture),
+    against the norms of version ``norms`` (named on the page: with several versions in the data a
+    reader must know which norms "raise" and "lower" are about)."""
     level = number_text(calibration.level * 100, lang, digits=0)
     services = "\n".join(_service_row(s, lang) for s in calibration.services)
     workers = "\n".join(
@@ -173,7 +193,8 @@ def norms_report(calibration: Calibration, observed: Sequence[ObservedVisit], *,
     body = (
         f"<h1>{_e(word('title', lang, _WORDS))}</h1>\n"
         f'<p class="note">{_e(word("summary", lang, _WORDS).format(visits=calibration.visits, level=level))}</p>\n'
-        f"<h2>{_e(word('services', lang, _WORDS))}</h2>\n<table>\n"
+        + _judged_against(norms, lang)
+        + f"<h2>{_e(word('services', lang, _WORDS))}</h2>\n<table>\n"
         + _header(("code", "service", "norm", "estimate", "interval", "observations", "verdict", "proposed"), lang)
         + f"\n{services}\n</table>\n"
         + _image(_intervals_png(calibration, lang), word("intervals_alt", lang, _WORDS))

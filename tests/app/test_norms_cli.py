@@ -86,3 +86,6 @@ def test_the_estimates_are_judged_against_the_version_asked_for(tmp_path: Path) 
     assert json.loads((default / "run.json").read_text(encoding="utf-8"))["norms"]["version"] == "base"
     run = json.loads((calibrated / "run.json").read_text(encoding="utf-8"))
     assert run["norms"]["version"] == "calibrated-2026-11" and run["settings"]["norms"] == "calibrated-2026-11"
+    assert "calibrated-2026-11 (calibration run on observed_visits.csv" in (calibrated / "norms_report.html").read_text(
+        encoding="utf-8"
+    )
