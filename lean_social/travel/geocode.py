@@ -77,7 +77,7 @@ _TYPES: dict[str, str] = {
 }
 #: ``пр.`` is written for проспект and for проезд alike.
 _AMBIGUOUS_TYPES = {"пр": ("проспект", "проезд")}
-#: Full words a typo in the type may still be recognised from (one letter off, five letters or more).
+#: Full words a typo in the type may still be recognised from (one letter off in a word of five or more).
 _TYPE_WORDS = sorted({v for v in _TYPES.values() if v != "пр"})
 
 #: Words of a name written short or in another gender: one key for each (большая/большой/б → б).
@@ -221,7 +221,7 @@ class Street:
 def _type_of(token: str) -> str | None:
     if token in _TYPES:
         return _TYPES[token]
-    if len(token) >= 5:
+    if len(token) >= 4 and not token[0].isdigit():
         for word in _TYPE_WORDS:
             if len(word) >= 5 and Levenshtein.distance(token, word, score_cutoff=1) <= 1:
                 return word
