@@ -65,6 +65,9 @@ class Outcome:
     match_s: float
     objects: int
     addresses: int
+    reasons: tuple[tuple[str, int], ...]  # why addresses went to review or failed, most frequent first
+    absent: int  # addresses of houses the extract lacks
+    absent_taken: int  # of those, matched anyway: each a worker sent to the wrong house
 
     def share(self, count: int) -> str:
         return f"{100 * count / self.total:.1f} %"
@@ -142,16 +145,23 @@ def measure(extract: Path, forms: int) -> Outcome:
     rng = random.Random(SEED)
     cases = [(p, write_address(p, rng)) for p in read.points for _ in range(forms)]
     counts: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
     started = time.perf_counter()
     matches = [index.match(text) for _, text in cases]
     match_s = time.perf_counter() - started
     for (point, _), match in zip(cases, matches, strict=True):
         if not match.accepted:
             counts[match.status] += 1
+            reasons[re.sub(r"\d+ m", "N m", match.note)] += 1
             continue
         assert match.candidate is not None
         far = _metres(point, match.candidate)
         counts["near" if far <= NEAR_M else "wrong"] += 1
+    absent = [
+        write_address(AddressPoint(p.street, str(500 + k), p.lat, p.lon), rng)
+        for k, p in enumerate({p.street: p for p in read.points}.values())
+    ]
+    absent_taken = sum(index.match(text).accepted for text in absent)
     return Outcome(
         near=counts["near"],
         review=counts["review"],
@@ -162,6 +172,9 @@ def measure(extract: Path, forms: int) -> Outcome:
         match_s=match_s,
         objects=len(read.points),
         addresses=len(index),
+        reasons=tuple(reasons.most_common()),
+        absent=len(absent),
+        absent_taken=absent_taken,
     )
 
 
@@ -186,6 +199,13 @@ def section(outcome: Outcome, forms: int) -> list[str]:
         f"| sent to review (coordinates left empty) | {o.review} | {o.share(o.review)} |",
         f"| failed (no candidate) | {o.failed} | {o.share(o.failed)} |",
         f"| wrong (taken, more than {NEAR_M:.0f} m away) | {o.wrong} | {o.share(o.wrong)} |",
+        "",
+        "Why the others were not taken: "
+        + "; ".join(f"{why} ({count})" for why, count in o.reasons)
+        + ". Where the extract draws one address as several buildings far apart, no place is the address.",
+        "",
+        f"Houses the extract lacks (number 500 and up on each of its {o.absent} streets, written the same ways): "
+        f"{o.absent_taken} taken.",
         "",
         f"Reading the extract and building the index: {o.index_s:.2f} s; matching the {o.total} addresses: "
         f"{o.match_s:.2f} s ({1000 * o.match_s / o.total:.2f} ms an address).",
