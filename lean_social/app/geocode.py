@@ -156,7 +156,8 @@ class _Geocoder:
         if self.server_errors >= MAX_SERVER_ERRORS:
             return Match("failed", 0.0, parsed.normalised, note="the geocoder did not answer; not asked")
         try:
-            answer = self.server.lookup(parsed.query(self.city))
+            key = f"{parsed.normalised}; {self.city.strip().lower()}"
+            answer = self.server.lookup(parsed.query(self.city), key=key)
         except GeocoderError as exc:
             self.server_errors += 1
             return Match("failed", 0.0, parsed.normalised, note=str(exc))

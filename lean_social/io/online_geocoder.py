@@ -135,8 +135,8 @@ class OnlineGeocoder:
         self.cache_path = cache / CACHE_FILE
         self._db = sqlite3.connect(self.cache_path)
         self._db.execute(
-            "CREATE TABLE IF NOT EXISTS answers (server TEXT NOT NULL, query TEXT NOT NULL, answer TEXT, "
-            "PRIMARY KEY (server, query))"
+            "CREATE TABLE IF NOT EXISTS answers (server TEXT NOT NULL, address TEXT NOT NULL, answer TEXT, "
+            "PRIMARY KEY (server, address))"
         )
         self._db.commit()
 
@@ -150,14 +150,16 @@ class OnlineGeocoder:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def lookup(self, query: str) -> Answer | None:
-        """The server's answer to ``query`` (None: nothing found), from the cache if it was ever asked.
-        Raises GeocoderError when the server does not answer; that is not cached, so a later run asks again."""
+    def lookup(self, query: str, *, key: str | None = None) -> Answer | None:
+        """The server's answer to ``query`` (None: nothing found), from the cache if ``key`` (the
+        normalised address, by default the query itself) was ever asked. Raises GeocoderError when the
+        server does not answer; that is not cached, so a later run asks again."""
+        key = query if key is None else key
         row = self._db.execute(
-            "SELECT answer FROM answers WHERE server = ? AND query = ?", (self.spec.key, query)
+            "SELECT answer FROM answers WHERE server = ? AND address = ?", (self.spec.key, key)
         ).fetchone()
         if row is not None:
-            log.debug("geocoder cache hit: %s", query)
+            log.debug("geocoder cache hit: %s", key)
             return None if row[0] is None else Answer(**json.loads(row[0]))
         self.requests += 1
         log.debug("geocoder request: %s", query)
@@ -177,6 +179,6 @@ class OnlineGeocoder:
                 ensure_ascii=False,
             )
         )
-        self._db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?)", (self.spec.key, query, stored))
+        self._db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?)", (self.spec.key, key, stored))
         self._db.commit()
         return answer

@@ -290,8 +290,8 @@ class ParsedAddress:
         return f"{self.street.text()}, {self.house.key}" if self.house else self.street.text()
 
     def query(self, city: str = "") -> str:
-        """What an online geocoder is sent: the street's type and name as written, the house, the city
-        if given; never a name or a flat, and the same text for every way of writing the address."""
+        """What an online geocoder is sent: the street's type and name as written (a server expands its
+        own short forms), the house, the city if given; never a person's name, never the flat."""
         kind = "" if self.street.kind in _AMBIGUOUS_TYPES else self.street.kind
         street = " ".join((kind, *self.street.written)).strip()
         house = f" {self.house.key}" if self.house else ""

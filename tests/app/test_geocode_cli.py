@@ -194,7 +194,8 @@ def test_the_cli_fills_coordinates_the_reader_takes_and_changes_nothing_else(
         shutil.copy(out / name, data / name)
     with pytest.raises(Exception, match="lat") as caught:
         read_folder(data)
-    assert {p.row for p in caught.value.problems if p.file == "clients.csv"} == {4, 5}  # type: ignore[attr-defined]
+    problems = caught.value.problems  # type: ignore[attr-defined]
+    assert {(p.file, p.row) for p in problems} == {("clients.csv", 4), ("clients.csv", 5), ("workers.csv", 3)}
 
 
 def test_rows_with_coordinates_are_kept_unless_overwrite(tmp_path: Path) -> None:
@@ -300,11 +301,16 @@ def nominatim(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def test_a_named_server_is_asked_once_per_address_ever(tmp_path: Path, nominatim: str) -> None:
-    addresses = ["Москва, Академика Королёва ул., 12", "ул. Гончарова, д. 99", "ул. Выдуманная, 1"]
+    addresses = [
+        "Москва, Академика Королёва ул., 12",
+        "ул. Гончарова, д. 99",
+        "ул. Выдуманная, 1",
+        "ул. Акад. Королева, дом 12, кв. 7",  # the first address written another way: not sent again
+    ]
     data = _data(tmp_path, addresses)
     cache = tmp_path / "cache"
     first = run_geocode(data, tmp_path / "first", geocoder=nominatim, cache=cache, min_delay_s=0, city="Москва")
-    assert [r.status for r in first.rows] == ["matched", "review", "failed"]  # the house; the street alone; none
+    assert [r.status for r in first.rows] == ["matched", "review", "failed", "matched"]
     assert first.requests == 3 and sum(_Nominatim.asked.values()) == 3
     assert all(q.endswith(", москва") for q in _Nominatim.asked)  # the city given, no flat, no name
     again = run_geocode(data, tmp_path / "again", geocoder=nominatim, cache=cache, min_delay_s=0, city="Москва")
@@ -334,3 +340,49 @@ def test_a_server_that_does_not_answer_fails_the_rows_without_a_traceback(
     notes = [r["note"] for r in _rows(out / "geocode_review.csv")]
     assert notes[-1] == "the geocoder did not answer; not asked"  # three errors, then it stops asking
     assert all("did not answer" in n for n in notes)
+
+
+class _Photon(BaseHTTPRequestHandler):
+    """A Photon that knows one house, as GeoJSON."""
+
+    def do_GET(self) -> None:
+        feature = {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [37.6063, 55.8229]},
+            "properties": {"street": "улица Академика Королёва", "housenumber": "12", "name": "12"},
+        }
+        body = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+def test_a_photon_server_is_read_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Photon)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        data = _data(tmp_path, ["ул. Академика Королёва, 12", "ул. Академика Королёва, 14"])
+        spec = f"photon:http://127.0.0.1:{server.server_address[1]}"
+        result = run_geocode(data, tmp_path / "out", geocoder=spec, cache=tmp_path / "c", min_delay_s=0)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert [r.status for r in result.rows] == ["matched", "review"]  # 14 asked, 12 answered: not taken
+
+
+@pytest.mark.parametrize("spec", ["google:http://x", "nominatim:", "nominatim:ftp://host", "photon:host:2322"])
+def test_a_geocoder_not_named_as_expected_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], spec: str
+) -> None:
+    data = _data(tmp_path, ["ул. Академика Королёва, д. 12"])
+    assert main(["geocode", str(data), "--geocoder", spec, "--out", str(tmp_path / "out")]) == 2
+    assert "lean-social geocode:" in capsys.readouterr().err and not (tmp_path / "out").exists()
