@@ -216,7 +216,7 @@ def _parser() -> argparse.ArgumentParser:
         "--cache", default=None, help="folder of the server's answers (default: .geocode_cache beside --out)"
     )
     geocode.add_argument(
-        "--min-delay", type=float, default=1.0, help="seconds between requests to the server (default 1)"
+        "--min-delay", type=_delay, default=1.0, help="seconds between requests to the server (default 1)"
     )
     geocode.add_argument("--overwrite", action="store_true", help="geocode rows that already have coordinates")
     geocode.add_argument("--out", required=True, help="output folder (created if missing)")
@@ -495,6 +495,18 @@ _GEOCODE_WORDS: Words = {
         "the files and geocode_review.csv in {out}",
     ),
 }
+
+
+def _delay(text: str) -> float:
+    """Seconds between a geocoder's requests: a number from 0 to an hour."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:  # nan fails both
+        msg = f"must be a number of seconds from 0 to 3600: {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def _geocode(args: argparse.Namespace) -> int:

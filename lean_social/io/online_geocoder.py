@@ -131,8 +131,9 @@ class OnlineGeocoder:
             swallow_exceptions=False,
         )
         cache = Path(cache_dir)
-        cache.mkdir(parents=True, exist_ok=True)
+        cache.mkdir(mode=0o700, parents=True, exist_ok=True)  # addresses: readable by their owner only
         self.cache_path = cache / CACHE_FILE
+        self.cache_path.touch(mode=0o600, exist_ok=True)
         self._db = sqlite3.connect(self.cache_path)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS answers (server TEXT NOT NULL, address TEXT NOT NULL, answer TEXT, "
