@@ -8,7 +8,9 @@ normalised address (street and house, and the city if given): never a client's n
 
 Addresses are personal data: they are logged at DEBUG level at most. geopy's RateLimiter logs the
 arguments of a call it retries or swallows at WARNING, so it is used with neither (``max_retries=0``,
-``swallow_exceptions=False``) and the errors are counted here instead.
+``swallow_exceptions=False``) and the errors are counted here instead; and the requests are made with
+the standard library (geopy's URLLibAdapter), since urllib3 under requests logs the URL of a request it
+retries, the address in its query, at WARNING.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from geopy.adapters import URLLibAdapter
 from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim, Photon
@@ -120,7 +123,11 @@ class OnlineGeocoder:
         agent = user_agent or f"lean-social/{__version__}"
         kind = Photon if spec.service == "photon" else Nominatim
         self._geocoder = kind(
-            domain=parts.netloc + parts.path, scheme=parts.scheme, user_agent=agent, timeout=timeout_s
+            domain=parts.netloc + parts.path,
+            scheme=parts.scheme,
+            user_agent=agent,
+            timeout=timeout_s,
+            adapter_factory=URLLibAdapter,  # requests' urllib3 logs a retried URL, address and all, at WARNING
         )
         delay = max(min_delay_s, PUBLIC_MIN_DELAY_S) if spec.public else max(min_delay_s, 0.0)
         self._call = RateLimiter(

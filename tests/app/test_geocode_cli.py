@@ -326,8 +326,8 @@ def test_the_extract_first_and_the_server_only_for_what_it_did_not_take(tmp_path
     assert list(_Nominatim.asked) == ["улица выдуманная 1"]  # the matched address was never sent
 
 
-def test_a_server_that_does_not_answer_fails_the_rows_without_a_traceback(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_a_server_that_does_not_answer_fails_the_rows_without_a_traceback_or_an_address_logged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
@@ -335,8 +335,12 @@ def test_a_server_that_does_not_answer_fails_the_rows_without_a_traceback(
     data = _data(tmp_path, ["ул. Академика Королёва, д. 12", "ул. Гончарова, 4", "ул. Руставели, 3", "пр. Мира 1"])
     out = tmp_path / "out"
     args = ["geocode", str(data), "--geocoder", f"nominatim:http://127.0.0.1:{port}", "--min-delay", "0"]
+    caplog.set_level(logging.INFO)
     assert main([*args, "--cache", str(tmp_path / "c"), "--out", str(out)]) == 0
-    assert "не найдено 4" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "не найдено 4" in err and "Traceback" not in err
+    for seen in (err, caplog.text):  # neither the address nor its URL-encoded form (Королёва: %D0%9A...)
+        assert "оролёв" not in seen and "оролев" not in seen and "%D0" not in seen.upper()
     notes = [r["note"] for r in _rows(out / "geocode_review.csv")]
     assert notes[-1] == "the geocoder did not answer; not asked"  # three errors, then it stops asking
     assert all("did not answer" in n for n in notes)
