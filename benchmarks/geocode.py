@@ -205,7 +205,9 @@ def section(outcome: Outcome, forms: int) -> list[str]:
         + ". Where the extract draws one address as several buildings far apart, no place is the address.",
         "",
         f"Houses the extract lacks (number 500 and up on each of its {o.absent} streets, written the same ways): "
-        f"{o.absent_taken} taken.",
+        f"{o.absent_taken} taken. The addresses are the extract's own, so this measures how their written "
+        "forms are read, not how complete OpenStreetMap's addresses are where a centre works: a house the "
+        "extract lacks goes to review or fails, as these did, and a server (`--geocoder`) may be asked.",
         "",
         f"Reading the extract and building the index: {o.index_s:.2f} s; matching the {o.total} addresses: "
         f"{o.match_s:.2f} s ({1000 * o.match_s / o.total:.2f} ms an address).",
