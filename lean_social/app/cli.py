@@ -33,6 +33,7 @@ from typing import Any
 
 from lean_social.app._started import STARTED
 from lean_social.app.capacity import check_scenario, run_capacity
+from lean_social.app.geocode import run_geocode
 from lean_social.app.nightly import read_config, run_nightly
 from lean_social.app.norms import run_norms
 from lean_social.app.photo import run_photo
@@ -208,6 +209,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     capacity.add_argument("--csv-sep", type=_choice(CSV_SEPARATORS), default=",", help="',' (default) or ';'")
     capacity.add_argument("--lang", type=_choice(LANGS), default=DEFAULT_LANG, help="language of the page and summary")
+    geocode = sub.add_parser(
+        "geocode", help="clients' and workers' coordinates from their addresses (an OpenStreetMap extract, offline)"
+    )
+    geocode.add_argument("data_dir", help="the data folder whose clients.csv (and workers.csv) hold addresses")
+    geocode.add_argument("--osm", default=None, help="an OpenStreetMap extract: .osm, .osm.gz or .osm.pbf")
+    geocode.add_argument(
+        "--geocoder",
+        default=None,
+        help="a server of your own, nominatim:URL or photon:URL, for what the extract does not match; "
+        "nominatim:public or photon:public only with --user-agent",
+    )
+    geocode.add_argument("--user-agent", default=None, help="how the server is told who asks (a public one needs it)")
+    geocode.add_argument("--city", default="", help="city added to what the server is sent, e.g. 'Москва'")
+    geocode.add_argument(
+        "--cache", default=None, help="folder of the server's answers (default: .geocode_cache beside --out)"
+    )
+    geocode.add_argument(
+        "--min-delay", type=_delay, default=1.0, help="seconds between requests to the server (default 1)"
+    )
+    geocode.add_argument("--overwrite", action="store_true", help="geocode rows that already have coordinates")
+    geocode.add_argument("--out", required=True, help="output folder (created if missing)")
+    geocode.add_argument("--csv-sep", type=_choice(CSV_SEPARATORS), default=",", help="',' (default) or ';'")
+    geocode.add_argument("--lang", type=_choice(LANGS), default=DEFAULT_LANG, help="language of the summary")
     nightly = sub.add_parser("nightly", help="plan every department of every centre a configuration names")
     nightly.add_argument("config", help="the night's configuration, a TOML file (see data/nightly.toml)")
     nightly.add_argument("--workers", type=_positive, default=None, help="local processes (default: the config's)")
@@ -421,6 +445,8 @@ def _run_command(args: argparse.Namespace) -> int:
         return _photo(args)
     if args.command == "capacity":
         return _capacity(args)
+    if args.command == "geocode":
+        return _geocode(args)
     if args.command == "lists":
         proposal = run_lists(
             args.data_dir,
@@ -482,6 +508,53 @@ def _capacity(args: argparse.Namespace) -> int:
     )
     for line in capacity_lines(args.week, result.scenarios, result.staff, result.caseloads, args.out, args.lang):
         print(line, file=sys.stderr)
+    return EXIT_OK
+
+
+#: The line ``lean-social geocode`` ends with.
+_GEOCODE_WORDS: Words = {
+    "geocode_done": (
+        "адреса: найдено {matched}, найдено приблизительно {fuzzy}, на проверку {review}, не найдено {failed}, "
+        "координаты уже были {kept}; файлы и geocode_review.csv в {out}",
+        "addresses: {matched} matched, {fuzzy} fuzzy, {review} to review, {failed} failed, {kept} kept; "
+        "the files and geocode_review.csv in {out}",
+    ),
+}
+
+
+def _delay(text: str) -> float:
+    """Seconds between a geocoder's requests: a number from 0 to an hour."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:  # nan fails both
+        msg = f"must be a number of seconds from 0 to 3600: {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _geocode(args: argparse.Namespace) -> int:
+    """Addresses to coordinates; the counts on stderr, never an address (those are in the review file)."""
+    try:
+        result = run_geocode(
+            args.data_dir,
+            args.out,
+            osm=args.osm,
+            geocoder=args.geocoder,
+            user_agent=args.user_agent,
+            city=args.city,
+            cache=args.cache,
+            overwrite=args.overwrite,
+            min_delay_s=args.min_delay,
+            csv_sep=args.csv_sep,
+        )
+    except ValueError as exc:
+        if isinstance(exc, InvalidInputError):
+            raise
+        print(f"lean-social geocode: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(word("geocode_done", args.lang, _GEOCODE_WORDS).format(out=args.out, **result.counts), file=sys.stderr)
     return EXIT_OK
 
 
