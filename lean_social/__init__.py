@@ -5,6 +5,7 @@ The public API; everything else is an implementation detail that may move.
 
 from lean_social.app._started import STARTED as _STARTED  # noqa: F401  (first: the CLI's budget counts from it)
 from lean_social.app.capacity import run_capacity
+from lean_social.app.geocode import run_geocode
 from lean_social.app.norms import run_norms
 from lean_social.app.photo import run_photo
 from lean_social.app.run import RunResult, run_day, run_replan, run_week
@@ -106,6 +107,7 @@ __all__ = [
     "route_sheets",
     "run_capacity",
     "run_day",
+    "run_geocode",
     "run_norms",
     "run_photo",
     "run_replan",
