@@ -53,25 +53,32 @@ socket.getaddrinfo = _offline
 _FETCHED = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
 
 
+def execute(notebook: Path, parameters: dict[str, str], folder: Path) -> nbformat.NotebookNode:
+    """``notebook`` run offline in ``folder`` with each ``NAME = value`` line of its one cell tagged
+    "parameters" rewritten as ``parameters`` say, after checking that it was committed with no outputs."""
+    nb = nbformat.read(notebook, as_version=4)
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    source = tagged[0].source
+    for name, value in parameters.items():
+        source, n = re.subn(rf"^{name} = .*$", f"{name} = {value}", source, flags=re.M)
+        assert n == 1, name
+    tagged[0].source = source
+    nb.cells.insert(0, nbformat.v4.new_code_cell(_SETUP))
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    return nb
+
+
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[nbformat.NotebookNode, Path]:
     folder = tmp_path_factory.mktemp("notebook")
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
-    parameters = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(parameters) == 1
-    source = parameters[0].source
-    for name, value in {
+    parameters = {
         "DATA": f"Path({str(DEMO)!r})",
         "HAND_PLAN": f"Path({str(DEMO.parent / 'hand_plan' / 'schedule.csv')!r})",
         "WORK": str(WORK),
-    }.items():
-        source, n = re.subn(rf"^{name} = .*$", f"{name} = {value}", source, flags=re.M)
-        assert n == 1, name
-    parameters[0].source = source
-    nb.cells.insert(0, nbformat.v4.new_code_cell(_SETUP))
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
-    return nb, folder
+    }
+    return execute(NOTEBOOK, parameters, folder), folder
 
 
 def _cell(nb: nbformat.NotebookNode, snippet: str) -> Any:
