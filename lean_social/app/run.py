@@ -22,7 +22,7 @@ from typing import Any, Unpack
 from lean_social.app.exports import write_plan
 from lean_social.app.settings import DEFAULT_TIME_LIMITS, Exports, RunOptions, Settings, check_seed
 from lean_social.app.terminal import travel_per_visit_min
-from lean_social.domain.model import PreviousPlan, Problem
+from lean_social.domain.model import Location, PreviousPlan, Problem, TravelMode
 from lean_social.domain.reasons import count_kinds
 from lean_social.errors import InputProblem, InvalidInputError
 from lean_social.io.baseline import read_baseline
@@ -40,6 +40,8 @@ from lean_social.record import record_to_dict
 from lean_social.replanning.changes import Change
 from lean_social.replanning.replan import replan_week
 from lean_social.schedule import Schedule
+from lean_social.travel import GeodesicTravel, TravelModel
+from lean_social.travel.streets import StreetTravel
 from lean_social.validate import Violation, validate
 from lean_social.version import versions
 
@@ -142,9 +144,12 @@ def _run(
             len(problem.workers),
             len(problem.services),
         )
+        travel = _travel(settings.streets)
         before = _read_published(published, problem, week) if published is not None else None
-        baseline = _read_baseline(settings.baseline, problem) if settings.baseline is not None else None
+        baseline = _read_baseline(settings.baseline, problem, travel) if settings.baseline is not None else None
         departments = _known_departments(settings.departments, problem)
+        if isinstance(travel, StreetTravel):
+            _check_on_streets(travel, problem, departments)
         previous = None if before is not None else _previous(settings.previous_plan, data_dir)
         timings["read_s"] = time.perf_counter() - clock
         clock = time.perf_counter()
@@ -164,20 +169,24 @@ def _run(
             assert week is not None and from_date is not None
             try:
                 schedule, changes = replan_week(
-                    problem, before, week, from_date, time_limit=left, seed=seed, **work_count
+                    problem, before, week, from_date, time_limit=left, seed=seed, travel=travel, **work_count
                 )
             except ValueError as exc:
                 raise InvalidInputError(
                     [InputProblem(file=str(published), row=None, column=None, value="", expected=str(exc))]
                 ) from None
         elif week is not None:
-            schedule = plan_week(problem, week, time_limit=left, seed=seed, previous=previous, **work_count)
+            schedule = plan_week(
+                problem, week, time_limit=left, seed=seed, previous=previous, travel=travel, **work_count
+            )
         else:
             assert day is not None
-            schedule = plan_day(problem, day, time_limit=left, seed=seed, previous=previous, **work_count)
+            schedule = plan_day(
+                problem, day, time_limit=left, seed=seed, previous=previous, travel=travel, **work_count
+            )
         timings["plan_s"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        violations = tuple(validate(schedule, problem, week_start=week, departments=departments))
+        violations = tuple(validate(schedule, problem, week_start=week, departments=departments, travel=travel))
         timings["validate_s"] = time.perf_counter() - clock
         for violation in violations:
             log.error("plan check failed: %s", violation)
@@ -209,8 +218,10 @@ def _run(
                 "reproducible": settings.reproducible,
                 "work_per_visit": settings.work_per_visit,
                 "baseline": None if settings.baseline is None else str(settings.baseline),
+                **_streets_settings(travel),
                 **exports.record(),
             },
+            "travel": _travel_record(travel),
             "solver": record_to_dict(view.schedule.info),
             "served": schedule.served,
             "unassigned": len(schedule.unassigned),
@@ -230,7 +241,7 @@ def _run(
     )
 
 
-def _read_baseline(path: Path, problem: Problem) -> Schedule:
+def _read_baseline(path: Path, problem: Problem, travel: TravelModel | None = None) -> Schedule:
     """The baseline plan, read and checked before planning, so that a typing mistake in a hand plan costs
     no search: a folder means its ``schedule.json`` (else its ``schedule.csv``), and every problem names
     the file by the path the planner gave, as the data's problems do."""
@@ -249,11 +260,77 @@ def _read_baseline(path: Path, problem: Problem) -> Schedule:
             ]
         )
     try:
-        return read_baseline(path, problem)
+        return read_baseline(path, problem, travel=travel)
     except InvalidInputError as exc:  # each problem names a file of the baseline's folder by its name
         raise InvalidInputError(
             [dataclasses.replace(p, file=str(path.with_name(p.file))) for p in exc.problems]
         ) from None
+
+
+def _travel(streets: Path | None) -> TravelModel:
+    """The straight-line model, or the streets of the extract given (its graphs built or read from the
+    cache now, so a bad extract costs no search)."""
+    if streets is None:
+        return GeodesicTravel()
+
+    def refuse(why: str) -> InvalidInputError:
+        expected = f"an OpenStreetMap extract (.osm, .osm.gz, .osm.pbf) with streets ({why})"
+        return InvalidInputError([InputProblem(file=str(streets), row=None, column=None, value="", expected=expected)])
+
+    try:
+        travel = StreetTravel(streets)
+    except FileNotFoundError:
+        raise refuse("no such file") from None
+    try:
+        for mode in ("foot", "bike", "car"):
+            travel.graph(mode)
+    except (RuntimeError, ValueError) as exc:  # pyosmium's reading errors are RuntimeErrors
+        raise refuse(str(exc)) from None
+    return travel
+
+
+def _check_on_streets(travel: StreetTravel, problem: Problem, departments: tuple[str, ...] | None) -> None:
+    """Every client and worker start near a street its workers' modes may use, else one InvalidInputError
+    naming each place too far (a mistyped coordinate, or an extract of another area), before planning."""
+    modes: dict[str, set[TravelMode]] = {}
+    for w in problem.workers:
+        modes.setdefault(w.department, set()).add(w.mode)
+    places: dict[TravelMode, list[tuple[str, str, Location]]] = {}
+    for w in problem.workers:
+        if departments is None or w.department in departments:
+            places.setdefault(w.mode, []).append(("workers.csv", w.id, w.start))
+    for c in problem.clients:
+        if departments is None or c.department in departments:
+            for mode in sorted(modes.get(c.department, ())):
+                places.setdefault(mode, []).append(("clients.csv", c.id, c.location))
+    problems = []
+    for mode, named in sorted(places.items()):
+        distances = travel.snap([p for _, _, p in named], mode).access_m
+        for (file, ident, place), metres in zip(named, distances, strict=True):
+            if metres > travel.max_snap_m:
+                expected = (
+                    f"a place within {travel.max_snap_m:.0f} m of a street usable by {mode} in "
+                    f"{travel.extract.name}; the nearest is {metres:.0f} m away"
+                )
+                value = f"{ident} at {place.lat:.6f}, {place.lon:.6f}"
+                problems.append(InputProblem(file=file, row=None, column="lat,lon", value=value, expected=expected))
+    if problems:
+        raise InvalidInputError(problems)
+
+
+def _travel_record(travel: TravelModel) -> dict[str, object]:
+    if isinstance(travel, StreetTravel):
+        return travel.record()
+    if isinstance(travel, GeodesicTravel):
+        return {"model": "straight-line", "detour_factor": travel.detour_factor}
+    return {"model": type(travel).__name__}
+
+
+def _streets_settings(travel: TravelModel) -> dict[str, object]:
+    """The street map a plan was made on, as a setting the nightly job compares before reusing a plan."""
+    if isinstance(travel, StreetTravel):
+        return {"streets": str(travel.extract), "streets_sha256": travel.extract_sha256}
+    return {"streets": None, "streets_sha256": None}
 
 
 def _previous(given: Path | PreviousPlan | None, data_dir: Path) -> PreviousPlan | None:

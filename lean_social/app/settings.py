@@ -68,6 +68,7 @@ class RunOptions(TypedDict, total=False):
     departments: Sequence[str] | None
     previous_plan: str | os.PathLike[str] | PreviousPlan | None
     work_per_visit: int | None
+    streets: str | os.PathLike[str] | None
 
 
 def check_time_limit(value: float) -> float:
@@ -191,6 +192,8 @@ class Settings:
     #: last week's plan, kept where nothing forces a change: its ``schedule.csv``, or the plan itself as
     #: the plan store gives it (default: the data folder's ``previous_plan.csv``, if any)
     previous_plan: Path | PreviousPlan | None = None
+    #: an OpenStreetMap extract to travel on its streets (``travel.StreetTravel``); None: straight lines
+    streets: Path | None = None
 
     @classmethod
     def of(cls, options: RunOptions, *, time_limit: float) -> Settings:
@@ -215,4 +218,7 @@ class Settings:
             work_per_visit=check_work(options.get("work_per_visit")),
             departments=check_departments(options.get("departments")),
             previous_plan=_previous(options.get("previous_plan")),
+            streets=check_path(
+                options.get("streets"), "the street map", "OpenStreetMap extract (.osm, .osm.gz, .osm.pbf)"
+            ),
         )
