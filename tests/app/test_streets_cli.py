@@ -102,3 +102,18 @@ def test_the_nightly_configuration_takes_a_map_per_centre_or_for_the_night(tmp_p
     path.write_text(path.read_text(encoding="utf-8").replace("missing.osm.pbf", "city.osm.gz"), encoding="utf-8")
     config = read_config(path)
     assert [c.streets for c in config.centres] == [tmp_path / "city.osm.gz"] * 2
+
+
+def test_detour_reports_the_factor_per_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["-q", "detour", str(MOSCOW), "--points", "60", "--lang", "en"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "60 buildings of the extract" in lines[0]
+    medians = {}
+    for line in lines[1:4]:
+        mode, rest = line.strip().split(": ", 1)
+        medians[mode] = float(rest.split()[1].rstrip(","))
+    assert list(medians) == ["on foot", "bicycle", "car"]
+    assert 1.0 < medians["on foot"] <= medians["car"] < 3.0
+    data = tiny_in_moscow(tmp_path)
+    assert main(["-q", "detour", str(MOSCOW), "--data", str(data)]) == 0
+    assert "получатели из" in capsys.readouterr().out

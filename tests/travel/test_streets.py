@@ -13,6 +13,7 @@ import pytest
 from lean_social import GeodesicTravel, Location, TravelModel
 from lean_social.travel import StreetSnapError, StreetTravel, haversine_m
 from lean_social.travel import streets as streets_module
+from lean_social.travel.detour import detour_factors
 from lean_social.travel.geodesic import DEFAULT_SPEEDS
 from lean_social.travel.osm_graph import way_directions
 
@@ -194,3 +195,16 @@ def test_streets_are_longer_than_straight_lines_by_a_plausible_factor(moscow: St
     ratio = np.median(foot[far] / straight[far])
     assert 1.0 < ratio < 2.0
     assert GeodesicTravel().detour_factor == pytest.approx(1.3)
+
+
+def test_the_detour_factor_is_street_over_straight_distance(tiny_map: StreetTravel) -> None:
+    d, c, e = at(-20, 0), at(400, 320), at(-10, 5)
+    factors = {f.mode: f for f in detour_factors(tiny_map, [d, c, e], min_m=100)}
+    assert factors["foot"].pairs == 4  # both ways of the two pairs 100 m or more apart; d-e left out
+    # on foot: d 20 m to corner 1, the footway 500 m, 20 m to c; e 10 m to street 4-1, 5 m down to corner 1
+    dc, ec = 540 / math.hypot(420, 320), (10 + 5 + 500 + 20) / math.hypot(410, 315)
+    assert factors["foot"].median == pytest.approx((dc + ec) / 2, rel=2e-3)
+    assert factors["foot"].q1 == pytest.approx(dc, rel=2e-3) and factors["foot"].q3 == pytest.approx(ec, rel=2e-3)
+    # by car: d by either side of the block (700 m); e north along 4-1 (295 m) and east along 3-4 (400 m)
+    car = (740 / math.hypot(420, 320) + (10 + 295 + 400 + 20) / math.hypot(410, 315)) / 2
+    assert factors["car"].median == pytest.approx(car, rel=2e-3)
