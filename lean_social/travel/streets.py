@@ -17,7 +17,9 @@ worker of that mode can actually go. How:
    300 m: a long courtyard, not a wrong coordinate) from any usable street is a ``StreetSnapError``
    naming the place and the distance: a client put in a field by a mistyped coordinate would otherwise
    get a route through it.
-3. **All pairs**: the snapped points split their segments virtually (new nodes joined to the segment's
+3. **All pairs**: the search runs on the graph with its runs of two-neighbour nodes merged into chains
+   (``osm_graph.contract``: a real city's streets are drawn with more bends than junctions); the snapped
+   points split their chains virtually (new nodes joined to the segment's
    ends by the offsets along it, in the directions the segment allows), and SciPy's
    ``csgraph.dijkstra`` runs from every distinct place at once (``indices`` = the snapped nodes,
    ``min_only=False``), in blocks of sources sized to keep the distance rows under ``ROW_CELLS`` cells.
@@ -66,12 +68,15 @@ from lean_social.travel.osm_graph import (
     FORWARD,
     GRAPH_KINDS,
     GRAPH_VERSION,
+    Contracted,
     GraphKind,
     StreetGraph,
     build_graph,
+    contract,
     extract_sha256,
     haversine_pairs_m,
     read_ways,
+    shortest_once,
 )
 
 __all__ = [
@@ -97,6 +102,8 @@ ROW_CELLS: Final = 20_000_000
 MEMO_CELLS: Final = 5_000_000
 #: The virtual piece left between two places snapped onto one spot, in metres (a zero would be no edge).
 _TINY_M = 1e-3
+#: A place snapped this close to a node (metres along the street) is at the node: its piece is two-way.
+_AT_NODE_M = 0.5
 
 
 def default_cache_dir() -> Path:
@@ -138,6 +145,7 @@ class _Network:
     lat0: float
     tree: cKDTree
     sample_segment: npt.NDArray[np.int64]
+    contracted: Contracted
     edges: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]
     #: matrices measured, most recent first: (place -> row, door-to-door metres)
     memo: list[tuple[dict[Location, int], npt.NDArray[np.float64]]] = field(default_factory=list)
@@ -171,7 +179,15 @@ class _Network:
         t = (np.arange(segment.shape[0]) - first) / pieces[segment]
         a, b = graph.seg_a[segment], graph.seg_b[segment]
         samples = np.column_stack([x[a] + t * (x[b] - x[a]), y[a] + t * (y[b] - y[a])])
-        return cls(graph=graph, lat0=lat0, tree=cKDTree(samples), sample_segment=segment, edges=graph.edges())
+        contracted = contract(graph)
+        return cls(
+            graph=graph,
+            lat0=lat0,
+            tree=cKDTree(samples),
+            sample_segment=segment,
+            contracted=contracted,
+            edges=contracted.routing.edges(),
+        )
 
 
 def _planar(
@@ -320,11 +336,17 @@ class StreetTravel:
 
     def _door_to_door(self, places: list[Location], mode: TravelMode, network: _Network) -> npt.NDArray[np.float64]:
         snapped = self.check_places(places, mode)
-        graph = network.graph
+        # each place's chain of the contracted graph, and how far along it (as a fraction) it lies
+        contracted, full = network.contracted, network.graph
+        graph = contracted.routing
+        on = snapped.segment
+        along = np.where(contracted.flipped[on], 1.0 - snapped.t, snapped.t) * full.seg_len_m[on]
+        chain = contracted.chain[on]
+        fraction = np.clip((contracted.offset_m[on] + along) / graph.seg_len_m[chain], 0.0, 1.0)
         k = len(places)
-        # the snapped points, along each segment in order, become virtual nodes n, n+1, ...
-        order = np.lexsort((snapped.t, snapped.segment))
-        seg, t = snapped.segment[order], snapped.t[order]
+        # the snapped points, along each chain in order, become virtual nodes n, n+1, ...
+        order = np.lexsort((fraction, chain))
+        seg, t = chain[order], fraction[order]
         virtual = graph.nodes + np.arange(k)
         first = np.ones(k, dtype=bool)
         first[1:] = seg[1:] != seg[:-1]
@@ -337,11 +359,16 @@ class StreetTravel:
         piece_to = np.concatenate([virtual, graph.seg_b[seg[last]]])
         piece_m = np.maximum(np.concatenate([(t - previous_t) * length, (1.0 - t[last]) * length[last]]), _TINY_M)
         piece_dir = np.concatenate([graph.seg_dir[seg], graph.seg_dir[seg[last]]])
+        # a place on a junction is the junction: a car there may leave it and come to it by any street
+        piece_dir = np.where(piece_m <= _AT_NODE_M, FORWARD | BACKWARD, piece_dir)
         fwd, bwd = (piece_dir & FORWARD) != 0, (piece_dir & BACKWARD) != 0
-        src, dst, weight = network.edges
-        src = np.concatenate([src, piece_from[fwd], piece_to[bwd]])
-        dst = np.concatenate([dst, piece_to[fwd], piece_from[bwd]])
-        weight = np.concatenate([weight, piece_m[fwd], piece_m[bwd]])
+        # both ends of a ring's one piece may be its junction: the shorter side of each pair is kept
+        pieces = shortest_once(
+            np.concatenate([piece_from[fwd], piece_to[bwd]]),
+            np.concatenate([piece_to[fwd], piece_from[bwd]]),
+            np.concatenate([piece_m[fwd], piece_m[bwd]]),
+        )
+        src, dst, weight = (np.concatenate([base, extra]) for base, extra in zip(network.edges, pieces, strict=True))
         total = graph.nodes + k
         matrix = csr_matrix((weight, (src, dst)), shape=(total, total))
         network_m = np.empty((k, k), dtype=np.float64)

@@ -208,3 +208,18 @@ def test_the_detour_factor_is_street_over_straight_distance(tiny_map: StreetTrav
     # by car: d by either side of the block (700 m); e north along 4-1 (295 m) and east along 3-4 (400 m)
     car = (740 / math.hypot(420, 320) + (10 + 295 + 400 + 20) / math.hypot(410, 315)) / 2
     assert factors["car"].median == pytest.approx(car, rel=2e-3)
+
+
+def test_the_merged_chains_give_the_full_graphs_shortest_ways(moscow: StreetTravel) -> None:
+    """Places on nodes of the extract: the search on merged chains finds what Dijkstra finds on every
+    segment of the uncontracted graph."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    for mode in ("car", "foot"):
+        graph = moscow.graph(mode)  # type: ignore[arg-type]
+        nodes = np.random.default_rng(1).choice(graph.nodes, size=25, replace=False)
+        places = [Location(lat=float(graph.lat[n]), lon=float(graph.lon[n])) for n in nodes]
+        src, dst, weight = graph.edges()
+        full = dijkstra(csr_matrix((weight, (src, dst)), shape=(graph.nodes,) * 2), indices=nodes)[:, nodes]
+        assert moscow.distances_m(places, mode) == pytest.approx(full, abs=0.05)  # type: ignore[arg-type]
