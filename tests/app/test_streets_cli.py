@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -15,7 +16,8 @@ import pytest
 
 from conftest import DATA, WORK
 from lean_social.app.cli import main
-from lean_social.app.nightly.config import read_config
+from lean_social.app.nightly import NightlyConfig, run_nightly
+from lean_social.app.nightly.config import Centre, read_config
 from lean_social.app.run import run_day
 from lean_social.errors import InvalidInputError
 from lean_social.travel import StreetTravel
@@ -117,3 +119,26 @@ def test_detour_reports_the_factor_per_mode(tmp_path: Path, capsys: pytest.Captu
     data = tiny_in_moscow(tmp_path)
     assert main(["-q", "detour", str(MOSCOW), "--data", str(data)]) == 0
     assert "получатели из" in capsys.readouterr().out
+
+
+def test_a_night_on_streets_reuses_its_week_until_the_map_changes(tmp_path: Path) -> None:
+    data = tiny_in_moscow(tmp_path)
+    extract = tmp_path / "city.osm.gz"
+    shutil.copy(MOSCOW, extract)
+    config = NightlyConfig(
+        out=tmp_path / "out",
+        centres=(Centre(name="a", data=data, streets=extract),),
+        horizon="tomorrow",
+        reproducible=True,
+        work_per_visit=WORK,
+        outputs=frozenset(),
+        workers=1,
+    )
+    sunday = dt.date(2026, 12, 6)
+    assert [o.status for o in run_nightly(config, today=sunday).outcomes] == ["planned"]
+    run = json.loads((tmp_path / "out" / "a" / "D1" / "week-2026-12-07" / "run.json").read_text(encoding="utf-8"))
+    assert run["travel"]["model"] == "streets" and run["settings"]["streets"] == str(extract)
+    assert [o.status for o in run_nightly(config, today=sunday).outcomes] == ["reused"]
+    # the same streets in other bytes (another compression): another map as far as the night can tell
+    extract.write_bytes(gzip.compress(gzip.decompress(MOSCOW.read_bytes()), compresslevel=1))
+    assert [o.status for o in run_nightly(config, today=sunday).outcomes] == ["replanned"]

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
 
 from lean_social import GeodesicTravel, Location, TravelModel
 from lean_social.travel import StreetSnapError, StreetTravel, haversine_m
@@ -213,9 +215,6 @@ def test_the_detour_factor_is_street_over_straight_distance(tiny_map: StreetTrav
 def test_the_merged_chains_give_the_full_graphs_shortest_ways(moscow: StreetTravel) -> None:
     """Places on nodes of the extract: the search on merged chains finds what Dijkstra finds on every
     segment of the uncontracted graph."""
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import dijkstra
-
     for mode in ("car", "foot"):
         graph = moscow.graph(mode)  # type: ignore[arg-type]
         nodes = np.random.default_rng(1).choice(graph.nodes, size=25, replace=False)
