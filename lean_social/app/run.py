@@ -41,7 +41,8 @@ from lean_social.replanning.changes import Change
 from lean_social.replanning.replan import replan_week
 from lean_social.schedule import Schedule
 from lean_social.travel import GeodesicTravel, TravelModel
-from lean_social.travel.streets import StreetTravel
+from lean_social.travel.osm_graph import GraphKind
+from lean_social.travel.streets import MODE_GRAPH, StreetTravel
 from lean_social.validate import Violation, validate
 from lean_social.version import versions
 
@@ -144,7 +145,7 @@ def _run(
             len(problem.workers),
             len(problem.services),
         )
-        travel = _travel(settings.streets)
+        travel = _travel(settings.streets, problem)
         before = _read_published(published, problem, week) if published is not None else None
         baseline = _read_baseline(settings.baseline, problem, travel) if settings.baseline is not None else None
         departments = _known_departments(settings.departments, problem)
@@ -267,9 +268,9 @@ def _read_baseline(path: Path, problem: Problem, travel: TravelModel | None = No
         ) from None
 
 
-def _travel(streets: Path | None) -> TravelModel:
-    """The straight-line model, or the streets of the extract given (its graphs built or read from the
-    cache now, so a bad extract costs no search)."""
+def _travel(streets: Path | None, problem: Problem) -> TravelModel:
+    """The straight-line model, or the streets of the extract given (the graphs of the workers' modes
+    built or read from the cache now, so that a bad extract costs no search)."""
     if streets is None:
         return GeodesicTravel()
 
@@ -282,8 +283,9 @@ def _travel(streets: Path | None) -> TravelModel:
     except FileNotFoundError:
         raise refuse("no such file") from None
     try:
-        for mode in ("foot", "bike", "car"):
-            travel.graph(mode)
+        kinds: set[GraphKind] = {MODE_GRAPH[w.mode] for w in problem.workers} or {"foot"}
+        for kind in sorted(kinds):
+            travel.graph(kind)
     except (RuntimeError, ValueError) as exc:  # pyosmium's reading errors are RuntimeErrors
         raise refuse(str(exc)) from None
     return travel

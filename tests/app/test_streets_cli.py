@@ -77,6 +77,11 @@ def test_places_far_from_the_streets_are_refused_by_name(tmp_path: Path, capsys:
     missing = ["-q", "plan", str(DATA / "tiny"), "--date", "2026-12-07", "--out", str(out), "--streets", "no.osm"]
     assert main(missing) == 1
     assert "no.osm: an OpenStreetMap extract" in capsys.readouterr().err
+    (tmp_path / "bad.osm").write_text("not a map", encoding="utf-8")
+    bad = ["-q", "plan", str(DATA / "tiny"), "--date", "2026-12-07", "--out", str(out), "--streets"]
+    assert main([*bad, str(tmp_path / "bad.osm")]) == 1
+    assert "bad.osm: an OpenStreetMap extract (.osm, .osm.gz, .osm.pbf) with streets (XML" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_replan_takes_streets_too(tmp_path: Path) -> None:
