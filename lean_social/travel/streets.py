@@ -279,9 +279,16 @@ class StreetTravel:
             return Snapped(np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
         qx, qy = _planar(lat, lon, network.lat0)
         query = np.column_stack([qx, qy])
-        nearest, _ = network.tree.query(query, k=1)
-        # every segment with a sample within (nearest sample + half a spacing) of the place: none nearer missed
-        found = network.tree.query_ball_point(query, r=nearest + SAMPLE_M / 2 + 1e-6)
+        nearest, closest = network.tree.query(query, k=1)
+        # every segment with a sample within (nearest sample + half a spacing) of the place: none nearer
+        # missed. A place that far from every street is refused whatever its exact distance: its nearest
+        # sample's segment alone is measured (a place in another town would put the whole city in the ball).
+        far = nearest > self.max_snap_m + SAMPLE_M
+        radius = np.where(far, 0.0, nearest + SAMPLE_M / 2 + 1e-6)
+        found = [
+            [int(c)] if f else ball
+            for c, f, ball in zip(closest, far, network.tree.query_ball_point(query, r=radius), strict=True)
+        ]
         owner = np.repeat(np.arange(len(found)), [len(f) for f in found])
         candidate = network.sample_segment[np.concatenate([np.asarray(f, dtype=np.int64) for f in found])]
         x, y = _planar(graph.lat, graph.lon, network.lat0)
