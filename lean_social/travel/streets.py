@@ -18,10 +18,10 @@ worker of that mode can actually go. How:
    naming the place and the distance: a client put in a field by a mistyped coordinate would otherwise
    get a route through it.
 3. **All pairs**: the search runs on the graph with its runs of two-neighbour nodes merged into chains
-   (``osm_graph.contract``: a real city's streets are drawn with more bends than junctions); the snapped
-   points split their chains virtually (new nodes joined to the segment's
-   ends by the offsets along it, in the directions the segment allows), and SciPy's
-   ``csgraph.dijkstra`` runs from every distinct place at once (``indices`` = the snapped nodes,
+   (``osm_graph.contract``: a real city's streets are drawn with more bends than junctions). The snapped
+   points split their chains virtually: new nodes joined to the chain's ends by the offsets along it,
+   in the directions the chain allows (a point on a junction is the junction: both ways). SciPy's
+   ``csgraph.dijkstra`` then runs from every distinct place at once (``indices`` = the snapped nodes,
    ``min_only=False``), in blocks of sources sized to keep the distance rows under ``ROW_CELLS`` cells.
    A leg is the straight walk from the door to the street, the way along the streets, and the walk from
    the street to the next door: so a street leg is never shorter than the straight line.
@@ -36,9 +36,9 @@ instead where walking is quicker: the extract has no timetables, a bus runs both
 whatever the one-way signs say for cars, and the worker walks to and from the stops; the walking graph
 is the nearest stand-in for a door-to-door trip by bus.
 
-The matrices last measured (up to ``MEMO_CELLS`` cells) are kept in memory per mode, and a call whose places are all
-in one of them is cut from it: the validator's and the exports' matrices of a day already planned (a
-route's places are the day's) cost no new search.
+The matrices last measured (up to ``MEMO_CELLS`` cells) are kept in memory per mode, and a call whose
+places are all in one of them is cut from it: the validator's and the exports' matrices of a day already
+planned (a route's places are the day's) cost no new search.
 
 Map data © OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright): a street
 graph built from an extract is a derived database of it.
