@@ -46,7 +46,7 @@ from lean_social.planning.day_of_week import plan_day
 from lean_social.planning.week import plan_week
 from lean_social.replanning.replan import Change, replan_week
 from lean_social.schedule import LunchBreak, Route, Schedule, Stop, Unassigned
-from lean_social.travel import GeodesicTravel, ModeSpeed, TravelMatrices, TravelModel
+from lean_social.travel import GeodesicTravel, ModeSpeed, StreetTravel, TravelMatrices, TravelModel
 from lean_social.validate import Violation, validate
 from lean_social.version import __version__
 
@@ -78,6 +78,7 @@ __all__ = [
     "Service",
     "SolverError",
     "Stop",
+    "StreetTravel",
     "TimeUse",
     "TimeWindow",
     "TravelMatrices",

@@ -50,6 +50,7 @@ from lean_social.app.settings import (
 from lean_social.app.terminal import TerminalProgress, summary_lines
 from lean_social.domain.norms import UnknownNormsError
 from lean_social.errors import InvalidInputError, OutputFolderError, OutputLockedError
+from lean_social.io.folder import read_folder
 from lean_social.io.writers import CSV_SEPARATORS
 from lean_social.outputs.capacity_report import summary_lines as capacity_lines
 from lean_social.outputs.kpi import Comparison
@@ -57,6 +58,8 @@ from lean_social.outputs.labels import DEFAULT_LANG, LANGS, Lang, Words, word
 from lean_social.planning.progress import reporting
 from lean_social.record import ReplanRecord
 from lean_social.schedule import Schedule
+from lean_social.travel.detour import DEFAULT_MIN_M, building_points, detour_factors
+from lean_social.travel.streets import StreetTravel
 from lean_social.version import __version__
 
 __all__ = ["main"]
@@ -148,6 +151,7 @@ def _parser() -> argparse.ArgumentParser:
         "(default 30 for a day, 120 for a week)",
     )
     plan.add_argument("--seed", type=_seed, default=0, help="search seed; same seed, same plan (default 0)")
+    _add_streets_option(plan)
     _add_export_options(plan)
     replan = sub.add_parser("replan", help="re-plan the rest of a published week after a change in the data")
     replan.add_argument("data_dir", help="the data folder as it is now (new absence, new client, ...)")
@@ -163,6 +167,7 @@ def _parser() -> argparse.ArgumentParser:
     replan.add_argument("--out", required=True, help="output folder (created if missing)")
     replan.add_argument("--time-limit", type=_time_limit, default=None, help="search budget in seconds (default 60)")
     replan.add_argument("--seed", type=_seed, default=0, help="search seed (default 0)")
+    _add_streets_option(replan)
     _add_export_options(replan)
     norms = sub.add_parser("norms", help="calibrate the services' time norms from observed visits (хронометраж)")
     norms.add_argument("data_dir", help="the data folder whose services.csv holds the norms")
@@ -237,6 +242,16 @@ def _parser() -> argparse.ArgumentParser:
     nightly.add_argument("--workers", type=_positive, default=None, help="local processes (default: the config's)")
     nightly.add_argument("--dask", default=None, help="address of a Dask scheduler, tcp://HOST:PORT")
     nightly.add_argument("--today", type=_date, default=None, help="plan as if today were this date, YYYY-MM-DD")
+    detour = sub.add_parser(
+        "detour", help="how much longer the streets of an OpenStreetMap extract are than straight lines, per mode"
+    )
+    detour.add_argument("streets", metavar="FILE", help="an OpenStreetMap extract (.osm, .osm.gz, .osm.pbf)")
+    detour.add_argument(
+        "--data", default=None, help="measure between this data folder's clients (default: the extract's buildings)"
+    )
+    detour.add_argument("--points", type=_positive, default=300, help="buildings drawn from the extract (default 300)")
+    detour.add_argument("--seed", type=_seed, default=0, help="seed of the draw (default 0)")
+    detour.add_argument("--lang", type=_choice(LANGS), default=DEFAULT_LANG, help="language of the table")
     lists = sub.add_parser(
         "lists",
         help="propose new client lists (закрепление) so that each worker's clients live near each other",
@@ -249,6 +264,18 @@ def _parser() -> argparse.ArgumentParser:
         "--pseudonymise", action="store_true", help="pseudonymous client ids in lists.csv; no clients.csv"
     )
     return parser
+
+
+def _add_streets_option(command: argparse.ArgumentParser) -> None:
+    """``--streets``: travel along an OpenStreetMap extract's streets instead of straight lines."""
+    command.add_argument(
+        "--streets",
+        default=None,
+        metavar="FILE",
+        help="an OpenStreetMap extract (.osm, .osm.gz, .osm.pbf) of the area: travel along its streets "
+        "(footpaths for walkers, one-way streets for cars) instead of straight lines x 1.3; its graphs are "
+        "cached in $LEAN_SOCIAL_CACHE (default ~/.cache/lean_social)",
+    )
 
 
 def _add_export_options(command: argparse.ArgumentParser) -> None:
@@ -447,6 +474,8 @@ def _run_command(args: argparse.Namespace) -> int:
         return _capacity(args)
     if args.command == "geocode":
         return _geocode(args)
+    if args.command == "detour":
+        return _detour(args)
     if args.command == "lists":
         proposal = run_lists(
             args.data_dir,
@@ -558,6 +587,49 @@ def _geocode(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: ``lean-social detour``'s table.
+_DETOUR_WORDS: Words = {
+    "detour_head": (
+        "коэффициент извилистости (по улицам / по прямой), пары точек не ближе {min_m:.0f} м, {source}:",
+        "detour factor (street / straight-line distance), pairs at least {min_m:.0f} m apart, {source}:",
+    ),
+    "detour_row": (
+        "{mode}: медиана {median:.2f}, квартили {q1:.2f}-{q3:.2f} ({pairs} пар, {places} точек)",
+        "{mode}: median {median:.2f}, quartiles {q1:.2f}-{q3:.2f} ({pairs} pairs, {places} places)",
+    ),
+    "foot": ("пешком", "on foot"),
+    "bike": ("велосипед", "bicycle"),
+    "car": ("автомобиль", "car"),
+    "detour_buildings": ("здания из выгрузки: {count}", "{count} buildings of the extract"),
+    "detour_clients": ("получатели из {data}: {count}", "{count} clients of {data}"),
+    "detour_use": (
+        "для расчёта без выгрузки: GeodesicTravel(detour_factor=медиана пешком)",
+        "to plan without an extract: GeodesicTravel(detour_factor=the walking median)",
+    ),
+}
+
+
+def _detour(args: argparse.Namespace) -> int:
+    """The detour factor per mode on the extract, between its buildings or a data folder's clients."""
+    try:
+        travel = StreetTravel(args.streets)
+    except FileNotFoundError as exc:
+        print(f"lean-social: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.data is not None:
+        places = [c.location for c in read_folder(args.data).clients]
+        source = word("detour_clients", args.lang, _DETOUR_WORDS).format(count=len(places), data=args.data)
+    else:
+        places = building_points(travel.extract, args.points, seed=args.seed)
+        source = word("detour_buildings", args.lang, _DETOUR_WORDS).format(count=len(places))
+    print(word("detour_head", args.lang, _DETOUR_WORDS).format(min_m=DEFAULT_MIN_M, source=source))
+    for factor in detour_factors(travel, places):
+        row = {**dataclasses.asdict(factor), "mode": word(factor.mode, args.lang, _DETOUR_WORDS)}
+        print("  " + word("detour_row", args.lang, _DETOUR_WORDS).format(**row))
+    print(word("detour_use", args.lang, _DETOUR_WORDS))
+    return EXIT_OK
+
+
 def _nightly(args: argparse.Namespace) -> int:
     """A night of the region: exit 0 when every department has its plan, 6 when some failed, 7 when all."""
     config = read_config(args.config)
@@ -620,6 +692,7 @@ def _export_options(args: argparse.Namespace) -> dict[str, Any]:
         "outputs": args.outputs,
         "baseline": args.baseline,
         "norms": args.norms,
+        "streets": args.streets,
     }
 
 

@@ -22,7 +22,7 @@ from typing import Any, Unpack
 from lean_social.app.exports import write_plan
 from lean_social.app.settings import DEFAULT_TIME_LIMITS, Exports, RunOptions, Settings, check_seed
 from lean_social.app.terminal import travel_per_visit_min
-from lean_social.domain.model import PreviousPlan, Problem
+from lean_social.domain.model import Location, PreviousPlan, Problem, TravelMode
 from lean_social.domain.norms import UnknownNormsError
 from lean_social.domain.reasons import count_kinds
 from lean_social.errors import InputProblem, InvalidInputError
@@ -41,6 +41,9 @@ from lean_social.record import record_to_dict, with_norms
 from lean_social.replanning.changes import Change
 from lean_social.replanning.replan import replan_week
 from lean_social.schedule import Schedule
+from lean_social.travel import GeodesicTravel, TravelModel
+from lean_social.travel.osm_graph import GraphKind
+from lean_social.travel.streets import MODE_GRAPH, StreetTravel
 from lean_social.validate import Violation, validate
 from lean_social.version import versions
 
@@ -143,10 +146,13 @@ def _run(
             len(problem.workers),
             len(problem.services),
         )
+        travel = _travel(settings.streets, problem)
         before = _read_published(published, problem, week) if published is not None else None
         problem = _with_norms(problem, settings.norms, day or week, before)
-        baseline = _read_baseline(settings.baseline, problem) if settings.baseline is not None else None
+        baseline = _read_baseline(settings.baseline, problem, travel) if settings.baseline is not None else None
         departments = _known_departments(settings.departments, problem)
+        if isinstance(travel, StreetTravel):
+            _check_on_streets(travel, problem, departments)
         previous = None if before is not None else _previous(settings.previous_plan, data_dir)
         timings["read_s"] = time.perf_counter() - clock
         clock = time.perf_counter()
@@ -166,21 +172,25 @@ def _run(
             assert week is not None and from_date is not None
             try:
                 schedule, changes = replan_week(
-                    problem, before, week, from_date, time_limit=left, seed=seed, **work_count
+                    problem, before, week, from_date, time_limit=left, seed=seed, travel=travel, **work_count
                 )
             except ValueError as exc:
                 raise InvalidInputError(
                     [InputProblem(file=str(published), row=None, column=None, value="", expected=str(exc))]
                 ) from None
         elif week is not None:
-            schedule = plan_week(problem, week, time_limit=left, seed=seed, previous=previous, **work_count)
+            schedule = plan_week(
+                problem, week, time_limit=left, seed=seed, previous=previous, travel=travel, **work_count
+            )
         else:
             assert day is not None
-            schedule = plan_day(problem, day, time_limit=left, seed=seed, previous=previous, **work_count)
+            schedule = plan_day(
+                problem, day, time_limit=left, seed=seed, previous=previous, travel=travel, **work_count
+            )
         timings["plan_s"] = time.perf_counter() - clock
         schedule = dataclasses.replace(schedule, info=with_norms(schedule.info, problem.norms_version))
         clock = time.perf_counter()
-        violations = tuple(validate(schedule, problem, week_start=week, departments=departments))
+        violations = tuple(validate(schedule, problem, week_start=week, departments=departments, travel=travel))
         timings["validate_s"] = time.perf_counter() - clock
         for violation in violations:
             log.error("plan check failed: %s", violation)
@@ -213,9 +223,11 @@ def _run(
                 "work_per_visit": settings.work_per_visit,
                 "baseline": None if settings.baseline is None else str(settings.baseline),
                 "norms": settings.norms,
+                **_streets_settings(travel),
                 **exports.record(),
             },
             "norms": problem.norms.as_dict(),
+            "travel": _travel_record(travel),
             "solver": record_to_dict(view.schedule.info),
             "served": schedule.served,
             "unassigned": len(schedule.unassigned),
@@ -251,7 +263,7 @@ def _with_norms(problem: Problem, asked: str | None, first_day: dt.date | None, 
     return problem.with_norms(version)
 
 
-def _read_baseline(path: Path, problem: Problem) -> Schedule:
+def _read_baseline(path: Path, problem: Problem, travel: TravelModel | None = None) -> Schedule:
     """The baseline plan, read and checked before planning, so that a typing mistake in a hand plan costs
     no search: a folder means its ``schedule.json`` (else its ``schedule.csv``), and every problem names
     the file by the path the planner gave, as the data's problems do."""
@@ -270,11 +282,78 @@ def _read_baseline(path: Path, problem: Problem) -> Schedule:
             ]
         )
     try:
-        return read_baseline(path, problem)
+        return read_baseline(path, problem, travel=travel)
     except InvalidInputError as exc:  # each problem names a file of the baseline's folder by its name
         raise InvalidInputError(
             [dataclasses.replace(p, file=str(path.with_name(p.file))) for p in exc.problems]
         ) from None
+
+
+def _travel(streets: Path | None, problem: Problem) -> TravelModel:
+    """The straight-line model, or the streets of the extract given (the graphs of the workers' modes
+    built or read from the cache now, so that a bad extract costs no search)."""
+    if streets is None:
+        return GeodesicTravel()
+
+    def refuse(why: str) -> InvalidInputError:
+        expected = f"an OpenStreetMap extract (.osm, .osm.gz, .osm.pbf) with streets ({why})"
+        return InvalidInputError([InputProblem(file=str(streets), row=None, column=None, value="", expected=expected)])
+
+    try:
+        travel = StreetTravel(streets)
+    except FileNotFoundError:
+        raise refuse("no such file") from None
+    try:
+        kinds: set[GraphKind] = {MODE_GRAPH[w.mode] for w in problem.workers} or {"foot"}
+        for kind in sorted(kinds):
+            travel.graph(kind)
+    except (RuntimeError, ValueError) as exc:  # pyosmium's reading errors are RuntimeErrors
+        raise refuse(str(exc)) from None
+    return travel
+
+
+def _check_on_streets(travel: StreetTravel, problem: Problem, departments: tuple[str, ...] | None) -> None:
+    """Every client and worker start near a street its workers' modes may use, else one InvalidInputError
+    naming each place too far (a mistyped coordinate, or an extract of another area), before planning."""
+    modes: dict[str, set[TravelMode]] = {}
+    for w in problem.workers:
+        modes.setdefault(w.department, set()).add(w.mode)
+    places: dict[TravelMode, list[tuple[str, str, Location]]] = {}
+    for w in problem.workers:
+        if departments is None or w.department in departments:
+            places.setdefault(w.mode, []).append(("workers.csv", w.id, w.start))
+    for c in problem.clients:
+        if departments is None or c.department in departments:
+            for mode in sorted(modes.get(c.department, ())):
+                places.setdefault(mode, []).append(("clients.csv", c.id, c.location))
+    problems = []
+    for mode, named in sorted(places.items()):
+        distances = travel.snap([p for _, _, p in named], mode).access_m
+        for (file, ident, place), metres in zip(named, distances, strict=True):
+            if metres > travel.max_snap_m:
+                expected = (
+                    f"a place within {travel.max_snap_m:.0f} m of a street usable by {mode} in "
+                    f"{travel.extract.name}; the nearest is {metres:.0f} m away"
+                )
+                value = f"{ident} at {place.lat:.6f}, {place.lon:.6f}"
+                problems.append(InputProblem(file=file, row=None, column="lat,lon", value=value, expected=expected))
+    if problems:
+        raise InvalidInputError(problems)
+
+
+def _travel_record(travel: TravelModel) -> dict[str, object]:
+    if isinstance(travel, StreetTravel):
+        return travel.record()
+    if isinstance(travel, GeodesicTravel):
+        return {"model": "straight-line", "detour_factor": travel.detour_factor}
+    return {"model": type(travel).__name__}
+
+
+def _streets_settings(travel: TravelModel) -> dict[str, object]:
+    """The street map a plan was made on, as a setting the nightly job compares before reusing a plan."""
+    if isinstance(travel, StreetTravel):
+        return {"streets": str(travel.extract), "streets_sha256": travel.extract_sha256}
+    return {"streets": None, "streets_sha256": None}
 
 
 def _previous(given: Path | PreviousPlan | None, data_dir: Path) -> PreviousPlan | None:

@@ -70,6 +70,7 @@ class RunOptions(TypedDict, total=False):
     previous_plan: str | os.PathLike[str] | PreviousPlan | None
     work_per_visit: int | None
     norms: str | None
+    streets: str | os.PathLike[str] | None
 
 
 def check_time_limit(value: float) -> float:
@@ -206,6 +207,8 @@ class Settings:
     previous_plan: Path | PreviousPlan | None = None
     #: the version of the norms to plan with (None: the one in effect in the planned week, ``domain.norms``)
     norms: str | None = None
+    #: an OpenStreetMap extract to travel on its streets (``travel.StreetTravel``); None: straight lines
+    streets: Path | None = None
 
     @classmethod
     def of(cls, options: RunOptions, *, time_limit: float) -> Settings:
@@ -231,4 +234,7 @@ class Settings:
             departments=check_departments(options.get("departments")),
             previous_plan=_previous(options.get("previous_plan")),
             norms=check_norms(options.get("norms")),
+            streets=check_path(
+                options.get("streets"), "the street map", "OpenStreetMap extract (.osm, .osm.gz, .osm.pbf)"
+            ),
         )

@@ -2,5 +2,15 @@
 
 from lean_social.travel.base import TravelMatrices, TravelModel
 from lean_social.travel.geodesic import DEFAULT_SPEEDS, GeodesicTravel, ModeSpeed, haversine_m
+from lean_social.travel.streets import StreetSnapError, StreetTravel
 
-__all__ = ["DEFAULT_SPEEDS", "GeodesicTravel", "ModeSpeed", "TravelMatrices", "TravelModel", "haversine_m"]
+__all__ = [
+    "DEFAULT_SPEEDS",
+    "GeodesicTravel",
+    "ModeSpeed",
+    "StreetSnapError",
+    "StreetTravel",
+    "TravelMatrices",
+    "TravelModel",
+    "haversine_m",
+]

@@ -28,7 +28,7 @@ import numpy.typing as npt
 from lean_social.domain.model import EARTH_RADIUS_M, Location, TravelMode
 from lean_social.travel.base import TravelMatrices
 
-__all__ = ["DEFAULT_SPEEDS", "EARTH_RADIUS_M", "GeodesicTravel", "ModeSpeed", "haversine_m"]
+__all__ = ["DEFAULT_SPEEDS", "EARTH_RADIUS_M", "GeodesicTravel", "ModeSpeed", "haversine_m", "leg_seconds"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,7 +96,13 @@ class GeodesicTravel:
 
     @staticmethod
     def _seconds(metres: npt.NDArray[np.float64], speed: ModeSpeed) -> npt.NDArray[np.float64]:
-        raw = metres / (speed.speed_kmh / 3.6) + 60.0 * speed.fixed_min
-        minutes = np.ceil(raw / 60.0 - 1e-9)
-        out: npt.NDArray[np.float64] = minutes * 60.0
-        return out
+        return leg_seconds(metres, speed)
+
+
+def leg_seconds(metres: npt.NDArray[np.float64], speed: ModeSpeed) -> npt.NDArray[np.float64]:
+    """Seconds of legs of ``metres`` at ``speed``, its fixed time added, rounded up to whole minutes: the
+    one rule every travel model times a leg by (the street model too), so route sheets stay exact."""
+    raw = metres / (speed.speed_kmh / 3.6) + 60.0 * speed.fixed_min
+    minutes = np.ceil(raw / 60.0 - 1e-9)
+    out: npt.NDArray[np.float64] = minutes * 60.0
+    return out

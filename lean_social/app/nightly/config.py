@@ -9,11 +9,13 @@ outputs = ["maps", "sheets", "workbook"]
 lang = "ru"
 workers = 2                           # local processes; default: the cores available
 # dask = "tcp://scheduler:8786"       # an existing Dask cluster instead of local processes
+# streets = "maps/rostov.osm.pbf"     # travel on this OpenStreetMap extract's streets (default: straight lines)
 
 [[centre]]
 name = "volgodonsk"
 data = "volgodonsk"                   # a data folder, relative to this file
 departments = ["D1", "D2"]            # default: every department in the folder
+# streets = "maps/volgodonsk.osm.pbf" # this centre's own extract, instead of the night's
 ```
 
 Every mistake is reported at once, naming the file and the key (``centre[2].data``), before any plan
@@ -61,9 +63,10 @@ _KEYS = {
     "workers",
     "dask",
     "store",
+    "streets",
     "centre",
 }
-_CENTRE_KEYS = {"name", "data", "departments"}
+_CENTRE_KEYS = {"name", "data", "departments", "streets"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,6 +77,8 @@ class Centre:
     name: str
     data: Path
     departments: tuple[str, ...] | None = None
+    #: an OpenStreetMap extract to travel on its streets (the centre's, else the night's; None: straight lines)
+    streets: Path | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -166,6 +171,7 @@ class _Reader:
             self.bad("centre", raw, "one or more [[centre]] tables, each with a name and a data folder")
             return ()
         centres: list[Centre] = []
+        default_streets = self.streets("streets", self.data.get("streets"))
         for i, table in enumerate(raw, start=1):
             key = f"centre[{i}]"
             if not isinstance(table, dict):
@@ -190,9 +196,27 @@ class _Reader:
             ):
                 self.bad(f"{key}.departments", departments, "a list of different department codes")
                 departments = None
+            streets = self.streets(f"{key}.streets", table.get("streets")) or default_streets
             if isinstance(name, str) and folder is not None:
-                centres.append(Centre(name=name, data=folder, departments=tuple(departments) if departments else None))
+                centres.append(
+                    Centre(
+                        name=name,
+                        data=folder,
+                        departments=tuple(departments) if departments else None,
+                        streets=streets,
+                    )
+                )
         return tuple(centres)
+
+    def streets(self, key: str, raw: object) -> Path | None:
+        """An extract's path, relative to the configuration; one that is not a file is refused now."""
+        if raw is None:
+            return None
+        path = self.base / str(raw) if isinstance(raw, str) and raw else None
+        if path is None or not path.is_file():
+            self.bad(key, raw, "an OpenStreetMap extract (.osm, .osm.gz, .osm.pbf), relative to the configuration")
+            return None
+        return path
 
     def horizon(self) -> str | tuple[dt.date, ...]:
         raw = self.data.get("horizon", "tomorrow")

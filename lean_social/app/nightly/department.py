@@ -70,6 +70,9 @@ class DepartmentJob:
     #: the plan store (a SQLAlchemy URL or a SQLite file) and the night's run in it
     store: str | None = None
     run_id: int | None = None
+    #: the extract to travel on (None: straight lines) and its SHA-256: a new map re-plans the week
+    streets: Path | None = None
+    streets_sha256: str | None = None
 
     @property
     def week_dir(self) -> Path:
@@ -86,6 +89,7 @@ class DepartmentJob:
             "lang": self.lang,
             "csv_sep": self.csv_sep,
             "departments": (self.department,),
+            "streets": self.streets,
         }
 
     def settings_key(self) -> dict[str, object]:
@@ -99,6 +103,8 @@ class DepartmentJob:
             "lang": self.lang,
             "csv_sep": self.csv_sep,
             "departments": [self.department],
+            "streets": None if self.streets is None else str(self.streets),
+            "streets_sha256": self.streets_sha256,
         }
 
 

@@ -37,6 +37,7 @@ from lean_social.errors import InvalidInputError, OutputLockedError
 from lean_social.io.folder import read_folder
 from lean_social.io.writers import atomic_write_text, write_csv
 from lean_social.store import PlanStore
+from lean_social.travel.osm_graph import extract_sha256
 from lean_social.version import versions
 
 __all__ = ["NightlyResult", "run_nightly"]
@@ -152,6 +153,7 @@ def _jobs(
             departments = tuple(
                 sorted({w.department for w in problem.workers} | {c.department for c in problem.clients})
             )
+        streets_sha256 = extract_sha256(centre.streets) if centre.streets is not None else None
         for night in nights:
             jobs += [
                 DepartmentJob(
@@ -169,6 +171,8 @@ def _jobs(
                     csv_sep=config.csv_sep,
                     store=store,
                     run_id=run_id,
+                    streets=centre.streets,
+                    streets_sha256=streets_sha256,
                 )
                 for department in departments
             ]
