@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from lean_social.app.run import input_hashes
+from lean_social.app.run import check_on_streets, input_hashes, travel_model, travel_record
 from lean_social.domain.capacity import TIME_USE_COEFFICIENT, week_capacity
 from lean_social.domain.model import TRAVEL_MODES, Location, Problem, TravelMode
 from lean_social.domain.staff import (
@@ -50,6 +50,7 @@ from lean_social.outputs.capacity_report import capacity_html
 from lean_social.outputs.labels import DEFAULT_LANG, Lang
 from lean_social.travel import GeodesicTravel, TravelModel
 from lean_social.travel.expected import expected_travel
+from lean_social.travel.streets import StreetTravel
 from lean_social.version import versions
 
 __all__ = [
@@ -259,10 +260,12 @@ def run_capacity(
     travel: TravelModel | None = None,
     lang: Lang = DEFAULT_LANG,
     csv_sep: str = ",",
+    streets: str | Path | None = None,
 ) -> CapacityResult:
     """Staff and caseloads of ``data_dir`` for the week of ``week_start`` (a Monday) under the current
     state and ``scenarios`` (texts as on the command line; None: ``DEFAULT_SCENARIOS`` where they
-    apply), written to ``out_dir`` as one whole folder.
+    apply), written to ``out_dir`` as one whole folder. The walks are expected on ``travel``, else on the
+    streets of the extract ``streets``, else in straight lines.
 
     A week not starting on a Monday or a bad scenario raises ValueError, bad data InvalidInputError,
     before anything is written."""
@@ -277,6 +280,10 @@ def run_capacity(
         hashes = input_hashes(data_dir)
         problem = read_folder(data_dir)
         problem = problem.with_norms(problem.norms_in_effect(week_start).name)
+        if travel is None:
+            travel = travel_model(None if streets is None else Path(streets), problem)
+            if isinstance(travel, StreetTravel):
+                check_on_streets(travel, problem, None)
         if texts is None:
             walks = any(w.mode == "foot" for w in problem.workers)
             texts = [t for t in DEFAULT_SCENARIOS if walks or not t.startswith("mode=foot:")]
@@ -301,7 +308,7 @@ def run_capacity(
                 "full_time_week_h": FULL_TIME_WEEK_H,
                 "time_use_coefficient": TIME_USE_COEFFICIENT,
                 "fte_week_h": fte_week_h(),
-                "travel_model": type(travel or GeodesicTravel()).__name__,
+                "travel_model": travel_record(travel),
                 "lang": lang,
             },
             "fte_needed": {

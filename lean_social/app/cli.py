@@ -194,6 +194,7 @@ def _parser() -> argparse.ArgumentParser:
     photo.add_argument("--plan", required=True, help="the plan's folder (its schedule.json or schedule.csv)")
     photo.add_argument("--out", required=True, help="output folder (created if missing)")
     photo.add_argument("--csv-sep", type=_choice(CSV_SEPARATORS), default=",", help="',' (default) or ';'")
+    _add_streets_option(photo)
     photo.add_argument(
         "--lang", type=_choice(LANGS), default=DEFAULT_LANG, help="language of photo.html and the summary"
     )
@@ -213,6 +214,7 @@ def _parser() -> argparse.ArgumentParser:
         "clients=+10%%, mode=foot:bike; repeat for several (default: clients=+10%% and mode=foot:bike)",
     )
     capacity.add_argument("--csv-sep", type=_choice(CSV_SEPARATORS), default=",", help="',' (default) or ';'")
+    _add_streets_option(capacity)
     capacity.add_argument("--lang", type=_choice(LANGS), default=DEFAULT_LANG, help="language of the page and summary")
     geocode = sub.add_parser(
         "geocode", help="clients' and workers' coordinates from their addresses (an OpenStreetMap extract, offline)"
@@ -512,7 +514,13 @@ _PHOTO_WORDS: Words = {
 def _photo(args: argparse.Namespace) -> int:
     """``lean-social photo``: the photo written, its summary and the observed dates the plan lacks on stderr."""
     photo = run_photo(
-        args.data_dir, args.out, plan=args.plan, observed=args.observed, lang=args.lang, csv_sep=args.csv_sep
+        args.data_dir,
+        args.out,
+        plan=args.plan,
+        observed=args.observed,
+        lang=args.lang,
+        csv_sep=args.csv_sep,
+        streets=args.streets,
     ).photo
     text = word("photo_done", args.lang, _PHOTO_WORDS).format(
         compared=photo.total.observed.days,
@@ -533,7 +541,13 @@ def _photo(args: argparse.Namespace) -> int:
 def _capacity(args: argparse.Namespace) -> int:
     """Staff and caseloads for the week, the scenarios side by side; the summary on stderr."""
     result = run_capacity(
-        args.data_dir, args.week, args.out, scenarios=args.scenario, lang=args.lang, csv_sep=args.csv_sep
+        args.data_dir,
+        args.week,
+        args.out,
+        scenarios=args.scenario,
+        lang=args.lang,
+        csv_sep=args.csv_sep,
+        streets=args.streets,
     )
     for line in capacity_lines(args.week, result.scenarios, result.staff, result.caseloads, args.out, args.lang):
         print(line, file=sys.stderr)

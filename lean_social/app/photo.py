@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from lean_social.app.run import _read_baseline, input_hashes
+from lean_social.app.run import _read_baseline, check_on_streets, input_hashes, travel_model, travel_record
 from lean_social.domain.workday import OVER_TOLERANCE_MIN, OVER_TOLERANCE_SHARE
 from lean_social.io.folder import read_folder
 from lean_social.io.observed import OBSERVED_FILE, read_observed_visits
@@ -27,6 +27,7 @@ from lean_social.io.writers import atomic_write_text, write_csv, write_json
 from lean_social.outputs.labels import DEFAULT_LANG, Lang, check_lang
 from lean_social.outputs.photo import DAY_COLUMNS, DEPARTMENT_COLUMNS, WASTE_COLUMNS, Photo, work_day_photo
 from lean_social.outputs.photo_report import photo_html
+from lean_social.travel.streets import StreetTravel
 from lean_social.version import versions
 
 __all__ = ["PhotoResult", "run_photo"]
@@ -47,12 +48,15 @@ def run_photo(
     observed: str | Path | None = None,
     lang: Lang = DEFAULT_LANG,
     csv_sep: str = ",",
+    streets: str | Path | None = None,
 ) -> PhotoResult:
     """The photo of ``observed`` (default: the data folder's ``observed_visits.csv``) against ``plan`` (a
     plan folder, or its ``schedule.json`` or ``schedule.csv``), written to ``out_dir``.
 
     Bad input (the data, the observations, a missing or broken plan) raises InvalidInputError before
-    anything is written; ``out_dir`` is then left as it was."""
+    anything is written; ``out_dir`` is then left as it was. ``streets`` (an OpenStreetMap extract) measures
+    the observed walks on its streets, as a plan made with ``--streets`` measured its own; without it, in
+    straight lines."""
     data_dir, out_dir, plan = Path(data_dir), Path(out_dir), Path(plan)
     lang = check_lang(lang)
     observed_path = Path(observed) if observed is not None else data_dir / OBSERVED_FILE
@@ -60,8 +64,11 @@ def run_photo(
         hashes = input_hashes(data_dir)
         problem = read_folder(data_dir)
         visits = read_observed_visits(observed_path, problem)
-        schedule = _read_baseline(plan, problem)
-        photo = work_day_photo(visits, schedule, problem)
+        travel = travel_model(None if streets is None else Path(streets), problem)
+        if isinstance(travel, StreetTravel):
+            check_on_streets(travel, problem, None)
+        schedule = _read_baseline(plan, problem, travel)
+        photo = work_day_photo(visits, schedule, problem, travel=travel)
         stage = folder.stage()
         files = [
             write_csv(stage / "photo_workers.csv", photo.day_rows(), DAY_COLUMNS, sep=csv_sep),
@@ -80,7 +87,7 @@ def run_photo(
                 "observed": str(observed_path),
                 "plan": str(plan),
                 "lang": lang,
-                "travel": "geodesic",
+                "travel": travel_record(travel),
                 "over_tolerance": {"min": OVER_TOLERANCE_MIN, "share": OVER_TOLERANCE_SHARE},
             },
             "observed_visits": len(visits),

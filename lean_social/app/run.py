@@ -50,11 +50,14 @@ from lean_social.version import versions
 __all__ = [
     "ListsResult",
     "RunResult",
+    "check_on_streets",
     "input_hashes",
     "run_day",
     "run_lists",
     "run_replan",
     "run_week",
+    "travel_model",
+    "travel_record",
 ]
 
 log = logging.getLogger(__name__)
@@ -146,13 +149,13 @@ def _run(
             len(problem.workers),
             len(problem.services),
         )
-        travel = _travel(settings.streets, problem)
+        travel = travel_model(settings.streets, problem)
         before = _read_published(published, problem, week) if published is not None else None
         problem = _with_norms(problem, settings.norms, day or week, before)
         baseline = _read_baseline(settings.baseline, problem, travel) if settings.baseline is not None else None
         departments = _known_departments(settings.departments, problem)
         if isinstance(travel, StreetTravel):
-            _check_on_streets(travel, problem, departments)
+            check_on_streets(travel, problem, departments)
         previous = None if before is not None else _previous(settings.previous_plan, data_dir)
         timings["read_s"] = time.perf_counter() - clock
         clock = time.perf_counter()
@@ -227,7 +230,7 @@ def _run(
                 **exports.record(),
             },
             "norms": problem.norms.as_dict(),
-            "travel": _travel_record(travel),
+            "travel": travel_record(travel),
             "solver": record_to_dict(view.schedule.info),
             "served": schedule.served,
             "unassigned": len(schedule.unassigned),
@@ -289,7 +292,7 @@ def _read_baseline(path: Path, problem: Problem, travel: TravelModel | None = No
         ) from None
 
 
-def _travel(streets: Path | None, problem: Problem) -> TravelModel:
+def travel_model(streets: Path | None, problem: Problem) -> TravelModel:
     """The straight-line model, or the streets of the extract given (the graphs of the workers' modes
     built or read from the cache now, so that a bad extract costs no search)."""
     if streets is None:
@@ -312,7 +315,7 @@ def _travel(streets: Path | None, problem: Problem) -> TravelModel:
     return travel
 
 
-def _check_on_streets(travel: StreetTravel, problem: Problem, departments: tuple[str, ...] | None) -> None:
+def check_on_streets(travel: StreetTravel, problem: Problem, departments: tuple[str, ...] | None) -> None:
     """Every client and worker start near a street its workers' modes may use, else one InvalidInputError
     naming each place too far (a mistyped coordinate, or an extract of another area), before planning."""
     modes: dict[str, set[TravelMode]] = {}
@@ -341,7 +344,8 @@ def _check_on_streets(travel: StreetTravel, problem: Problem, departments: tuple
         raise InvalidInputError(problems)
 
 
-def _travel_record(travel: TravelModel) -> dict[str, object]:
+def travel_record(travel: TravelModel) -> dict[str, object]:
+    """How a run measured travel, for its ``run.json``."""
     if isinstance(travel, StreetTravel):
         return travel.record()
     if isinstance(travel, GeodesicTravel):

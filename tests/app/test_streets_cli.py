@@ -19,6 +19,7 @@ from lean_social.app.cli import main
 from lean_social.app.nightly import NightlyConfig, run_nightly
 from lean_social.app.nightly.config import Centre, read_config
 from lean_social.app.run import run_day
+from lean_social.domain.timefmt import format_hhmm
 from lean_social.errors import InvalidInputError
 from lean_social.travel import StreetTravel
 
@@ -147,3 +148,43 @@ def test_a_night_on_streets_reuses_its_week_until_the_map_changes(tmp_path: Path
     # the same streets in other bytes (another compression): another map as far as the night can tell
     extract.write_bytes(gzip.compress(gzip.decompress(MOSCOW.read_bytes()), compresslevel=1))
     assert [o.status for o in run_nightly(config, today=sunday).outcomes] == ["replanned"]
+
+
+def test_capacity_and_the_photo_measure_walks_on_the_streets_too(tmp_path: Path) -> None:
+    """Staff counted with walks on the streets expects longer walks than in straight lines (every street
+    leg is at least the straight one, here without the straight model's 1.3); the photo of a plan made on
+    streets measures the observed walks on them too, and both say so in run.json."""
+    data = tiny_in_moscow(tmp_path)
+    plain, streets = tmp_path / "plain", tmp_path / "streets"
+    capacity = ["-q", "capacity", str(data), "--week", "2026-12-07", "--scenario", "clients=+10%"]
+    assert main([*capacity, "--out", str(plain)]) == 0
+    assert main([*capacity, "--out", str(streets), "--streets", str(MOSCOW)]) == 0
+    run = json.loads((streets / "run.json").read_text(encoding="utf-8"))
+    assert run["settings"]["travel_model"]["model"] == "streets"
+    with (plain / "staff.csv").open(encoding="utf-8-sig") as a, (streets / "staff.csv").open(encoding="utf-8-sig") as b:
+        for straight_row, street_row in zip(csv.DictReader(a), csv.DictReader(b), strict=True):
+            assert float(street_row["travel_min_per_visit"]) > 0
+            assert float(street_row["visits"]) == float(straight_row["visits"])
+
+    plan = tmp_path / "week"
+    week = ["-q", "plan", str(data), "--week", "2026-12-07", "--out", str(plan), "--streets", str(MOSCOW)]
+    assert main([*week, "--reproducible", "--outputs", "none"]) == 0
+    schedule = json.loads((plan / "schedule.json").read_text(encoding="utf-8"))
+    first = next(r for r in schedule["routes"] if r["stops"])
+    observed = tmp_path / "observed_visits.csv"
+    observed.write_text(
+        "worker_id,client_id,date,start,end,services\n"
+        + "".join(
+            f"{first['worker_id']},{s['client_id']},{first['date']},"
+            f"{format_hhmm(s['start'])},{format_hhmm(s['end'])},"
+            f"{'+'.join(s['services'])}\n"
+            for s in first["stops"]
+        ),
+        encoding="utf-8",
+    )
+    photo = ["-q", "photo", str(data), "--observed", str(observed), "--plan", str(plan), "--out", str(tmp_path / "ph")]
+    assert main([*photo, "--streets", str(MOSCOW)]) == 0
+    run = json.loads((tmp_path / "ph" / "run.json").read_text(encoding="utf-8"))
+    assert run["settings"]["travel"]["model"] == "streets" and run["worker_days"] == {"compared": 1}
+    # Observed as planned, on the same streets: no walk in another order, no waiting beyond the plan's.
+    assert run["waste_min"]["walking"] == 0
