@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
+import json
+import re
 
+import openpyxl
 import pytest
 
 from conftest import WORK, client, every_monday, worker
@@ -17,11 +21,15 @@ from lean_social import (
     ProgrammeItem,
     Schedule,
     Worker,
+    day_map,
     plan_day,
+    plan_workbook,
+    route_sheet,
     validate,
 )
 from lean_social.domain.errands import ERRAND_STOP_S, errands_of, unplaced_errands
 from lean_social.domain.model import ErrandPlace, Service
+from lean_social.domain.timefmt import format_hhmm
 from lean_social.schedule import ErrandStop, Route, Stop
 
 MONDAY = dt.date(2026, 12, 7)
@@ -237,3 +245,28 @@ def test_errands_survive_the_json_and_show_in_the_csv(planned: tuple[Problem, Sc
         for stop in route["stops"]:
             stop.pop("errands", None)  # a plan written before errands were kept
     assert only_stop(Schedule.from_dict(old))[1].errands == ()
+
+
+def test_the_route_sheet_map_and_workbook_show_the_errand(planned: tuple[Problem, Schedule]) -> None:
+    p, schedule = planned
+    _, stop = only_stop(schedule)
+    [shop] = stop.errands
+    when = f"{format_hhmm(shop.arrival)}–{format_hhmm(shop.departure)}"
+    sheet = route_sheet(schedule, p, "W1", MONDAY)
+    line = sheet.index("Зайти в магазин «shop on the way»")
+    assert sheet.index(when) < sheet.index('<tr class="visit">') and line < sheet.index('<tr class="visit">')
+    assert "Stop at the shop &quot;shop on the way&quot;" in route_sheet(schedule, p, "W1", MONDAY, lang="en")
+
+    page = day_map(schedule, p, MONDAY).get_root().render()
+    found = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', page, re.S)
+    assert found is not None
+    [layer] = json.loads(found.group(1))["routes"]
+    at = [ON_THE_WAY.location.lat, ON_THE_WAY.location.lon]
+    assert layer["errands"] == [{"at": at, "text": ["магазин: shop on the way", f"{when}, по пути к посещению 1"]}]
+    assert layer["path"] == [[START.lat, START.lon], at, [HOME.lat, HOME.lon], [START.lat, START.lon]]
+
+    book = openpyxl.load_workbook(io.BytesIO(plan_workbook(schedule, p)))
+    day = book["пн 07.12"]
+    header = [c.value for c in day[1]]
+    column = header.index("По пути (магазин, аптека, почта)")
+    assert [row[column] for row in day.iter_rows(min_row=2, values_only=True)] == [shop.text()]
