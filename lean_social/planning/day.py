@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from lean_social.domain.calendar import workers_on_duty
 from lean_social.domain.demand import Visit
-from lean_social.domain.errands import ERRAND_STOP_S
+from lean_social.domain.errands import ERRAND_STOP_S, unplaced_errands
 from lean_social.domain.model import Problem
 from lean_social.errors import SolverError
 from lean_social.planning.compile import DayInstance, ErrandWays, compile_day
@@ -146,6 +146,7 @@ def route_department_days(
     not wait for the clock), then each gets its share of the time left for search, by its number of
     visits, recomputed as the previous ones finish, so the last one ends at the budget however long the
     others took. Returns each part of the plan with its record for ``run.json``."""
+    _say_unplaced_errands(problem)
     compiled = [(b.instance, b.base, b.seconds) for b in build_department_days(problem, tasks, travel=travel)]
     results: list[tuple[Schedule, DayRecord]] = []
     left_jobs = sum(len(c.instance.jobs) for c, _, _ in compiled)
@@ -193,6 +194,22 @@ def route_department_days(
         results.append((part, summary))
         report(i + 1, len(tasks))
     return results
+
+
+def _say_unplaced_errands(problem: Problem) -> None:
+    """Errands the plan cannot route for want of a place of their kind (``domain.errands``): a warning
+    where the data has places but none of a kind its services ask for (a places.csv missing a kind),
+    a note where it has none at all (the errands are then left off the routes, as they always were)."""
+    kinds = unplaced_errands(problem)
+    if not kinds:
+        return
+    codes = ", ".join(s.code for s in problem.services if s.errand in kinds)
+    log.log(
+        logging.WARNING if problem.places else logging.INFO,
+        "no place of kind %s in the data: the errands of services %s are not routed (add them to places.csv)",
+        ", ".join(kinds),
+        codes,
+    )
 
 
 def _unassigned(visit: Visit, reason: str) -> Unassigned:

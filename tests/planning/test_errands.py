@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import logging
 import re
 
 import openpyxl
@@ -270,3 +271,13 @@ def test_the_route_sheet_map_and_workbook_show_the_errand(planned: tuple[Problem
     header = [c.value for c in day[1]]
     column = header.index("По пути (магазин, аптека, почта)")
     assert [row[column] for row in day.iter_rows(min_row=2, values_only=True)] == [shop.text()]
+
+
+def test_a_kind_without_places_is_a_warning_and_no_places_at_all_a_note(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="lean_social.planning.day"):
+        plan_day(one_visit("FOOD", places=(PHARMACY,)), MONDAY, work_per_visit=WORK)
+        plan_day(one_visit("FOOD", places=()), MONDAY, work_per_visit=WORK)
+        plan_day(one_visit("FOOD", places=(ON_THE_WAY, PHARMACY)), MONDAY, work_per_visit=WORK)  # every kind asked for
+    said = [(r.levelname, r.getMessage()) for r in caplog.records if "not routed" in r.getMessage()]
+    assert [level for level, _ in said] == ["WARNING", "INFO"]
+    assert "no place of kind shop in the data: the errands of services FOOD are not routed" in said[0][1]
