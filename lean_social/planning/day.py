@@ -306,7 +306,10 @@ def _errand_stops(
     run after the lunch when they fit between it and the arrival, else before it; failing both, the
     lunch falls during the walk (``time_route`` starts it as its window opens), and if it would fall
     during a stop at a place it starts when that stop ends instead (its window allowing), so that no
-    errand is cut in two. Returns the stops and the lunch when it was moved."""
+    errand is cut in two. Where its window does not allow that either (a lunch window closing within
+    minutes of the shop's stop), the stop is left across the lunch and the validator says so: the
+    routing core knows nothing of errands, so only a change there could rule it out. Returns the stops
+    and the lunch when it was moved."""
     assert compiled.leg_duration is not None and compiled.leg_distance is not None
     way = ways.ways[profile][int(ways.best[profile, previous])]
     n = len(compiled.places)
