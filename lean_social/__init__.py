@@ -16,6 +16,7 @@ from lean_social.domain.model import (
     Absence,
     Client,
     ClientAbsence,
+    ErrandPlace,
     Holiday,
     Location,
     Lunch,
@@ -45,7 +46,7 @@ from lean_social.outputs.workbook import plan_workbook
 from lean_social.planning.day_of_week import plan_day
 from lean_social.planning.week import plan_week
 from lean_social.replanning.replan import Change, replan_week
-from lean_social.schedule import LunchBreak, Route, Schedule, Stop, Unassigned
+from lean_social.schedule import ErrandStop, LunchBreak, Route, Schedule, Stop, Unassigned
 from lean_social.travel import GeodesicTravel, ModeSpeed, StreetTravel, TravelMatrices, TravelModel
 from lean_social.validate import Violation, validate
 from lean_social.version import __version__
@@ -57,6 +58,8 @@ __all__ = [
     "Client",
     "ClientAbsence",
     "Comparison",
+    "ErrandPlace",
+    "ErrandStop",
     "GeodesicTravel",
     "Holiday",
     "InputProblem",

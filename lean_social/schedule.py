@@ -24,6 +24,7 @@ __all__ = [
     "NAMED_COLUMNS",
     "SCHEDULE_COLUMNS",
     "UNASSIGNED_COLUMNS",
+    "ErrandStop",
     "LunchBreak",
     "Route",
     "Schedule",
@@ -45,14 +46,37 @@ SCHEDULE_COLUMNS = (
     "travel_km",
     "wait_min",
     "substitute_for",
+    "errands",
 )
 UNASSIGNED_COLUMNS = ("date", "client_id", "services", "duration_min", "reason")
 LUNCH = "lunch"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ErrandStop:
+    """A stop at a shop, pharmacy or post office on the way to a visit (``domain.errands``):
+    ``travel_s``/``travel_m`` are the leg into the place, from the previous place or errand."""
+
+    place_id: str
+    kind: str
+    arrival: int
+    departure: int
+    travel_s: int
+    travel_m: int
+
+    @property
+    def stop_s(self) -> int:
+        return self.departure - self.arrival
+
+    def text(self) -> str:
+        """``pharmacy P3 10:05-10:15``: how schedule.csv writes it."""
+        return f"{self.kind} {self.place_id} {format_hhmm(self.arrival)}-{format_hhmm(self.departure)}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Stop:
-    """A visit as planned; ``travel_s``/``travel_m`` are from the previous place of the route."""
+    """A visit as planned; ``travel_s``/``travel_m`` are from the previous place of the route: with
+    ``errands``, every leg through them (the time at the places is ``errand_s``, not travel)."""
 
     visit_id: str
     client_id: str
@@ -66,10 +90,16 @@ class Stop:
     #: plan reads it back (``read_previous_plan``) so that a substitute is never taken for the client's
     #: worker.
     substitute_for: str | None = None
+    #: The errands run on the way here, in the order passed (``domain.errands``).
+    errands: tuple[ErrandStop, ...] = ()
 
     @property
     def wait_s(self) -> int:
         return self.start - self.arrival
+
+    @property
+    def errand_s(self) -> int:
+        return sum(e.stop_s for e in self.errands)
 
     @property
     def service_s(self) -> int:
@@ -121,7 +151,7 @@ class Route:
         idle, previous_end = 0, self.departure
         for i, stop in enumerate(self.stops):
             lunch = self.break_s if self.lunch is not None and self.lunch.after == i else 0
-            idle += stop.start - previous_end - stop.travel_s - lunch
+            idle += stop.start - previous_end - stop.travel_s - stop.errand_s - lunch
             previous_end = stop.end
         return idle
 
@@ -167,7 +197,7 @@ class Schedule:
         number, 1..n, as the route sheet and the map number it; a lunch row has none."""
         rows: list[dict[str, object]] = []
         for route in self.routes:
-            entries: list[tuple[str, tuple[str, ...], int, int, int, int, int, str]] = []
+            entries: list[tuple[str, tuple[str, ...], int, int, int, int, int, str, str]] = []
             for i, stop in enumerate(route.stops):
                 if route.lunch is not None and route.lunch.after == i:
                     entries.append(_lunch_entry(route.lunch))
@@ -181,12 +211,13 @@ class Schedule:
                         stop.travel_s,
                         stop.travel_m,
                         stop.substitute_for or "",
+                        "; ".join(e.text() for e in stop.errands),
                     )
                 )
             if route.lunch is not None and route.lunch.after == len(route.stops):
                 entries.append(_lunch_entry(route.lunch))
             seq = 0
-            for client_id, services, arrival, start, end, travel_s, travel_m, stands_in in entries:
+            for client_id, services, arrival, start, end, travel_s, travel_m, stands_in, errands in entries:
                 seq += client_id != ""
                 rows.append(
                     {
@@ -202,6 +233,7 @@ class Schedule:
                         "travel_km": round(travel_m / 1000, 2),
                         "wait_min": round((start - arrival) / 60, 1),
                         "substitute_for": stands_in,
+                        "errands": errands,
                     }
                 )
         return rows
@@ -301,8 +333,8 @@ class Schedule:
         )
 
 
-def _lunch_entry(lunch: LunchBreak) -> tuple[str, tuple[str, ...], int, int, int, int, int, str]:
-    return ("", (LUNCH,), lunch.start, lunch.start, lunch.end, 0, 0, "")
+def _lunch_entry(lunch: LunchBreak) -> tuple[str, tuple[str, ...], int, int, int, int, int, str, str]:
+    return ("", (LUNCH,), lunch.start, lunch.start, lunch.end, 0, 0, "", "")
 
 
 def _route_to_dict(route: Route) -> dict[str, Any]:
@@ -328,9 +360,32 @@ def _route_to_dict(route: Route) -> dict[str, Any]:
                 "travel_m": s.travel_m,
                 "substitute_for": s.substitute_for,
             }
+            | ({"errands": [_errand_to_dict(e) for e in s.errands]} if s.errands else {})
             for s in route.stops
         ],
     }
+
+
+def _errand_to_dict(errand: ErrandStop) -> dict[str, Any]:
+    return {
+        "place_id": errand.place_id,
+        "kind": errand.kind,
+        "arrival": errand.arrival,
+        "departure": errand.departure,
+        "travel_s": errand.travel_s,
+        "travel_m": errand.travel_m,
+    }
+
+
+def _errand_from_dict(data: Mapping[str, Any]) -> ErrandStop:
+    return ErrandStop(
+        place_id=data["place_id"],
+        kind=data["kind"],
+        arrival=int(data["arrival"]),
+        departure=int(data["departure"]),
+        travel_s=int(data["travel_s"]),
+        travel_m=int(data["travel_m"]),
+    )
 
 
 def _route_from_dict(data: Mapping[str, Any]) -> Route:
@@ -350,6 +405,7 @@ def _route_from_dict(data: Mapping[str, Any]) -> Route:
                 travel_s=int(s["travel_s"]),
                 travel_m=int(s["travel_m"]),
                 substitute_for=s.get("substitute_for"),  # absent from plans written before it was kept
+                errands=tuple(_errand_from_dict(e) for e in s.get("errands", ())),  # absent without errands
             )
             for s in data["stops"]
         ),
@@ -463,6 +519,7 @@ def _named_frame(schedule: Schedule, problem: Problem) -> pd.DataFrame:
                     "travel_km": stop.travel_m / 1000,
                     "wait_min": stop.wait_s / 60,
                     "substitute_for": stop.substitute_for,
+                    "errands": "; ".join(e.text() for e in stop.errands) or None,
                     "notes": client.notes if client else None,
                 }
             )
@@ -508,5 +565,6 @@ NAMED_COLUMNS = (
     "travel_km",
     "wait_min",
     "substitute_for",
+    "errands",
     "notes",
 )

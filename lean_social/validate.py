@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from lean_social.domain.model import Client, Problem, TimeWindow, Worker
+from lean_social.domain.errands import ERRAND_STOP_S, errands_of
+from lean_social.domain.model import Client, ErrandPlace, Problem, TimeWindow, Worker
 from lean_social.domain.timefmt import WEEKDAYS, format_hhmm
 from lean_social.record import DayPlanRecord, ReplanRecord
 from lean_social.schedule import Route, Schedule, Stop, Unassigned
@@ -132,8 +133,11 @@ def _check_route(route: Route, problem: Problem, travel: TravelModel) -> list[Vi
         except KeyError:
             bad("unknown-client", f"stop at unknown client {stop.client_id}", stop.client_id)
             return out
-    places = [worker.start, *(c.location for c in clients)]
+    known = {p.id: p for p in problem.places}
+    passed = sorted({e.place_id for s in route.stops for e in s.errands if e.place_id in known})
+    places = [worker.start, *(c.location for c in clients), *(known[p].location for p in passed)]
     matrix = travel.matrices(places, worker.mode).duration_s
+    errand_at = {p: len(clients) + 1 + i for i, p in enumerate(passed)}
     if route.departure < shift.start:
         bad(
             "shift",
@@ -144,7 +148,7 @@ def _check_route(route: Route, problem: Problem, travel: TravelModel) -> list[Vi
         bad("lunch", f"{worker.id} has no lunch break on {day}")
     if route.lunch is not None:
         out.extend(_check_lunch(route, worker))
-    out.extend(_check_timings(route, problem, worker, shift, clients, matrix))
+    out.extend(_check_timings(route, problem, worker, shift, clients, matrix, errand_at))
     return out
 
 
@@ -170,10 +174,11 @@ def _check_timings(
     shift: TimeWindow,
     clients: Sequence[Client],
     matrix: IntMatrix,
+    errand_at: Mapping[str, int],
 ) -> list[Violation]:
-    """The route's times recomputed leg by leg from the travel model: each stop's travel, arrival and
-    start after the previous visit's end, the visit itself (``_check_visit``), then the way back and the
-    end of the day against the shift."""
+    """The route's times recomputed leg by leg from the travel model: each stop's travel (through its
+    errands' places), arrival and start after the previous visit's end, its errands (``_check_errands``),
+    the visit itself (``_check_visit``), then the way back and the end of the day against the shift."""
     out: list[Violation] = []
     day = route.date
 
@@ -185,10 +190,14 @@ def _check_timings(
     prev_end, prev_place = route.departure, 0
     for i, (stop, client) in enumerate(zip(route.stops, clients, strict=True)):
         who = f"visit to {client.id} by {worker.id} on {day}"
-        leg = int(matrix[prev_place, i + 1])
+        points = [prev_place, *(errand_at.get(e.place_id, -1) for e in stop.errands), i + 1]
+        legs = [int(matrix[a, b]) if a >= 0 and b >= 0 else 0 for a, b in itertools.pairwise(points)]
+        leg = sum(legs)
         if stop.travel_s != leg:
             bad("travel", f"{who}: travel reported {stop.travel_s} s, recomputed {leg} s", client.id)
-        expected = _arrival(route, i, prev_end, leg)
+        for message in _check_errands(problem, route, stop, prev_end, legs, who):
+            bad("errand", message, client.id)
+        expected = _arrival(route, i, prev_end, leg + stop.errand_s)
         if stop.arrival != expected:
             bad("arrival", f"{who}: arrival {_t(stop.arrival)} but recomputed {_t(expected)}", client.id)
         if stop.start < max(stop.arrival, expected):
@@ -218,6 +227,57 @@ def _check_timings(
     if finish > shift.end:
         bad("shift", f"{worker.id} on {day} finishes at {_t(finish)}, after the shift ends at {_t(shift.end)}")
     return out
+
+
+def _check_errands(
+    problem: Problem, route: Route, stop: Stop, prev_end: int, legs: Sequence[int], who: str
+) -> list[str]:
+    """A stop at a place of each kind the visit's services need on the way (``domain.errands``), none
+    of a kind it does not, each at a known place of that kind for its kind's time, none during the
+    lunch, and each leg (previous place -> places -> client) at least as long as the travel model
+    says, less any lunch taken on it."""
+    out: list[str] = []
+    try:
+        needed = errands_of(problem, stop.services)
+    except KeyError:
+        return out  # an unknown service is reported by _check_visit
+    run = [e.kind for e in stop.errands]
+    for wanted in needed:
+        if wanted not in run:
+            out.append(f"{who}: the visit has a {wanted} errand but passes by no {wanted} on the way")
+    for kind in sorted(set(run)):
+        if kind not in needed:
+            out.append(f"{who}: stops at a {kind} though the visit has no {kind} errand")
+        elif run.count(kind) > 1:
+            out.append(f"{who}: stops at {run.count(kind)} places of kind {kind}, one is enough")
+    places: dict[str, ErrandPlace] = {p.id: p for p in problem.places}
+    lunch = (route.lunch.start, route.lunch.end) if route.lunch is not None else None
+    cursor = prev_end
+    for errand, leg in zip(stop.errands, legs, strict=False):
+        at = f"{who}: {errand.kind} {errand.place_id}"
+        place = places.get(errand.place_id)
+        if place is None:
+            out.append(f"{at} is not a place of the data")
+        elif place.kind != errand.kind:
+            out.append(f"{at} is a {place.kind}, not a {errand.kind}")
+        want = ERRAND_STOP_S.get(errand.kind)
+        if want is not None and errand.stop_s != want:
+            out.append(f"{at} lasts {errand.stop_s // 60} min, not {want // 60}")
+        if lunch is not None and errand.arrival < lunch[1] and lunch[0] < errand.departure:
+            out.append(f"{at} {_t(errand.arrival)}-{_t(errand.departure)} falls during the lunch break")
+        if errand.arrival - cursor - _overlap(lunch, cursor, errand.arrival) < leg:
+            out.append(f"{at}: reached at {_t(errand.arrival)}, but the way there takes {leg // 60} min")
+        cursor = errand.departure
+    last = legs[-1] if stop.errands and len(legs) == len(stop.errands) + 1 else 0
+    if stop.errands and stop.arrival - cursor - _overlap(lunch, cursor, stop.arrival) < last:
+        out.append(f"{who}: arrives at {_t(stop.arrival)}, but the way from the last errand takes longer")
+    return out
+
+
+def _overlap(span: tuple[int, int] | None, start: int, end: int) -> int:
+    if span is None:
+        return 0
+    return max(0, min(span[1], end) - max(span[0], start))
 
 
 def _lunch_possible(worker: Worker, shift_start: int, shift_end: int) -> bool:

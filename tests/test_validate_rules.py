@@ -33,8 +33,9 @@ from lean_social import (
     Worker,
     validate,
 )
+from lean_social.domain.model import ErrandPlace
 from lean_social.domain.timefmt import parse_hhmm
-from lean_social.schedule import LunchBreak, Route, Stop, Unassigned
+from lean_social.schedule import ErrandStop, LunchBreak, Route, Stop, Unassigned
 from lean_social.travel import GeodesicTravel
 
 MONDAY = dt.date(2026, 12, 7)  # the first Monday of December: a week of five working days, no holiday
@@ -435,6 +436,57 @@ def test_lunch_while_still_at_a_client() -> list[Violation]:
 def test_lunch_for_a_worker_without_one() -> list[Violation]:
     """W1 has no lunch break in the data, but the route gives them one."""
     return day_check(DAY, make_problem(w1=worker("W1", skills=["nurse"], lunch=None)))
+
+
+# Errands on the way: the same town with a shop and a pharmacy in the office building (no walk from the
+# office). A's groceries (FOOD, a shop errand) then take W1 by the shop: 09:00-09:15 there, A at 09:25
+# (10 minutes on), 09:25-10:05, B at 10:15, 10:15-10:30, back at 10:49.
+SHOP = ErrandPlace(id="SHOP", name="shop", kind="shop", location=OFFICE)
+CHEMIST = ErrandPlace(id="CHEMIST", name="pharmacy", kind="pharmacy", location=OFFICE)
+WITH_PLACES = dataclasses.replace(PROBLEM, places=(SHOP, CHEMIST))
+
+
+def errand_day(*errands: ErrandStop, a_arrival: str = "09:25") -> Schedule:
+    """W1's Monday with these errands on the way to A; A starts as it is reached, B and back follow."""
+    a_start = hm(a_arrival)
+    a_visit = dataclasses.replace(A_MON, arrival=a_start, start=a_start, end=a_start + 40 * 60, errands=errands)
+    b_visit = dataclasses.replace(B_MON, arrival=a_start + 50 * 60, start=a_start + 50 * 60, end=a_start + 65 * 60)
+    day = dataclasses.replace(MONDAY_W1, stops=(a_visit, b_visit), return_arrival=a_start + 84 * 60)
+    return Schedule(routes=(day,))
+
+
+def at(place: ErrandPlace, arrival: str, departure: str) -> ErrandStop:
+    return ErrandStop(
+        place_id=place.id, kind="shop", arrival=hm(arrival), departure=hm(departure), travel_s=0, travel_m=0
+    )
+
+
+def test_a_day_with_its_errand_passes() -> None:
+    assert day_check(errand_day(at(SHOP, "09:00", "09:15")), WITH_PLACES) == []
+
+
+@breaks("errand")
+def test_groceries_without_passing_by_a_shop() -> list[Violation]:
+    """The data has shops, but the sheet takes W1 straight to A (times right for the straight walk)."""
+    return day_check(DAY, WITH_PLACES)
+
+
+@breaks("errand")
+def test_groceries_from_a_pharmacy() -> list[Violation]:
+    """The stop is written as a shop, but the place is the pharmacy."""
+    return day_check(errand_day(at(CHEMIST, "09:00", "09:15")), WITH_PLACES)
+
+
+@breaks("errand")
+def test_ten_minutes_in_the_shop() -> list[Violation]:
+    """The shop takes 15 minutes, not 10 (A, at 09:20, is right for a 10-minute stop)."""
+    return day_check(errand_day(at(SHOP, "09:00", "09:10"), a_arrival="09:20"), WITH_PLACES)
+
+
+@breaks("errand")
+def test_leaving_the_shop_too_late_to_reach_the_client() -> list[Violation]:
+    """W1 is in the shop 09:08-09:23 but at A, a 10-minute walk on, at 09:25."""
+    return day_check(errand_day(at(SHOP, "09:08", "09:23")), WITH_PLACES)
 
 
 @breaks("travel")

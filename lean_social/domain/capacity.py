@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from lean_social.domain.calendar import working_day
 from lean_social.domain.demand import week_demand
+from lean_social.domain.errands import ERRAND_STOP_S, errands_of
 from lean_social.domain.model import Problem, Worker
 from lean_social.domain.norms import visit_duration_min
 
@@ -49,8 +50,11 @@ TRAVEL_ALLOWANCE_MIN = 15
 
 def estimated_minutes(problem: Problem, services: Iterable[str]) -> float:
     """What a visit with these services is expected to take of a worker's day before it is routed: its
-    norms and the walking allowance."""
-    return visit_duration_min(problem.service(c) for c in services) + TRAVEL_ALLOWANCE_MIN
+    norms, the walking allowance and the time at the places of its errands (``domain.errands``; none
+    where the data has no places of their kinds)."""
+    services = tuple(services)
+    errands = sum(ERRAND_STOP_S[kind] for kind in errands_of(problem, services)) / 60
+    return visit_duration_min(problem.service(c) for c in services) + TRAVEL_ALLOWANCE_MIN + errands
 
 
 def visit_minutes(worker: Worker, day: dt.date) -> float:

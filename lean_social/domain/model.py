@@ -28,6 +28,7 @@ __all__ = [
     "Absence",
     "Client",
     "Errand",
+    "ErrandPlace",
     "Holiday",
     "Location",
     "Lunch",
@@ -165,6 +166,25 @@ class Service:
             raise ValueError(msg)
         if self.errand is not None and self.errand not in ERRANDS:
             msg = f"errand of service {self.code} must be one of {ERRANDS}, got {self.errand!r}"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ErrandPlace:
+    """A shop, pharmacy or post office a worker may pass by on the way to a client whose visit has an
+    errand of that ``kind`` (``domain.errands``): from ``places.csv`` or an OpenStreetMap extract."""
+
+    id: str
+    name: str
+    kind: Errand
+    location: Location
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            msg = "place id must not be empty"
+            raise ValueError(msg)
+        if self.kind not in ERRANDS:
+            msg = f"kind of place {self.id} must be one of {ERRANDS}, got {self.kind!r}"
             raise ValueError(msg)
 
 
@@ -360,16 +380,20 @@ class Problem:
     norm_versions: tuple[NormVersion, ...] = ()
     #: The version whose norms ``services`` carry: the base, unless ``with_norms`` chose another.
     norms_version: str = BASE_NORMS
+    #: Shops, pharmacies and post offices for the visits' errands (``domain.errands``); with none of a
+    #: kind, an errand of that kind is not routed (the data says nothing of where it would be run).
+    places: tuple[ErrandPlace, ...] = ()
     _service_by_code: Mapping[str, Service] = field(init=False, repr=False, compare=False)
     _client_by_id: Mapping[str, Client] = field(init=False, repr=False, compare=False)
     _worker_by_id: Mapping[str, Worker] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         problems: list[InputProblem] = []
-        entities: tuple[tuple[str, tuple[Service | Client | Worker, ...], str], ...] = (
+        entities: tuple[tuple[str, tuple[Service | Client | Worker | ErrandPlace, ...], str], ...] = (
             ("service", self.services, "code"),
             ("client", self.clients, "id"),
             ("worker", self.workers, "id"),
+            ("place", self.places, "id"),
         )
         for kind, items, key in entities:
             seen: set[str] = set()

@@ -151,6 +151,10 @@ def problem_frames(problem: Problem) -> dict[str, pd.DataFrame]:
             for a in problem.client_absences
         ],
         "norms": norm_rows(v for v in problem.norm_versions if not v.is_base),
+        "places": [
+            {"id": p.id, "name": p.name, "kind": p.kind, "lat": p.location.lat, "lon": p.location.lon}
+            for p in problem.places
+        ],
     }
     frames = {}
     for name, columns in INPUT_COLUMNS.items():
@@ -193,6 +197,8 @@ INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     "client_absences": ("client_id", "from", "to", "reason"),
     # a version of the norms per set of rows (``domain.norms``): the norms it changes, from its date on
     "norms": ("version", "effective", "source", "code", "norm_min"),
+    # shops, pharmacies and post offices for the visits' errands (``domain.errands``)
+    "places": ("id", "name", "kind", "lat", "lon"),
 }
 #: Column → type, the same in every file that has the column; text columns stay objects (None for empty).
 _TYPES = {

@@ -34,6 +34,7 @@ from lean_social.domain.model import (
     Client,
     ClientAbsence,
     Errand,
+    ErrandPlace,
     Holiday,
     Location,
     Lunch,
@@ -68,7 +69,7 @@ _MIN_PLACES_FOR_MEDIAN = 3
 #: The files and their columns: the data's formats are stated once, in ``domain.tables`` (whose notebook
 #: tables have the same columns), and named here as files.
 FILES: dict[str, tuple[str, ...]] = {f"{name}.csv": columns for name, columns in INPUT_COLUMNS.items()}
-OPTIONAL_FILES = ("absences.csv", "holidays.csv", "client_absences.csv", "norms.csv")
+OPTIONAL_FILES = ("absences.csv", "holidays.csv", "client_absences.csv", "norms.csv", "places.csv")
 #: Columns that may be left out of the header altogether (an empty value is their default), per file:
 #: ``worker_id`` may be left out of clients.csv (no one assigned) but is the point of absences.csv.
 OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {
@@ -80,6 +81,7 @@ OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {
     "holidays.csv": frozenset({"name"}),
     "client_absences.csv": frozenset({"reason"}),
     "norms.csv": frozenset(),
+    "places.csv": frozenset({"name"}),
 }
 
 _T = TypeVar("_T")
@@ -370,6 +372,16 @@ def _service(row: _Row) -> Service:
         skill=row.get("skill") or None,
         errand=cast("Errand | None", errand),
     )
+
+
+def _place(row: _Row) -> ErrandPlace:
+    ident = row.required("id")
+    kind = row.parse("kind", _choice(ERRANDS), f"one of {', '.join(ERRANDS)}", None)
+    if kind is None:
+        row.bad("kind", "", f"one of {', '.join(ERRANDS)}")
+    location = _location(row, "lat", "lon")
+    row.done()
+    return ErrandPlace(id=ident, name=row.get("name"), kind=cast("Errand", kind or ERRANDS[0]), location=location)
 
 
 def _client(row: _Row) -> Client:
@@ -731,6 +743,7 @@ def read_folder(folder: str | Path) -> Problem:
     holidays = list(reader.each(reader.rows("holidays.csv"), _holiday))
     away = list(reader.each(reader.rows("client_absences.csv"), _client_absence))
     norm_rows = list(reader.each(reader.rows("norms.csv"), _norm_row))
+    places = unique(list(reader.each(reader.rows("places.csv"), _place, key="id")), lambda p: p.id, "id")
 
     _check_references(reader, services, clients, programmes, workers, absences, away)
     if "workers.csv" not in reader.unread:
@@ -754,4 +767,5 @@ def read_folder(folder: str | Path) -> Problem:
         holidays=tuple(h for _, h in holidays),
         client_absences=tuple(a for _, a in away),
         norm_versions=norm_versions,
+        places=tuple(p for _, p in places),
     )

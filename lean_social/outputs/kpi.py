@@ -214,7 +214,8 @@ def route_time_use(route: Route, problem: Problem) -> TimeUse:
     return _day_use(
         worker,
         shift_min=shift.length / 60 if shift else 0.0,
-        service_min=route.service_s / 60,
+        # errands on the way (shopping, the pharmacy) are work for the client, not travel or idle time
+        service_min=(route.service_s + sum(s.errand_s for s in route.stops)) / 60,
         travel_min=route.travel_s / 60,
         waiting_min=route.wait_s / 60,
         break_min=route.break_s / 60,

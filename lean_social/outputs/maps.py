@@ -94,6 +94,10 @@ _WORDS: Words = {
     "department": ("Отделение", "Department"),
     "day": ("День", "Day"),
     "stands_in": ("замещает", "stands in for"),
+    "errand_shop": ("магазин", "shop"),
+    "errand_pharmacy": ("аптека", "pharmacy"),
+    "errand_post": ("почта", "post office"),
+    "errand_for": ("по пути к посещению", "on the way to visit"),
 }
 
 # In JSON text inside <script>: "<" could start "</script>" or "<!--", and U+2028/2029 end a line in
@@ -270,23 +274,41 @@ def _number_elements(root: Any) -> None:
 
 
 def _route_layer(route: Route, problem: Problem, label: Callable[[str], list[str]], lang: Lang) -> dict[str, Any]:
-    """One worker-day: the start place, the numbered visits, the lunch break and the path."""
+    """One worker-day: the start place, the numbered visits, the errands' places on the way (the path
+    passes by them), the lunch break and the path."""
     worker = problem.worker(route.worker_id)
     start = [worker.start.lat, worker.start.lon]
     stops: list[dict[str, Any]] = []
+    errands: list[dict[str, Any]] = []
+    places = {p.id: p for p in problem.places}
     path = [start]
+    ends = [0]  # where on the path each visit ends (the start place first)
     for seq, stop in enumerate(route.stops, start=1):
+        for errand in stop.errands:
+            place = places.get(errand.place_id)
+            if place is None:  # a published plan's place the data no longer has: the path goes straight on
+                continue
+            path.append([place.location.lat, place.location.lon])
+            kind = word(f"errand_{errand.kind}", lang, _WORDS)
+            when = f"{time_text(errand.arrival)}–{time_text(errand.departure)}"
+            errands.append(
+                {
+                    "at": path[-1],
+                    "text": [f"{kind}: {place.name or place.id}", f"{when}, {word('errand_for', lang, _WORDS)} {seq}"],
+                }
+            )
         loc = problem.client(stop.client_id).location
         head, *rest = label(stop.client_id)
         times = f"{time_text(stop.start)}–{time_text(stop.end)} {'; '.join(service_names(problem, stop.services))}"
         if stop.substitute_for:
             rest = [*rest, f"{word('stands_in', lang, _WORDS)} {stop.substitute_for}"]
         path.append([loc.lat, loc.lon])
+        ends.append(len(path) - 1)
         stops.append({"seq": seq, "at": path[-1], "text": [f"{seq}. {head}", times, *rest]})
     path.append(start)
     lunch = None
     if route.lunch is not None:
-        at = path[route.lunch.after]  # where the last visit before it ended (or the start place)
+        at = path[ends[route.lunch.after]]  # where the last visit before it ended (or the start place)
         lunch = {
             "at": at,
             "text": [f"{word('lunch', lang, _WORDS)} {time_text(route.lunch.start)}–{time_text(route.lunch.end)}"],
@@ -298,6 +320,7 @@ def _route_layer(route: Route, problem: Problem, label: Callable[[str], list[str
         "day": route.date.isoformat(),
         "start": {"at": start, "text": [f"{who}: {leaves}, {back}"]},
         "stops": stops,
+        "errands": errands,
         "lunch": lunch,
         "path": path,
     }
@@ -428,6 +451,11 @@ class _MapData(MacroElement):
       badge.setAttribute("data-day", route.day);
       L.marker(stop.at, {icon: L.divIcon({html: badge, className: "", iconSize: [22, 22], iconAnchor: [11, 11]})})
         .bindTooltip(lines(stop.text)).addTo(layer);
+    });
+    route.errands.forEach(function (errand) {
+      L.circleMarker(errand.at, {radius: 4, color: worker.colour, weight: 2, fill: true, fillColor: worker.colour,
+                                 fillOpacity: 0.5, className: "lean-social-errand"})
+        .bindTooltip(lines(errand.text)).addTo(layer);
     });
     if (route.lunch !== null) {
       L.circleMarker(route.lunch.at, {radius: 5, color: worker.colour, weight: 3, fill: true, fillColor: "#fff",

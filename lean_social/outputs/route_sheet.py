@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from lean_social.domain.model import Client, Problem, Worker
+from lean_social.domain.model import Client, ErrandPlace, Problem, Worker
 from lean_social.outputs.labels import (
     DEFAULT_LANG,
     Lang,
@@ -39,7 +39,7 @@ from lean_social.outputs.labels import (
     time_text,
     word,
 )
-from lean_social.schedule import Route, Schedule, Stop
+from lean_social.schedule import ErrandStop, Route, Schedule, Stop
 
 __all__ = ["route_sheet", "route_sheet_filename", "route_sheet_index", "route_sheets", "worker_file_stem"]
 
@@ -54,6 +54,10 @@ _WORDS: Words = {
     "visits_count": ("Посещений", "Visits"),
     "worker_signature": ("Подпись работника", "Worker's signature"),
     "route_sheets": ("Маршрутные листы", "Route sheets"),
+    "errand_shop": ("Зайти в магазин", "Stop at the shop"),
+    "errand_pharmacy": ("Зайти в аптеку", "Stop at the pharmacy"),
+    "errand_post": ("Зайти на почту", "Stop at the post office"),
+    "errands_time": ("По пути (магазин, аптека, почта)", "Errands on the way"),
 }
 
 #: Share of the table's width per column. The client's name, address and notes share one cell, and the
@@ -91,6 +95,7 @@ table { width: 100%; border-collapse: collapse; }
 .stops .notes { display: block; font-style: italic; margin-top: 0.6mm; }
 .stops .stand-in { display: block; margin-top: 0.6mm; font-weight: bold; }
 .stops tr.lunch td, .stops tr.return td { background: #f0f0f0; font-style: italic; }
+.stops tr.errand td { font-style: italic; }
 .totals { margin-top: 2.5mm; table-layout: fixed; }
 .totals th, .totals td { border: 0.3mm solid #000; padding: 0.8mm 1.2mm; text-align: left; vertical-align: top; }
 .totals th { font-weight: normal; font-size: 9pt; background: #e6e6e6; }
@@ -132,6 +137,7 @@ class _Totals:
     wait_s: int
     lunch_s: int
     away_s: int
+    errand_s: int = 0
 
     @classmethod
     def of(cls, route: Route) -> _Totals:
@@ -143,6 +149,7 @@ class _Totals:
             wait_s=route.wait_s,
             lunch_s=route.break_s,
             away_s=route.return_arrival - route.departure,
+            errand_s=sum(s.errand_s for s in route.stops),
         )
 
 
@@ -287,10 +294,14 @@ def _stops_table(
         if lunch
         else ""
     )
-    rows = []
+    places = {p.id: p for p in problem.places}
+    rows: list[str] = []
     for number, stop in enumerate(route.stops, start=1):
+        # the errands on the way and a lunch taken on the way, in the order of the day
+        on_way = [(e.arrival, _errand_row(e, places.get(e.place_id), lang)) for e in stop.errands]
         if lunch is not None and lunch.after == number - 1:
-            rows.append(lunch_row)
+            on_way.append((lunch.start, lunch_row))
+        rows.extend(row for _, row in sorted(on_way, key=lambda pair: pair[0]))
         rows.append(_visit_row(number, stop, problem, clients, workers, norms, lang, client_label))
     back = _event_row(
         "return",
@@ -317,6 +328,15 @@ def _event_row(kind: str, when: str, what: str, travel: str | None) -> str:
         f'<td class="what" colspan="2">{_e(what)}</td>'
         f'<td class="travel">{travel or ""}</td><td class="sign"></td></tr>\n'
     )
+
+
+def _errand_row(errand: ErrandStop, place: ErrandPlace | None, lang: Lang) -> str:
+    """``Зайти в аптеку «Здоровье»``, with the walk there: the place's name, else its id."""
+    name = place.name if place is not None and place.name else errand.place_id
+    quoted = f"«{name}»" if lang == "ru" else f'"{name}"'
+    what = f"{word(f'errand_{errand.kind}', lang, _WORDS)} {quoted}"
+    when = f"{time_text(errand.arrival)}–{time_text(errand.departure)}"
+    return _event_row("errand", when, what, _travel(errand.travel_s, errand.travel_m, lang))
 
 
 def _travel(seconds: int, metres: int, lang: Lang) -> str:
@@ -351,7 +371,15 @@ def _visit_row(
         ("time", when),
         ("client", _client(stop.client_id, clients.get(stop.client_id), lang, client_label) + stand_in),
         ("services", f"<ul>{services}</ul>"),
-        ("travel", _travel(stop.travel_s, stop.travel_m, lang)),
+        # the last leg: the walks to the errands' places are on their own rows
+        (
+            "travel",
+            _travel(
+                stop.travel_s - sum(e.travel_s for e in stop.errands),
+                stop.travel_m - sum(e.travel_m for e in stop.errands),
+                lang,
+            ),
+        ),
         ("sign", ""),
     )
     return '<tr class="visit">' + "".join(f'<td class="{c}">{text}</td>' for c, text in cells) + "</tr>\n"
@@ -390,6 +418,8 @@ def _totals_table(totals: _Totals, lang: Lang) -> str:
         ("lunch", word("lunch", lang), minutes_text(totals.lunch_s / 60, lang)),
         ("away", word("away", lang, _WORDS), minutes_text(totals.away_s / 60, lang)),
     ]
+    if totals.errand_s:  # only where errands were run: a plan without places keeps its sheet
+        lines.insert(3, ("errands", word("errands_time", lang, _WORDS), minutes_text(totals.errand_s / 60, lang)))
     labels = "".join(f'<th class="{key}">{_e(label)}</th>' for key, label, _ in lines)
     values = "".join(f'<td class="{key}">{_e(value)}</td>' for key, _, value in lines)
     total = _e(word("total", lang))

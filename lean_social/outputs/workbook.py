@@ -40,6 +40,7 @@ __all__ = ["plan_workbook"]
 
 _WORDS: Words = {
     "summary": ("Сводка", "Summary"),
+    "errands": ("По пути (магазин, аптека, почта)", "Errands on the way"),
     "worker_id": ("Код работника", "Worker id"),
     "client_id": ("Код получателя", "Client id"),
     "workers": ("Работников", "Workers"),
@@ -244,7 +245,10 @@ def _day_sheet(
     lang: Lang,
     client_label: Callable[[str], str] | None,
 ) -> None:
-    """Every stop of the day in route order, lunch as an un-numbered row; routes by department and worker."""
+    """Every stop of the day in route order, lunch as an un-numbered row; routes by department and worker.
+    The errands on the way have a column where the day has any (a printed sheet keeps its width)."""
+    routes = list(routes)
+    errands = any(stop.errands for route in routes for stop in route.stops)
     columns = [
         _Column(word("date", lang), _DATE[lang]),
         _Column(word("department", lang)),
@@ -260,6 +264,7 @@ def _day_sheet(
         _Column(word("travel_km", lang), _KM),
         _Column(word("wait_min", lang), _MINUTES),
         _Column(word("substitute_for", lang)),
+        *([_Column(word("errands", lang, _WORDS))] if errands else []),
     ]
     lunch_cells: list[_Value] = [word("lunch", lang)] if client_label else [None, word("lunch", lang), None]
     rows: list[list[_Value]] = []
@@ -271,7 +276,9 @@ def _day_sheet(
             stop = entry.stop
             if stop is None:  # the lunch: the word where the client's name stands, and its times
                 times = [_time(day, entry.start), _time(day, entry.end)]
-                rows.append([*head, *lunch_cells, None, None, *times, None, None, None, None])
+                rows.append(
+                    [*head, *lunch_cells, None, None, *times, None, None, None, None, *([None] if errands else [])]
+                )
                 continue
             visit: list[_Value] = [
                 *_client_cells(problem, stop.client_id, client_label, address=True),
@@ -283,6 +290,7 @@ def _day_sheet(
                 stop.travel_m / 1000,
                 stop.wait_s / 60,
                 stop.substitute_for,
+                *(["; ".join(e.text() for e in stop.errands) or None] if errands else []),
             ]
             rows.append([*head, *visit])
     _table(sheet, columns, rows)

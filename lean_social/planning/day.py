@@ -5,6 +5,7 @@ The day plan (``day_of_week.plan_day``) and the week plan route their days throu
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import math
 import time
@@ -13,16 +14,17 @@ from dataclasses import dataclass, field
 
 from lean_social.domain.calendar import workers_on_duty
 from lean_social.domain.demand import Visit
+from lean_social.domain.errands import ERRAND_STOP_S, unplaced_errands
 from lean_social.domain.model import Problem
 from lean_social.errors import SolverError
-from lean_social.planning.compile import DayInstance, compile_day
+from lean_social.planning.compile import DayInstance, ErrandWays, compile_day
 from lean_social.planning.progress import report
 from lean_social.record import DayRecord, PlanSettings
 from lean_social.routing.construct import BlockingRule, blocking_rule, construct
 from lean_social.routing.engine import EngineSettings, evaluate, solve
-from lean_social.routing.instance import RoutingSolution
-from lean_social.routing.timing import time_route
-from lean_social.schedule import LunchBreak, Route, Schedule, Stop, Unassigned
+from lean_social.routing.instance import Break, RoutingSolution
+from lean_social.routing.timing import TimedBreak, time_route
+from lean_social.schedule import ErrandStop, LunchBreak, Route, Schedule, Stop, Unassigned
 from lean_social.travel import TravelModel
 
 __all__ = [
@@ -144,6 +146,7 @@ def route_department_days(
     not wait for the clock), then each gets its share of the time left for search, by its number of
     visits, recomputed as the previous ones finish, so the last one ends at the budget however long the
     others took. Returns each part of the plan with its record for ``run.json``."""
+    _say_unplaced_errands(problem)
     compiled = [(b.instance, b.base, b.seconds) for b in build_department_days(problem, tasks, travel=travel)]
     results: list[tuple[Schedule, DayRecord]] = []
     left_jobs = sum(len(c.instance.jobs) for c, _, _ in compiled)
@@ -193,6 +196,22 @@ def route_department_days(
     return results
 
 
+def _say_unplaced_errands(problem: Problem) -> None:
+    """Errands the plan cannot route for want of a place of their kind (``domain.errands``): a warning
+    where the data has places but none of a kind its services ask for (a places.csv missing a kind),
+    a note where it has none at all (the errands are then left off the routes, as they always were)."""
+    kinds = unplaced_errands(problem)
+    if not kinds:
+        return
+    codes = ", ".join(s.code for s in problem.services if s.errand in kinds)
+    log.log(
+        logging.WARNING if problem.places else logging.INFO,
+        "no place of kind %s in the data: the errands of services %s are not routed (add them to places.csv)",
+        ", ".join(kinds),
+        codes,
+    )
+
+
 def _unassigned(visit: Visit, reason: str) -> Unassigned:
     return Unassigned(
         visit_id=visit.id,
@@ -217,10 +236,20 @@ def to_schedule(compiled: DayInstance, solution: RoutingSolution, day: dt.date) 
             raise SolverError(msg)
         profile = instance.vehicles[k].profile
         previous = instance.vehicles[k].start_place
+        clock = timed.departure
+        breaks = list(timed.breaks)
         stops = []
-        for ts in timed.stops:
+        for position, ts in enumerate(timed.stops):
             visit = compiled.visits[ts.job]
             place = instance.jobs[ts.job].place
+            ways = compiled.errands[ts.job] if compiled.errands else None
+            errands: tuple[ErrandStop, ...] = ()
+            if ways is not None:
+                on_way = next((i for i, b in enumerate(breaks) if b.after == position), None)
+                lunch_here = (breaks[on_way], instance.vehicles[k].breaks[0]) if on_way is not None else None
+                errands, moved = _errand_stops(compiled, ways, profile, previous, place, clock, ts.arrival, lunch_here)
+                if on_way is not None and moved is not None:
+                    breaks[on_way] = moved
             stops.append(
                 Stop(
                     visit_id=visit.id,
@@ -229,15 +258,16 @@ def to_schedule(compiled: DayInstance, solution: RoutingSolution, day: dt.date) 
                     arrival=ts.arrival,
                     start=ts.start,
                     end=ts.end,
-                    travel_s=ts.travel,
+                    travel_s=ts.travel - (ways.stop_s if ways is not None else 0),
                     travel_m=int(instance.distance[profile, previous, place]),
                     substitute_for=visit.substitute_for,
+                    errands=errands,
                 )
             )
-            previous = place
+            previous, clock = place, ts.end
         lunch = None
-        if timed.breaks:
-            b = timed.breaks[0]
+        if breaks:
+            b = breaks[0]
             lunch = LunchBreak(start=b.start, end=b.end, after=b.after)
         end_place = instance.vehicles[k].end_place
         routes.append(
@@ -257,6 +287,84 @@ def to_schedule(compiled: DayInstance, solution: RoutingSolution, day: dt.date) 
         rule = blocking_rule(instance, solution, job)
         unassigned.append(_unassigned(compiled.visits[job], _drop_reason(compiled, solution, job, rule)))
     return Schedule(routes=tuple(routes), unassigned=tuple(unassigned))
+
+
+def _errand_stops(
+    compiled: DayInstance,
+    ways: ErrandWays,
+    profile: int,
+    previous: int,
+    place: int,
+    clock: int,
+    arrival: int,
+    lunch: tuple[TimedBreak, Break] | None,
+) -> tuple[tuple[ErrandStop, ...], TimedBreak | None]:
+    """The errand stops of the arc ``previous`` -> ``place`` that the route took (leaving at ``clock``,
+    arriving at ``arrival``): the way its time was folded from (``compile``), laid out in time.
+
+    Without a lunch on the arc the walk fills it exactly. With one (taken on the way), the errands are
+    run after the lunch when they fit between it and the arrival, else before it; failing both, the
+    lunch falls during the walk (``time_route`` starts it as its window opens), and if it would fall
+    during a stop at a place it starts when that stop ends instead (its window allowing), so that no
+    errand is cut in two. Where its window does not allow that either (a lunch window closing within
+    minutes of the shop's stop), the stop is left across the lunch and the validator says so: the
+    routing core knows nothing of errands, so only a change there could rule it out. Returns the stops
+    and the lunch when it was moved."""
+    assert compiled.leg_duration is not None and compiled.leg_distance is not None
+    way = ways.ways[profile][int(ways.best[profile, previous])]
+    n = len(compiled.places)
+    points = [previous, *(n + m for m in way), place]
+    time, metres = compiled.leg_duration[profile], compiled.leg_distance[profile]
+    legs = [int(time[a, b]) for a, b in itertools.pairwise(points)]
+    dist = [int(metres[a, b]) for a, b in itertools.pairwise(points)]
+    kinds = [compiled.errand_places[m].kind for m in way]
+    pauses = [ERRAND_STOP_S[kind] for kind in kinds]
+    total = sum(legs) + sum(pauses)
+    moved: TimedBreak | None = None
+    rest: tuple[int, int] | None = None  # a lunch to step over while walking
+    if lunch is None:
+        cursor = arrival - total
+    else:
+        taken, spec = lunch
+        if taken.end + total <= arrival:
+            cursor = arrival - total
+        elif clock + total <= taken.start:
+            cursor = taken.start - total
+        else:
+            cursor, rest = clock, (taken.start, taken.end)
+            walked = clock
+            for leg, pause in zip(legs, pauses, strict=False):
+                walked += leg
+                if walked < taken.start < walked + pause and walked + pause <= spec.latest:
+                    moved = TimedBreak(after=taken.after, start=walked + pause, end=walked + pause + spec.duration)
+                    rest = (moved.start, moved.end)
+                    break
+                walked += pause
+    out = []
+    for m, leg, pause, metres_in, kind in zip(way, legs, pauses, dist, kinds, strict=False):
+        cursor = _walk(cursor, leg, rest)
+        if rest is not None and cursor == rest[0]:
+            cursor = rest[1]
+        place_id = compiled.errand_places[m].id
+        out.append(
+            ErrandStop(
+                place_id=place_id,
+                kind=kind,
+                arrival=cursor,
+                departure=cursor + pause,
+                travel_s=leg,
+                travel_m=metres_in,
+            )
+        )
+        cursor += pause
+    return tuple(out), moved
+
+
+def _walk(cursor: int, leg: int, rest: tuple[int, int] | None) -> int:
+    """When a walk of ``leg`` seconds from ``cursor`` ends, stepping over the lunch ``rest`` on the way."""
+    if rest is not None and cursor <= rest[0] < cursor + leg:
+        return cursor + leg + rest[1] - rest[0]
+    return cursor + leg
 
 
 def _drop_reason(compiled: DayInstance, solution: RoutingSolution, job: int, rule: BlockingRule) -> str:

@@ -70,6 +70,7 @@ def test_the_demo_frames_have_the_files_columns_counts_and_types(demo: Problem) 
         "holidays": len(demo.holidays),
         "client_absences": len(demo.client_absences),
         "norms": sum(len(v.minutes) for v in demo.norm_versions if not v.is_base),
+        "places": len(demo.places),
     }
     assert counts["norms"] == 5  # the demo's calibrated version changes five services
     clients, workers = frames["clients"], frames["workers"]
