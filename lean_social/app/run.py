@@ -22,6 +22,7 @@ from typing import Any, Unpack
 from lean_social.app.exports import write_plan
 from lean_social.app.settings import DEFAULT_TIME_LIMITS, Exports, RunOptions, Settings, check_seed
 from lean_social.app.terminal import travel_per_visit_min
+from lean_social.domain.errands import unplaced_errands
 from lean_social.domain.model import Location, PreviousPlan, Problem, TravelMode
 from lean_social.domain.norms import UnknownNormsError
 from lean_social.domain.reasons import count_kinds
@@ -29,6 +30,7 @@ from lean_social.errors import InputProblem, InvalidInputError
 from lean_social.io.baseline import read_baseline
 from lean_social.io.folder import FILES, read_folder
 from lean_social.io.lists_file import clients_csv_with_lists
+from lean_social.io.osm_places import places_from_osm
 from lean_social.io.outfolder import OutputFolder, find_plan_file
 from lean_social.io.previous import PREVIOUS_PLAN, read_previous_plan
 from lean_social.io.writers import atomic_write_bytes, write_csv, write_json
@@ -58,6 +60,7 @@ __all__ = [
     "run_week",
     "travel_model",
     "travel_record",
+    "with_street_places",
 ]
 
 log = logging.getLogger(__name__)
@@ -155,6 +158,7 @@ def _run(
         baseline = _read_baseline(settings.baseline, problem, travel) if settings.baseline is not None else None
         departments = _known_departments(settings.departments, problem)
         if isinstance(travel, StreetTravel):
+            problem = with_street_places(travel, problem)
             check_on_streets(travel, problem, departments)
         previous = None if before is not None else _previous(settings.previous_plan, data_dir)
         timings["read_s"] = time.perf_counter() - clock
@@ -231,6 +235,7 @@ def _run(
             },
             "norms": problem.norms.as_dict(),
             "travel": travel_record(travel),
+            "errand_places": _errand_places_record(problem, data_dir, travel),
             "solver": record_to_dict(view.schedule.info),
             "served": schedule.served,
             "unassigned": len(schedule.unassigned),
@@ -315,6 +320,23 @@ def travel_model(streets: Path | None, problem: Problem) -> TravelModel:
     return travel
 
 
+def with_street_places(travel: StreetTravel, problem: Problem) -> Problem:
+    """With no ``places.csv``, errands are run at the extract's own shops, pharmacies and post offices
+    (``io.osm_places``): those every travel mode of the workers can reach, within the snapping distance
+    of its streets (a shop at the extract's edge, its street cut off, would make no leg)."""
+    if problem.places:
+        return problem
+    found = places_from_osm(travel.extract)
+    modes = sorted({w.mode for w in problem.workers})
+    reachable = [True] * len(found)
+    for mode in modes if found else ():
+        distances = travel.snap([p.location for p in found], mode).access_m
+        reachable = [ok and metres <= travel.max_snap_m for ok, metres in zip(reachable, distances, strict=True)]
+    places = tuple(p for p, ok in zip(found, reachable, strict=True) if ok)
+    log.info("errand places from %s: %d of %d reachable", travel.extract.name, len(places), len(found))
+    return dataclasses.replace(problem, places=places)
+
+
 def check_on_streets(travel: StreetTravel, problem: Problem, departments: tuple[str, ...] | None) -> None:
     """Every client and worker start near a street its workers' modes may use, else one InvalidInputError
     naming each place too far (a mistyped coordinate, or an extract of another area), before planning."""
@@ -329,6 +351,10 @@ def check_on_streets(travel: StreetTravel, problem: Problem, departments: tuple[
         if departments is None or c.department in departments:
             for mode in sorted(modes.get(c.department, ())):
                 places.setdefault(mode, []).append(("clients.csv", c.id, c.location))
+    used: set[TravelMode] = set().union(*modes.values()) if modes else set()
+    for errand in problem.places:  # an errand's place is walked to by any worker
+        for mode in sorted(used):
+            places.setdefault(mode, []).append(("places.csv", errand.id, errand.location))
     problems = []
     for mode, named in sorted(places.items()):
         distances = travel.snap([p for _, _, p in named], mode).access_m
@@ -342,6 +368,20 @@ def check_on_streets(travel: StreetTravel, problem: Problem, departments: tuple[
                 problems.append(InputProblem(file=file, row=None, column="lat,lon", value=value, expected=expected))
     if problems:
         raise InvalidInputError(problems)
+
+
+def _errand_places_record(problem: Problem, data_dir: Path, travel: TravelModel) -> dict[str, object]:
+    """Where the errands were run: how many places of each kind, from ``places.csv`` or the street map,
+    and the errand kinds the services ask for that had no place (those visits went without the stop)."""
+    source = None
+    if (data_dir / "places.csv").is_file():
+        source = "places.csv"
+    elif problem.places and isinstance(travel, StreetTravel):
+        source = str(travel.extract)
+    kinds: dict[str, int] = {}
+    for place in problem.places:
+        kinds[place.kind] = kinds.get(place.kind, 0) + 1
+    return {"source": source, "places": kinds, "kinds_without_place": list(unplaced_errands(problem))}
 
 
 def travel_record(travel: TravelModel) -> dict[str, object]:

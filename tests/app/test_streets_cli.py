@@ -188,3 +188,23 @@ def test_capacity_and_the_photo_measure_walks_on_the_streets_too(tmp_path: Path)
     assert run["settings"]["travel"]["model"] == "streets" and run["worker_days"] == {"compared": 1}
     # Observed as planned, on the same streets: no walk in another order, no waiting beyond the plan's.
     assert run["waste_min"]["walking"] == 0
+
+
+def test_on_streets_without_places_csv_errands_run_at_the_extracts_shops(tmp_path: Path) -> None:
+    """The tiny folder's groceries (FOOD, errand shop) on Ostankino's streets: with no places.csv the
+    extract's own shops are the places, every FOOD visit passes by one, and the plan passes its check;
+    a places.csv place far from every street is refused by name before planning."""
+    data = tiny_in_moscow(tmp_path)
+    result = run_day(data, MONDAY, tmp_path / "out", streets=MOSCOW, work_per_visit=WORK, outputs=[])
+    assert result.violations == ()
+    run = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert run["errand_places"]["source"] == str(MOSCOW) and run["errand_places"]["places"]["shop"] > 0
+    food = [s for r in result.schedule.routes for s in r.stops if "FOOD" in s.services]
+    assert food and all([e.kind for e in s.errands] == ["shop"] for s in food)
+    assert all(not s.errands for r in result.schedule.routes for s in r.stops if "FOOD" not in s.services)
+
+    (data / "places.csv").write_text("id,name,kind,lat,lon\nP1,Далёкий магазин,shop,47.5,42.1\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as err:
+        run_day(data, MONDAY, tmp_path / "far", streets=MOSCOW, work_per_visit=WORK, outputs=[])
+    assert "places.csv" in str(err.value) and "'P1 at 47.500000, 42.100000'" in str(err.value)
+    assert not (tmp_path / "far").exists()
