@@ -78,7 +78,7 @@ def places_from_osm(path: str | Path) -> tuple[ErrandPlace, ...]:
                 where, ident = _centre(obj), f"osm-w{obj.id}"
             if where is not None:
                 location = Location(lat=round(where[0], 7), lon=round(where[1], 7))
-                name = obj.tags.get("name") or ""
+                name = obj.tags.get("name") or obj.tags.get("brand") or _address(obj.tags)
                 found.append(ErrandPlace(id=ident, name=name, kind=kind, location=location))
     except RuntimeError as exc:  # libosmium's errors: not an OSM file, a truncated one
         raise InvalidInputError([_problem(path, f"an OpenStreetMap extract pyosmium can read ({exc})")]) from None
@@ -97,3 +97,10 @@ def _centre(way: osmium.osm.Way) -> tuple[float, float] | None:
 
 def _problem(path: Path, expected: str) -> InputProblem:
     return InputProblem(file=str(path), row=None, column=None, value=path.name, expected=expected)
+
+
+def _address(tags: osmium.osm.TagList) -> str:
+    """A place without a name is told by its address (``улица, дом``), else it stays nameless: a worker
+    finds a shop by what is written over its door or on its wall, never by an OSM id."""
+    street, house = tags.get("addr:street") or "", tags.get("addr:housenumber") or ""
+    return ", ".join(part for part in (street, house) if part)

@@ -258,10 +258,18 @@ def _plan_map(
         "routes": layers,
         "unassigned": {"colour": UNASSIGNED_COLOUR, "items": missed},
         "bounds": _bounds(points),
+        "attribution": _places_attribution(routes),
     }
     _MapData(data, title=title).add_to(fmap)
     _number_elements(fmap)
     return fmap
+
+
+def _places_attribution(routes: Sequence[Route]) -> str | None:
+    """The errands' places drawn from an OpenStreetMap extract (``io.osm_places``: ids ``osm-…``) are its
+    data, shown on the map: ODbL asks for the attribution wherever they are."""
+    from_osm = any(e.place_id.startswith("osm-") for r in routes for s in r.stops for e in s.errands)
+    return html.unescape(OSM_ATTRIBUTION) if from_osm else None
 
 
 def _number_elements(root: Any) -> None:
@@ -418,6 +426,11 @@ class _MapData(MacroElement):
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById({{ this.data_id }}).textContent);
+  function escapeText(text) {  // Leaflet's attribution takes HTML: the data's words go in as text
+    var node = document.createElement("span");
+    node.textContent = String(text);
+    return node.innerHTML;
+  }
   var map = window[{{ this.map_name }}];
   // Every text from the data becomes a DOM text node: nothing of it is ever read as HTML or code.
   function lines(texts) {
@@ -544,6 +557,7 @@ class _MapData(MacroElement):
     }
   });
   new Legend().addTo(map);
+  if (data.attribution) { map.attributionControl.addAttribution(escapeText(data.attribution)); }
   update();
   if (data.bounds !== null) { map.fitBounds(data.bounds); }
   map.getContainer().setAttribute("data-ready", "1");

@@ -57,6 +57,7 @@ _WORDS: Words = {
     "errand_shop": ("Зайти в магазин", "Stop at the shop"),
     "errand_pharmacy": ("Зайти в аптеку", "Stop at the pharmacy"),
     "errand_post": ("Зайти на почту", "Stop at the post office"),
+    "unnamed_place": ("без названия, см. карту", "no name, see the map"),
     "errands_time": ("По пути (магазин, аптека, почта)", "Errands on the way"),
 }
 
@@ -331,9 +332,14 @@ def _event_row(kind: str, when: str, what: str, travel: str | None) -> str:
 
 
 def _errand_row(errand: ErrandStop, place: ErrandPlace | None, lang: Lang) -> str:
-    """``Зайти в аптеку «Здоровье»``, with the walk there: the place's name, else its id."""
-    name = place.name if place is not None and place.name else errand.place_id
-    quoted = f"«{name}»" if lang == "ru" else f'"{name}"'
+    """``Зайти в аптеку «Здоровье»``, with the walk there: the place's name; a place the data names not
+    (an extract's shop without a name or an address) is "on the map", where it is drawn, never an id
+    that means nothing to the worker; a place the data no longer has, its id."""
+    if place is not None and not place.name:
+        quoted = f"({word('unnamed_place', lang, _WORDS)})"
+    else:
+        name = place.name if place is not None else errand.place_id
+        quoted = f"«{name}»" if lang == "ru" else f'"{name}"'
     what = f"{word(f'errand_{errand.kind}', lang, _WORDS)} {quoted}"
     when = f"{time_text(errand.arrival)}–{time_text(errand.departure)}"
     return _event_row("errand", when, what, _travel(errand.travel_s, errand.travel_m, lang))

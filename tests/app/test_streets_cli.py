@@ -195,10 +195,12 @@ def test_on_streets_without_places_csv_errands_run_at_the_extracts_shops(tmp_pat
     extract's own shops are the places, every FOOD visit passes by one, and the plan passes its check;
     a places.csv place far from every street is refused by name before planning."""
     data = tiny_in_moscow(tmp_path)
-    result = run_day(data, MONDAY, tmp_path / "out", streets=MOSCOW, work_per_visit=WORK, outputs=[])
+    result = run_day(data, MONDAY, tmp_path / "out", streets=MOSCOW, work_per_visit=WORK, outputs=["maps"])
     assert result.violations == ()
     run = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
     assert run["errand_places"]["source"] == str(MOSCOW) and run["errand_places"]["places"]["shop"] > 0
+    page = (tmp_path / "out" / "maps" / f"{MONDAY.isoformat()}.html").read_text(encoding="utf-8")
+    assert '"attribution":"© OpenStreetMap contributors (ODbL)"' in page  # the places are OSM's data
     food = [s for r in result.schedule.routes for s in r.stops if "FOOD" in s.services]
     assert food and all([e.kind for e in s.errands] == ["shop"] for s in food)
     assert all(not s.errands for r in result.schedule.routes for s in r.stops if "FOOD" not in s.services)
