@@ -21,7 +21,6 @@ verdict only from ``min_observations`` visits) and compared with the truth:
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
 import sys
 import time
@@ -36,7 +35,9 @@ from lean_social.domain.calibration import Calibration, calibrate
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "volgodonsk"
-GENERATOR = ROOT / "data" / "generate_observations.py"
+sys.path.insert(0, str(ROOT / "data"))
+import generate_observations  # noqa: E402  (the data folder's generator, as benchmarks/region_data.py does)
+
 #: Visits carrying a service below which a bootstrap interval is thin (the coverage counted apart).
 THIN = 20
 FIRST_SEED = 1000
@@ -56,15 +57,6 @@ TIMING = (
     "201 fits (the data and 200 resamples), each some dozens of reweighting steps on a system of a dozen "
     "unknowns, not the rows."
 )
-
-
-def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate_observations", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -157,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bootstrap", type=int, default=200, help="resamples (default 200, calibrate's own)")
     parser.add_argument("--write", action="store_true", help="rewrite the section of docs/benchmarks.md")
     args = parser.parse_args(argv)
-    gen = generator()
+    gen = generate_observations
     problem = read_folder(DEMO)
     runs = []
     for size in args.visits:

@@ -123,6 +123,8 @@ def demo() -> Problem:
 
 # The benchmark's independent evaluator is imported by the engine's regression test.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The data folder's generators (generate_observations, generate_district, ...) are imported by name.
+sys.path.insert(0, str(DEMO.parent))
 
 
 @pytest.fixture(scope="session")

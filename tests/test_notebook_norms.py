@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import importlib.util
 import re
 from pathlib import Path
-from types import ModuleType
 
+import generate_observations
 import nbformat
 import pytest
 from test_notebook import _cell, _texts, execute
@@ -27,7 +26,6 @@ from lean_social.outputs.photo_report import PHOTO_WORDS
 
 NOTEBOOK = Path(__file__).parent.parent / "notebooks" / "norms_and_capacity.ipynb"
 OBSERVED = DEMO.parent / "observed" / "observed_visits.csv"
-GENERATOR = DEMO.parent / "generate_observations.py"
 #: Two plans of the week: about 15 s here at 2 (the notebook's own 10, about 40 s).
 WORK = 2
 SCENARIOS = ("clients=+10%", "mode=foot:bike", "norms=calibrated-2026-11")
@@ -56,14 +54,6 @@ def _row(shown: str, label: str) -> list[str]:
     return [html.unescape(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
 
 
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate_observations", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_notebook_runs_without_errors(executed: tuple[nbformat.NotebookNode, Path]) -> None:
     nb, _ = executed
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
@@ -77,7 +67,7 @@ def test_calibration_table_raises_food(executed: tuple[nbformat.NotebookNode, Pa
     shown = _texts(_cell(nb, "ls.calibrate("), "text/html")
     # index, code, norm, estimate, low, high, observations, verdict, proposed
     _, code, norm, estimate, low, high, _, verdict, proposed = _row(shown, "FOOD")
-    true = _generator().TRUE_MINUTES["FOOD"]
+    true = generate_observations.TRUE_MINUTES["FOOD"]
     assert (code, int(norm), verdict) == ("FOOD", 40, "повысить норму")
     assert int(norm) < float(low) <= true <= float(high)
     assert int(proposed) == round(float(estimate))
@@ -88,7 +78,7 @@ def test_calibration_table_raises_food(executed: tuple[nbformat.NotebookNode, Pa
 def test_workers_pace_shows_the_slow_worker(executed: tuple[nbformat.NotebookNode, Path]) -> None:
     nb, _ = executed
     shown = _texts(_cell(nb, "calibration.workers"), "text/html")
-    for worker, effect in _generator().WORKER_EFFECTS.items():
+    for worker, effect in generate_observations.WORKER_EFFECTS.items():
         assert float(_row(shown, worker)[3]) == pytest.approx(100 * effect, abs=4)
 
 

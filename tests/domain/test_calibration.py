@@ -8,13 +8,10 @@ was drawn from, not a number read off a previous run.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import itertools
-import sys
 from collections.abc import Sequence
-from pathlib import Path
-from types import ModuleType
 
+import generate_observations
 import numpy as np
 import pytest
 
@@ -22,23 +19,13 @@ from lean_social import Problem
 from lean_social.domain.calibration import REPORT_COLUMNS, Calibration, _t_quantile, calibrate, nnls
 from lean_social.domain.observed import ObservedVisit
 
-GENERATOR = Path(__file__).parents[2] / "data" / "generate_observations.py"
 #: Enough resamples for stable 90 % intervals, few enough to keep the file at a second or two.
 BOOTSTRAP = 150
 #: Visits carrying a service for its estimate to be held within 1.5 min of the truth (the first test).
 WELL_SEEN = 30
 
 
-def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate_observations", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_generator()
+gen = generate_observations
 TRUE: dict[str, float] = dict(gen.TRUE_MINUTES)
 
 

@@ -3,11 +3,11 @@ all reported at once with file, row and column; Excel's BOM, ';' and Windows-125
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
+import generate_observations
 import pytest
 
 from conftest import DEMO
@@ -24,12 +24,7 @@ def test_bundled_observations_read(demo: Problem) -> None:
     assert len(visits) == 1000
     assert len({v.date for v in visits}) >= 15  # several weeks of working days
     assert sum(len(v.services) > 1 for v in visits) > len(visits) / 2  # most visits bundle services
-    spec = importlib.util.spec_from_file_location("generate_observations", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    generator = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = generator
-    spec.loader.exec_module(generator)
-    assert visits == generator.observe(demo)
+    assert visits == generate_observations.observe(demo)
 
 
 def test_generator_reproduces_the_bundled_file(tmp_path: Path) -> None:

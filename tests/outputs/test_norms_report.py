@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import importlib.util
 import re
 import struct
-import sys
-from pathlib import Path
-from types import ModuleType
 
+import generate_observations
 import pytest
 
 from lean_social import Problem
@@ -25,22 +22,12 @@ from lean_social.domain.observed import ObservedVisit
 from lean_social.outputs.norms_report import VERDICT_COLOURS, norms_report
 from lean_social.outputs.plots import estimate_intervals, observed_against_fitted
 
-GENERATOR = Path(__file__).parents[2] / "data" / "generate_observations.py"
 HOSTILE = "<script>alert('x')</script> & \"Уборка\" <img src=http://example.com/x.png>"
-
-
-def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate_observations", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def observed(demo: Problem) -> tuple[ObservedVisit, ...]:
-    visits: tuple[ObservedVisit, ...] = _load_generator().observe(demo, visits=600, seed=5)
+    visits: tuple[ObservedVisit, ...] = generate_observations.observe(demo, visits=600, seed=5)
     return visits
 
 
