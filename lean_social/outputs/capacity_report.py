@@ -9,12 +9,12 @@ mailed to a centre's head and opened anywhere; its figures are those of ``staff.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Sequence
 
 from lean_social.domain.capacity import TIME_USE_COEFFICIENT
 from lean_social.domain.staff import FULL_TIME_WEEK_H, Caseload, Scenario, Staff, fte_week_h
 from lean_social.outputs.labels import DEFAULT_LANG, Lang, Words, date_text, number_text, word
+from lean_social.outputs.page import escape, static_page
 
 __all__ = ["CAPACITY_WORDS", "capacity_html", "scenario_text", "summary_lines"]
 
@@ -74,7 +74,6 @@ CAPACITY_WORDS: Words = {
     "caseload_line": ("получателей на ставку ({scenario}): {loads}", "clients per FTE ({scenario}): {loads}"),
 }
 
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 _CSS = """
 body { font-family: Arial, "Liberation Sans", Helvetica, sans-serif; font-size: 10pt; margin: 1em; }
 .side { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
@@ -88,8 +87,7 @@ p.method { max-width: 60em; color: #333; }
 """
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+_e = escape
 
 
 def scenario_text(scenario: Scenario, lang: Lang) -> str:
@@ -242,13 +240,7 @@ def capacity_html(
         f'<h2>{details}: {_e(word("staff", lang, CAPACITY_WORDS))}</h2>\n<div class="side">{staff_tables}</div>\n'
         f'<h2>{details}: {_e(word("caseload", lang, CAPACITY_WORDS))}</h2>\n<div class="side">{caseload_tables}</div>\n'
     )
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
-    )
+    return static_page(title, body, lang=lang, css=_CSS)
 
 
 def summary_lines(

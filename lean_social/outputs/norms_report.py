@@ -15,13 +15,13 @@ from the data ``html.escape``'d.
 from __future__ import annotations
 
 import base64
-import html
 from collections.abc import Sequence
 
 from lean_social.domain.calibration import Calibration, ServiceEstimate, Verdict
 from lean_social.domain.norms import NormVersion
 from lean_social.domain.observed import ObservedVisit
 from lean_social.outputs.labels import DEFAULT_LANG, Lang, Words, number_text, word
+from lean_social.outputs.page import escape, static_page
 from lean_social.outputs.plots import estimate_intervals, observed_against_fitted
 
 __all__ = ["VERDICT_COLOURS", "norms_report"]
@@ -101,13 +101,8 @@ img { max-width: 100%; height: auto; display: block; margin: 8px 0; }
 .note { color: #333; }
 """
 
-# Defence in depth: were a value ever to slip past html.escape, the browser would still run no script and
-# load nothing; the only images are the page's own inlined PNGs.
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
-
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+_e = escape
 
 
 def _minutes(value: float | None, lang: Lang) -> str:
@@ -208,11 +203,4 @@ def norms_report(
         )
         + "\n"
     )
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(word('title', lang, _WORDS))}</title>\n<style>{_CSS}</style>\n</head>\n"
-        f"<body>\n{body}</body>\n</html>\n"
-    )
+    return static_page(word("title", lang, _WORDS), body, lang=lang, css=_CSS)

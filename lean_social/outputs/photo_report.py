@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import html
 from collections.abc import Iterable, Sequence
 
 from lean_social.domain.model import Problem
 from lean_social.domain.workday import WASTES
 from lean_social.outputs.kpi import KPI_WORDS, TIME_PARTS, TimeUse
 from lean_social.outputs.labels import DEFAULT_LANG, Lang, Words, date_text, number_text, word
+from lean_social.outputs.page import escape, static_page
 from lean_social.outputs.photo import Photo, PhotoDay, PhotoTotal
 from lean_social.outputs.plots import photo_bars
 
@@ -92,7 +92,6 @@ PHOTO_WORDS: Words = {
     ),
 }
 
-_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 _CSS = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11pt; margin: 1.5em auto; max-width: 70em; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
@@ -105,8 +104,7 @@ img { max-width: 100%; }
 _PARTS = tuple(p for p in TIME_PARTS if p != "overtime")
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+_e = escape
 
 
 def photo_html(photo: Photo, problem: Problem, *, lang: Lang = DEFAULT_LANG) -> str:
@@ -145,15 +143,7 @@ def photo_html(photo: Photo, problem: Problem, *, lang: Lang = DEFAULT_LANG) -> 
         *(f"<li>{_e(word(f'def_{key}', lang, PHOTO_WORDS))}</li>" for key in ("parts", *WASTES)),
         "</ul>",
     ]
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(word('title', lang, PHOTO_WORDS))}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
-    )
+    return static_page(word("title", lang, PHOTO_WORDS), "\n".join(body) + "\n", lang=lang, css=_CSS)
 
 
 def _mean(use: TimeUse) -> dict[str, float]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from lean_social.outputs.labels import (
     time_text,
     word,
 )
+from lean_social.outputs.page import escape, static_page
 from lean_social.schedule import ErrandStop, Route, Schedule, Stop
 
 __all__ = ["route_sheet", "route_sheet_filename", "route_sheet_index", "route_sheets", "worker_file_stem"]
@@ -107,23 +107,11 @@ table { width: 100%; border-collapse: collapse; }
 @media screen { body { padding: 8mm 0; } }
 """
 
-# Defence in depth: were a value ever to slip past html.escape, the browser would still run no script and
-# load nothing (inline styles only, for the sheet's own stylesheet above).
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+_e = escape
 
 
 def _page(title: str, body: str, lang: Lang) -> str:
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
-    )
+    return static_page(title, body, lang=lang, css=_CSS)
 
 
 @dataclass(frozen=True, slots=True)

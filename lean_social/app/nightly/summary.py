@@ -3,11 +3,11 @@ as CSV for programs and as an HTML page for the administrator (Russian by defaul
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 from lean_social.app.nightly.department import DepartmentOutcome
 from lean_social.outputs.labels import Lang, Words, date_text, number_text, word
+from lean_social.outputs.page import escape, static_page
 
 __all__ = ["SUMMARY_COLUMNS", "summary_html", "summary_rows"]
 
@@ -47,6 +47,16 @@ _WORDS: Words = {
 }
 
 
+_CSS = """
+body { font: 14px/1.4 sans-serif; margin: 1.5em; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #bbb; padding: 3px 8px; text-align: left; vertical-align: top; }
+td.n { text-align: right; }
+tr.bad td { background: #fde8e8; }
+tr.total td { font-weight: bold; background: #f2f2f2; }
+"""
+
+
 def _reasons(outcome: DepartmentOutcome) -> str:
     return "; ".join(f"{kind} {n}" for kind, n in outcome.unassigned_by_reason.items())
 
@@ -57,7 +67,7 @@ _MESSAGE_LINES = 6
 
 def _message_cell(message: str) -> str:
     lines = message.splitlines()
-    shown = [html.escape(line) for line in lines[:_MESSAGE_LINES]]
+    shown = [escape(line) for line in lines[:_MESSAGE_LINES]]
     if len(lines) > _MESSAGE_LINES:
         shown.append("…")
     return f"<td>{'<br>'.join(shown)}</td>"
@@ -90,11 +100,11 @@ def summary_html(outcomes: Sequence[DepartmentOutcome], *, lang: Lang, night: st
         return word(key, lang, _WORDS)
 
     def cell(value: object, *, number: bool = False) -> str:
-        return f"<td{' class=n' if number else ''}>{html.escape(str(value))}</td>"
+        return f"<td{' class=n' if number else ''}>{escape(str(value))}</td>"
 
     ordered = sorted(outcomes, key=lambda o: (o.ok, o.centre, o.department))
     head = "".join(
-        f"<th>{html.escape(w(k))}</th>"
+        f"<th>{escape(w(k))}</th>"
         for k in (
             "centre",
             "department",
@@ -138,21 +148,10 @@ def summary_html(outcomes: Sequence[DepartmentOutcome], *, lang: Lang, night: st
             + cell(sum(o.unassigned for o in mine), number=True)
             + "<td></td><td></td><td></td></tr>"
         )
-    title = html.escape(f"{w('title')} {night}")
-    return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>{title}</title>
-<style>
-body {{ font: 14px/1.4 sans-serif; margin: 1.5em; }}
-table {{ border-collapse: collapse; }}
-th, td {{ border: 1px solid #bbb; padding: 3px 8px; text-align: left; vertical-align: top; }}
-td.n {{ text-align: right; }}
-tr.bad td {{ background: #fde8e8; }}
-tr.total td {{ font-weight: bold; background: #f2f2f2; }}
-</style></head>
-<body><h1>{title}</h1>
-<table><thead><tr>{head}</tr></thead><tbody>
-{"".join(rows)}
-</tbody></table></body></html>
-"""
+    title = f"{w('title')} {night}"
+    body = (
+        f"<h1>{escape(title)}</h1>\n<table><thead><tr>{head}</tr></thead><tbody>\n"
+        + "".join(rows)
+        + "\n</tbody></table>\n"
+    )
+    return static_page(title, body, lang=lang, css=_CSS)
