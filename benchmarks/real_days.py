@@ -2,6 +2,7 @@
 
     python -m benchmarks.real_days --write                       # every instance, 5, 10 and 30 s: hours
     python -m benchmarks.real_days --instances solomon:C101-25 demo --budgets 5 --write
+    python -m benchmarks.real_days --instances demo --budgets --work-per-visit 100 400   # no clock
 
 Solomon's benchmark (benchmarks/vrptw.py) measures the path where PyVRP's model is exact; a real
 department-day has lunches and second windows, so the engine searches it otherwise (PyVRP on a
@@ -48,11 +49,17 @@ CONFIGS = ("portfolio", "ortools")
 KINDS = ("solomon", "demo", "generated")
 
 
-def run(named: Named, seconds: float, *, seed: int, config: str = "portfolio") -> dict[str, Any]:
-    """One plan of the engine on the clock: its cost by the core's own check, the search that won."""
+def run(
+    named: Named, seconds: float | None, *, seed: int, config: str = "portfolio", work_per_visit: int | None = None
+) -> dict[str, Any]:
+    """One plan of the engine, on the clock (``seconds``) or, with ``work_per_visit``, on a count of work
+    (reproducible): its cost by the core's own check, and the search that won."""
     problem: RoutingInstance = named.instance
     settings = EngineSettings(
-        time_limit_s=seconds, seed=seed, strategy="ortools" if config == "ortools" else "portfolio"
+        time_limit_s=seconds or 0.0,
+        work=None if work_per_visit is None else work_per_visit * len(problem.jobs),
+        seed=seed,
+        strategy="ortools" if config == "ortools" else "portfolio",
     )
     started = time.perf_counter()
     solution = solve(problem, settings)
@@ -62,7 +69,8 @@ def run(named: Named, seconds: float, *, seed: int, config: str = "portfolio") -
         "instance": named.name,
         "kind": named.kind,
         "config": config,
-        "budget": seconds,
+        "budget": None if work_per_visit is not None else seconds,
+        "work_per_visit": work_per_visit,
         "seed": seed,
         "cost": cost,
         "feasible": feasible,
@@ -121,7 +129,14 @@ def reference(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", nargs="*", help="names or groups: solomon, solomon-25, solomon-50, demo, gen")
-    parser.add_argument("--budgets", type=float, nargs="+", default=[5.0, 10.0, 30.0])
+    parser.add_argument("--budgets", type=float, nargs="*", default=[5.0, 10.0, 30.0], help="seconds")
+    parser.add_argument(
+        "--work-per-visit",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also plan reproducibly on these units of work a visit (no clock: the same plan on any machine)",
+    )
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--reference-factor", type=float, default=20.0)
     parser.add_argument("--reference-configs", nargs="+", choices=CONFIGS, default=list(CONFIGS))
@@ -135,22 +150,23 @@ def main() -> None:
     refs = load_references(args.references)
     ref_s = args.reference_factor * DEFAULT_BUDGET_S
     args.results.parent.mkdir(parents=True, exist_ok=True)
-    done: set[tuple[str, float, int]] = set()
+    done: set[tuple[str, str, int]] = set()
     if args.resume and args.results.exists():
-        done = {(r["instance"], r["budget"], r["seed"]) for r in _rows(args.results)}
+        done = {(r["instance"], label(r), r["seed"]) for r in _rows(args.results)}
     elif args.results.exists():
         args.results.unlink()
     for name in wanted:
         named = instance(name)
         reference(named, refs, seconds=ref_s, configs=args.reference_configs, path=args.references)
-        for budget in args.budgets:
+        plans = [(b, None) for b in args.budgets] + [(None, w) for w in args.work_per_visit]
+        for budget, work in plans:
             for seed in args.seeds:
-                if (name, budget, seed) in done:
+                if (name, label({"budget": budget, "work_per_visit": work}), seed) in done:
                     continue
-                row = run(named, budget, seed=seed)
+                row = run(named, budget, seed=seed, work_per_visit=work)
                 with args.results.open("a", encoding="utf-8") as handle:
                     handle.write(json.dumps(row) + "\n")
-                print(f"{name:22} {budget:>4g}s seed {seed}: {row['cost']} {row['winner']}", flush=True)
+                print(f"{name:22} {label(row):>14} seed {seed}: {row['cost']} {row['winner']}", flush=True)
     lines = render([r for r in _rows(args.results) if r["instance"] in wanted], refs, args, ref_s)
     print("\n".join(lines))
     if args.write:
@@ -159,6 +175,17 @@ def main() -> None:
 
 def _rows(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def label(row: dict[str, Any]) -> str:
+    """A run's budget as the tables say it: seconds, or units of work a visit (reproducible)."""
+    work = row.get("work_per_visit")
+    return f"{row['budget']:g} s" if work is None else f"{work} work/visit"
+
+
+def _order(text: str) -> tuple[bool, float]:
+    number, unit = text.split(" ", 1)
+    return unit != "s", float(number)
 
 
 def gap(row: dict[str, Any], ref: dict[str, Any]) -> float | None:
@@ -173,6 +200,8 @@ def _command(args: argparse.Namespace) -> str:
     if args.instances:
         parts.append("--instances " + " ".join(args.instances))
     parts.append("--budgets " + " ".join(f"{b:g}" for b in args.budgets))
+    if args.work_per_visit:
+        parts.append("--work-per-visit " + " ".join(map(str, args.work_per_visit)))
     if args.seeds != [0]:
         parts.append("--seeds " + " ".join(map(str, args.seeds)))
     if args.reference_factor != 20:
@@ -187,7 +216,7 @@ def _command(args: argparse.Namespace) -> str:
 def render(
     rows: list[dict[str, Any]], refs: dict[str, dict[str, Any]], args: argparse.Namespace, ref_s: float
 ) -> list[str]:
-    budgets = sorted({r["budget"] for r in rows})
+    budgets = sorted({label(r) for r in rows}, key=_order)
     lines = [
         "## Real-shaped days: lunch breaks and second windows against a 20x reference (issue 15)",
         "",
@@ -207,11 +236,12 @@ def render(
         f"({args.reference_factor:g} x the default {DEFAULT_BUDGET_S:g} s), cached in",
         "`benchmarks/real_days_references.json`. Gap = (cost - reference) / reference; negative where the",
         "measured run beat its reference. Winner: the engine's `status`, the search whose plan was returned",
-        "(`+polish`: OR-Tools' polish improved it). Wall-clock budgets, on a shared machine: expect noise.",
+        "(`+polish`: OR-Tools' polish improved it). Budgets in seconds are wall-clock, on a shared machine:",
+        "expect noise; budgets in work a visit are reproducible (`EngineSettings.work`, `--reproducible`).",
         "",
         "### Mean gap by kind (%)",
         "",
-        "| kind | n | " + " | ".join(f"mean {b:g} s | worst {b:g} s" for b in budgets) + " | winners |",
+        "| kind | n | " + " | ".join(f"mean {b} | worst {b}" for b in budgets) + " | winners |",
         "|---|---|" + "---|---|" * len(budgets) + "---|",
     ]
     for kind in KINDS:
@@ -220,7 +250,7 @@ def render(
             continue
         cells = []
         for b in budgets:
-            gaps = [gap(r, refs[r["instance"]]) for r in subset if r["budget"] == b]
+            gaps = [gap(r, refs[r["instance"]]) for r in subset if label(r) == b]
             values = [g for g in gaps if g is not None]
             bad = len(gaps) - len(values)
             suffix = f" ({bad} worse coverage or infeasible)" if bad else ""
@@ -237,7 +267,7 @@ def render(
         "### Per instance",
         "",
         "| instance | jobs | vehicles | two windows | reference (by) | "
-        + " | ".join(f"gap {b:g} s | winner {b:g} s" for b in budgets)
+        + " | ".join(f"gap {b} | winner {b}" for b in budgets)
         + " |",
         "|---|---|---|---|---|" + "---|---|" * len(budgets),
     ]
@@ -246,7 +276,7 @@ def render(
         named = instance(name)
         cells = []
         for b in budgets:
-            runs = [r for r in rows if r["instance"] == name and r["budget"] == b]
+            runs = [r for r in rows if r["instance"] == name and label(r) == b]
             gaps = [gap(r, ref) for r in runs]
             cells.append(" / ".join("–" if g is None else f"{g:.2f}" for g in gaps) or "–")
             cells.append(" / ".join(r["winner"] for r in runs) or "–")
