@@ -180,7 +180,8 @@ def test_the_table_gives_gaps_to_the_reference_and_counts_the_winners(days: list
         in lines
     )
     assert any(
-        line.startswith(f"| {name} | 25 | 25 | 8 | 200 (portfolio: ortools) | 5.00 / -5.00 / – |") for line in lines
+        line.startswith(f"| {name} | 25 | 25 | 8 | 200 (portfolio: ortools) | 5.00 (+10) / -5.00 (-10) / – |")
+        for line in lines
     )
     assert "--seeds 0 1 2 --reference-configs portfolio --write`." in lines[2]
 
@@ -189,5 +190,6 @@ def test_a_run_on_a_count_of_work_is_the_same_run_again(days: list[Named]) -> No
     first = real_days.run(days[0], None, seed=0, work_per_visit=20)
     again = real_days.run(days[0], None, seed=0, work_per_visit=20)
     assert first["feasible"] and first["dropped"] == 0
+    assert first["travel"] == first["cost"]  # Solomon: travel time is the distance, the whole objective
     assert (first["cost"], first["winner"]) == (again["cost"], again["winner"])
     assert real_days.label(first) == "20 work/visit" and first["budget"] is None
