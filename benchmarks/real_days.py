@@ -241,6 +241,14 @@ def render(
     ]
     if args.note:
         lines += [f"**{args.note}**", ""]
+    full = not args.instances and args.budgets == [5.0, 10.0, 30.0] and args.reference_configs == list(CONFIGS)
+    if not full:
+        lines += [
+            "The full run: `python -m benchmarks.real_days --write` (the 56 Solomon instances, the demo's 18",
+            "department-days, the generated departments of 40, 100 and 200 visits; 5, 10 and 30 s; references by",
+            "both configurations at 100 s each): 77 instances of about 245 s each, some 5 h 15 min on 2 cores.",
+            "",
+        ]
     lines += [
         "Instances (`benchmarks/real_days_data.py`): Solomon instances with a lunch for every vehicle (30-60 min",
         "in a 2-3 h window around 13:00 of a 08:00-17:00 day scaled onto the instance's horizon) and a second",
