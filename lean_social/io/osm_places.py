@@ -28,6 +28,7 @@ import osmium
 
 from lean_social.domain.model import Errand, ErrandPlace, Location
 from lean_social.errors import InputProblem, InvalidInputError
+from lean_social.io.osm_addresses import centroid
 
 __all__ = ["GROCERY_SHOPS", "places_from_osm"]
 
@@ -86,13 +87,10 @@ def places_from_osm(path: str | Path) -> tuple[ErrandPlace, ...]:
 
 
 def _centre(way: osmium.osm.Way) -> tuple[float, float] | None:
-    """The mean of a way's corners (a closed way's first corner once); None with no located corner."""
-    points = [(n.location.lat, n.location.lon) for n in way.nodes if n.location.valid()]
-    if len(points) > 1 and points[0] == points[-1]:
-        points.pop()
-    if not points:
-        return None
-    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
+    """Where a shop drawn as a building stands: its outline's centroid, as an address's building is placed
+    (``io.osm_addresses.centroid``); None with no located corner."""
+    outline = [(n.location.lat, n.location.lon) for n in way.nodes if n.location.valid()]
+    return centroid(outline) if outline else None
 
 
 def _problem(path: Path, expected: str) -> InputProblem:
