@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 
 import matplotlib as mpl
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -88,6 +89,18 @@ def _legend(figure: Figure, parts: Sequence[str], lang: Lang) -> None:
     figure.legend(handles=handles, loc="lower center", ncols=len(handles), frameon=False, fontsize=9)
 
 
+def _finish(figure: Figure, axes: Axes, *, title: str, empty: bool, parts: Sequence[str], lang: Lang) -> bytes:
+    """What every bar picture of hours ends with: its title, the hours' grid behind the bars, a word where
+    nobody worked, the legend of its parts, the PNG."""
+    axes.set_title(title)
+    axes.grid(axis="x", color="#EEEEEE")
+    axes.set_axisbelow(True)
+    if empty:
+        axes.text(0.5, 0.5, word("nobody", lang, _WORDS), transform=axes.transAxes, ha="center", va="center")
+    _legend(figure, parts, lang)
+    return _png(figure)
+
+
 def _workers(problem: Problem, uses: Sequence[WorkerDayUse]) -> list[Worker]:
     return [problem.worker(d.worker_id) for d in uses]
 
@@ -116,13 +129,14 @@ def day_bars(
             left = [a + b for a, b in zip(left, hours, strict=True)]
         axes.set_yticks(rows, [_who(w) for w in _workers(problem, uses)], fontsize=9)
         axes.set_xlabel(word("hours", lang, _WORDS))
-        axes.set_title(f"{word('bars_title', lang, _WORDS)}: {day_text(day, lang)}")
-        axes.grid(axis="x", color="#EEEEEE")
-        axes.set_axisbelow(True)
-        if not uses:
-            axes.text(0.5, 0.5, word("nobody", lang, _WORDS), transform=axes.transAxes, ha="center", va="center")
-        _legend(figure, parts, lang)
-        return _png(figure)
+        return _finish(
+            figure,
+            axes,
+            title=f"{word('bars_title', lang, _WORDS)}: {day_text(day, lang)}",
+            empty=not uses,
+            parts=parts,
+            lang=lang,
+        )
 
 
 def _segments(route: Route) -> Iterator[tuple[str, int, int]]:
@@ -182,13 +196,14 @@ def day_timeline(
         axes.set_xticks([h * 3600 for h in hours], [time_text(h * 3600) for h in hours], fontsize=8)
         axes.set_ylim(-0.6, max(len(uses), 1) - 0.4)
         axes.set_yticks(list(range(len(uses)))[::-1], [_who(w) for w in _workers(problem, uses)], fontsize=9)
-        axes.set_title(f"{word('timeline_title', lang, _WORDS)}: {day_text(day, lang)}")
-        axes.grid(axis="x", color="#EEEEEE")
-        axes.set_axisbelow(True)
-        if not uses:
-            axes.text(0.5, 0.5, word("nobody", lang, _WORDS), transform=axes.transAxes, ha="center", va="center")
-        _legend(figure, parts, lang)
-        return _png(figure)
+        return _finish(
+            figure,
+            axes,
+            title=f"{word('timeline_title', lang, _WORDS)}: {day_text(day, lang)}",
+            empty=not uses,
+            parts=parts,
+            lang=lang,
+        )
 
 
 def _legend_space(rows: int) -> float:
@@ -244,13 +259,9 @@ def photo_bars(
         axes.set_yticks(rows, names, fontsize=9)
         axes.set_ylim(-0.6, max(2 * count, 1) - 0.4)
         axes.set_xlabel(word("hours", lang, _WORDS))
-        axes.set_title(word("photo_title", lang, _PHOTO_WORDS))
-        axes.grid(axis="x", color="#EEEEEE")
-        axes.set_axisbelow(True)
-        if not count:
-            axes.text(0.5, 0.5, word("nobody", lang, _WORDS), transform=axes.transAxes, ha="center", va="center")
-        _legend(figure, parts, lang)
-        return _png(figure)
+        return _finish(
+            figure, axes, title=word("photo_title", lang, _PHOTO_WORDS), empty=not count, parts=parts, lang=lang
+        )
 
 
 # ---- Calibrated norms (``outputs.norms_report``): plain numbers in, PNG bytes out. ----
