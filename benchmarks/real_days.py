@@ -4,9 +4,10 @@
     python -m benchmarks.real_days --instances solomon:C101-25 demo --budgets 5 --write
     python -m benchmarks.real_days --instances demo --budgets --work-per-visit 100 400   # no clock
 
-Solomon's benchmark (benchmarks/vrptw.py) measures the path where PyVRP's model is exact; a real
-department-day has lunches and second windows, so the engine searches it otherwise (PyVRP on a
-relaxation beside OR-Tools on the full model). The instances (``benchmarks/real_days_data.py``):
+Solomon's benchmark (benchmarks/vrptw.py) measures the path where PyVRP's model is plain VRPTW; a real
+department-day has lunches and second windows, which the engine rewrites into PyVRP's model as copies
+of the visits (``routing.pyvrp_engine``) and searches beside OR-Tools where most visits are pinned to
+their worker. The instances (``benchmarks/real_days_data.py``):
 Solomon instances made real-shaped, the demo's department-days as the planner compiles them, and
 generated departments of 40, 100 and 200 visits.
 

@@ -1,7 +1,7 @@
 """Real-shaped days for the routing benchmark (issue 15): VRPTW instances given what a home-care day has.
 
-A real department-day differs from Solomon's VRPTW in two ways that change which search the engine runs
-(``routing.pyvrp_engine.is_exact_for_pyvrp``): every worker has a lunch break, and some clients can be
+A real department-day differs from Solomon's VRPTW in two ways that change how the engine searches it
+(``routing.pyvrp_engine.is_plain_vrptw``): every worker has a lunch break, and some clients can be
 visited in either of two windows. Three kinds of instance, each named so a benchmark can select it:
 
 ``solomon:C101`` / ``solomon:R201-50``

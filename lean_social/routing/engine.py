@@ -3,11 +3,14 @@
 1. **Construction** (``construct``): insertion under the full model, deterministic and independent of any
    budget. Coverage is decided here; no search can lose a job it served, because a candidate is only
    taken when it costs less, and a dropped job costs far more than any route.
-2. **Search**, on both cores: where PyVRP's model is exact (no breaks, one window per job, as in Solomon's
-   benchmark) two PyVRP searches with different seeds; where it is not (lunch breaks, several windows),
-   PyVRP on the relaxed problem beside OR-Tools' guided local search of the full model started from the
-   construction. Each search runs in a child process that dies with its parent and is killed, never
-   waited for, when its share of the time ends.
+2. **Search**, on both cores, each search from the construction's plan. PyVRP's model is the whole
+   model (``pyvrp_engine``: a lunch and several windows are rewritten into copies of the visits, so its
+   feasible routes are feasible here) unless a worker has more than one break. Which searches run follows
+   the real-days benchmark (``benchmarks/real_days.py``, docs/benchmarks.md): where workers may take
+   visits freely (Solomon, with or without lunches) two PyVRP searches with different seeds win; where
+   most visits are pinned to their worker (continuity of care: each worker's day is then a route of its
+   own) OR-Tools' guided local search wins more often, so it runs beside one PyVRP search; so it does
+   where PyVRP's model is relaxed.
 3. **Polish**: OR-Tools from the best candidate under the full model, in the time that is left.
 4. **Final insertion**: every job still left out is tried once more in every gap of every route.
 
@@ -37,8 +40,8 @@ from lean_social.errors import SolverError
 from lean_social.routing.construct import construct, insert_dropped, make_feasible
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.ortools_engine import FirstSolution, SearchSettings, solve_ortools
-from lean_social.routing.pyvrp_engine import is_exact_for_pyvrp, solve_pyvrp
-from lean_social.routing.timing import time_route
+from lean_social.routing.pyvrp_engine import is_exact_for_pyvrp, is_plain_vrptw, solve_pyvrp
+from lean_social.routing.timing import place_breaks, time_route
 
 __all__ = ["ORTOOLS_SOLUTION_WORK", "EngineSettings", "evaluate", "place_breaks", "solve"]
 
@@ -120,27 +123,22 @@ class _Budget:
         return SearchSettings(time_limit_s=None, solution_limit=solutions, seed=seed, first_solution=first)
 
 
+#: Share of visits tied to a single worker above which a day counts as pinned (see the module docstring).
+PINNED_SHARE = 0.5
+
+
+def _mostly_pinned(instance: RoutingInstance) -> bool:
+    """Whether most jobs may go to one vehicle only: then routing is a route per worker, where OR-Tools'
+    search from the construction beat a second PyVRP seed on the benchmark's demo and generated days."""
+    pinned = sum(1 for job in instance.jobs if job.allowed is not None and len(job.allowed) == 1)
+    return pinned > PINNED_SHARE * len(instance.jobs)
+
+
 def _cores() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
-
-
-def place_breaks(instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...]) -> tuple[int, ...] | None:
-    """A feasible gap for each break of a route built without them (one break: every gap is tried), or
-    None if there is none. Several breaks are not searched; they stay where OR-Tools puts them."""
-    breaks = instance.vehicles[vehicle].breaks
-    if not breaks:
-        return ()
-    if len(breaks) > 1:
-        return None
-    best: tuple[int, tuple[int, ...]] | None = None
-    for gap in range(len(jobs) + 1):
-        timed = time_route(instance, vehicle, jobs, (gap,))
-        if timed.feasible and (best is None or timed.finish < best[0]):
-            best = (timed.finish, (gap,))
-    return None if best is None else best[1]
 
 
 def evaluate(instance: RoutingInstance, solution: RoutingSolution) -> tuple[bool, int]:
@@ -169,24 +167,16 @@ def _may_take(instance: RoutingInstance, vehicle: int, job: int) -> bool:
     return allowed is None or vehicle in allowed
 
 
-def _with_breaks(instance: RoutingInstance, solution: RoutingSolution) -> RoutingSolution | None:
-    """Fit breaks into routes from an engine that ignores them; None if some route cannot take them."""
-    positions = []
-    for v, jobs in enumerate(solution.routes):
-        gaps = place_breaks(instance, v, jobs)
-        if gaps is None:
-            return None
-        positions.append(gaps)
-    return replace(solution, break_after=tuple(positions))
-
-
-Task = tuple[Literal["pyvrp", "ortools"], int]
+#: A search: ``pyvrp`` from PyVRP's own first solution, ``pyvrp-warm`` from the construction's plan,
+#: ``ortools`` (guided local search from the construction's plan); and its seed.
+Task = tuple[Literal["pyvrp", "pyvrp-warm", "ortools"], int]
 
 
 def _run(task: Task, instance: RoutingInstance, budget: _Budget, start: RoutingSolution, first: FirstSolution) -> Any:
     engine, seed = task
-    if engine == "pyvrp":
-        return solve_pyvrp(instance, seed=seed, **budget.pyvrp())
+    if engine in ("pyvrp", "pyvrp-warm"):
+        warm = start if engine == "pyvrp-warm" else None
+        return solve_pyvrp(instance, seed=seed, start=warm, **budget.pyvrp())
     return solve_ortools(instance, budget.ortools(seed, first), initial_routes=start.routes)
 
 
@@ -221,11 +211,15 @@ def solve(
     portfolio = 2 if settings.work is not None else workers
     if settings.strategy == "ortools":
         tasks = [("ortools", seed)]
-    elif exact:
+    elif is_plain_vrptw(instance):  # Solomon's benchmark: PyVRP's own start is the stronger one
         two: list[Task] = [("pyvrp", seed), ("pyvrp", (seed + 1) % _SEED_MODULUS)]
         tasks = two[: max(1, portfolio)]
+    elif exact and not _mostly_pinned(instance):
+        # From the complete plan, and a second seed from PyVRP's own start for another basin.
+        warm: list[Task] = [("pyvrp-warm", seed), ("pyvrp", (seed + 1) % _SEED_MODULUS)]
+        tasks = warm[: max(1, portfolio)]
     else:
-        tasks = [("ortools", seed)] if portfolio == 1 else [("pyvrp", seed), ("ortools", seed)]
+        tasks = [("ortools", seed)] if portfolio == 1 else [("pyvrp-warm", seed), ("ortools", seed)]
     polish = settings.polish_share if settings.strategy == "portfolio" else 0.0
     if search_s is not None:
         budget = _Budget(seconds=search_s * (1 - polish), work=None)
@@ -237,8 +231,6 @@ def solve(
     for (name, _), candidate in zip(tasks, candidates, strict=True):
         if candidate is None or candidate.status in NO_SOLUTION:
             continue
-        if name == "pyvrp" and not exact:
-            candidate = _with_breaks(instance, candidate) or candidate
         feasible, cost = evaluate(instance, candidate)
         log.debug("%s: feasible=%s cost=%d", name, feasible, cost)
         if feasible and cost < best_cost:

@@ -1,12 +1,29 @@
-"""PyVRP (hybrid genetic search) on what of the neutral instance it can express: the only module that
-imports ``pyvrp``.
+"""PyVRP (iterated local search) on the whole neutral instance: the only module that imports ``pyvrp``.
 
-What PyVRP cannot say directly is carried by extra load dimensions: a visit limit is a load per job
-against a capacity of ``max_jobs`` jobs; "only these workers may go" is a load in a dimension of its
-own that only the allowed vehicles can carry. PyVRP only penalises excess load, so a job weighs
-``_rule_unit`` in these dimensions: enough that breaking a rule never pays for the prize of a job. Breaks
-and second time windows are relaxed (the break time is taken off the shift, the longest window is kept),
-so its routes are a warm start that OR-Tools, which keeps the full model, checks and polishes.
+PyVRP knows one window per client and no breaks, so the instance is rewritten into what it knows, such
+that every route PyVRP calls feasible is feasible in the full model (a *restriction*: PyVRP may miss a
+plan, never return a wrong one):
+
+- **Several windows**: a job becomes a mutually exclusive group of clients, one a window, at its place
+  (exactly one is visited; PyVRP's group moves swap them in the search).
+- **A lunch break**: a worker's lunch is taken at the place of the visit that follows it, just before the
+  visit. So each job has, beside its plain copies, copies "lunch, then the visit": the lunch's length added
+  to the service, the window that of the lunch's start, shifted so the visit after it starts in the job's
+  window. The full model lets the lunch start as soon as the previous visit ends and the walk go round it,
+  so the times it gives are never later. A lunch back at the office (after the last visit, or between
+  visits) is a client of its own at the worker's end place. Each worker takes at most one lunch (a load
+  dimension) and earns a prize for it larger than any route costs, so every used route takes one; a route
+  that takes none has its lunch fitted afterwards (``timing.place_breaks``).
+- **Lunch classes**: workers alike in lunch and office share the copies. Where there are more classes than
+  ``MAX_LUNCH_CLASSES`` (a benchmark gives each truck a lunch of its own), neighbouring ones are merged into
+  a lunch every member can keep: the latest opening, the earliest closing, the longest lunch.
+- **Rules as loads**: a visit limit is a load per job against a capacity of ``max_jobs`` jobs; "only these
+  workers may go" and "this worker's lunch" are loads in dimensions of their own that only the allowed
+  vehicles can carry. PyVRP only penalises excess load, so a unit there weighs ``_rule_unit``: enough that
+  breaking a rule never pays for any prize.
+
+A vehicle with more than one break is the one thing left relaxed (its breaks are taken off its shift and
+fitted afterwards); ``is_exact_for_pyvrp`` says when nothing is.
 """
 
 from __future__ import annotations
@@ -14,6 +31,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,31 +40,367 @@ from pyvrp import PenaltyParams
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
-from lean_social.routing.instance import REQUIRED_PENALTY, RoutingInstance, RoutingSolution
+from lean_social.routing.instance import REQUIRED_PENALTY, Break, RoutingInstance, RoutingSolution
+from lean_social.routing.timing import place_breaks, route_is_feasible, time_route
 
-__all__ = ["is_exact_for_pyvrp", "solve_pyvrp"]
+__all__ = ["MAX_LUNCH_CLASSES", "is_exact_for_pyvrp", "is_plain_vrptw", "solve_pyvrp"]
 
-_BIG = 1_000_000
+#: Most lunch classes given copies of every job; more are merged (see the module docstring).
+MAX_LUNCH_CLASSES = 4
 
 
 def is_exact_for_pyvrp(instance: RoutingInstance) -> bool:
-    """True when PyVRP's model is the full model: no breaks, one window per job, and no rule carried by
-    an extra load dimension (PyVRP only penalises excess load, so it may break those)."""
+    """True when PyVRP's model keeps every rule: no vehicle has more than one break (a single lunch, several
+    windows, visit limits and allowed workers are all said exactly, see the module docstring)."""
+    return all(len(v.breaks) <= 1 for v in instance.vehicles)
+
+
+def is_plain_vrptw(instance: RoutingInstance) -> bool:
+    """True for PyVRP's home ground, plain VRPTW: no breaks, one window per job, any vehicle for any job
+    and no visit limit, so no job is copied and no rule rides on a load."""
     return not any(v.breaks or v.max_jobs is not None for v in instance.vehicles) and all(
         len(j.windows) == 1 and j.allowed is None for j in instance.jobs
     )
 
 
-def _rule_unit(instance: RoutingInstance) -> int:
-    """Load of one job in a dimension that carries a rule (the visit limit, the allowed vehicles).
+def _rule_unit(prizes: Sequence[int]) -> int:
+    """Load of one job in a dimension that carries a rule (the visit limit, the allowed vehicles, the lunch).
 
     With a load of one, a job over the limit would cost at most PyVRP's largest load penalty (100 000 by
     default), less than the prize of a job the planners would rather not drop (1 000 000): PyVRP would
     serve it against the rule, and its best solution would come back infeasible, of no use to the engine.
     Weighed so that one job over costs more than the largest prize even at the smallest penalty, the
     rule holds whichever way the penalty has adapted."""
-    prizes = [job.penalty for job in instance.jobs if job.penalty < REQUIRED_PENALTY]
     return int(max(prizes, default=0) / PenaltyParams().min_penalty) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Lunch:
+    """One lunch class: the lunch all its vehicles can keep, and where they end the day."""
+
+    lunch: Break
+    end_place: int
+    vehicles: tuple[int, ...]
+
+
+def _lunch_classes(instance: RoutingInstance) -> list[_Lunch]:
+    """Vehicles with one break grouped by lunch and end place; past ``MAX_LUNCH_CLASSES``, neighbours by
+    opening merged (at most about an equal share of them a class) into the lunch all of them keep, a class
+    closed early where the next lunch would leave the merged one no start."""
+    exact: dict[tuple[Break, int], list[int]] = {}
+    for k, v in enumerate(instance.vehicles):
+        if len(v.breaks) == 1:
+            exact.setdefault((v.breaks[0], v.end_place), []).append(k)
+    keys = sorted(exact, key=lambda key: (key[1], key[0].earliest, key[0].latest, key[0].duration))
+    if len(keys) <= MAX_LUNCH_CLASSES:
+        return [_Lunch(lunch, end, tuple(exact[(lunch, end)])) for lunch, end in keys]
+    share = -(-len(keys) // MAX_LUNCH_CLASSES)
+    classes: list[_Lunch] = []
+    members: list[tuple[Break, int]] = []
+
+    def close() -> None:
+        lunches = [b for b, _ in members]
+        merged = Break(
+            earliest=max(b.earliest for b in lunches),
+            latest=min(b.latest for b in lunches),
+            duration=max(b.duration for b in lunches),
+        )
+        classes.append(_Lunch(merged, members[0][1], tuple(k for key in members for k in exact[key])))
+        members.clear()
+
+    for key in keys:
+        if members:
+            fits = max(key[0].earliest, *(b.earliest for b, _ in members)) <= min(
+                key[0].latest, *(b.latest for b, _ in members)
+            )
+            if not fits or len(members) >= share or key[1] != members[0][1]:
+                close()
+        members.append(key)
+    close()
+    return classes
+
+
+@dataclass(frozen=True, slots=True)
+class _Client:
+    """What one PyVRP client stands for: a visit of ``job`` (None: a lunch at the office), with the lunch of
+    class ``lunch`` taken just before it (None: no lunch)."""
+
+    job: int | None
+    lunch: int | None
+    place: int
+    service: int
+    window: tuple[int, int]
+
+
+def _clients(instance: RoutingInstance, classes: Sequence[_Lunch]) -> list[_Client]:
+    """Every client of the rewritten instance: per job a plain copy a window, then a lunch copy a window
+    and class where the lunch leaves room; then each class's office lunches, one a member."""
+    out: list[_Client] = []
+    for j, job in enumerate(instance.jobs):
+        out += [_Client(j, None, job.place, job.service, w) for w in job.windows]
+        for c, cls in enumerate(classes):
+            if job.allowed is not None and job.allowed.isdisjoint(cls.vehicles):
+                continue  # no worker of the class may make the visit
+            brk = cls.lunch
+            for early, late in job.windows:
+                low, high = max(brk.earliest, early - brk.duration), min(brk.latest, late - brk.duration)
+                if low <= high:
+                    out.append(_Client(j, c, job.place, brk.duration + job.service, (low, high)))
+    for c, cls in enumerate(classes):
+        office = _Client(None, c, cls.end_place, cls.lunch.duration, (cls.lunch.earliest, cls.lunch.latest))
+        out += [office] * len(cls.vehicles)
+    return out
+
+
+def _lunch_prize(instance: RoutingInstance, prizes: Sequence[int]) -> int:
+    """More than any route can cost and any job's prize: a route without its lunch breaks the rules, so a
+    used route takes one even where that leaves a visit out (the search then looks for a better plan)."""
+    travel = int(instance.cost.max(initial=0)) * (len(instance.jobs) + 2)
+    days = max((v.span_cost * (v.shift_end - v.shift_start) for v in instance.vehicles), default=0)
+    return 2 * (max(prizes, default=0) + travel + days) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Model:
+    """The rewritten instance as PyVRP holds it, and how to read its routes back."""
+
+    data: pyvrp.ProblemData
+    copies: tuple[_Client, ...]
+    type_vehicles: tuple[tuple[int, ...], ...]
+    type_of: tuple[int, ...]  # vehicle -> its PyVRP vehicle type
+    class_of: dict[int, int]  # vehicle -> its lunch class
+
+
+def _model(instance: RoutingInstance) -> _Model:
+    classes = _lunch_classes(instance)
+    class_of = {k: c for c, cls in enumerate(classes) for k in cls.vehicles}
+    copies = _clients(instance, classes)
+    job_prizes = [job.penalty for job in instance.jobs if job.penalty < REQUIRED_PENALTY]
+    lunch_prize = _lunch_prize(instance, job_prizes) if classes else 0
+    unit = _rule_unit([*job_prizes, lunch_prize])
+    dims = _Dims(instance, len(classes))
+
+    # PyVRP numbers depots first, then clients, all by location; we give each a location of its own.
+    depot_places = sorted({v.start_place for v in instance.vehicles} | {v.end_place for v in instance.vehicles})
+    depot_index = {p: i for i, p in enumerate(depot_places)}
+    loc_places = depot_places + [client.place for client in copies]
+    ix = np.ix_(loc_places, loc_places)
+    profiles = sorted({v.profile for v in instance.vehicles})
+    distances: list[Any] = [np.ascontiguousarray(instance.cost[p][ix]) for p in profiles]
+    durations: list[Any] = [np.ascontiguousarray(instance.duration[p][ix]) for p in profiles]
+
+    members: dict[int, list[int]] = {}
+    for i, client in enumerate(copies):
+        if client.job is not None:
+            members.setdefault(client.job, []).append(i)
+    grouped = sorted(j for j, ids in members.items() if len(ids) > 1)
+    group_of = {j: g for g, j in enumerate(grouped)}
+    clients = []
+    for i, client in enumerate(copies):
+        prize, required = lunch_prize, False
+        if client.job is not None:
+            job = instance.jobs[client.job]
+            required = job.penalty >= REQUIRED_PENALTY and client.job not in group_of
+            prize = (0 if job.penalty >= REQUIRED_PENALTY else job.penalty) + (
+                lunch_prize if client.lunch is not None else 0
+            )
+        clients.append(
+            pyvrp.Client(
+                len(depot_places) + i,
+                delivery=dims.delivery(instance, client, unit),
+                service_duration=client.service,
+                tw_early=client.window[0],
+                tw_late=client.window[1],
+                prize=prize,
+                required=required,
+                group=None if client.job is None else group_of.get(client.job),
+            )
+        )
+    groups = [pyvrp.ClientGroup(members[j], required=instance.jobs[j].penalty >= REQUIRED_PENALTY) for j in grouped]
+
+    keyed: dict[tuple[object, ...], list[int]] = {}
+    for k in range(len(instance.vehicles)):
+        keyed.setdefault((_vehicle_key(instance, k, dims.allowed_sets), class_of.get(k)), []).append(k)
+    vehicle_types = []
+    type_of = [0] * len(instance.vehicles)
+    for t, same in enumerate(keyed.values()):
+        v = instance.vehicles[same[0]]
+        lunch_class = class_of.get(same[0])
+        # Only breaks no class carries are taken off the shift (a relaxation, fitted afterwards).
+        rest = 0 if lunch_class is not None else sum(b.duration for b in v.breaks)
+        vehicle_types.append(
+            pyvrp.VehicleType(
+                len(same),
+                capacity=dims.capacity(instance, same[0], lunch_class, unit),
+                start_depot=depot_index[v.start_place],
+                end_depot=depot_index[v.end_place],
+                tw_early=v.shift_start,
+                tw_late=v.shift_end,
+                shift_duration=max(0, v.shift_end - v.shift_start - rest),
+                unit_duration_cost=v.span_cost,
+                profile=profiles.index(v.profile),
+            )
+        )
+        for k in same:
+            type_of[k] = t
+    locations = [pyvrp.Location(0.0, float(i)) for i in range(len(loc_places))]
+    depots = [pyvrp.Depot(depot_index[p]) for p in depot_places]
+    data = pyvrp.ProblemData(locations, clients, depots, vehicle_types, distances, durations, groups)
+    return _Model(data, tuple(copies), tuple(tuple(same) for same in keyed.values()), tuple(type_of), class_of)
+
+
+class _Dims:
+    """The load dimensions that carry rules: the load itself, the visit limit, each set of allowed
+    vehicles, each lunch class (see the module docstring)."""
+
+    def __init__(self, instance: RoutingInstance, n_classes: int) -> None:
+        self.allowed_sets = sorted({job.allowed for job in instance.jobs if job.allowed is not None}, key=sorted)
+        self.load = 0 if instance.has_loads else None
+        self.jobs = int(instance.has_loads) if any(v.max_jobs is not None for v in instance.vehicles) else None
+        first = int(instance.has_loads) + int(self.jobs is not None)
+        self.allowed = {s: first + i for i, s in enumerate(self.allowed_sets)}
+        self.lunch = first + len(self.allowed_sets)
+        self.count = self.lunch + n_classes
+
+    def delivery(self, instance: RoutingInstance, client: _Client, unit: int) -> list[int]:
+        out = [0] * self.count
+        if client.job is not None:
+            job = instance.jobs[client.job]
+            if self.load is not None:
+                out[self.load] = job.demand
+            if self.jobs is not None:
+                out[self.jobs] = unit
+            if job.allowed is not None:
+                out[self.allowed[job.allowed]] = unit
+        if client.lunch is not None:
+            out[self.lunch + client.lunch] = unit
+        return out
+
+    def capacity(self, instance: RoutingInstance, vehicle: int, lunch_class: int | None, unit: int) -> list[int]:
+        v, n_jobs = instance.vehicles[vehicle], len(instance.jobs)
+        out = [0] * self.count
+        if self.load is not None:
+            out[self.load] = v.capacity
+        if self.jobs is not None:
+            out[self.jobs] = unit * (v.max_jobs if v.max_jobs is not None else n_jobs)
+        for allowed, dim in self.allowed.items():
+            out[dim] = unit * n_jobs if vehicle in allowed else 0
+        if lunch_class is not None:
+            out[self.lunch + lunch_class] = unit
+        return out
+
+
+def _initial(instance: RoutingInstance, model: _Model, start: RoutingSolution) -> pyvrp.Solution:
+    """``start`` (the construction's plan, complete and feasible) said in the rewritten instance: each visit
+    by the copy of the window it starts in, the visit after a lunch by its lunch copy where there is one,
+    a lunch at the end by an office lunch; PyVRP then searches from a plan that serves every job."""
+    plain: dict[tuple[int, tuple[int, int]], int] = {}
+    with_lunch: dict[tuple[int, int], list[int]] = {}
+    offices: dict[int, list[int]] = {}
+    for i, client in enumerate(model.copies):
+        if client.job is None:
+            offices.setdefault(client.lunch or 0, []).append(i)
+        elif client.lunch is None:
+            plain[(client.job, client.window)] = i
+        else:
+            with_lunch.setdefault((client.job, client.lunch), []).append(i)
+    routes = []
+    for v, jobs in enumerate(start.routes):
+        if not jobs:
+            continue
+        lunch = model.class_of.get(v)
+        timed = time_route(instance, v, jobs, start.break_after[v])
+        after = start.break_after[v][0] if lunch is not None else None
+        visits = []
+        for position, stop in enumerate(timed.stops):
+            windows = instance.jobs[stop.job].windows
+            window = next((w for w in windows if w[0] <= stop.start <= w[1]), windows[0])
+            copy = None
+            if position == after and lunch is not None and timed.breaks:
+                taken = timed.breaks[0].start
+                fits = [i for i in with_lunch.get((stop.job, lunch), []) if model.copies[i].window[0] <= taken]
+                copy = next((i for i in fits if taken <= model.copies[i].window[1]), None)
+            visits.append(copy if copy is not None else plain[(stop.job, window)])
+        if lunch is not None and after == len(jobs) and offices.get(lunch):
+            visits.append(offices[lunch].pop())
+        routes.append(pyvrp.Route(model.data, visits, model.type_of[v]))
+    return pyvrp.Solution(model.data, routes)
+
+
+def solve_pyvrp(
+    instance: RoutingInstance,
+    *,
+    time_limit_s: float | None = None,
+    iterations: int | None = None,
+    seed: int = 0,
+    start: RoutingSolution | None = None,
+) -> RoutingSolution:
+    """Best routes PyVRP finds in the time or the number of iterations (whichever ends first; with
+    iterations alone, the same routes on any machine), from ``start`` where given, with the place of each
+    lunch; dropped jobs are those it leaves out."""
+    if time_limit_s is None and iterations is None:
+        msg = "a search needs a time limit or an iteration count, or it never stops"
+        raise ValueError(msg)
+    started = time.perf_counter()
+    n_jobs = len(instance.jobs)
+    if n_jobs == 0 or not instance.vehicles:
+        return RoutingSolution.empty(instance, status="NO_JOBS" if n_jobs == 0 else "NO_VEHICLES")
+    model = _model(instance)
+    with warnings.catch_warnings():
+        # PyVRP warns when its penalties hit their bound, i.e. when it finds no feasible solution; the
+        # caller checks feasibility itself and keeps its other candidates.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        stops: list[Any] = []
+        if time_limit_s is not None:
+            stops.append(MaxRuntime(max(0.05, time_limit_s)))
+        if iterations is not None:
+            stops.append(MaxIterations(max(1, iterations)))
+        stop = stops[0] if len(stops) == 1 else MultipleCriteria(stops)
+        initial = None if start is None else _initial(instance, model, start)
+        result = pyvrp.solve(model.data, stop, seed=seed, collect_stats=False, display=False, initial_solution=initial)
+    best = result.best
+    routes: list[tuple[int, ...]] = [() for _ in instance.vehicles]
+    breaks: list[tuple[int, ...]] = [tuple(0 for _ in v.breaks) for v in instance.vehicles]
+    free = [list(same) for same in model.type_vehicles]
+    for route in best.routes():
+        vehicle = free[route.vehicle_type()].pop(0)
+        jobs: list[int] = []
+        lunch_after: int | None = None
+        for activity in route:
+            if not activity.is_client():
+                continue
+            client = model.copies[activity.idx]
+            if client.lunch is not None and lunch_after is None:
+                lunch_after = len(jobs)
+            if client.job is not None:
+                jobs.append(client.job)
+        routes[vehicle] = tuple(jobs)
+        breaks[vehicle] = _breaks_of(instance, vehicle, routes[vehicle], lunch_after)
+    served = {j for r in routes for j in r}
+    return RoutingSolution(
+        routes=tuple(routes),
+        break_after=tuple(breaks),
+        dropped=tuple(j for j in range(n_jobs) if j not in served),
+        cost=int(result.cost()) if best.is_feasible() else -1,
+        status="SUCCESS" if best.is_feasible() else "INFEASIBLE",
+        wall_time_s=time.perf_counter() - started,
+    )
+
+
+def _breaks_of(
+    instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...], lunch_after: int | None
+) -> tuple[int, ...]:
+    """Where the route's breaks fall: the lunch where PyVRP took it when the full model keeps it there,
+    else the best gap ``place_breaks`` finds (a route that took no lunch, a merged class, a detour to the
+    office that the full model's travel does not repeat), else the first gap (the engine's check refuses it)."""
+    spec = instance.vehicles[vehicle]
+    if not spec.breaks:
+        return ()
+    if not jobs:
+        return tuple(0 for _ in spec.breaks)
+    if lunch_after is not None and len(spec.breaks) == 1 and route_is_feasible(instance, vehicle, jobs, (lunch_after,)):
+        return (lunch_after,)
+    return place_breaks(instance, vehicle, jobs) or tuple(0 for _ in spec.breaks)
 
 
 def _vehicle_key(instance: RoutingInstance, k: int, allowed_sets: Sequence[frozenset[int]]) -> tuple[object, ...]:
@@ -65,123 +419,3 @@ def _vehicle_key(instance: RoutingInstance, k: int, allowed_sets: Sequence[froze
         v.max_jobs,
         v.span_cost,
     )
-
-
-def solve_pyvrp(
-    instance: RoutingInstance, *, time_limit_s: float | None = None, iterations: int | None = None, seed: int = 0
-) -> RoutingSolution:
-    """Best routes PyVRP finds in the time or the number of iterations (whichever ends first; with
-    iterations alone, the same routes on any machine); dropped jobs are those it leaves out."""
-    if time_limit_s is None and iterations is None:
-        msg = "a search needs a time limit or an iteration count, or it never stops"
-        raise ValueError(msg)
-    started = time.perf_counter()
-    n_jobs = len(instance.jobs)
-    if n_jobs == 0 or not instance.vehicles:
-        return RoutingSolution.empty(instance, status="NO_JOBS" if n_jobs == 0 else "NO_VEHICLES")
-
-    allowed_sets = sorted({job.allowed for job in instance.jobs if job.allowed is not None}, key=sorted)
-    dims_capacity = 1 if instance.has_loads else 0
-    dims_jobs = 1 if any(v.max_jobs is not None for v in instance.vehicles) else 0
-    n_dims = dims_capacity + dims_jobs + len(allowed_sets)
-    allowed_dim = {s: dims_capacity + dims_jobs + i for i, s in enumerate(allowed_sets)}
-    unit = _rule_unit(instance)
-
-    # PyVRP numbers depots first, then clients, all by location; we give each a location of its own.
-    depot_places = sorted({v.start_place for v in instance.vehicles} | {v.end_place for v in instance.vehicles})
-    depot_index = {p: i for i, p in enumerate(depot_places)}
-    loc_places = depot_places + [job.place for job in instance.jobs]
-    locations = [pyvrp.Location(0.0, float(i)) for i in range(len(loc_places))]
-    ix = np.ix_(loc_places, loc_places)
-    profiles = sorted({v.profile for v in instance.vehicles})
-    profile_index = {p: i for i, p in enumerate(profiles)}
-    distances: list[Any] = [np.ascontiguousarray(instance.cost[p][ix]) for p in profiles]
-    durations: list[Any] = [np.ascontiguousarray(instance.duration[p][ix]) for p in profiles]
-
-    clients = []
-    for j, job in enumerate(instance.jobs):
-        delivery = [0] * n_dims
-        if dims_capacity:
-            delivery[0] = job.demand
-        if dims_jobs:
-            delivery[dims_capacity] = unit
-        if job.allowed is not None:
-            delivery[allowed_dim[job.allowed]] = unit
-        early, late = max(job.windows, key=lambda w: w[1] - w[0])
-        required = job.penalty >= REQUIRED_PENALTY
-        clients.append(
-            pyvrp.Client(
-                len(depot_places) + j,
-                delivery=delivery,
-                service_duration=job.service,
-                tw_early=early,
-                tw_late=late,
-                prize=0 if required else job.penalty,
-                required=required,
-            )
-        )
-    depots = [pyvrp.Depot(depot_index[p]) for p in depot_places]
-
-    groups: dict[tuple[object, ...], list[int]] = {}
-    for k in range(len(instance.vehicles)):
-        groups.setdefault(_vehicle_key(instance, k, allowed_sets), []).append(k)
-    vehicle_types = []
-    type_vehicles: list[list[int]] = []
-    for members in groups.values():
-        v = instance.vehicles[members[0]]
-        capacity = [0] * n_dims
-        if dims_capacity:
-            capacity[0] = v.capacity
-        if dims_jobs:
-            capacity[dims_capacity] = unit * (v.max_jobs if v.max_jobs is not None else n_jobs)
-        for allowed, dim in allowed_dim.items():
-            capacity[dim] = unit * n_jobs if members[0] in allowed else 0
-        rest = sum(b.duration for b in v.breaks)
-        vehicle_types.append(
-            pyvrp.VehicleType(
-                len(members),
-                capacity=capacity,
-                start_depot=depot_index[v.start_place],
-                end_depot=depot_index[v.end_place],
-                tw_early=v.shift_start,
-                tw_late=v.shift_end,
-                shift_duration=max(0, v.shift_end - v.shift_start - rest),
-                unit_duration_cost=v.span_cost,
-                profile=profile_index[v.profile],
-            )
-        )
-        type_vehicles.append(members)
-
-    data = pyvrp.ProblemData(locations, clients, depots, vehicle_types, distances, durations)
-    with warnings.catch_warnings():
-        # PyVRP warns when its penalties hit their bound, i.e. when it finds no feasible solution; the
-        # caller checks feasibility itself and falls back on OR-Tools.
-        warnings.simplefilter("ignore", PenaltyBoundWarning)
-        stops: list[Any] = []
-        if time_limit_s is not None:
-            stops.append(MaxRuntime(max(0.05, time_limit_s)))
-        if iterations is not None:
-            stops.append(MaxIterations(max(1, iterations)))
-        stop = stops[0] if len(stops) == 1 else MultipleCriteria(stops)
-        result = pyvrp.solve(data, stop, seed=seed, collect_stats=False, display=False)
-    best = result.best
-    routes: list[list[int]] = [[] for _ in instance.vehicles]
-    free = [list(members) for members in type_vehicles]
-    for route in best.routes():
-        vehicle = free[route.vehicle_type()].pop(0)
-        routes[vehicle] = [activity.idx for activity in route if activity.is_client()]
-    served = {j for r in routes for j in r}
-    status = "SUCCESS" if best.is_feasible() else "INFEASIBLE"
-    return RoutingSolution(
-        routes=tuple(tuple(r) for r in routes),
-        break_after=_no_break_positions(instance, routes),
-        dropped=tuple(j for j in range(n_jobs) if j not in served),
-        cost=int(result.cost()) if best.is_feasible() else -1,
-        status=status,
-        wall_time_s=time.perf_counter() - started,
-    )
-
-
-def _no_break_positions(instance: RoutingInstance, routes: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:
-    """PyVRP places no breaks; the caller fits them (see ``engine.place_breaks``)."""
-    return tuple(tuple(0 for _ in v.breaks) for v in instance.vehicles)

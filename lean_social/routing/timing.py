@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lean_social.routing.instance import RoutingInstance
 
-__all__ = ["TimedBreak", "TimedRoute", "TimedStop", "route_is_feasible", "time_route"]
+__all__ = ["TimedBreak", "TimedRoute", "TimedStop", "place_breaks", "route_is_feasible", "time_route"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -153,3 +153,20 @@ def _forward(
         return_arrival=return_arrival,
         feasible=feasible,
     )
+
+
+def place_breaks(instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...]) -> tuple[int, ...] | None:
+    """A feasible gap for each break of a route whose breaks are not placed (one break: every gap is tried,
+    the one finishing first wins), or None if there is none. Several breaks are not searched; they stay
+    where OR-Tools puts them."""
+    breaks = instance.vehicles[vehicle].breaks
+    if not breaks:
+        return ()
+    if len(breaks) > 1:
+        return None
+    best: tuple[int, tuple[int, ...]] | None = None
+    for gap in range(len(jobs) + 1):
+        timed = time_route(instance, vehicle, jobs, (gap,))
+        if timed.feasible and (best is None or timed.finish < best[0]):
+            best = (timed.finish, (gap,))
+    return None if best is None else best[1]

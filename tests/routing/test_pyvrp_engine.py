@@ -11,8 +11,8 @@ import dataclasses
 import pytest
 from line_instances import MINUTE, job, line_instance, vehicle
 
-from lean_social.routing.instance import Job, RoutingInstance
-from lean_social.routing.pyvrp_engine import is_exact_for_pyvrp, solve_pyvrp
+from lean_social.routing.instance import Break, Job, RoutingInstance
+from lean_social.routing.pyvrp_engine import is_exact_for_pyvrp, is_plain_vrptw, solve_pyvrp
 from lean_social.routing.timing import time_route
 
 ITERATIONS = 300
@@ -38,18 +38,27 @@ def timed_routes_are_feasible(instance: RoutingInstance, routes: tuple[tuple[int
             assert any(a <= stop.start <= b for a, b in instance.jobs[stop.job].windows), stop
 
 
-def test_a_plain_instance_is_exact() -> None:
+def test_a_plain_instance_is_plain_and_exact() -> None:
+    assert is_plain_vrptw(plain())
     assert is_exact_for_pyvrp(plain())
 
 
-def test_what_pyvrp_relaxes_or_only_penalises_is_not_exact() -> None:
+def test_a_lunch_two_windows_limits_and_allowed_workers_are_exact_but_not_plain() -> None:
     base = plain()
     lunch = dataclasses.replace(base, vehicles=(vehicle(lunch=True), vehicle()))
     limit = dataclasses.replace(base, vehicles=(vehicle(), vehicle(max_jobs=2)))
     two_windows = with_job(base, 1, windows=((540 * MINUTE, 600 * MINUTE), (780 * MINUTE, 840 * MINUTE)))
     allowed = with_job(base, 2, allowed=frozenset({0}))
-    for relaxed in (lunch, limit, two_windows, allowed):
-        assert not is_exact_for_pyvrp(relaxed)
+    for real in (lunch, limit, two_windows, allowed):
+        assert is_exact_for_pyvrp(real)
+        assert not is_plain_vrptw(real)
+
+
+def test_two_breaks_are_relaxed() -> None:
+    worker = vehicle(lunch=True)
+    tea = Break(earliest=15 * 60 * MINUTE, latest=16 * 60 * MINUTE, duration=15 * MINUTE)
+    two = dataclasses.replace(plain(), vehicles=(dataclasses.replace(worker, breaks=(*worker.breaks, tea)),))
+    assert not is_exact_for_pyvrp(two)
 
 
 def test_neither_a_time_limit_nor_iterations_is_refused() -> None:
