@@ -220,7 +220,7 @@ def _model(instance: RoutingInstance) -> _Model:
 
     keyed: dict[tuple[object, ...], list[int]] = {}
     for k in range(len(instance.vehicles)):
-        keyed.setdefault((_vehicle_key(instance, k, dims.allowed_sets), class_of.get(k)), []).append(k)
+        keyed.setdefault(_vehicle_key(instance, k, dims.allowed_sets, class_of.get(k)), []).append(k)
     vehicle_types = []
     type_of = [0] * len(instance.vehicles)
     for t, same in enumerate(keyed.values()):
@@ -403,9 +403,13 @@ def _breaks_of(
     return place_breaks(instance, vehicle, jobs) or tuple(0 for _ in spec.breaks)
 
 
-def _vehicle_key(instance: RoutingInstance, k: int, allowed_sets: Sequence[frozenset[int]]) -> tuple[object, ...]:
+def _vehicle_key(
+    instance: RoutingInstance, k: int, allowed_sets: Sequence[frozenset[int]], lunch_class: int | None
+) -> tuple[object, ...]:
     """What makes vehicles one PyVRP vehicle type: all they are given, the jobs they may make included
-    (two workers alike but for a skill are two types, or one would carry the other's allowed jobs)."""
+    (two workers alike but for a skill are two types, or one would carry the other's allowed jobs); a
+    lunch by its class, which is all PyVRP sees of it (workers of one class are one type, so PyVRP's
+    fleet moves treat them as one)."""
     v = instance.vehicles[k]
     return (
         tuple(k in allowed for allowed in allowed_sets),
@@ -414,7 +418,7 @@ def _vehicle_key(instance: RoutingInstance, k: int, allowed_sets: Sequence[froze
         v.profile,
         v.shift_start,
         v.shift_end,
-        v.breaks,
+        v.breaks if lunch_class is None else lunch_class,
         v.capacity,
         v.max_jobs,
         v.span_cost,
