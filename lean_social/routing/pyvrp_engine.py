@@ -10,10 +10,14 @@ plan, never return a wrong one):
   visit. So each job has, beside its plain copies, copies "lunch, then the visit": the lunch's length added
   to the service, the window that of the lunch's start, shifted so the visit after it starts in the job's
   window. The full model lets the lunch start as soon as the previous visit ends and the walk go round it,
-  so the times it gives are never later. A lunch back at the office (after the last visit, or between
-  visits) is a client of its own at the worker's end place. Each worker takes at most one lunch (a load
-  dimension) and earns a prize for it larger than any route costs, so every used route takes one; a route
-  that takes none has its lunch fitted afterwards (``timing.place_breaks``).
+  so the times it gives are never later. A lunch back at the office between visits is a client of its
+  own at the worker's end place; one after the last visit is another, reached by the shift's end of the
+  lunch's start, that nothing but the way home may follow (its row of travel times is the horizon) and
+  that adds nothing to the day, as here. Each worker takes at most one lunch (a load
+  dimension) and earns a prize for it larger than any route costs, so every used route takes one. The
+  routes' lunches are placed again afterwards (``timing.place_breaks``: the best gap under the full
+  model, which PyVRP's own is one of), since PyVRP counts a lunch at the office after the last visit in
+  the day and the objective here does not.
 - **Lunch classes**: workers alike in lunch and office share the copies. Where there are more classes than
   ``MAX_LUNCH_CLASSES`` (a benchmark gives each truck a lunch of its own), neighbouring ones are merged into
   a lunch every member can keep: the latest opening, the earliest closing, the longest lunch.
@@ -41,7 +45,7 @@ from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from lean_social.routing.instance import REQUIRED_PENALTY, Break, RoutingInstance, RoutingSolution
-from lean_social.routing.timing import place_breaks, route_is_feasible, time_route
+from lean_social.routing.timing import place_breaks, time_route
 
 __all__ = ["MAX_LUNCH_CLASSES", "is_exact_for_pyvrp", "is_plain_vrptw", "solve_pyvrp"]
 
@@ -130,6 +134,9 @@ class _Client:
     place: int
     service: int
     window: tuple[int, int]
+    #: A lunch at the office after the day's visits: nothing may follow it but the way home (it is not
+    #: counted in the day, as the objective here does not count it).
+    last: bool = False
 
 
 def _clients(instance: RoutingInstance, classes: Sequence[_Lunch]) -> list[_Client]:
@@ -147,8 +154,11 @@ def _clients(instance: RoutingInstance, classes: Sequence[_Lunch]) -> list[_Clie
                 if low <= high:
                     out.append(_Client(j, c, job.place, brk.duration + job.service, (low, high)))
     for c, cls in enumerate(classes):
-        office = _Client(None, c, cls.end_place, cls.lunch.duration, (cls.lunch.earliest, cls.lunch.latest))
-        out += [office] * len(cls.vehicles)
+        brk = cls.lunch
+        office = _Client(None, c, cls.end_place, brk.duration, (brk.earliest, brk.latest))
+        shift_start = min(instance.vehicles[k].shift_start for k in cls.vehicles)
+        at_end = _Client(None, c, cls.end_place, 0, (min(shift_start, brk.latest), brk.latest), last=True)
+        out += [office, at_end] * len(cls.vehicles)
     return out
 
 
@@ -188,6 +198,10 @@ def _model(instance: RoutingInstance) -> _Model:
     profiles = sorted({v.profile for v in instance.vehicles})
     distances: list[Any] = [np.ascontiguousarray(instance.cost[p][ix]) for p in profiles]
     durations: list[Any] = [np.ascontiguousarray(instance.duration[p][ix]) for p in profiles]
+    last = [len(depot_places) + i for i, client in enumerate(copies) if client.last]
+    for matrix in durations:  # from a lunch at the office after the visits, only the way home
+        matrix[np.ix_(last, range(len(depot_places), len(loc_places)))] = instance.horizon
+        matrix[last, last] = 0
 
     members: dict[int, list[int]] = {}
     for i, client in enumerate(copies):
@@ -299,7 +313,8 @@ def _initial(instance: RoutingInstance, model: _Model, start: RoutingSolution) -
     offices: dict[int, list[int]] = {}
     for i, client in enumerate(model.copies):
         if client.job is None:
-            offices.setdefault(client.lunch or 0, []).append(i)
+            if client.last and client.lunch is not None:
+                offices.setdefault(client.lunch, []).append(i)
         elif client.lunch is None:
             plain[(client.job, client.window)] = i
         else:
@@ -364,18 +379,9 @@ def solve_pyvrp(
     free = [list(same) for same in model.type_vehicles]
     for route in best.routes():
         vehicle = free[route.vehicle_type()].pop(0)
-        jobs: list[int] = []
-        lunch_after: int | None = None
-        for activity in route:
-            if not activity.is_client():
-                continue
-            client = model.copies[activity.idx]
-            if client.lunch is not None and lunch_after is None:
-                lunch_after = len(jobs)
-            if client.job is not None:
-                jobs.append(client.job)
-        routes[vehicle] = tuple(jobs)
-        breaks[vehicle] = _breaks_of(instance, vehicle, routes[vehicle], lunch_after)
+        jobs = [model.copies[a.idx].job for a in route if a.is_client()]
+        routes[vehicle] = tuple(j for j in jobs if j is not None)
+        breaks[vehicle] = _breaks_of(instance, vehicle, routes[vehicle])
     served = {j for r in routes for j in r}
     return RoutingSolution(
         routes=tuple(routes),
@@ -387,19 +393,14 @@ def solve_pyvrp(
     )
 
 
-def _breaks_of(
-    instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...], lunch_after: int | None
-) -> tuple[int, ...]:
-    """Where the route's breaks fall: the lunch where PyVRP took it when the full model keeps it there,
-    else the best gap ``place_breaks`` finds (a route that took no lunch, a merged class, a detour to the
-    office that the full model's travel does not repeat), else the first gap (the engine's check refuses it)."""
+def _breaks_of(instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...]) -> tuple[int, ...]:
+    """Where the route's breaks fall: the best gap by ``place_breaks``, which finds PyVRP's own where that
+    is best. PyVRP counts a lunch at the office after the last visit in the worker's day, the objective
+    here does not, so the gap is chosen again rather than read back; a route with no gap for its lunch
+    gets the first gap (the engine's check then refuses it)."""
     spec = instance.vehicles[vehicle]
-    if not spec.breaks:
-        return ()
     if not jobs:
         return tuple(0 for _ in spec.breaks)
-    if lunch_after is not None and len(spec.breaks) == 1 and route_is_feasible(instance, vehicle, jobs, (lunch_after,)):
-        return (lunch_after,)
     return place_breaks(instance, vehicle, jobs) or tuple(0 for _ in spec.breaks)
 
 

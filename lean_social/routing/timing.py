@@ -156,17 +156,19 @@ def _forward(
 
 
 def place_breaks(instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...]) -> tuple[int, ...] | None:
-    """A feasible gap for each break of a route whose breaks are not placed (one break: every gap is tried,
-    the one finishing first wins), or None if there is none. Several breaks are not searched; they stay
-    where OR-Tools puts them."""
+    """The best feasible gap for the break of a route (every gap is tried), or None if there is none:
+    the one that brings the worker back soonest after leaving (the day the objective pays for; a lunch
+    back at the office after the last visit is not on the road), then the one that ends the day first.
+    Several breaks are not searched; they stay where OR-Tools puts them."""
     breaks = instance.vehicles[vehicle].breaks
     if not breaks:
         return ()
     if len(breaks) > 1:
         return None
-    best: tuple[int, tuple[int, ...]] | None = None
+    best: tuple[tuple[int, int], tuple[int, ...]] | None = None
     for gap in range(len(jobs) + 1):
         timed = time_route(instance, vehicle, jobs, (gap,))
-        if timed.feasible and (best is None or timed.finish < best[0]):
-            best = (timed.finish, (gap,))
+        key = (timed.return_arrival - timed.departure, timed.finish)
+        if timed.feasible and (best is None or key < best[0]):
+            best = (key, (gap,))
     return None if best is None else best[1]

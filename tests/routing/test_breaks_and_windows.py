@@ -160,3 +160,27 @@ def test_the_engine_never_returns_a_plan_worse_than_its_construction_and_more_wo
             costs.append(cost)
         assert costs[0] <= base_cost
         assert costs == sorted(costs, reverse=True), (seed, costs)
+
+
+def test_a_lunch_at_the_office_after_the_visits_costs_nothing_and_pyvrp_finds_the_best_day() -> None:
+    # The worker's day costs (span_cost 1): four hour-long visits from 08:00, the lunch (45 min, starting
+    # 12:00-13:15) is cheapest back at the office after them, where it is not on the road. PyVRP counts a
+    # client's service in the day, so the lunch after the visits is a client of its own that adds nothing;
+    # the day it returns is the best of every order and every gap, found by trying them all.
+    import itertools
+
+    worker = dataclasses.replace(
+        vehicle(), span_cost=1, breaks=(Break(earliest=at(12), latest=at(13, 15), duration=45 * MINUTE),)
+    )
+    instance = line_instance([job(p, 480, 900, service_min=60) for p in (3, 1, 4, 2)], [worker], 5)
+    best = min(
+        evaluate(instance, solution)[1]
+        for order in itertools.permutations(range(4))
+        for gap in range(5)
+        if evaluate(
+            instance, solution := dataclasses.replace(construct(instance), routes=(order,), break_after=((gap,),))
+        )[0]
+    )
+    found = solve_pyvrp(instance, iterations=ITERATIONS, seed=0)
+    assert evaluate(instance, found) == (True, best)
+    assert found.break_after == ((4,),)
