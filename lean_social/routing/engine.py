@@ -3,14 +3,14 @@
 1. **Construction** (``construct``): insertion under the full model, deterministic and independent of any
    budget. Coverage is decided here; no search can lose a job it served, because a candidate is only
    taken when it costs less, and a dropped job costs far more than any route.
-2. **Search**, on both cores, each search from the construction's plan. PyVRP's model is the whole
-   model (``pyvrp_engine``: a lunch and several windows are rewritten into copies of the visits, so its
-   feasible routes are feasible here) unless a worker has more than one break. Which searches run follows
-   the real-days benchmark (``benchmarks/real_days.py``, docs/benchmarks.md): where workers may take
-   visits freely (Solomon, with or without lunches) two PyVRP searches with different seeds win; where
-   most visits are pinned to their worker (continuity of care: each worker's day is then a route of its
-   own) OR-Tools' guided local search from the construction wins more often, so it runs beside one
-   PyVRP search from PyVRP's own start; so it does where PyVRP's model is relaxed.
+2. **Search**, on both cores. PyVRP's model is the whole model (``pyvrp_engine``: a lunch and several
+   windows are rewritten into copies of the visits, so its feasible routes are feasible here) unless a
+   worker has more than one break. Which searches run follows the real-days benchmark
+   (``benchmarks/real_days.py``, docs/benchmarks.md): on plain VRPTW (Solomon) two PyVRP searches from
+   PyVRP's own start with different seeds; on real days whose visits may move between workers, one
+   PyVRP search from the construction's plan and one from its own start; where most visits are pinned to
+   their worker (continuity of care: each worker's day is then a route of its own), or PyVRP's model is
+   relaxed, PyVRP from its own start beside OR-Tools' guided local search from the construction.
 3. **Polish**: OR-Tools from the best candidate under the full model, in the time that is left.
 4. **Final insertion**: every job still left out is tried once more in every gap of every route.
 
