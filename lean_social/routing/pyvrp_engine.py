@@ -156,8 +156,7 @@ def _clients(instance: RoutingInstance, classes: Sequence[_Lunch]) -> list[_Clie
     for c, cls in enumerate(classes):
         brk = cls.lunch
         office = _Client(None, c, cls.end_place, brk.duration, (brk.earliest, brk.latest))
-        shift_start = min(instance.vehicles[k].shift_start for k in cls.vehicles)
-        at_end = _Client(None, c, cls.end_place, 0, (min(shift_start, brk.latest), brk.latest), last=True)
+        at_end = _Client(None, c, cls.end_place, 0, (0, brk.latest), last=True)  # no wait: just be back
         out += [office, at_end] * len(cls.vehicles)
     return out
 
@@ -325,16 +324,20 @@ def _initial(instance: RoutingInstance, model: _Model, start: RoutingSolution) -
             continue
         lunch = model.class_of.get(v)
         timed = time_route(instance, v, jobs, start.break_after[v])
-        after = start.break_after[v][0] if lunch is not None else None
+        # Where the lunch falls and when it starts (None: no lunch class, or no lunch timed).
+        after, taken = (
+            (timed.breaks[0].after, timed.breaks[0].start) if lunch is not None and timed.breaks else (None, 0)
+        )
         visits = []
         for position, stop in enumerate(timed.stops):
             windows = instance.jobs[stop.job].windows
             window = next((w for w in windows if w[0] <= stop.start <= w[1]), windows[0])
             copy = None
-            if position == after and lunch is not None and timed.breaks:
-                taken = timed.breaks[0].start
-                fits = [i for i in with_lunch.get((stop.job, lunch), []) if model.copies[i].window[0] <= taken]
-                copy = next((i for i in fits if taken <= model.copies[i].window[1]), None)
+            if position == after:
+                lunches = with_lunch.get((stop.job, lunch or 0), [])
+                copy = next(
+                    (i for i in lunches if model.copies[i].window[0] <= taken <= model.copies[i].window[1]), None
+                )
             visits.append(copy if copy is not None else plain[(stop.job, window)])
         if lunch is not None and after == len(jobs) and offices.get(lunch):
             visits.append(offices[lunch].pop())

@@ -6,6 +6,7 @@ stops on an iteration count."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 
 from line_instances import MINUTE, job, line_instance, vehicle
@@ -167,8 +168,6 @@ def test_a_lunch_at_the_office_after_the_visits_costs_nothing_and_pyvrp_finds_th
     # 12:00-13:15) is cheapest back at the office after them, where it is not on the road. PyVRP counts a
     # client's service in the day, so the lunch after the visits is a client of its own that adds nothing;
     # the day it returns is the best of every order and every gap, found by trying them all.
-    import itertools
-
     worker = dataclasses.replace(
         vehicle(), span_cost=1, breaks=(Break(earliest=at(12), latest=at(13, 15), duration=45 * MINUTE),)
     )
