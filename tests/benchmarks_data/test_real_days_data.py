@@ -156,6 +156,25 @@ def test_a_cached_reference_is_reused_only_for_the_same_instance(
     assert len(calls) == 3  # another instance under the same name: referenced again
 
 
+def test_a_reference_run_again_keeps_the_better_plan(
+    days: list[Named], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day, path = days[0], tmp_path / "refs.json"
+    costs = iter([100, 130, 90])
+
+    def fake_run(named: Named, seconds: float, *, seed: int, config: str = "portfolio") -> dict[str, Any]:
+        return {"feasible": True, "dropped": 0, "cost": next(costs), "config": config, "winner": config}
+
+    monkeypatch.setattr(real_days, "run", fake_run)
+    refs: dict[str, dict[str, Any]] = {}
+    real_days.reference(day, refs, seconds=100, configs=["portfolio"], path=path)
+    worse = real_days.reference(day, refs, seconds=100, configs=["portfolio"], path=path, again=True)
+    assert worse["cost"] == 100 and worse["tried"] == {"portfolio": 100, "portfolio (again)": 130}
+    better = real_days.reference(day, refs, seconds=100, configs=["portfolio"], path=path, again=True)
+    assert better["cost"] == 90 and better["tried"] == {"earlier": 100, "portfolio": 90}
+    assert real_days.load_references(path)[day.name]["cost"] == 90
+
+
 def test_the_table_gives_gaps_to_the_reference_and_counts_the_winners(days: list[Named]) -> None:
     name = days[0].name
     refs = {name: {"cost": 200, "dropped": 0, "config": "portfolio", "winner": "ortools"}}
