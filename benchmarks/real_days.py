@@ -210,6 +210,8 @@ def main() -> None:
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():  # only references were asked for (``--budgets`` with no budget)
+        return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

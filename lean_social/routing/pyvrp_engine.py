@@ -42,12 +42,13 @@ import numpy as np
 import pyvrp
 from pyvrp import PenaltyParams
 from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.IteratedLocalSearch import IteratedLocalSearchCallbacks, IteratedLocalSearchParams
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from lean_social.routing.instance import REQUIRED_PENALTY, Break, RoutingInstance, RoutingSolution
 from lean_social.routing.timing import place_breaks, time_route
 
-__all__ = ["MAX_LUNCH_CLASSES", "is_exact_for_pyvrp", "is_plain_vrptw", "solve_pyvrp"]
+__all__ = ["MAX_LUNCH_CLASSES", "is_exact_for_pyvrp", "is_plain_vrptw", "search_pyvrp", "solve_pyvrp"]
 
 #: Most lunch classes given copies of every job; more are merged (see the module docstring).
 MAX_LUNCH_CLASSES = 4
@@ -356,14 +357,29 @@ def solve_pyvrp(
     """Best routes PyVRP finds in the time or the number of iterations (whichever ends first; with
     iterations alone, the same routes on any machine), from ``start`` where given, with the place of each
     lunch; dropped jobs are those it leaves out."""
+    return search_pyvrp(instance, time_limit_s=time_limit_s, iterations=iterations, seed=seed, start=start)[-1]
+
+
+def search_pyvrp(
+    instance: RoutingInstance,
+    *,
+    time_limit_s: float | None = None,
+    iterations: int | None = None,
+    seed: int = 0,
+    start: RoutingSolution | None = None,
+    checkpoints: Sequence[int] = (),
+) -> list[RoutingSolution]:
+    """``solve_pyvrp``'s search, with the best routes after each of ``checkpoints`` iterations (those it
+    reaches) before the final best: one search, seen on its way (the engine polishes each, ``engine._laps``)."""
     if time_limit_s is None and iterations is None:
         msg = "a search needs a time limit or an iteration count, or it never stops"
         raise ValueError(msg)
     started = time.perf_counter()
     n_jobs = len(instance.jobs)
     if n_jobs == 0 or not instance.vehicles:
-        return RoutingSolution.empty(instance, status="NO_JOBS" if n_jobs == 0 else "NO_VEHICLES")
+        return [RoutingSolution.empty(instance, status="NO_JOBS" if n_jobs == 0 else "NO_VEHICLES")]
     model = _model(instance)
+    watch = _Checkpoints(sorted(set(checkpoints)))
     with warnings.catch_warnings():
         # PyVRP warns when its penalties hit their bound, i.e. when it finds no feasible solution; the
         # caller checks feasibility itself and keeps its other candidates.
@@ -375,8 +391,31 @@ def solve_pyvrp(
             stops.append(MaxIterations(max(1, iterations)))
         stop = stops[0] if len(stops) == 1 else MultipleCriteria(stops)
         initial = None if start is None else _initial(instance, model, start)
-        result = pyvrp.solve(model.data, stop, seed=seed, collect_stats=False, display=False, initial_solution=initial)
-    best = result.best
+        params = pyvrp.SolveParams(ils=IteratedLocalSearchParams(callbacks=watch))
+        result = pyvrp.solve(
+            model.data, stop, seed=seed, collect_stats=False, display=False, initial_solution=initial, params=params
+        )
+    seen = [_read(instance, model, best, -1, started) for best in watch.best]
+    return [*seen, _read(instance, model, result.best, int(result.cost()), started)]
+
+
+class _Checkpoints(IteratedLocalSearchCallbacks):
+    """Keeps PyVRP's best solution as it stands after each checkpoint's number of iterations."""
+
+    def __init__(self, checkpoints: Sequence[int]) -> None:
+        self.checkpoints = list(checkpoints)
+        self.iterations = 0
+        self.best: list[pyvrp.Solution] = []
+
+    def on_iteration(self, current: Any, candidate: Any, best: pyvrp.Solution, cost_evaluator: Any) -> None:
+        self.iterations += 1
+        if len(self.best) < len(self.checkpoints) and self.iterations == self.checkpoints[len(self.best)]:
+            self.best.append(best)
+
+
+def _read(instance: RoutingInstance, model: _Model, best: pyvrp.Solution, cost: int, started: float) -> RoutingSolution:
+    """PyVRP's solution as routes of the instance's jobs, each lunch placed (``_breaks_of``)."""
+    n_jobs = len(instance.jobs)
     routes: list[tuple[int, ...]] = [() for _ in instance.vehicles]
     breaks: list[tuple[int, ...]] = [tuple(0 for _ in v.breaks) for v in instance.vehicles]
     free = [list(same) for same in model.type_vehicles]
@@ -390,7 +429,7 @@ def solve_pyvrp(
         routes=tuple(routes),
         break_after=tuple(breaks),
         dropped=tuple(j for j in range(n_jobs) if j not in served),
-        cost=int(result.cost()) if best.is_feasible() else -1,
+        cost=cost if best.is_feasible() else -1,
         status="SUCCESS" if best.is_feasible() else "INFEASIBLE",
         wall_time_s=time.perf_counter() - started,
     )

@@ -12,7 +12,7 @@ import random
 from line_instances import MINUTE, job, line_instance, vehicle
 
 from lean_social.routing.construct import construct
-from lean_social.routing.engine import EngineSettings, evaluate, solve
+from lean_social.routing.engine import LAP_WORK_PER_JOB, EngineSettings, evaluate, solve
 from lean_social.routing.instance import Break, Job, RoutingInstance
 from lean_social.routing.pyvrp_engine import solve_pyvrp
 from lean_social.routing.timing import route_is_feasible, time_route
@@ -161,6 +161,29 @@ def test_the_engine_never_returns_a_plan_worse_than_its_construction_and_more_wo
             costs.append(cost)
         assert costs[0] <= base_cost
         assert costs == sorted(costs, reverse=True), (seed, costs)
+
+
+def test_more_work_never_hurts_wherever_in_a_lap_the_work_ends() -> None:
+    # Reproducible searches run in laps of search then polish (``engine._laps``); a budget may end inside
+    # the first lap's search, inside its polish, in a later lap or after several: the plans never get
+    # worse with the work, on days whose visits may move between workers (PyVRP's laps) and on days whose
+    # visits are pinned (OR-Tools' beside PyVRP's).
+    for seed in range(2):
+        instance = random_day(random.Random(200 + seed))
+        lap = LAP_WORK_PER_JOB * len(instance.jobs)
+        searched = round(lap * (1 - EngineSettings().polish_share))
+        pinned = dataclasses.replace(
+            instance,
+            jobs=tuple(dataclasses.replace(j, allowed=frozenset({i % 2})) for i, j in enumerate(instance.jobs)),
+        )
+        for day in (instance, pinned):
+            costs = []
+            for work in (searched // 2, searched + (lap - searched) // 2, lap + searched // 2, 3 * lap):
+                solution = solve(day, EngineSettings(work=work, seed=seed))
+                feasible, cost = evaluate(day, solution)
+                assert feasible
+                costs.append(cost)
+            assert costs == sorted(costs, reverse=True), (seed, costs)
 
 
 def test_a_lunch_at_the_office_after_the_visits_costs_nothing_and_pyvrp_finds_the_best_day() -> None:

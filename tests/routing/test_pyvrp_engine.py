@@ -12,7 +12,7 @@ import pytest
 from line_instances import MINUTE, job, line_instance, vehicle
 
 from lean_social.routing.instance import Break, Job, RoutingInstance
-from lean_social.routing.pyvrp_engine import is_exact_for_pyvrp, is_plain_vrptw, solve_pyvrp
+from lean_social.routing.pyvrp_engine import is_exact_for_pyvrp, is_plain_vrptw, search_pyvrp, solve_pyvrp
 from lean_social.routing.timing import time_route
 
 ITERATIONS = 300
@@ -131,3 +131,15 @@ def test_same_seed_and_iterations_give_the_same_routes() -> None:
     assert first.dropped == second.dropped == ()
     assert first.cost == second.cost
     timed_routes_are_feasible(instance, first.routes)
+
+
+def test_the_best_seen_at_a_checkpoint_is_where_a_shorter_search_ends() -> None:
+    # The engine's reproducible laps rest on this: a search given more iterations passes through the
+    # search given fewer, so its best after those iterations is the shorter search's answer.
+    instance = line_instance(
+        [job(p, 480 + 20 * (p % 5), 700 + 30 * (p % 7)) for p in range(1, 13)], [vehicle(), vehicle(), vehicle()], 13
+    )
+    *seen, final = search_pyvrp(instance, iterations=400, seed=5, checkpoints=[40, 150, 400])
+    assert len(seen) == 3 and seen[-1].routes == final.routes
+    for iterations, plan in zip((40, 150), seen, strict=False):
+        assert plan.routes == solve_pyvrp(instance, iterations=iterations, seed=5).routes
