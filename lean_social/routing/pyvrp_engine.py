@@ -395,7 +395,7 @@ def search_pyvrp(
         result = pyvrp.solve(
             model.data, stop, seed=seed, collect_stats=False, display=False, initial_solution=initial, params=params
         )
-    seen = [_read(instance, model, best, -1, started) for best in watch.best]
+    seen = [_read(instance, model, best, cost, started) for best, cost in watch.best]
     return [*seen, _read(instance, model, result.best, int(result.cost()), started)]
 
 
@@ -405,12 +405,12 @@ class _Checkpoints(IteratedLocalSearchCallbacks):
     def __init__(self, checkpoints: Sequence[int]) -> None:
         self.checkpoints = list(checkpoints)
         self.iterations = 0
-        self.best: list[pyvrp.Solution] = []
+        self.best: list[tuple[pyvrp.Solution, int]] = []  # and its cost, as PyVRP's result would say
 
     def on_iteration(self, current: Any, candidate: Any, best: pyvrp.Solution, cost_evaluator: Any) -> None:
         self.iterations += 1
         if len(self.best) < len(self.checkpoints) and self.iterations == self.checkpoints[len(self.best)]:
-            self.best.append(best)
+            self.best.append((best, int(cost_evaluator.cost(best))))
 
 
 def _read(instance: RoutingInstance, model: _Model, best: pyvrp.Solution, cost: int, started: float) -> RoutingSolution:
