@@ -18,8 +18,9 @@
 
 A search stops on the clock (``time_limit_s``) or, with ``work`` set, on a count of iterations only, so
 that the same instance and seed give the same routes on any machine under any load. On a count each
-search polishes in laps of a fixed size (``_laps``), so that more work never gives a worse plan. Candidates are
-compared on one objective computed here from the instance, not on what each engine reports.
+search is polished in laps set by the instance alone (``_laps``), so that more work never gives a worse
+plan. Candidates are compared on one objective computed here from the instance, not on what each engine
+reports.
 """
 
 from __future__ import annotations
