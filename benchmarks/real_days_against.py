@@ -79,11 +79,12 @@ def render(rows: list[dict[str, Any]], refs: dict[str, dict[str, Any]], args: ar
     names = list(dict.fromkeys(r["instance"] for r in rows))
     earlier = commit(args.earlier)
     seeds = " ".join(map(str, args.seeds))
+    instances = f" --instances {' '.join(args.instances)}" if getattr(args, "instances", None) else ""
     lines = [
         "## Real-shaped days: this engine against the one it replaces (issue 15)",
         "",
-        f"`python -m benchmarks.real_days_against --earlier <checkout of {earlier}> --budget {args.budget:g} "
-        f"--seeds {seeds} --write`",
+        f"`python -m benchmarks.real_days_against --earlier <checkout of {earlier}>{instances} "
+        f"--budget {args.budget:g} --seeds {seeds} --write`",
         "",
         f"Machine: {machine()}. Both engines at {args.budget:g} s a plan on the clock, seeds {seeds}, one after "
         "the other instance by instance; gap to the instance's reference in `benchmarks/real_days_references.json` "
