@@ -129,17 +129,17 @@ def reference(
     of the cached and the new plan stands: a reference is the best plan found, by whichever engine."""
     key = digest(named.instance)
     cached = refs.get(named.name)
-    fresh = cached is not None and cached["digest"] == key and cached["budget_s"] == seconds
-    if cached is not None and fresh and not again:
-        return cached
+    fresh = cached if cached is not None and cached["digest"] == key and cached["budget_s"] == seconds else None
+    if fresh is not None and not again:
+        return fresh
     runs = [run(named, seconds, seed=0, config=config) for config in configs]
     best = min((r for r in runs if r["feasible"]), key=lambda r: (r["dropped"], r["cost"]))
-    if cached is not None and fresh and (cached["dropped"], cached["cost"]) <= (best["dropped"], best["cost"]):
-        cached["tried"] = {**cached["tried"], **{f"{r['config']} (again)": r["cost"] for r in runs}}
+    if fresh is not None and (fresh["dropped"], fresh["cost"]) <= (best["dropped"], best["cost"]):
+        fresh["tried"] = {**fresh["tried"], **{f"{r['config']} (again)": r["cost"] for r in runs}}
         save_references(path, refs)
-        print(f"{named.name:22} reference {cached['cost']} stands (again: {best['cost']})", flush=True)
-        return cached
-    earlier = {"earlier": cached["cost"]} if fresh and cached is not None else {}
+        print(f"{named.name:22} reference {fresh['cost']} stands (again: {best['cost']})", flush=True)
+        return fresh
+    earlier = {"earlier": fresh["cost"]} if fresh is not None else {}
     refs[named.name] = {
         "digest": key,
         "cost": best["cost"],

@@ -179,9 +179,10 @@ Task = tuple[Literal["pyvrp", "pyvrp-warm", "ortools"], int]
 
 
 def _run(task: Task, instance: RoutingInstance, budget: _Budget, start: RoutingSolution, first: FirstSolution) -> Any:
-    if budget.work is not None and budget.polish > 0:
-        return _laps(task, instance, budget.work, budget.polish, start, first)
     engine, seed = task
+    if engine != "ortools" and budget.work is not None and budget.polish > 0:
+        # OR-Tools' own search polishes as it goes: on a count it takes the whole count, below.
+        return _laps(task, instance, budget.work, budget.polish, start, first)
     if engine in ("pyvrp", "pyvrp-warm"):
         warm = start if engine == "pyvrp-warm" else None
         return solve_pyvrp(instance, seed=seed, start=warm, **budget.pyvrp())
@@ -225,7 +226,7 @@ def _laps(
 ) -> RoutingSolution | None:
     """A search on a count of work, in laps: PyVRP searches on, and its best at the end of each lap's share
     of search is polished by OR-Tools with the lap's share of polish (``lap_plan``); the best plan met is
-    returned. OR-Tools' own search (``ortools``) polishes as it goes and takes the whole count.
+    returned.
 
     The laps depend on the instance alone, and each search stops on a count (PyVRP's iterations, OR-Tools'
     solutions) whose run with a larger count passes through the run with a smaller one. So a run given
@@ -235,10 +236,6 @@ def _laps(
     the benchmark check the whole.) One long search, not a restart a lap: PyVRP's penalties take
     thousands of iterations to settle, and a restart every lap lost most of what 100 units a visit found."""
     engine, seed = task
-    if engine == "ortools":
-        return solve_ortools(
-            instance, _Budget(seconds=None, work=work).ortools(seed, first), initial_routes=start.routes
-        )
     iterations, polishes = lap_plan(work, len(instance.jobs), polish)
     warm = start if engine == "pyvrp-warm" else None
     *seen, final = search_pyvrp(
@@ -252,15 +249,8 @@ def _laps(
             instance, _Budget(seconds=None, work=units).ortools(seed, first), initial_routes=origin.routes
         )
         outcomes.append(polished if polished.status in NO_SOLUTION else replace(polished, status=_POLISHED))
-    best: RoutingSolution | None = None
-    best_cost = math.inf
-    for outcome in outcomes:
-        if outcome.status in NO_SOLUTION:
-            continue
-        feasible, cost = evaluate(instance, outcome)
-        if feasible and cost < best_cost:
-            best, best_cost = outcome, cost
-    return best
+    ranked = _ranked(instance, [("", outcome) for outcome in outcomes])  # a stable sort: the earlier on a tie
+    return ranked[0][2] if ranked else None
 
 
 def solve(
