@@ -368,18 +368,23 @@ def search_pyvrp(
     seed: int = 0,
     start: RoutingSolution | None = None,
     checkpoints: Sequence[int] = (),
+    checkpoints_s: Sequence[float] = (),
 ) -> list[RoutingSolution]:
-    """``solve_pyvrp``'s search, with the best routes after each of ``checkpoints`` iterations (those it
-    reaches) before the final best: one search, seen on its way (the engine polishes each, ``engine._laps``)."""
+    """``solve_pyvrp``'s search, with the best routes after each of ``checkpoints`` iterations, or of
+    ``checkpoints_s`` seconds of search (those it reaches), before the final best: one search, seen on its
+    way (the engine polishes them, ``engine._laps`` and ``engine._timed_laps``)."""
     if time_limit_s is None and iterations is None:
         msg = "a search needs a time limit or an iteration count, or it never stops"
+        raise ValueError(msg)
+    if checkpoints and checkpoints_s:
+        msg = "checkpoints are counted in iterations or in seconds, not both"
         raise ValueError(msg)
     started = time.perf_counter()
     n_jobs = len(instance.jobs)
     if n_jobs == 0 or not instance.vehicles:
         return [RoutingSolution.empty(instance, status="NO_JOBS" if n_jobs == 0 else "NO_VEHICLES")]
     model = _model(instance)
-    watch = _Checkpoints(sorted(set(checkpoints)))
+    watch = _Checkpoints(sorted(set(checkpoints_s or checkpoints)), seconds=bool(checkpoints_s))
     with warnings.catch_warnings():
         # PyVRP warns when its penalties hit their bound, i.e. when it finds no feasible solution; the
         # caller checks feasibility itself and keeps its other candidates.
@@ -400,16 +405,22 @@ def search_pyvrp(
 
 
 class _Checkpoints(IteratedLocalSearchCallbacks):
-    """Keeps PyVRP's best solution as it stands after each checkpoint's number of iterations."""
+    """Keeps PyVRP's best solution as it stands after each checkpoint: a number of iterations or, with
+    ``seconds``, of seconds since the search began (the first iteration to end past it)."""
 
-    def __init__(self, checkpoints: Sequence[int]) -> None:
+    def __init__(self, checkpoints: Sequence[float], *, seconds: bool = False) -> None:
         self.checkpoints = list(checkpoints)
+        self.seconds = seconds
         self.iterations = 0
+        self.began = time.perf_counter()
         self.best: list[tuple[pyvrp.Solution, int]] = []  # and its cost, as PyVRP's result would say
 
     def on_iteration(self, current: Any, candidate: Any, best: pyvrp.Solution, cost_evaluator: Any) -> None:
         self.iterations += 1
-        if len(self.best) < len(self.checkpoints) and self.iterations == self.checkpoints[len(self.best)]:
+        if len(self.best) == len(self.checkpoints):
+            return
+        reached = time.perf_counter() - self.began if self.seconds else self.iterations
+        if reached >= self.checkpoints[len(self.best)]:
             self.best.append((best, int(cost_evaluator.cost(best))))
 
 

@@ -12,7 +12,7 @@ import random
 from line_instances import MINUTE, job, line_instance, vehicle
 
 from lean_social.routing.construct import construct
-from lean_social.routing.engine import LAP_WORK_PER_JOB, EngineSettings, evaluate, solve
+from lean_social.routing.engine import LAP_WORK_PER_JOB, POLISH_SHARE, EngineSettings, evaluate, solve
 from lean_social.routing.instance import Break, Job, RoutingInstance
 from lean_social.routing.pyvrp_engine import solve_pyvrp
 from lean_social.routing.timing import route_is_feasible, time_route
@@ -171,7 +171,7 @@ def test_more_work_never_hurts_wherever_in_a_lap_the_work_ends() -> None:
     for seed in range(2):
         instance = random_day(random.Random(200 + seed))
         lap = LAP_WORK_PER_JOB * len(instance.jobs)
-        searched = round(lap * (1 - EngineSettings().polish_share))
+        searched = round(lap * (1 - POLISH_SHARE))  # a day with a lunch: the real days' share
         pinned = dataclasses.replace(
             instance,
             jobs=tuple(dataclasses.replace(j, allowed=frozenset({i % 2})) for i, j in enumerate(instance.jobs)),

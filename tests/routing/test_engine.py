@@ -4,11 +4,15 @@ never outlive the call, and a time limit must be a limit."""
 from __future__ import annotations
 
 import multiprocessing
+from dataclasses import replace
 
 import pytest
 from line_instances import job, line_instance, vehicle
 
-from lean_social.routing.engine import EngineSettings, evaluate, lap_plan, solve
+from lean_social.routing import engine
+from lean_social.routing.construct import construct
+from lean_social.routing.engine import EngineSettings, evaluate, lap_plan, place_breaks, solve
+from lean_social.routing.instance import RoutingInstance, RoutingSolution
 
 
 def test_reproducible_engine_ignores_the_clock() -> None:
@@ -49,3 +53,59 @@ def test_the_laps_of_more_work_pass_through_the_laps_of_less() -> None:
             assert at == at_before and units >= units_before
         assert iterations + sum(units for _, units in polishes) == work  # every unit spent, none more
         previous = (iterations, polishes)
+
+
+def _plan(instance: RoutingInstance, routes: tuple[tuple[int, ...], ...], status: str = "SUCCESS") -> RoutingSolution:
+    """A plan of ``routes`` with each lunch in its best gap."""
+    breaks = tuple(place_breaks(instance, v, r) or (0,) for v, r in enumerate(routes))
+    return RoutingSolution(routes=routes, break_after=breaks, dropped=(), cost=0, status=status, wall_time_s=0.0)
+
+
+def test_on_the_clock_a_search_polishes_its_latest_distinct_plans_and_keeps_the_best(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # ``_timed_laps``: the plans PyVRP held on its way are polished from the last, each once (a plan
+    # held at two checkpoints is one plan), never one that breaks the rules, at most ``plans`` of them;
+    # the cheapest of the search's last plan and the polishes comes back. Both engines are stood in for,
+    # so nothing here waits on the clock.
+    instance = line_instance([job(p, 480, 960) for p in (5, 1, 4, 2, 3)], [vehicle(lunch=True), vehicle(lunch=True)], 6)
+    early = _plan(instance, ((0, 1, 2), (3, 4)))  # jobs, at places 5 1 4 2 3
+    broken = _plan(instance, ((0, 1, 2, 3, 4), ()), status="INFEASIBLE")
+    middle = _plan(instance, ((1, 2, 0), (3, 4)))
+    last = _plan(instance, ((2, 1, 0), (4, 3)))
+    best = _plan(instance, ((1, 3, 4, 2, 0), ()))
+    assert evaluate(instance, best)[1] < min(evaluate(instance, p)[1] for p in (early, middle, last))
+    polished_from: list[tuple[tuple[int, ...], ...]] = []
+
+    def search(*args: object, **kwargs: object) -> list[RoutingSolution]:
+        assert len(kwargs["checkpoints_s"]) == engine.CHECKPOINTS - 1  # type: ignore[arg-type]
+        return [early, middle, broken, last, last]  # held at two checkpoints: one plan
+
+    def polish(instance: RoutingInstance, settings: object, *, initial_routes: object) -> RoutingSolution:
+        polished_from.append(initial_routes)  # type: ignore[arg-type]
+        return best if initial_routes == middle.routes else replace(last, status="SUCCESS")
+
+    monkeypatch.setattr(engine, "search_pyvrp", search)
+    monkeypatch.setattr(engine, "solve_ortools", polish)
+    budget = engine._Budget(seconds=60.0, work=None, polish=0.5, plans=2)
+    found = engine._timed_laps(("pyvrp", 0), instance, budget, construct(instance), "LOCAL_CHEAPEST_INSERTION")
+    assert polished_from == [last.routes, middle.routes]  # the latest first; early is past the two
+    assert found is not None and found.routes == best.routes and found.status == engine._POLISHED
+    # A search with no plan that keeps the rules: its start is polished.
+    polished_from.clear()
+    monkeypatch.setattr(engine, "search_pyvrp", lambda *a, **k: [broken])
+    start = construct(instance)
+    engine._timed_laps(("pyvrp", 0), instance, budget, start, "LOCAL_CHEAPEST_INSERTION")
+    assert polished_from == [start.routes]
+
+
+def test_the_polish_takes_half_of_a_short_real_day_and_a_fixed_time_of_a_longer_one() -> None:
+    lunch = line_instance([job(p, 480, 960) for p in (5, 1, 4)], [vehicle(lunch=True)], 6)
+    plain = line_instance([job(p, 480, 960) for p in (5, 1, 4)], [vehicle()], 6)
+    settings = EngineSettings()
+    assert engine._polish(plain, settings, 4.5) == (engine.PLAIN_POLISH_SHARE, 1)
+    assert engine._polish(lunch, settings, 4.5) == (engine.POLISH_SHARE, engine.POLISHES)
+    assert engine._polish(lunch, settings, 20.0) == (engine.POLISH_S / 20.0, engine.POLISHES)
+    assert engine._polish(lunch, settings, None) == (engine.POLISH_SHARE, engine.POLISHES)  # a count: laps
+    assert engine._polish(lunch, EngineSettings(polish_share=0.2), 20.0) == (0.2, engine.POLISHES)
+    assert engine._polish(lunch, EngineSettings(strategy="ortools"), 4.5) == (0.0, 1)

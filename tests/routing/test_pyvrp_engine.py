@@ -144,3 +144,18 @@ def test_the_best_seen_at_a_checkpoint_is_where_a_shorter_search_ends() -> None:
     for iterations, plan in zip((40, 150), seen, strict=False):
         short = solve_pyvrp(instance, iterations=iterations, seed=5)
         assert (plan.routes, plan.cost, plan.status) == (short.routes, short.cost, short.status)
+
+
+def test_checkpoints_in_seconds_keep_the_best_the_search_held_then() -> None:
+    # On the clock the engine polishes the plans a search held at points of its time. A checkpoint at
+    # 0 s is passed by the first iteration, so its plan is a one-iteration search's; one past the end of
+    # a search that stops on its iterations is never reached (nothing here waits on the clock).
+    instance = line_instance(
+        [job(p, 480 + 20 * (p % 5), 700 + 30 * (p % 7)) for p in range(1, 13)], [vehicle(), vehicle(), vehicle()], 13
+    )
+    *seen, final = search_pyvrp(instance, time_limit_s=600, iterations=200, seed=5, checkpoints_s=[0.0, 10**6])
+    one = solve_pyvrp(instance, iterations=1, seed=5)
+    assert len(seen) == 1 and (seen[0].routes, seen[0].cost) == (one.routes, one.cost)
+    assert final.routes == solve_pyvrp(instance, iterations=200, seed=5).routes
+    with pytest.raises(ValueError, match="not both"):
+        search_pyvrp(instance, iterations=10, checkpoints=[5], checkpoints_s=[0.1])
