@@ -38,7 +38,7 @@ import signal
 import sys
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -214,13 +214,24 @@ def _may_take(instance: RoutingInstance, vehicle: int, job: int) -> bool:
 Task = tuple[Literal["pyvrp", "pyvrp-warm", "ortools"], int]
 
 
-def _run(task: Task, instance: RoutingInstance, budget: _Budget, start: RoutingSolution, first: FirstSolution) -> Any:
+#: Where a search on the clock hands over the best plan it has so far, before polishing on (see ``_child``).
+Report = Callable[[RoutingSolution], None]
+
+
+def _run(
+    task: Task,
+    instance: RoutingInstance,
+    budget: _Budget,
+    start: RoutingSolution,
+    first: FirstSolution,
+    report: Report | None = None,
+) -> Any:
     engine, seed = task
     if engine != "ortools" and budget.polish > 0:
         # OR-Tools' own search polishes as it goes: it takes the whole budget, below.
         if budget.work is not None:
             return _laps(task, instance, budget.work, budget.polish, start, first)
-        return _timed_laps(task, instance, budget, start, first)
+        return _timed_laps(task, instance, budget, start, first, report)
     if engine in ("pyvrp", "pyvrp-warm"):
         warm = start if engine == "pyvrp-warm" else None
         return solve_pyvrp(instance, seed=seed, start=warm, **budget.pyvrp())
@@ -303,11 +314,17 @@ POLISHES = 6
 
 
 def _timed_laps(
-    task: Task, instance: RoutingInstance, budget: _Budget, start: RoutingSolution, first: FirstSolution
+    task: Task,
+    instance: RoutingInstance,
+    budget: _Budget,
+    start: RoutingSolution,
+    first: FirstSolution,
+    report: Report | None = None,
 ) -> RoutingSolution | None:
     """A PyVRP search on the clock, then OR-Tools' polish of the plans it held on its way: its best at
     ``CHECKPOINTS`` points of the search, up to ``budget.plans`` distinct ones from the last, each polished in
-    an equal share of the time left (``budget.polish`` of the whole); the best plan met is returned."""
+    an equal share of the time left (``budget.polish`` of the whole); the best plan met is returned, and
+    handed to ``report`` each time it changes (a polish that overruns the deadline then loses only itself)."""
     engine, seed = task
     began = time.perf_counter()
     end = began + (budget.seconds or 0.0)
@@ -329,6 +346,7 @@ def _timed_laps(
             froms.append(plan)
     froms = froms[: budget.plans] or [start]
     outcomes = [seen[-1]]
+    best = _best(instance, outcomes, None, report)
     for i, origin in enumerate(froms):
         share = (end - time.perf_counter()) / (len(froms) - i)
         if share <= _HANDOVER_MIN_S:
@@ -338,8 +356,19 @@ def _timed_laps(
         )
         polished = solve_ortools(instance, settings, initial_routes=origin.routes)
         outcomes.append(polished if polished.status in NO_SOLUTION else replace(polished, status=_POLISHED))
+        best = _best(instance, outcomes, best, report)
+    return best
+
+
+def _best(
+    instance: RoutingInstance, outcomes: Sequence[RoutingSolution], known: RoutingSolution | None, report: Report | None
+) -> RoutingSolution | None:
+    """The cheapest feasible outcome (the earlier on a tie), reported where it is not ``known``."""
     ranked = _ranked(instance, [("", outcome) for outcome in outcomes])  # a stable sort: the earlier on a tie
-    return ranked[0][2] if ranked else None
+    best = ranked[0][2] if ranked else None
+    if best is not None and best is not known and report is not None:
+        report(best)
+    return best
 
 
 def solve(
@@ -457,7 +486,13 @@ def _child(
 ) -> None:
     _die_with_parent(parent)
     try:
-        conn.send(("ok", _run(task, instance, budget, start, first)))
+        # A search hands over its best plan before polishing it: OR-Tools now and then overruns its own
+        # time limit by seconds when it starts from a given plan (a 400-customer instance given 0.6 s took
+        # 3 s), and the child is killed at the deadline, so without it the search's plan would be lost.
+        def report(plan: RoutingSolution) -> None:
+            conn.send(("partial", plan))
+
+        conn.send(("ok", _run(task, instance, budget, start, first, report)))
     except BaseException as exc:  # the parent logs it; one engine failing must not lose the other's plan
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -533,15 +568,19 @@ def _run_all(
                 break
             for ready_conn in ready:
                 conn = next(c for c in pending if c is ready_conn)
-                i = pending.pop(conn)
+                i = pending[conn]
                 try:
                     kind, value = conn.recv()
                 except (EOFError, OSError):
                     kind, value = "error", "the search process ended without a result"
-                conn.close()
-                if kind == "ok":
+                if kind == "partial":  # the best so far; the search goes on (``_child``)
                     results[i] = value
-                else:
+                    continue
+                del pending[conn]
+                conn.close()
+                if kind == "ok" and value is not None:
+                    results[i] = value
+                elif kind != "ok":  # a plan it handed over before failing still stands
                     log.warning("search %s failed: %s", tasks[i], value)
     finally:
         for process in children:  # killed before their pipes close, so none writes into a closed pipe

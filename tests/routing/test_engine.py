@@ -4,6 +4,7 @@ never outlive the call, and a time limit must be a limit."""
 from __future__ import annotations
 
 import multiprocessing
+import time
 from dataclasses import replace
 
 import pytest
@@ -109,3 +110,23 @@ def test_the_polish_takes_half_of_a_short_real_day_and_a_fixed_time_of_a_longer_
     assert engine._polish(lunch, settings, None) == (engine.POLISH_SHARE, engine.POLISHES)  # a count: laps
     assert engine._polish(lunch, EngineSettings(polish_share=0.2), 20.0) == (0.2, engine.POLISHES)
     assert engine._polish(lunch, EngineSettings(strategy="ortools"), 4.5) == (0.0, 1)
+
+
+def test_a_polish_that_overruns_the_deadline_loses_only_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    # OR-Tools now and then overruns its time limit when it starts from a given plan, and a search's child
+    # process is killed at the deadline: the plan the search had handed over before its polish stands.
+    # Here the polish never ends; the searches are stood in for, so nothing waits on their clock.
+    instance = line_instance([job(p, 480, 960) for p in (5, 1, 4, 2, 3)], [vehicle(lunch=True), vehicle(lunch=True)], 6)
+    plan = _plan(instance, ((1, 3, 4, 2, 0), ()))
+
+    def hang(*args: object, **kwargs: object) -> RoutingSolution:
+        time.sleep(600)
+        raise AssertionError("killed long before")
+
+    monkeypatch.setattr(engine, "search_pyvrp", lambda *a, **k: [plan])
+    monkeypatch.setattr(engine, "solve_ortools", hang)
+    budget = engine._Budget(seconds=3.0, work=None, polish=0.5, plans=engine.POLISHES)
+    tasks: list[engine.Task] = [("pyvrp", 0), ("pyvrp-warm", 0)]
+    found = engine._run_all(tasks, instance, budget, [construct(instance)] * 2, "LOCAL_CHEAPEST_INSERTION", 2)
+    assert [f.routes if f is not None else None for f in found] == [plan.routes, plan.routes]
+    assert multiprocessing.active_children() == []
