@@ -27,11 +27,14 @@ plan, never return a wrong one):
   breaking a rule never pays for any prize.
 
 A vehicle with more than one break is the one thing left relaxed (its breaks are taken off its shift and
-fitted afterwards); ``is_exact_for_pyvrp`` says when nothing is.
+fitted afterwards); ``is_exact_for_pyvrp`` says when nothing is. ``relax_breaks`` asks for that relaxation
+for every vehicle: no lunch copies, PyVRP's plain VRPTW with each worker's breaks off the shift's length,
+for the engine's search whose plans are repaired to keep the breaks.
 """
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from collections.abc import Sequence
@@ -181,8 +184,8 @@ class _Model:
     class_of: dict[int, int]  # vehicle -> its lunch class
 
 
-def _model(instance: RoutingInstance) -> _Model:
-    classes = _lunch_classes(instance)
+def _model(instance: RoutingInstance, *, relax_breaks: bool = False) -> _Model:
+    classes = [] if relax_breaks else _lunch_classes(instance)
     class_of = {k: c for c, cls in enumerate(classes) for k in cls.vehicles}
     copies = _clients(instance, classes)
     job_prizes = [job.penalty for job in instance.jobs if job.penalty < REQUIRED_PENALTY]
@@ -369,6 +372,7 @@ def search_pyvrp(
     start: RoutingSolution | None = None,
     checkpoints: Sequence[int] = (),
     checkpoints_s: Sequence[float] = (),
+    relax_breaks: bool = False,
 ) -> list[RoutingSolution]:
     """``solve_pyvrp``'s search, with the best routes after each of ``checkpoints`` iterations, or of
     ``checkpoints_s`` seconds of search (those it reaches), before the final best: one search, seen on its
@@ -383,7 +387,7 @@ def search_pyvrp(
     n_jobs = len(instance.jobs)
     if n_jobs == 0 or not instance.vehicles:
         return [RoutingSolution.empty(instance, status="NO_JOBS" if n_jobs == 0 else "NO_VEHICLES")]
-    model = _model(instance)
+    model = _model(instance, relax_breaks=relax_breaks)
     watch = _Checkpoints(sorted(set(checkpoints_s or checkpoints)), seconds=bool(checkpoints_s))
     with warnings.catch_warnings():
         # PyVRP warns when its penalties hit their bound, i.e. when it finds no feasible solution; the
@@ -401,7 +405,7 @@ def search_pyvrp(
             model.data, stop, seed=seed, collect_stats=False, display=False, initial_solution=initial, params=params
         )
     seen = [_read(instance, model, best, cost, started) for best, cost in watch.best]
-    return [*seen, _read(instance, model, result.best, int(result.cost()), started)]
+    return [*seen, _read(instance, model, result.best, _cost(result.cost()), started)]
 
 
 class _Checkpoints(IteratedLocalSearchCallbacks):
@@ -421,7 +425,12 @@ class _Checkpoints(IteratedLocalSearchCallbacks):
             return
         reached = time.perf_counter() - self.began if self.seconds else self.iterations
         if reached >= self.checkpoints[len(self.best)]:
-            self.best.append((best, int(cost_evaluator.cost(best))))
+            self.best.append((best, _cost(cost_evaluator.cost(best))))
+
+
+def _cost(cost: float) -> int:
+    """PyVRP's cost of a solution, -1 for one it found no feasible plan for (PyVRP says infinity)."""
+    return int(cost) if math.isfinite(cost) else -1
 
 
 def _read(instance: RoutingInstance, model: _Model, best: pyvrp.Solution, cost: int, started: float) -> RoutingSolution:

@@ -126,7 +126,24 @@ def test_a_polish_that_overruns_the_deadline_loses_only_itself(monkeypatch: pyte
     monkeypatch.setattr(engine, "search_pyvrp", lambda *a, **k: [plan])
     monkeypatch.setattr(engine, "solve_ortools", hang)
     budget = engine._Budget(seconds=3.0, work=None, polish=0.5, plans=engine.POLISHES)
-    tasks: list[engine.Task] = [("pyvrp", 0), ("pyvrp-warm", 0)]
+    tasks: list[engine.Task] = [("pyvrp", 0), ("pyvrp-relaxed", 0)]
     found = engine._run_all(tasks, instance, budget, [construct(instance)] * 2, "LOCAL_CHEAPEST_INSERTION", 2)
     assert [f.routes if f is not None else None for f in found] == [plan.routes, plan.routes]
     assert multiprocessing.active_children() == []
+
+
+def test_a_plan_with_the_lunch_lifted_is_repaired_to_keep_it() -> None:
+    # One worker doing both visits has no gap for the lunch (see ``lunch_splits_the_two_jobs``): the repair
+    # takes B off the route and puts it on the other worker, where both lunches fit; the validator agrees.
+    from test_pyvrp_engine import lunch_splits_the_two_jobs
+
+    instance = lunch_splits_the_two_jobs()
+    relaxed = RoutingSolution(
+        routes=((0, 1), ()), break_after=((0,), (0,)), dropped=(), cost=0, status="SUCCESS", wall_time_s=0.0
+    )
+    assert not evaluate(instance, relaxed)[0]
+    repaired = engine._repaired(instance, relaxed)
+    assert evaluate(instance, repaired)[0]
+    assert repaired.routes == ((0,), (1,)) and repaired.dropped == ()
+    solved = solve(instance, EngineSettings(work=200, seed=0))
+    assert evaluate(instance, solved)[0] and sorted(solved.routes) == [(0,), (1,)]

@@ -159,3 +159,36 @@ def test_checkpoints_in_seconds_keep_the_best_the_search_held_then() -> None:
     assert final.routes == solve_pyvrp(instance, iterations=200, seed=5).routes
     with pytest.raises(ValueError, match="not both"):
         search_pyvrp(instance, iterations=10, checkpoints=[5], checkpoints_s=[0.1])
+
+
+def lunch_splits_the_two_jobs() -> RoutingInstance:
+    """A (place 1) starts 11:30-11:35 for an hour, B (place 2) 12:40-12:45: one worker doing both has no
+    gap for a lunch starting 12:00-13:00 (before A it is not noon, between them B would start after 12:45,
+    after B it is past 13:00). One route for both walks 4 minutes, two routes 6."""
+    return line_instance(
+        [job(1, 690, 695, service_min=60), job(2, 760, 765, service_min=60)],
+        [vehicle(lunch=True), vehicle(lunch=True)],
+        3,
+    )
+
+
+def test_with_breaks_lifted_the_search_takes_the_plan_the_lunch_forbids() -> None:
+    # The relaxation the engine's second search runs on: PyVRP's plain VRPTW, the lunch off the shift's
+    # length. Its route breaks the lunch, which the exact model never does.
+    instance = lunch_splits_the_two_jobs()
+    relaxed = search_pyvrp(instance, iterations=ITERATIONS, seed=0, relax_breaks=True)[-1]
+    assert sorted(r for r in relaxed.routes if r) == [(0, 1)]
+    (used,) = (k for k, r in enumerate(relaxed.routes) if r)
+    assert not time_route(instance, used, (0, 1), relaxed.break_after[used]).feasible
+    exact = search_pyvrp(instance, iterations=ITERATIONS, seed=0)[-1]
+    assert exact.status == "SUCCESS" and sorted(r for r in exact.routes if r) == [(0,), (1,)]
+    assert all(time_route(instance, k, r, exact.break_after[k]).feasible for k, r in enumerate(exact.routes))
+
+
+def test_a_search_that_finds_no_feasible_plan_says_so() -> None:
+    # A required visit (the rule, not a prize) that no worker can reach in its window: PyVRP's best is
+    # infeasible and its cost infinite, which is read as "no plan" (the engine keeps its other candidates).
+    instance = with_job(plain(), 1, place=3, windows=((480 * MINUTE, 481 * MINUTE),), penalty=10**9)
+    found = search_pyvrp(instance, iterations=ITERATIONS, seed=0, checkpoints=[ITERATIONS // 2])
+    assert [plan.status for plan in found] == ["INFEASIBLE", "INFEASIBLE"]
+    assert all(plan.cost == -1 for plan in found)
