@@ -13,11 +13,14 @@
    cheapest gap that fits). The two fail in opposite places: PyVRP moves a lunch only through a plan that
    breaks a rule, so with it kept exactly it is stuck where the construction or its first plan put it;
    with it lifted the search is PyVRP's plain VRPTW, and where the days have room for a lunch (waiting,
-   a route that ends early) the repair costs nothing, but a day packed to the shift's end (Solomon's C2)
-   loses visits to the repair. Side by side on the Solomon days with a lunch (5 s, 3 seeds): 0.70 % above
-   the reference against 1.22 % with a second exact search from the construction. Where most visits are
-   pinned to their worker (continuity of care: each worker's day is then a route of its own), or PyVRP's
-   model is relaxed, PyVRP from its own start beside OR-Tools' guided local search from the construction.
+   a route that ends early) the repair costs nothing, but a day packed to the shift's end (Solomon's C1
+   and C2) loses visits to the repair. So a short probe decides (``_lunch_room``): where its repair moves
+   more than ``MAX_MOVED_SHARE`` of the visits, OR-Tools' guided local search from the construction runs
+   in the second search's place, as it did before. On the 56 Solomon days with a lunch (5 s, 3 seeds,
+   docs/benchmarks.md) the mean gap to the best plan known went from 5.6 % (64defb4) to 2.7 %. Where most
+   visits are pinned to their worker (continuity of care: each worker's day is then a route of its own),
+   or PyVRP's model is relaxed, PyVRP from its own start beside OR-Tools' guided local search from the
+   construction.
 3. **Polish**: OR-Tools under the full model, from plans each PyVRP search held on its way, in the same
    process. On plain VRPTW a tenth of the time polishes the search's last plan; on real days half of it
    (at most ``POLISH_S``) polishes up to ``POLISHES`` of the plans it held at ``CHECKPOINTS`` points: on
@@ -235,6 +238,10 @@ def _run(
     report: Report | None = None,
 ) -> Any:
     engine, seed = task
+    if engine == "pyvrp-relaxed" and not _lunch_room(instance, seed):
+        # A day packed to the shift's end: OR-Tools' guided local search from the construction instead.
+        found = solve_ortools(instance, budget.ortools(seed, first), initial_routes=start.routes)
+        return found if found.status in NO_SOLUTION else replace(found, status=_BY_ORTOOLS)
     if engine != "ortools" and budget.polish > 0:
         # OR-Tools' own search polishes as it goes: it takes the whole budget, below.
         if budget.work is not None:
@@ -245,6 +252,33 @@ def _run(
         found = search_pyvrp(instance, seed=seed, relax_breaks=relax, **budget.pyvrp())[-1]
         return _repaired(instance, found) if relax else found
     return solve_ortools(instance, budget.ortools(seed, first), initial_routes=start.routes)
+
+
+#: The probe that decides a real day's second search (``_lunch_room``): PyVRP's iterations a visit with
+#: the breaks lifted, a count, so that the choice is the instance's and the seed's alone, on the clock
+#: and on a count alike (about 0.3-0.6 s for 100 visits).
+PROBE_ITERATIONS_PER_JOB = 5
+#: Most visits, as a share of the day's, that the repair of the probe's plan may move for the search with
+#: the breaks lifted to run. On the 56 Solomon days with a lunch (5 s, 3 seeds) the share is at most 1 % on
+#: 18 (the wide windows of R2 and RC2, and two more), where that search won 50 of 54 runs, and 6-29 % on
+#: the other 38: they hold all 10 days where it and the exact search lost to the engine before (64defb4),
+#: whose OR-Tools search from the construction won each of those 30 runs.
+MAX_MOVED_SHARE = 0.05
+#: Status of a plan from OR-Tools run in place of the search with the breaks lifted (see ``_run``).
+_BY_ORTOOLS = "BY_ORTOOLS"
+
+
+def _lunch_room(instance: RoutingInstance, seed: int) -> bool:
+    """Whether the day leaves room for its lunches, so that plans searched with them lifted repair
+    cheaply: the plan of a short search with the breaks lifted (``PROBE_ITERATIONS_PER_JOB``) keeps
+    them with at most ``MAX_MOVED_SHARE`` of the visits moved by the repair. Where it does not (a day packed
+    to the shift's end, like Solomon's C1), its repaired plans start far off and lose to OR-Tools'."""
+    iterations = PROBE_ITERATIONS_PER_JOB * len(instance.jobs)
+    plan = search_pyvrp(instance, iterations=iterations, seed=seed, relax_breaks=True)[-1]
+    if plan.status in NO_SOLUTION:
+        return False
+    moved = len(make_feasible(instance, plan).dropped) - len(plan.dropped)
+    return moved <= MAX_MOVED_SHARE * len(instance.jobs)
 
 
 #: Units of work a job in the first lap of a reproducible search (``_laps``): the default of 100 a visit is
@@ -453,7 +487,7 @@ def solve(
     found = _ranked(
         instance,
         [
-            (f"{name}+polish" if c is not None and c.status == _POLISHED else name, c)
+            (f"{name}+polish" if c is not None and c.status == _POLISHED else _named(name, c), c)
             for (name, _), c in zip(tasks, candidates, strict=True)
         ],
     )
@@ -461,6 +495,11 @@ def solve(
         best_cost, engine, best = found[0]
 
     return _finish(instance, best, engine, started)
+
+
+def _named(task: str, plan: RoutingSolution | None) -> str:
+    """The search a plan came from: the task's, or OR-Tools' where it ran in the task's place."""
+    return "ortools" if plan is not None and plan.status == _BY_ORTOOLS else task
 
 
 def _ranked(

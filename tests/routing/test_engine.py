@@ -147,3 +147,22 @@ def test_a_plan_with_the_lunch_lifted_is_repaired_to_keep_it() -> None:
     assert repaired.routes == ((0,), (1,)) and repaired.dropped == ()
     solved = solve(instance, EngineSettings(work=200, seed=0))
     assert evaluate(instance, solved)[0] and sorted(solved.routes) == [(0,), (1,)]
+
+
+def test_a_day_with_room_for_its_lunch_is_searched_with_it_lifted_and_a_packed_one_by_ortools() -> None:
+    # The probe (``_lunch_room``) repairs a short search's plan with the lunch lifted. Three half-hour
+    # visits in a nine-hour day leave the lunch a gap: nothing moves. On the packed day the one route for
+    # both visits has no gap for it: the repair moves one of the two, and OR-Tools runs in the lifted
+    # search's place, its plan named after it.
+    from test_pyvrp_engine import lunch_splits_the_two_jobs
+
+    roomy = line_instance([job(p, 480, 960) for p in (1, 2, 3)], [vehicle(lunch=True)], 4)
+    packed = lunch_splits_the_two_jobs()
+    assert engine._lunch_room(roomy, 0)
+    assert not engine._lunch_room(packed, 0)
+    budget = engine._Budget(seconds=None, work=200, polish=engine.POLISH_SHARE, plans=engine.POLISHES)
+    for day, by_ortools in ((roomy, False), (packed, True)):
+        found = engine._run(("pyvrp-relaxed", 0), day, budget, construct(day), "LOCAL_CHEAPEST_INSERTION")
+        assert found is not None and evaluate(day, found)[0]
+        assert (found.status == engine._BY_ORTOOLS) is by_ortools
+        assert engine._named("pyvrp-relaxed", found) == ("ortools" if by_ortools else "pyvrp-relaxed")
