@@ -1,0 +1,78 @@
+"""The many-core sweep (``benchmarks.real_days_sweep``): the gap is to the best plan any run found, the
+reference runs included; a day counts as worse only on the mean over the seeds; a plan that leaves more
+visits out than the best run counts as none; and a child, which imports only the routing core of its
+tree, hands back routes that the sweep costs itself."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks import real_days_sweep
+from lean_social.routing.instance import Break, Job, RoutingInstance, Vehicle
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def row(engine: str, name: str, seed: int, cost: int, dropped: int = 0) -> dict[str, object]:
+    return {"engine": engine, "instance": name, "seed": seed, "cost": cost, "feasible": True} | {
+        "dropped": dropped,
+        "winner": "pyvrp",
+    }
+
+
+def test_families_are_the_letters_and_the_first_digit() -> None:
+    assert [real_days_sweep.family(n) for n in ("solomon:RC101", "solomon:C201", "solomon:R112", "gen:40")] == [
+        "RC1",
+        "C2",
+        "R1",
+        "gen:40",
+    ]
+
+
+def test_the_gap_is_to_the_best_plan_any_run_found_and_worse_means_worse_on_the_mean() -> None:
+    rows = [
+        row("old", "solomon:C101", 0, 104),
+        row("old", "solomon:C101", 1, 102),
+        row("new", "solomon:C101", 0, 101),
+        row("new", "solomon:C101", 1, 107),  # one seed better, the mean worse
+        row("old", "solomon:R201", 0, 220),
+        row("new", "solomon:R201", 0, 210),
+        row("reference", "solomon:C101", 0, 100),
+        row("reference", "solomon:R201", 0, 200),
+        row("new", "solomon:R201", 1, 150, dropped=1),  # cheaper, but a visit left out: no plan
+    ]
+    lines = real_days_sweep.summarize(rows, "cmd", "note")
+    assert "| C1 | 1 | 3.00 | 4.00 |" in lines
+    assert "| solomon:C101 | 100 | 3.00 | 4.00 | pyvrp, pyvrp |" in lines
+    assert "| solomon:R201 | 200 | 10.00 | inf | pyvrp, pyvrp |" in lines
+    assert (
+        "Days where new is worse than old on the mean over the seeds: "
+        "solomon:C101 (4.00 against 3.00), solomon:R201 (inf against 10.00)."
+    ) in lines
+
+
+def test_a_run_plans_in_children_and_costs_their_routes_itself(tmp_path: Path) -> None:
+    # Four places on a line a minute apart, three visits of half an hour, two workers 08:00-17:00 with a
+    # lunch of 45 minutes starting 12:00-13:00.
+    minutes = np.abs(np.arange(4)[:, None] - np.arange(4)[None, :])[None, :, :].astype(np.int64) * 60
+    lunch = Break(earliest=12 * 3600, latest=13 * 3600, duration=45 * 60)
+    worker = Vehicle(start_place=0, end_place=0, profile=0, shift_start=8 * 3600, shift_end=17 * 3600, breaks=(lunch,))
+    visits = tuple(Job(place=p, service=1800, windows=((8 * 3600, 16 * 3600),), penalty=10**6) for p in (1, 2, 3))
+    day = RoutingInstance(duration=minutes, cost=minutes, distance=minutes, jobs=visits, vehicles=(worker, worker))
+    days = tmp_path / "days.pkl.gz"
+    with gzip.open(days, "wb") as handle:
+        pickle.dump({"line:3": day}, handle)
+    out = tmp_path / "runs.jsonl"
+    args = argparse.Namespace(
+        pickle=days, engine=[f"here={ROOT}"], budget=0.3, seeds=[0, 1], reference_s=0.0, slots=1, stop_s=600.0, out=out
+    )
+    real_days_sweep.run(args)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["engine"], r["instance"], r["seed"]) for r in rows] == [("here", "line:3", 0), ("here", "line:3", 1)]
+    assert all(r["feasible"] and r["dropped"] == 0 and r["cost"] > 0 for r in rows), rows
