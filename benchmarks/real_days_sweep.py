@@ -44,7 +44,8 @@ _MARGIN_S = 8.0
 
 def routing_only(tree: Path) -> None:
     """Make ``import lean_social.routing...`` load from ``tree`` without the package's ``__init__`` (which
-    imports the whole product: maps, workbooks, Dask)."""
+    imports the whole product: maps, workbooks, Dask). For a child process alone: it replaces the package
+    for the whole process."""
     package = types.ModuleType("lean_social")
     package.__path__ = [str(tree / "lean_social")]
     sys.modules["lean_social"] = package
@@ -78,7 +79,11 @@ def prepare(groups: list[str], days: Path) -> None:
 def run(args: argparse.Namespace) -> None:
     """Every (engine, instance, seed) at ``--budget``, then this tree's reference runs, ``--slots`` at a
     time; each finished plan appended to ``--out`` at once, so a run cut short keeps what it finished."""
-    routing_only(ROOT)
+    if "lean_social" not in sys.modules:
+        try:
+            import lean_social  # noqa: F401  (the whole package, where its needs are installed)
+        except ImportError:  # a machine with the routing core's needs alone
+            routing_only(ROOT)
     from lean_social.routing.engine import evaluate
     from lean_social.routing.instance import RoutingSolution
 
