@@ -29,11 +29,12 @@ import pickle
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import types
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace) -> None:
     cores = sorted(os.sched_getaffinity(0))
     free = [",".join(map(str, cores[2 * i : 2 * i + 2])) for i in range(min(args.slots, len(cores) // 2))]
     began = time.perf_counter()
-    running: dict[subprocess.Popen[str], tuple[tuple[str, str, float, int], str]] = {}
+    running: dict[subprocess.Popen[str], tuple[tuple[str, str, float, int], str, IO[str]]] = {}
     with args.out.open("a", encoding="utf-8") as out:
         while todo or running:
             while todo and free and time.perf_counter() - began + todo[0][2] + _MARGIN_S < args.stop_s:
@@ -105,18 +106,22 @@ def run(args: argparse.Namespace) -> None:
                 engine, name, budget, seed = job
                 command = [sys.executable, "-m", "benchmarks.real_days_sweep", "child", engines[engine]]
                 command += [str(args.pickle), name, str(budget), str(seed), free[-1]]
-                process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                running[process] = (job, free.pop())
+                # Files, not pipes: a child that writes much (warnings) never waits on a full pipe.
+                output = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed when the child ends)
+                process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, text=True)
+                running[process] = (job, free.pop(), output)
             if todo and not running:
                 break  # nothing more fits before --stop-s
             time.sleep(0.1)
             for process in [p for p in running if p.poll() is not None]:
-                (engine, name, budget, seed), slot = running.pop(process)
+                (engine, name, budget, seed), slot, ended = running.pop(process)
                 free.append(slot)
-                stdout, stderr = process.communicate()
+                ended.seek(0)
+                printed = ended.read()
+                ended.close()
                 row: dict[str, Any] = {"engine": engine, "instance": name, "budget": budget, "seed": seed}
                 try:
-                    got = json.loads(stdout.strip().splitlines()[-1])
+                    got = json.loads([line for line in printed.splitlines() if line.startswith("{")][-1])
                     plan = RoutingSolution(
                         routes=tuple(map(tuple, got["routes"])),
                         break_after=tuple(map(tuple, got["break_after"])),
@@ -129,7 +134,7 @@ def run(args: argparse.Namespace) -> None:
                     row |= {"cost": cost, "feasible": feasible, "dropped": len(plan.dropped)}
                     row |= {"winner": plan.status, "wall": got["wall"]}
                 except (IndexError, KeyError, ValueError) as error:
-                    row |= {"error": f"{type(error).__name__}: {error}", "stderr": stderr[-800:]}
+                    row |= {"error": f"{type(error).__name__}: {error}", "output": printed[-800:]}
                 out.write(json.dumps(row) + "\n")
                 out.flush()
                 print(json.dumps(row), flush=True)
