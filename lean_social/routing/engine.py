@@ -388,19 +388,21 @@ def _timed_laps(
         checkpoints_s=[search_s * k / CHECKPOINTS for k in range(1, CHECKPOINTS)] if budget.plans > 1 else [],
         relax_breaks=relax,
     )
+    # The search's last plan is always an outcome; repaired once, it is also the first to polish.
+    last = _repaired(instance, seen[-1]) if relax else seen[-1]
     froms: list[RoutingSolution] = []
-    for plan in reversed(seen):  # the latest first
+    for i in reversed(range(len(seen))):  # the latest first
+        plan = seen[i]
         if len(froms) == budget.plans:
             break
         if plan.routes in {f.routes for f in froms} or plan.status in NO_SOLUTION:
             continue
-        plan = _repaired(instance, plan) if relax else plan
+        if relax:
+            plan = last if i == len(seen) - 1 else _repaired(instance, plan)
         if evaluate(instance, plan)[0]:
             froms.append(plan)
-    if relax:
-        seen[-1] = _repaired(instance, seen[-1])
     froms = froms or [start]
-    outcomes = [seen[-1]]
+    outcomes = [last]
     best = _best(instance, outcomes, None, report)
     for i, origin in enumerate(froms):
         share = (end - time.perf_counter()) / (len(froms) - i)
