@@ -35,3 +35,14 @@ def vehicle(*, max_jobs: int | None = None, lunch: bool = False) -> Vehicle:
         breaks=breaks,
         max_jobs=max_jobs,
     )
+
+
+def lunch_splits_the_two_jobs() -> RoutingInstance:
+    """A (place 1) starts 11:30-11:35 for an hour, B (place 2) 12:40-12:45: one worker doing both has no
+    gap for a lunch starting 12:00-13:00 (before A it is not noon, between them B would start after 12:45,
+    after B it is past 13:00). One route for both walks 4 minutes, two routes 6."""
+    return line_instance(
+        [job(1, 690, 695, service_min=60), job(2, 760, 765, service_min=60)],
+        [vehicle(lunch=True), vehicle(lunch=True)],
+        3,
+    )

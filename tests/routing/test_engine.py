@@ -8,7 +8,7 @@ import time
 from dataclasses import replace
 
 import pytest
-from line_instances import job, line_instance, vehicle
+from line_instances import job, line_instance, lunch_splits_the_two_jobs, vehicle
 
 from lean_social.routing import engine
 from lean_social.routing.construct import construct
@@ -133,10 +133,9 @@ def test_a_polish_that_overruns_the_deadline_loses_only_itself(monkeypatch: pyte
 
 
 def test_a_plan_with_the_lunch_lifted_is_repaired_to_keep_it() -> None:
-    # One worker doing both visits has no gap for the lunch (see ``lunch_splits_the_two_jobs``): the repair
-    # takes B off the route and puts it on the other worker, where both lunches fit; the validator agrees.
-    from test_pyvrp_engine import lunch_splits_the_two_jobs
-
+    # One worker doing both visits has no gap for the lunch (``line_instances.lunch_splits_the_two_jobs``):
+    # the repair takes B off the route and puts it on the other worker, where both lunches fit; the
+    # validator agrees.
     instance = lunch_splits_the_two_jobs()
     relaxed = RoutingSolution(
         routes=((0, 1), ()), break_after=((0,), (0,)), dropped=(), cost=0, status="SUCCESS", wall_time_s=0.0
@@ -154,8 +153,6 @@ def test_a_day_with_room_for_its_lunch_is_searched_with_it_lifted_and_a_packed_o
     # visits in a nine-hour day leave the lunch a gap: nothing moves. On the packed day the one route for
     # both visits has no gap for it: the repair moves one of the two, and OR-Tools runs in the lifted
     # search's place, its plan named after it.
-    from test_pyvrp_engine import lunch_splits_the_two_jobs
-
     roomy = line_instance([job(p, 480, 960) for p in (1, 2, 3)], [vehicle(lunch=True)], 4)
     packed = lunch_splits_the_two_jobs()
     assert engine._lunch_room(roomy, 0)

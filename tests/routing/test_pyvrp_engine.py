@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from line_instances import MINUTE, job, line_instance, vehicle
+from line_instances import MINUTE, job, line_instance, lunch_splits_the_two_jobs, vehicle
 
 from lean_social.routing.instance import Break, Job, RoutingInstance
 from lean_social.routing.pyvrp_engine import is_exact_for_pyvrp, is_plain_vrptw, search_pyvrp, solve_pyvrp
@@ -159,17 +159,6 @@ def test_checkpoints_in_seconds_keep_the_best_the_search_held_then() -> None:
     assert final.routes == solve_pyvrp(instance, iterations=200, seed=5).routes
     with pytest.raises(ValueError, match="not both"):
         search_pyvrp(instance, iterations=10, checkpoints=[5], checkpoints_s=[0.1])
-
-
-def lunch_splits_the_two_jobs() -> RoutingInstance:
-    """A (place 1) starts 11:30-11:35 for an hour, B (place 2) 12:40-12:45: one worker doing both has no
-    gap for a lunch starting 12:00-13:00 (before A it is not noon, between them B would start after 12:45,
-    after B it is past 13:00). One route for both walks 4 minutes, two routes 6."""
-    return line_instance(
-        [job(1, 690, 695, service_min=60), job(2, 760, 765, service_min=60)],
-        [vehicle(lunch=True), vehicle(lunch=True)],
-        3,
-    )
 
 
 def test_with_breaks_lifted_the_search_takes_the_plan_the_lunch_forbids() -> None:
