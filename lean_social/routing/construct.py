@@ -25,9 +25,9 @@ import numpy.typing as npt
 
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.ortools_engine import SearchSettings, solve_ortools
-from lean_social.routing.timing import route_is_feasible
+from lean_social.routing.timing import place_breaks, route_is_feasible
 
-__all__ = ["BlockingRule", "blocking_rule", "construct", "insert_dropped", "make_feasible"]
+__all__ = ["BlockingRule", "blocking_rule", "construct", "insert_dropped", "make_feasible", "reorder_for_breaks"]
 
 #: The rule that keeps a job out of every route: the vehicles' job limit, the breaks, or time itself
 #: (windows, shift, travel, the other jobs already on the routes).
@@ -183,6 +183,38 @@ def make_feasible(instance: RoutingInstance, solution: RoutingSolution) -> Routi
         routes.append(jobs)
         gaps.append(placed if placed is not None else tuple(0 for _ in instance.vehicles[v].breaks))
     return replace(solution, routes=tuple(routes), break_after=tuple(gaps), dropped=tuple(sorted(dropped)))
+
+
+def reorder_for_breaks(instance: RoutingInstance, solution: RoutingSolution) -> RoutingSolution:
+    """Each route whose break fits in no gap of its order, put in an order of the same visits where it
+    does (the reordering search of :func:`insert_dropped`, most urgent visit first), where one is found
+    within ``REORDER_NODES``; every other route as it stands. The same in the routes if none is reordered.
+
+    Why: a plan searched with the breaks lifted (the engine's second search) often has a route packed so
+    that no gap holds the lunch, and :func:`make_feasible` then drops visits from its end, which the
+    repair must place elsewhere. Taking the same visits in another order keeps them on their worker. On
+    the 56 Solomon days with a lunch its repaired plan was the cheaper one on the days packed to the
+    shift's end (C1) and the dearer on those with room (a new order is urgent-first, not short); the
+    engine repairs both ways and keeps the cheaper (``engine._repaired``)."""
+    routes = list(solution.routes)
+    gaps = list(solution.break_after)
+    budget = _NodeBudget(REORDER_NODES)
+    for v, jobs in enumerate(solution.routes):
+        if (
+            len(instance.vehicles[v].breaks) != 1
+            or not jobs
+            or not all(_allowed(instance, v, j) for j in jobs)  # make_feasible's to take off
+            or not _load_fits(instance, v, jobs)
+            or _break_gaps(instance, v, jobs) is not None
+        ):
+            continue
+        found = _feasible_order(instance, v, jobs, budget)
+        if found is not None:
+            order, order_gaps = found
+            routes[v], gaps[v] = order, place_breaks(instance, v, order) or order_gaps
+    if routes == list(solution.routes):
+        return solution
+    return replace(solution, routes=tuple(routes), break_after=tuple(gaps))
 
 
 def _cost(instance: RoutingInstance, vehicle: int, jobs: Sequence[int]) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from line_instances import MINUTE, job, line_instance, vehicle
+from line_instances import MINUTE, job, line_instance, lunch_fits_in_another_order, vehicle
 
-from lean_social.routing.construct import blocking_rule, construct, insert_dropped
+from lean_social.routing.construct import blocking_rule, construct, insert_dropped, make_feasible, reorder_for_breaks
 from lean_social.routing.engine import evaluate
 from lean_social.routing.instance import Break, Job, RoutingSolution
 
@@ -94,3 +94,21 @@ def test_a_vehicle_built_alone_gets_the_route_it_gets_among_others() -> None:
     alone = construct(one)
     assert [jobs[j].place for j in together.routes[0]] == [mine[j].place for j in alone.routes[0]]
     assert together.break_after[0] == alone.break_after[0]
+
+
+def test_a_route_whose_lunch_fits_no_gap_is_put_in_an_order_where_it_does() -> None:
+    # ``line_instances.lunch_fits_in_another_order``: A, C, B keeps no gap for the lunch; B, C, A does,
+    # with the lunch after C. A plan that fits stays the very same plan.
+    instance = lunch_fits_in_another_order()
+    packed = RoutingSolution(
+        routes=((0, 2, 1), ()), break_after=((0,), (0,)), dropped=(), cost=0, status="x", wall_time_s=0
+    )
+    assert not evaluate(instance, packed)[0]
+    reordered = reorder_for_breaks(instance, packed)
+    assert reordered.routes == ((1, 2, 0), ()) and reordered.break_after[0] == (2,)
+    assert evaluate(instance, reordered)[0]
+    assert reorder_for_breaks(instance, reordered) is reordered
+    # Dropping from the end instead sends B to the other worker (6 minutes more walked).
+    dropped = insert_dropped(instance, make_feasible(instance, packed))
+    assert dropped.routes == ((0, 2), (1,))
+    assert evaluate(instance, dropped)[1] - evaluate(instance, reordered)[1] == 6 * MINUTE

@@ -8,7 +8,7 @@ import time
 from dataclasses import replace
 
 import pytest
-from line_instances import job, line_instance, lunch_splits_the_two_jobs, vehicle
+from line_instances import job, line_instance, lunch_fits_in_another_order, lunch_splits_the_two_jobs, vehicle
 
 from lean_social.routing import engine
 from lean_social.routing.construct import construct
@@ -148,18 +148,14 @@ def test_a_plan_with_the_lunch_lifted_is_repaired_to_keep_it() -> None:
     assert evaluate(instance, solved)[0] and sorted(solved.routes) == [(0,), (1,)]
 
 
-def test_a_day_with_room_for_its_lunch_is_searched_with_it_lifted_and_a_packed_one_by_ortools() -> None:
-    # The probe (``_lunch_room``) repairs a short search's plan with the lunch lifted. Three half-hour
-    # visits in a nine-hour day leave the lunch a gap: nothing moves. On the packed day the one route for
-    # both visits has no gap for it: the repair moves one of the two, and OR-Tools runs in the lifted
-    # search's place, its plan named after it.
-    roomy = line_instance([job(p, 480, 960) for p in (1, 2, 3)], [vehicle(lunch=True)], 4)
-    packed = lunch_splits_the_two_jobs()
-    assert engine._lunch_room(roomy, 0)
-    assert not engine._lunch_room(packed, 0)
-    budget = engine._Budget(seconds=None, work=200, polish=engine.POLISH_SHARE, plans=engine.POLISHES)
-    for day, by_ortools in ((roomy, False), (packed, True)):
-        found = engine._run(("pyvrp-relaxed", 0), day, budget, construct(day), "LOCAL_CHEAPEST_INSERTION")
-        assert found is not None and evaluate(day, found)[0]
-        assert (found.status == engine._BY_ORTOOLS) is by_ortools
-        assert engine._named("pyvrp-relaxed", found) == ("ortools" if by_ortools else "pyvrp-relaxed")
+def test_the_repair_keeps_the_cheaper_of_dropping_visits_and_a_new_order() -> None:
+    # ``line_instances.lunch_fits_in_another_order``: from A, C, B (no gap for the lunch) dropping B costs
+    # 6 minutes more than taking the same visits as B, C, A; the repair returns the new order (the test
+    # above: where no order keeps the lunch, the drop).
+    instance = lunch_fits_in_another_order()
+    relaxed = RoutingSolution(
+        routes=((0, 2, 1), ()), break_after=((0,), (0,)), dropped=(), cost=0, status="SUCCESS", wall_time_s=0.0
+    )
+    repaired = engine._repaired(instance, relaxed)
+    assert evaluate(instance, repaired)[0]
+    assert repaired.routes == ((1, 2, 0), ()) and repaired.dropped == ()
