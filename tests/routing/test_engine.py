@@ -132,6 +132,32 @@ def test_a_polish_that_overruns_the_deadline_loses_only_itself(monkeypatch: pyte
     assert multiprocessing.active_children() == []
 
 
+def test_a_repair_that_overruns_the_deadline_loses_only_the_plans_after_the_last(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The search with the lunch lifted repairs every plan it held before polishing; a long day's repair
+    # takes up to a second. Its last plan, repaired, is handed over before the others are: here the
+    # repair of the earlier plan never ends, and the last plan stands (on 6dab385 the search lost it).
+    instance = line_instance([job(p, 480, 960) for p in (5, 1, 4, 2, 3)], [vehicle(lunch=True), vehicle(lunch=True)], 6)
+    earlier = _plan(instance, ((0, 1, 2), (3, 4)))
+    last = _plan(instance, ((1, 3, 4, 2, 0), ()))
+
+    def repaired(instance: RoutingInstance, plan: RoutingSolution) -> RoutingSolution:
+        if plan is earlier:
+            time.sleep(600)
+            raise AssertionError("killed long before")
+        return plan
+
+    monkeypatch.setattr(engine, "search_pyvrp", lambda *a, **k: [earlier, last])
+    monkeypatch.setattr(engine, "_repaired", repaired)
+    budget = engine._Budget(seconds=3.0, work=None, polish=0.5, plans=engine.POLISHES)
+    found = engine._run_all(
+        [("pyvrp-relaxed", 0)], instance, budget, [construct(instance)], "LOCAL_CHEAPEST_INSERTION", 2
+    )
+    assert [f.routes if f is not None else None for f in found] == [last.routes]
+    assert multiprocessing.active_children() == []
+
+
 def test_a_plan_with_the_lunch_lifted_is_repaired_to_keep_it() -> None:
     # One worker doing both visits has no gap for the lunch (``line_instances.lunch_splits_the_two_jobs``):
     # the repair takes B off the route and puts it on the other worker, where both lunches fit; the
