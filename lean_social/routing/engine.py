@@ -15,10 +15,10 @@
    breaks a rule, so with it kept exactly it is stuck where the construction or its first plan put it;
    with it lifted the search is PyVRP's plain VRPTW, and where the days have room for a lunch (waiting,
    a route that ends early) the repair costs nothing, but on a day packed to the shift's end (Solomon's
-   C1 and C2) it moves visits or makes routes longer. Both run on every such day: a probe that sent packed days to
-   OR-Tools' guided local search instead (80dbc38) lost more on the days it misjudged than it won (on
-   the 56 Solomon days with a lunch, 5 s, 3 seeds, docs/benchmarks.md: 2.74 % above the best plan known
-   against 2.49 % without it; 64defb4, before both searches, 5.64 %). Where most visits are pinned to
+   C1 and C2) it moves visits or makes routes longer. Both run on every such day: a probe that sent
+   packed days to OR-Tools' guided local search instead (80dbc38) lost more on the days it misjudged
+   than it won (on the 56 Solomon days with a lunch, 5 s, 3 seeds, docs/benchmarks.md: 2.74 % above the
+   best plan known against 2.49 % without it; 64defb4, before both searches, 5.64 %). Where most visits are pinned to
    their worker (continuity of care: each worker's day is then a route of its own), or PyVRP's model is
    relaxed, PyVRP from its own start beside OR-Tools' guided local search from the construction.
 3. **Polish**: OR-Tools under the full model, from plans each PyVRP search held on its way, in the same

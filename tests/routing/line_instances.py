@@ -51,10 +51,11 @@ def lunch_splits_the_two_jobs() -> RoutingInstance:
 def lunch_fits_in_another_order() -> RoutingInstance:
     """Two workers, a lunch starting 12:00-13:00 for 45 min. A (place 4) starts 11:00-16:00 for an hour;
     B and C (both place 3) start 12:00-13:00 and 08:00-13:00, half an hour each. In the order A, C, B
-    (walk 4 + 1 + 0 + 3 = 8 minutes) the lunch fits no gap: A takes 11:00-12:00, so C and B end at 13:01,
-    and a lunch before either pushes B past 13:00. In the order B, C, A (walk 3 + 0 + 1 + 4 = 8 minutes)
-    B and C take 12:00-13:00, the lunch 13:00-13:45, A 13:46. Dropping B from A, C, B fits the lunch, but
-    B then fits nowhere on that route and goes to the other worker: 6 more minutes walked."""
+    (walk 4 + 1 + 0 + 3 = 8 minutes) the lunch fits no gap: A takes 11:00-12:00 and C, B 12:01-13:01, so
+    a lunch after B starts past 13:00 and one before A, C or B pushes B (or C) past 13:00. In the order
+    B, C, A (walk 3 + 0 + 1 + 4 = 8 minutes) B and C take 12:00-13:00, the lunch 13:00-13:45, A 13:46.
+    Dropping B from A, C, B fits the lunch, but B then fits nowhere on that route and goes to the other
+    worker: 6 more minutes walked."""
     return line_instance(
         [job(4, 660, 960, service_min=60), job(3, 720, 780), job(3, 480, 780)],
         [vehicle(lunch=True), vehicle(lunch=True)],
