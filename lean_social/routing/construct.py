@@ -27,7 +27,15 @@ from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.ortools_engine import SearchSettings, solve_ortools
 from lean_social.routing.timing import place_breaks, route_is_feasible
 
-__all__ = ["BlockingRule", "blocking_rule", "construct", "insert_dropped", "make_feasible", "reorder_for_breaks"]
+__all__ = [
+    "BlockingRule",
+    "blocking_rule",
+    "construct",
+    "insert_dropped",
+    "make_feasible",
+    "reorder_for_breaks",
+    "repair",
+]
 
 #: The rule that keeps a job out of every route: the vehicles' job limit, the breaks, or time itself
 #: (windows, shift, travel, the other jobs already on the routes).
@@ -99,7 +107,7 @@ def _routes_cost(instance: RoutingInstance, solution: RoutingSolution) -> int:
 
 def _construct(instance: RoutingInstance) -> RoutingSolution:
     first = solve_ortools(instance, SearchSettings(time_limit_s=_SAFETY_S, solution_limit=1))
-    return insert_dropped(instance, make_feasible(instance, first))
+    return repair(instance, first)
 
 
 def _owners(instance: RoutingInstance) -> list[list[int]] | None:
@@ -183,6 +191,12 @@ def make_feasible(instance: RoutingInstance, solution: RoutingSolution) -> Routi
         routes.append(jobs)
         gaps.append(placed if placed is not None else tuple(0 for _ in instance.vehicles[v].breaks))
     return replace(solution, routes=tuple(routes), break_after=tuple(gaps), dropped=tuple(sorted(dropped)))
+
+
+def repair(instance: RoutingInstance, solution: RoutingSolution) -> RoutingSolution:
+    """A solver's plan made feasible here (:func:`make_feasible`), then every job it left out tried again
+    (:func:`insert_dropped`): what every plan from a search goes through before it counts."""
+    return insert_dropped(instance, make_feasible(instance, solution))
 
 
 def reorder_for_breaks(instance: RoutingInstance, solution: RoutingSolution) -> RoutingSolution:

@@ -18,9 +18,10 @@
    C1 and C2) it moves visits or makes routes longer. Both run on every such day: a probe that sent
    packed days to OR-Tools' guided local search instead (80dbc38) lost more on the days it misjudged
    than it won (on the 56 Solomon days with a lunch, 5 s, 3 seeds, docs/benchmarks.md: 2.74 % above the
-   best plan known against 2.49 % without it; 64defb4, before both searches, 5.64 %). Where most visits are pinned to
-   their worker (continuity of care: each worker's day is then a route of its own), or PyVRP's model is
-   relaxed, PyVRP from its own start beside OR-Tools' guided local search from the construction.
+   best plan known against 2.49 % without it; 64defb4, before both searches, 5.64 %). Where most visits
+   are pinned to their worker (continuity of care: each worker's day is then a route of its own), or
+   PyVRP's model is relaxed, PyVRP from its own start beside OR-Tools' guided local search from the
+   construction.
 3. **Polish**: OR-Tools under the full model, from plans each PyVRP search held on its way, in the same
    process. On plain VRPTW a tenth of the time polishes the search's last plan; on real days half of it
    (at most ``POLISH_S``) polishes up to ``POLISHES`` of the plans it held at ``CHECKPOINTS`` points: on
@@ -53,7 +54,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from lean_social.errors import SolverError
-from lean_social.routing.construct import construct, insert_dropped, make_feasible, reorder_for_breaks
+from lean_social.routing.construct import construct, reorder_for_breaks, repair
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.ortools_engine import FirstSolution, SearchSettings, solve_ortools
 from lean_social.routing.pyvrp_engine import is_exact_for_pyvrp, is_plain_vrptw, search_pyvrp
@@ -396,13 +397,11 @@ def _repaired(instance: RoutingInstance, plan: RoutingSolution) -> RoutingSoluti
     to the best plan known from 3.46 % to 2.59 %: the first moves a quarter of a C1 day's visits."""
     if plan.status in NO_SOLUTION:
         return plan
-    kept = insert_dropped(instance, make_feasible(instance, plan))
+    kept = repair(instance, plan)
     reordered = reorder_for_breaks(instance, plan)
     if reordered is plan:
         return kept
-    ranked = _ranked(
-        instance, [("kept", kept), ("reordered", insert_dropped(instance, make_feasible(instance, reordered)))]
-    )
+    ranked = _ranked(instance, [("kept", kept), ("reordered", repair(instance, reordered))])
     return ranked[0][2] if ranked else kept
 
 
@@ -506,7 +505,7 @@ def _checked_cost(instance: RoutingInstance, solution: RoutingSolution, engine: 
 def _finish(instance: RoutingInstance, best: RoutingSolution, engine: str, started: float) -> RoutingSolution:
     """The last insertion of jobs still left out (the construction's plan has had it), then the final
     check of every rule."""
-    final = best if engine == "construction" else insert_dropped(instance, make_feasible(instance, best))
+    final = best if engine == "construction" else repair(instance, best)
     _checked_cost(instance, final, engine)
     return replace(final, status=engine, wall_time_s=time.perf_counter() - started)
 
