@@ -114,7 +114,7 @@ def test_the_polish_takes_half_of_a_short_real_day_and_a_fixed_time_of_a_longer_
 
 def test_a_polish_that_overruns_the_deadline_loses_only_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     # OR-Tools now and then overruns its time limit when it starts from a given plan, and a search's child
-    # process is killed at the deadline: the plan the search had handed over before its polish stands.
+    # process is killed at the deadline: the plans the search had handed over before its polish stand.
     # Here the polish never ends; the searches are stood in for, so nothing waits on their clock.
     instance = line_instance([job(p, 480, 960) for p in (5, 1, 4, 2, 3)], [vehicle(lunch=True), vehicle(lunch=True)], 6)
     plan = _plan(instance, ((1, 3, 4, 2, 0), ()))
@@ -128,7 +128,7 @@ def test_a_polish_that_overruns_the_deadline_loses_only_itself(monkeypatch: pyte
     budget = engine._Budget(seconds=3.0, work=None, polish=0.5, plans=engine.POLISHES)
     tasks: list[engine.Task] = [("pyvrp", 0), ("pyvrp-relaxed", 0)]
     found = engine._run_all(tasks, instance, budget, [construct(instance)] * 2, "LOCAL_CHEAPEST_INSERTION", 2)
-    assert [f.routes if f is not None else None for f in found] == [plan.routes, plan.routes]
+    assert [[f.routes for f in pool] for pool in found] == [[plan.routes], [plan.routes]]
     assert multiprocessing.active_children() == []
 
 
@@ -154,7 +154,7 @@ def test_a_repair_that_overruns_the_deadline_loses_only_the_plans_after_the_last
     found = engine._run_all(
         [("pyvrp-relaxed", 0)], instance, budget, [construct(instance)], "LOCAL_CHEAPEST_INSERTION", 2
     )
-    assert [f.routes if f is not None else None for f in found] == [last.routes]
+    assert [[f.routes for f in pool] for pool in found] == [[last.routes]]
     assert multiprocessing.active_children() == []
 
 

@@ -1,0 +1,173 @@
+"""Recombination: the cheapest plan made of whole routes the searches met (set partitioning, SCIP).
+
+A search on a real day ends in a local optimum that depends on where it started: on the Solomon days
+with a lunch the same day planned with three seeds came 0.0 %, 6 % and 12 % above the best plan known
+(C101), each plan with some routes better than the others'. Every plan a search held on its way (PyVRP's
+checkpoints repaired, each OR-Tools polish, the construction) is a set of routes, each feasible for its
+worker as it stands; picking the cheapest set of them that serves every job once and gives each worker
+at most one route is a set-partitioning problem of a few hundred columns. SCIP (in OR-Tools' wheels)
+solves the benchmark's pools to optimality in 0.02-0.1 s; CP-SAT on one core took up to 2 s on the same
+pools and stopped short of the optimum on two of four (set partitioning is decided by its linear
+relaxation, which SCIP's branch and bound is built on). Its plan is never worse than the best plan of the pool (that
+plan is one of its solutions, given as the hint), and a route keeps the worker, order and lunch it was
+found with, so nothing is timed anew: the plan is feasible by the same check as each route was.
+
+A route found for one worker serves any worker alike in every respect (shift, places, travel mode, lunch,
+load, visit limit, span cost, and the visits they may make): such workers are one class, and a route is
+a column of its class, taken at most as many times as the class has workers. Routes are not tried on
+workers unlike their own: on the Solomon days each truck has a lunch of its own, and trying every route
+on every truck made ten times the columns for a worse plan in the same time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.linear_solver import pywraplp
+
+from lean_social.routing.instance import RoutingInstance, RoutingSolution
+from lean_social.routing.objective import evaluate, route_cost
+
+__all__ = ["RECOMBINED", "recombine"]
+
+#: Status of a plan made by the recombination (the engine's status then says ``+recombined``).
+RECOMBINED = "RECOMBINED"
+
+#: Most branch-and-bound nodes SCIP may open: a limit that is the same on any machine, so that a
+#: reproducible run recombines the same way under any load. The pools of the benchmark's days (100
+#: visits, 100-350 routes) are solved to optimality at the root or within a few dozen nodes.
+NODE_LIMIT = 2000
+
+
+#: A recombination with less time than this left is not started.
+MIN_S = 0.02
+#: Of a timed recombination's time, the part kept for building the plan and checking it after SCIP.
+_AFTER_S = 0.02
+
+
+def _before(deadline: float | None) -> float | None:
+    return None if deadline is None else deadline - _AFTER_S
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """A route of the pool, for any worker of ``workers`` (one class): its jobs, lunch and cost."""
+
+    workers: int
+    jobs: tuple[int, ...]
+    break_after: tuple[int, ...]
+    cost: int
+
+
+def worker_classes(instance: RoutingInstance) -> list[tuple[int, ...]]:
+    """Workers alike in everything a route's feasibility and cost depend on, in order of first member:
+    a route found for one serves any other of its class the same."""
+    allowed_sets = sorted({job.allowed for job in instance.jobs if job.allowed is not None}, key=sorted)
+    classes: dict[tuple[object, ...], list[int]] = {}
+    for k, vehicle in enumerate(instance.vehicles):
+        key = (vehicle, tuple(k in allowed for allowed in allowed_sets))
+        classes.setdefault(key, []).append(k)
+    return [tuple(members) for members in classes.values()]
+
+
+def recombine(
+    instance: RoutingInstance, plans: Sequence[tuple[int, RoutingSolution]], *, deadline: float | None = None
+) -> RoutingSolution | None:
+    """The cheapest plan made of routes of ``plans`` (feasible plans, each with its cost by ``evaluate``),
+    if it is cheaper than the best of them; None where it is not, where there is nothing to recombine
+    (fewer than two distinct plans) or no time. ``deadline`` (a ``time.perf_counter()`` reading) bounds a
+    timed run; the node limit always holds."""
+    feasible = list(plans)
+    if len({plan.routes for _, plan in feasible}) < 2:
+        return None
+    if deadline is not None and deadline - time.perf_counter() < MIN_S:
+        return None
+    best_cost, best = min(feasible, key=lambda f: f[0])
+    classes = worker_classes(instance)
+    class_of = {k: c for c, members in enumerate(classes) for k in members}
+    columns: dict[tuple[int, tuple[int, ...]], _Column] = {}
+    for _, plan in feasible:
+        for v, jobs in enumerate(plan.routes):
+            key = (class_of[v], tuple(jobs))
+            if jobs and key not in columns:
+                ok, cost = route_cost(instance, v, tuple(jobs), plan.break_after[v])
+                if ok:
+                    columns[key] = _Column(class_of[v], tuple(jobs), plan.break_after[v], cost)
+    chosen = _solve(instance, classes, list(columns.values()), best, class_of, _before(deadline))
+    if chosen is None:
+        return None
+    plan = _plan(instance, classes, chosen)
+    ok, cost = evaluate(instance, plan)
+    return plan if ok and cost < best_cost else None
+
+
+def _solve(
+    instance: RoutingInstance,
+    classes: Sequence[tuple[int, ...]],
+    columns: Sequence[_Column],
+    best: RoutingSolution,
+    class_of: dict[int, int],
+    deadline: float | None,
+) -> list[_Column] | None:
+    """The cheapest choice of columns: each job served by one column or left out at its penalty, each
+    class given at most as many columns as it has workers; the pool's best plan as the hint."""
+    solver = pywraplp.Solver.CreateSolver("SCIP")
+    if solver is None:  # pragma: no cover - SCIP ships in OR-Tools' wheels
+        return None
+    take = [solver.BoolVar(f"route {i}") for i in range(len(columns))]
+    left_out = [solver.BoolVar(f"job {j} left out") for j in range(len(instance.jobs))]
+    serving: list[list[Any]] = [[] for _ in instance.jobs]
+    by_class: list[list[Any]] = [[] for _ in classes]
+    for var, column in zip(take, columns, strict=True):
+        by_class[column.workers].append(var)
+        for j in column.jobs:
+            serving[j].append(var)
+    for vars_, out in zip(serving, left_out, strict=True):
+        solver.Add(solver.Sum([*vars_, out]) == 1)
+    for members, vars_ in zip(classes, by_class, strict=True):
+        if len(vars_) > len(members):
+            solver.Add(solver.Sum(vars_) <= len(members))
+    objective = solver.Objective()
+    for var, column in zip(take, columns, strict=True):
+        objective.SetCoefficient(var, column.cost)
+    for out, job in zip(left_out, instance.jobs, strict=True):
+        objective.SetCoefficient(out, job.penalty)
+    objective.SetMinimization()
+    in_best = {(class_of[v], tuple(jobs)) for v, jobs in enumerate(best.routes) if jobs}
+    dropped = set(best.dropped)
+    solver.SetHint(
+        [*take, *left_out],
+        [float((c.workers, c.jobs) in in_best) for c in columns] + [float(j in dropped) for j in range(len(left_out))],
+    )
+    # A node limit is the same on any machine (a reproducible run recombines the same way under any
+    # load); a timed run also stops on its clock.
+    solver.SetSolverSpecificParametersAsString(f"limits/totalnodes = {NODE_LIMIT}\n")
+    if deadline is not None:
+        solver.SetTimeLimit(max(1, int(1000 * (deadline - time.perf_counter()))))
+    status = solver.Solve()
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return None
+    return [column for var, column in zip(take, columns, strict=True) if var.solution_value() > 0.5]
+
+
+def _plan(instance: RoutingInstance, classes: Sequence[tuple[int, ...]], chosen: Sequence[_Column]) -> RoutingSolution:
+    """The chosen columns as a plan: each given the next free worker of its class, in the order of the
+    workers (so the same choice gives the same plan)."""
+    routes: list[tuple[int, ...]] = [() for _ in instance.vehicles]
+    breaks: list[tuple[int, ...]] = [tuple(0 for _ in v.breaks) for v in instance.vehicles]
+    free = [list(members) for members in classes]
+    for column in sorted(chosen, key=lambda c: (c.workers, c.jobs)):
+        vehicle = free[column.workers].pop(0)
+        routes[vehicle], breaks[vehicle] = column.jobs, column.break_after
+    served = {j for jobs in routes for j in jobs}
+    return RoutingSolution(
+        routes=tuple(routes),
+        break_after=tuple(breaks),
+        dropped=tuple(j for j in range(len(instance.jobs)) if j not in served),
+        cost=-1,
+        status=RECOMBINED,
+        wall_time_s=0.0,
+    )
