@@ -64,7 +64,7 @@ from lean_social.errors import SolverError
 from lean_social.routing.construct import construct, reorder_for_breaks, repair
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.objective import evaluate
-from lean_social.routing.ortools_engine import FirstSolution, SearchSettings, solve_ortools
+from lean_social.routing.ortools_engine import IMPROVEMENT, FirstSolution, SearchSettings, solve_ortools
 from lean_social.routing.pyvrp_engine import is_exact_for_pyvrp, is_plain_vrptw, search_pyvrp
 from lean_social.routing.recombine import recombine
 from lean_social.routing.timing import place_breaks
@@ -219,6 +219,12 @@ def _ignore(plan: RoutingSolution) -> None:
     """The report of a search whose plans no one collects."""
 
 
+def _watching(report: Report) -> Report | None:
+    """What OR-Tools hands each improvement on its way to (``IMPROVEMENT``): the report, where someone
+    collects the plans; the recombination chooses from their routes too."""
+    return None if report is _ignore else report
+
+
 def _run(
     task: Task,
     instance: RoutingInstance,
@@ -237,7 +243,9 @@ def _run(
         relax = engine == "pyvrp-relaxed"
         found = search_pyvrp(instance, seed=seed, relax_breaks=relax, **budget.pyvrp())[-1]
         return _repaired(instance, found) if relax else found
-    return solve_ortools(instance, budget.ortools(seed, first), initial_routes=start.routes)
+    return solve_ortools(
+        instance, budget.ortools(seed, first), initial_routes=start.routes, on_improvement=_watching(report)
+    )
 
 
 #: Units of work a job in the first lap of a reproducible search (``_laps``): the default of 100 a visit is
@@ -311,7 +319,10 @@ def _laps(
         plan = seen[i] if i < len(seen) else final  # every checkpoint is reached on a count of iterations
         origin = plan if evaluate(instance, plan)[0] else start
         polished = solve_ortools(
-            instance, _Budget(seconds=None, work=units).ortools(seed, first), initial_routes=origin.routes
+            instance,
+            _Budget(seconds=None, work=units).ortools(seed, first),
+            initial_routes=origin.routes,
+            on_improvement=_watching(report),
         )
         outcomes.append(polished if polished.status in NO_SOLUTION else replace(polished, status=_POLISHED))
         report(outcomes[-1])
@@ -383,7 +394,7 @@ def _timed_laps(
         settings = SearchSettings(
             time_limit_s=share, deadline=time.perf_counter() + share, seed=seed, first_solution=first
         )
-        polished = solve_ortools(instance, settings, initial_routes=origin.routes)
+        polished = solve_ortools(instance, settings, initial_routes=origin.routes, on_improvement=_watching(report))
         outcomes.append(polished if polished.status in NO_SOLUTION else replace(polished, status=_POLISHED))
         report(outcomes[-1])
     ranked = _ranked(instance, [("", outcome) for outcome in outcomes])  # a stable sort: the earlier on a tie
@@ -419,7 +430,7 @@ def solve(
     if not instance.jobs or not instance.vehicles:
         return replace(base, status="construction", wall_time_s=time.perf_counter() - started)
     best, engine = base, "construction"  # engine: the search whose plan stands, for the status
-    best_cost = base_cost = _checked_cost(instance, base, "construction")
+    best_cost = _checked_cost(instance, base, "construction")
     spent = time.perf_counter() - started
     # The final insertion after the search costs at most about what the construction's insertion did.
     reserve = base.wall_time_s if base.dropped else 0.0
@@ -460,19 +471,24 @@ def solve(
     budget = _Budget(seconds=seconds, work=settings.work, polish=polish, plans=plans)
     pools = _run_all(tasks, instance, budget, [base] * len(tasks), settings.first_solution, workers)
 
+    # The plans each search ended its steps with are ranked; those OR-Tools met on its way only lend their
+    # routes to the recombination (there are hundreds, and the last of each polish is ranked anyway).
     found = _ranked(
         instance,
         [
             (f"{name}+polish" if plan.status == _POLISHED else name, plan)
             for (name, _), pool in zip(tasks, pools, strict=True)
             for plan in _distinct(pool)
+            if plan.status != IMPROVEMENT
         ],
     )
     if found and found[0][0] < best_cost:
         best_cost, engine, best = found[0]
     by = None if search_s is None else started + settings.time_limit_s - reserve
-    pooled = [(best_cost, best), *((cost, plan) for cost, _, plan in found if plan is not best), (base_cost, base)]
-    mixed = recombine(instance, pooled, deadline=by) if mixes else None
+    # The ranked plans first, cheapest first, then what OR-Tools met, the latest (the cheapest) first.
+    met = [plan for pool in pools for plan in reversed(pool) if plan.status == IMPROVEMENT]
+    pooled = [*(plan for _, _, plan in found if plan is not best), base, *met]
+    mixed = recombine(instance, (best_cost, best), pooled, deadline=by) if mixes else None
     if mixed is not None:
         best, engine = mixed, "recombined"
     return _finish(instance, best, engine, started)

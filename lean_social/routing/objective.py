@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
-from lean_social.routing.timing import time_route
+from lean_social.routing.timing import route_is_feasible, time_route
 
 __all__ = ["evaluate", "route_cost"]
 
@@ -21,13 +21,17 @@ def route_cost(
     if not jobs:
         return True, 0
     spec = instance.vehicles[vehicle]
-    timed = time_route(instance, vehicle, jobs, break_after)
+    if spec.span_cost:
+        timed = time_route(instance, vehicle, jobs, break_after)
+        feasible, span = timed.feasible, spec.span_cost * (timed.return_arrival - timed.departure)
+    else:  # the same verdict without the search for the latest departure, which only the span needs
+        feasible, span = route_is_feasible(instance, vehicle, jobs, break_after), 0
     load = sum(instance.jobs[j].demand for j in jobs)
-    feasible = timed.feasible and (not instance.has_loads or load <= spec.capacity)
+    feasible &= not instance.has_loads or load <= spec.capacity
     feasible &= all(_may_take(instance, vehicle, j) for j in jobs)
     places = [spec.start_place, *(instance.jobs[j].place for j in jobs), spec.end_place]
     cost = sum(int(instance.cost[spec.profile, a, b]) for a, b in itertools.pairwise(places))
-    return feasible, cost + spec.span_cost * (timed.return_arrival - timed.departure)
+    return feasible, cost + span
 
 
 def evaluate(instance: RoutingInstance, solution: RoutingSolution) -> tuple[bool, int]:

@@ -1,4 +1,5 @@
-"""The OR-Tools routing model of a neutral instance: the only module that imports ``ortools``.
+"""The OR-Tools routing model of a neutral instance: the only module that imports OR-Tools' routing library
+(the recombination uses its linear solver).
 
 Follows the OR-Tools sequence (index manager → model → registered transit matrices → time dimension →
 windows → breaks → search parameters) but keeps index conversions in one place, ``_Nodes``.
@@ -7,7 +8,7 @@ windows → breaks → search parameters) but keeps index conversions in one pla
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -17,7 +18,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from lean_social.errors import SolverError
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
 
-__all__ = ["FirstSolution", "Metaheuristic", "SearchSettings", "solve_ortools"]
+__all__ = ["IMPROVEMENT", "FirstSolution", "Metaheuristic", "SearchSettings", "solve_ortools"]
 
 FirstSolution = Literal[
     "PATH_CHEAPEST_ARC",
@@ -107,12 +108,14 @@ def solve_ortools(
     settings: SearchSettings | None = None,
     *,
     initial_routes: Sequence[Sequence[int]] | None = None,
+    on_improvement: Callable[[RoutingSolution], None] | None = None,
 ) -> RoutingSolution:
     """Solve with OR-Tools routing; pure: no printing, no files.
 
     ``initial_routes`` (job indices per vehicle) start the search from another engine's solution; if
     OR-Tools cannot restore them under the full model (a break that does not fit, say), it starts from
-    its own first solution instead.
+    its own first solution instead. ``on_improvement`` is handed each solution cheaper than every one
+    before it, as the search meets it (the engine recombines their routes).
     """
     settings = settings or SearchSettings()
     started = time.perf_counter()
@@ -139,6 +142,8 @@ def solve_ortools(
     time_dim = _add_time(routing, manager, instance, order, time_callbacks)
     break_vars = _add_shifts(routing, instance, time_dim, index_node, service)
     _add_capacities(routing, instance, order)
+    if on_improvement is not None:
+        _watch(instance, routing, manager, nodes, time_dim, break_vars, on_improvement)
     params = _search_parameters(settings)
     routing.CloseModelWithParameters(params)
     if settings.deadline is not None:
@@ -162,6 +167,60 @@ def solve_ortools(
         solution = RoutingSolution.empty(instance, status=status)
         return replace(solution, wall_time_s=time.perf_counter() - started)
     return _extract(instance, routing, manager, assignment, nodes, time_dim, break_vars, status, started)
+
+
+def _watch(
+    instance: RoutingInstance,
+    routing: Any,
+    manager: Any,
+    nodes: _Nodes,
+    time_dim: Any,
+    break_vars: Sequence[Sequence[Any]],
+    on_improvement: Callable[[RoutingSolution], None],
+) -> None:
+    """Hand each solution cheaper than all before to ``on_improvement``: its routes, each break after the
+    visits that start before the earliest start it may take there (as ``_extract`` reads the final one),
+    and the status ``IMPROVEMENT``. Read in the solver's callback, where every variable is bound to the
+    solution's range; the engine checks each route again before it uses one."""
+    best: list[int] = []
+
+    def seen() -> None:
+        cost = routing.CostVar().Value()
+        if best and cost >= best[0]:
+            return
+        best[:] = [cost]
+        routes: list[tuple[int, ...]] = []
+        break_after: list[tuple[int, ...]] = []
+        for v in range(len(instance.vehicles)):
+            jobs: list[int] = []
+            starts: list[int] = []
+            index = routing.NextVar(routing.Start(v)).Value()
+            while not routing.IsEnd(index):
+                job = nodes.job_of(manager.IndexToNode(index))
+                if job is None:  # a depot inside a route: not a plan to hand over
+                    return
+                jobs.append(job)
+                starts.append(time_dim.CumulVar(index).Min())
+                index = routing.NextVar(index).Value()
+            routes.append(tuple(jobs))
+            break_after.append(tuple(sum(1 for s in starts if s < brk.StartMin()) for brk in break_vars[v]))
+        served = {j for jobs in routes for j in jobs}
+        on_improvement(
+            RoutingSolution(
+                routes=tuple(routes),
+                break_after=tuple(break_after),
+                dropped=tuple(j for j in range(len(instance.jobs)) if j not in served),
+                cost=cost,
+                status=IMPROVEMENT,
+                wall_time_s=0.0,
+            )
+        )
+
+    routing.AddAtSolutionCallback(seen)
+
+
+#: Status of a plan handed to ``on_improvement`` on the search's way.
+IMPROVEMENT = "IMPROVEMENT"
 
 
 def _register_transits(

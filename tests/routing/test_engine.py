@@ -82,7 +82,7 @@ def test_on_the_clock_a_search_polishes_its_latest_distinct_plans_and_keeps_the_
         assert len(kwargs["checkpoints_s"]) == engine.CHECKPOINTS - 1  # type: ignore[arg-type]
         return [early, middle, broken, last, last]  # held at two checkpoints: one plan
 
-    def polish(instance: RoutingInstance, settings: object, *, initial_routes: object) -> RoutingSolution:
+    def polish(instance: RoutingInstance, settings: object, *, initial_routes: object, **_: object) -> RoutingSolution:
         polished_from.append(initial_routes)  # type: ignore[arg-type]
         return best if initial_routes == middle.routes else replace(last, status="SUCCESS")
 

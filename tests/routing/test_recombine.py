@@ -42,21 +42,21 @@ def _plan(
     )
 
 
-def _costed(instance: RoutingInstance, *plans: RoutingSolution) -> list[tuple[int, RoutingSolution]]:
-    out = []
-    for plan in plans:
-        feasible, cost = evaluate(instance, plan)
-        assert feasible
-        out.append((cost, plan))
-    return out
+def _mix(
+    instance: RoutingInstance, first: RoutingSolution, *others: RoutingSolution, **kw: float
+) -> RoutingSolution | None:
+    """``recombine`` of ``first`` (feasible, the best so far) and ``others``."""
+    feasible, cost = evaluate(instance, first)
+    assert feasible
+    return recombine(instance, (cost, first), others, **kw)
 
 
 def test_the_best_routes_of_two_plans_make_a_plan_cheaper_than_both() -> None:
     instance = _day()
     a = _plan(instance, (X_IN_ORDER, Y_ZIGZAG))
     b = _plan(instance, (X_ZIGZAG, Y_IN_ORDER))
-    assert [cost for cost, _ in _costed(instance, a, b)] == [26 * MINUTE, 26 * MINUTE]
-    mixed = recombine(instance, _costed(instance, a, b))
+    assert evaluate(instance, a) == evaluate(instance, b) == (True, 26 * MINUTE)
+    mixed = _mix(instance, a, b)
     assert mixed is not None and mixed.status == RECOMBINED
     assert evaluate(instance, mixed) == (True, 22 * MINUTE)
     assert sorted(mixed.routes) == [X_IN_ORDER, Y_IN_ORDER] and mixed.dropped == ()
@@ -69,7 +69,7 @@ def test_a_route_found_for_one_worker_serves_another_alike_in_everything() -> No
     assert worker_classes(instance) == [(0, 1)]
     a = _plan(instance, (X_IN_ORDER, Y_ZIGZAG))
     b = _plan(instance, (Y_IN_ORDER, X_ZIGZAG))
-    mixed = recombine(instance, _costed(instance, a, b))
+    mixed = _mix(instance, a, b)
     assert mixed is not None and evaluate(instance, mixed) == (True, 22 * MINUTE)
     assert mixed.routes == (X_IN_ORDER, Y_IN_ORDER)  # the next free worker of the class, in order
 
@@ -81,7 +81,7 @@ def test_a_route_is_never_given_to_a_worker_unlike_its_own() -> None:
     assert worker_classes(instance) == [(0,), (1,)]
     a = _plan(instance, (X_IN_ORDER, Y_ZIGZAG))
     b = _plan(instance, (Y_IN_ORDER, X_ZIGZAG))
-    assert recombine(instance, _costed(instance, a, b)) is None
+    assert _mix(instance, a, b) is None
 
 
 def test_a_visit_one_plan_left_out_is_served_by_a_route_of_another() -> None:
@@ -90,7 +90,7 @@ def test_a_visit_one_plan_left_out_is_served_by_a_route_of_another() -> None:
     instance = _day()
     a = _plan(instance, (X_IN_ORDER, Y_ZIGZAG))
     b = _plan(instance, ((0, 1), Y_IN_ORDER), dropped=(2,))
-    mixed = recombine(instance, _costed(instance, a, b))
+    mixed = _mix(instance, a, b)
     assert mixed is not None and mixed.dropped == ()
     assert evaluate(instance, mixed) == (True, 22 * MINUTE)
 
@@ -99,9 +99,9 @@ def test_nothing_comes_back_where_nothing_is_cheaper_or_there_is_one_plan() -> N
     instance = _day()
     good = _plan(instance, (X_IN_ORDER, Y_IN_ORDER))
     zigzag = _plan(instance, (X_ZIGZAG, Y_ZIGZAG))
-    assert recombine(instance, _costed(instance, good, zigzag)) is None  # the best plan is already the best
-    assert recombine(instance, _costed(instance, zigzag)) is None
-    assert recombine(instance, _costed(instance, zigzag, zigzag)) is None
+    assert _mix(instance, good, zigzag) is None  # the best plan is already the best
+    assert _mix(instance, zigzag) is None
+    assert _mix(instance, zigzag, zigzag) is None
 
 
 def test_the_engine_recombines_every_plan_its_searches_handed_over(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,4 +129,4 @@ def test_a_recombination_with_no_time_left_is_not_started() -> None:
     instance = _day()
     a = _plan(instance, (X_IN_ORDER, Y_ZIGZAG))
     b = _plan(instance, (X_ZIGZAG, Y_IN_ORDER))
-    assert recombine(instance, _costed(instance, a, b), deadline=0.0) is None
+    assert _mix(instance, a, b, deadline=0.0) is None
