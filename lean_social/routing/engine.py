@@ -478,8 +478,7 @@ def solve(
         [
             (f"{name}+polish" if plan.status == _POLISHED else name, plan)
             for (name, _), pool in zip(tasks, pools, strict=True)
-            for plan in _distinct(pool)
-            if plan.status != IMPROVEMENT
+            for plan in _distinct([plan for plan in pool if plan.status != IMPROVEMENT])
         ],
     )
     if found and found[0][0] < best_cost:

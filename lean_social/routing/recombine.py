@@ -48,7 +48,7 @@ MAX_ROUTES = 3000
 #: A recombination with less time than this left is not started.
 MIN_S = 0.02
 #: Of a timed recombination's time, the part kept for building the plan and checking it after SCIP.
-_AFTER_S = 0.02
+_AFTER_S = 0.05
 
 
 def _before(deadline: float | None) -> float | None:
