@@ -11,12 +11,15 @@ ever picks whole routes.)
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from line_instances import MINUTE, job, line_instance, vehicle
 
 from lean_social.routing import engine
 from lean_social.routing.engine import EngineSettings, evaluate, solve
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
+from lean_social.routing.ortools_engine import IMPROVEMENT
 from lean_social.routing.recombine import RECOMBINED, recombine, worker_classes
 from lean_social.routing.timing import place_breaks
 
@@ -130,3 +133,17 @@ def test_a_recombination_with_no_time_left_is_not_started() -> None:
     a = _plan(instance, (X_IN_ORDER, Y_ZIGZAG))
     b = _plan(instance, (X_ZIGZAG, Y_IN_ORDER))
     assert _mix(instance, a, b, deadline=0.0) is None
+
+
+def test_a_polished_plan_stands_though_its_search_met_it_on_the_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    # OR-Tools hands each improvement over as it meets it, so a polish's last improvement is its polished
+    # plan itself. The improvements only lend routes; the polished plan is still ranked (in 5929418 it
+    # was dropped as a repeat of the improvement, and every polished plan was lost).
+    instance = _day(lunches=(True, True))
+    a = _plan(instance, (X_IN_ORDER, Y_ZIGZAG))
+    polished = replace(_plan(instance, (X_IN_ORDER, Y_IN_ORDER)), status="POLISHED")
+    met = replace(polished, status=IMPROVEMENT)
+    monkeypatch.setattr(engine, "_run_all", lambda tasks, *args: [[met, polished], *([] for _ in tasks[1:])])
+    solved = solve(instance, EngineSettings(work=100, seed=0), start=a)
+    assert solved.status == "pyvrp+polish"
+    assert evaluate(instance, solved) == (True, 22 * MINUTE)
