@@ -28,12 +28,13 @@
    the benchmark's days with a lunch the polish won nearly always, and from which plan it ends best is
    close to chance.
 4. **Recombination** (``recombine``), on real days: every plan the searches handed over on their way (the
-   repaired checkpoints, each polish, the construction) is a set of routes feasible as they stand, and
-   the cheapest set of them that serves each visit once is found by set partitioning. Each search ends
-   in a local optimum that depends on where it started, with some routes better than the other's: on
-   the 56 Solomon days with a lunch (5 s, 3 seeds, docs/benchmarks.md) the recombined plan was the best
-   in 94 runs of 168 and the mean gap to the best plan known went from 1.97 % to 1.37 % (C1: 3.66 % to
-   1.42 %). It takes ``RECOMBINE_SHARE`` of the time. On plain VRPTW the searches hand over two or three
+   repaired checkpoints, each polish, every solution OR-Tools improved on while polishing, the
+   construction) is a set of routes feasible as they stand, and the cheapest set of them that serves
+   each visit once is found by set partitioning. Each search ends in a local optimum that depends on
+   where it started, with some routes better than the other's: on the 56 Solomon days with a lunch (5 s,
+   3 seeds, docs/benchmarks.md) the recombined plan stood in 103 runs of 168 and the mean gap to the best
+   plan known went from 2.23 % to 1.31 % (C1 4.19 % to 1.29 %, RC1 2.88 % to 1.53 %; R2 1.10 % to
+   1.20 %). It takes ``RECOMBINE_SHARE`` of the time. On plain VRPTW the searches hand over two or three
    plans and the Solomon figures stand as measured without it, so it is not run there.
 5. **Final insertion**: every job still left out is tried once more in every gap of every route.
 
@@ -494,8 +495,8 @@ def solve(
 
 
 #: Share of a timed search's budget kept for the recombination of its plans (``recombine``), at most
-#: ``RECOMBINE_S`` seconds: SCIP solves the pools of the benchmark's days (100-350 routes) to optimality in
-#: 0.02-0.1 s, and building the routes' costs takes about as long again.
+#: ``RECOMBINE_S`` seconds, and what is left of the handover: SCIP solves the pools of the benchmark's days
+#: (250-800 routes) in 0.05-0.3 s, and stops on the clock, with the best it has, where it takes longer.
 RECOMBINE_SHARE = 0.05
 RECOMBINE_S = 0.3
 
