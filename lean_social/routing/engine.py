@@ -299,8 +299,11 @@ def _laps(
     more work passes through every plan of the run given less, and returns one no worse: more work never
     makes a reproducible plan worse, by construction. (The one seam: PyVRP keeps its best plan by its own
     measure, which places a lunch as its model does; ``place_breaks`` then places it again. The tests and
-    the benchmark check the whole.) One long search, not a restart a lap: PyVRP's penalties take
-    thousands of iterations to settle, and a restart every lap lost most of what 100 units a visit found."""
+    the benchmark check the whole.) The recombination keeps to it: a polish given fewer units passes
+    through the same improvements as a longer one, so the larger run's pool holds the smaller's but for
+    its last PyVRP plan, and SCIP stops on a count of nodes, not the clock. One long search, not a
+    restart a lap: PyVRP's penalties take thousands of iterations to settle, and a restart every lap lost
+    most of what 100 units a visit found."""
     engine, seed = task
     iterations, polishes = lap_plan(work, len(instance.jobs), polish)
     relax = engine == "pyvrp-relaxed"
