@@ -210,9 +210,10 @@ def _cores() -> int:
 Task = tuple[Literal["pyvrp", "pyvrp-relaxed", "ortools"], int]
 
 
-#: Where a search hands over each plan it makes as it goes (its repaired checkpoints, each polish): the
-#: engine keeps them all, for its pick of the best and for the recombination, and a search killed at the
-#: deadline loses only the plans it had not handed over yet (see ``_child``).
+#: Where a search hands over each plan it makes as it goes (its repaired checkpoints, each polish and every
+#: solution the polish improved on, status ``IMPROVEMENT``): the engine keeps them all, for its pick of the
+#: best and for the recombination, and a search killed at the deadline loses only the plans it had not
+#: handed over yet (see ``_child``).
 Report = Callable[[RoutingSolution], None]
 
 
@@ -356,7 +357,7 @@ def _timed_laps(
     """A PyVRP search on the clock, then OR-Tools' polish of the plans it held on its way: its best at
     ``CHECKPOINTS`` points of the search, up to ``budget.plans`` distinct ones from the last, each polished in
     an equal share of the time left (``budget.polish`` of the whole); the best plan met is returned, and
-    and each plan is handed to ``report`` as it is made (a polish that overruns the deadline then loses only
+    each plan is handed to ``report`` as it is made (a polish that overruns the deadline then loses only
     itself)."""
     engine, seed = task
     began = time.perf_counter()
