@@ -37,7 +37,7 @@ from lean_social.routing.objective import evaluate, route_cost
 
 __all__ = ["RECOMBINED", "recombine"]
 
-#: Status of a plan made by the recombination (the engine's status then says ``+recombined``).
+#: Status of a plan made by the recombination (the engine then names the search whose plan stands "recombined").
 RECOMBINED = "RECOMBINED"
 
 #: Most branch-and-bound nodes SCIP may open: a limit that is the same on any machine, so that a
