@@ -37,6 +37,7 @@ def _day(*, lunches: tuple[bool, bool] = (False, False)) -> RoutingInstance:
 def _plan(
     instance: RoutingInstance, routes: tuple[tuple[int, ...], ...], dropped: tuple[int, ...] = ()
 ) -> RoutingSolution:
+    """A plan of ``routes``, each lunch in its best gap (after the visits, back at the office, here)."""
     breaks = tuple(
         place_breaks(instance, v, r) or tuple(0 for _ in instance.vehicles[v].breaks) for v, r in enumerate(routes)
     )
