@@ -331,8 +331,7 @@ def _laps(
         )
         outcomes.append(polished if polished.status in NO_SOLUTION else replace(polished, status=_POLISHED))
         report(outcomes[-1])
-    ranked = _ranked(instance, [("", outcome) for outcome in outcomes])  # a stable sort: the earlier on a tie
-    return ranked[0][2] if ranked else None
+    return _cheapest(instance, outcomes)
 
 
 #: Checkpoints of a search on the clock (``_timed_laps``): its best is kept at each of this many equal
@@ -402,8 +401,7 @@ def _timed_laps(
         polished = solve_ortools(instance, settings, initial_routes=origin.routes, on_improvement=_watching(report))
         outcomes.append(polished if polished.status in NO_SOLUTION else replace(polished, status=_POLISHED))
         report(outcomes[-1])
-    ranked = _ranked(instance, [("", outcome) for outcome in outcomes])  # a stable sort: the earlier on a tie
-    return ranked[0][2] if ranked else None
+    return _cheapest(instance, outcomes)
 
 
 def _repaired(instance: RoutingInstance, plan: RoutingSolution) -> RoutingSolution:
@@ -515,6 +513,12 @@ def _distinct(plans: Sequence[RoutingSolution]) -> list[RoutingSolution]:
             seen.add(key)
             out.append(plan)
     return out
+
+
+def _cheapest(instance: RoutingInstance, plans: Sequence[RoutingSolution]) -> RoutingSolution | None:
+    """The cheapest feasible plan, the earlier on a tie (``_ranked``'s sort is stable); None if none is."""
+    ranked = _ranked(instance, [("", plan) for plan in plans])
+    return ranked[0][2] if ranked else None
 
 
 def _ranked(

@@ -178,10 +178,10 @@ def _watch(
     break_vars: Sequence[Sequence[Any]],
     on_improvement: Callable[[RoutingSolution], None],
 ) -> None:
-    """Hand each solution cheaper than all before to ``on_improvement``: its routes, each break after the
-    visits that start before the earliest start it may take there (as ``_extract`` reads the final one),
-    and the status ``IMPROVEMENT``. Read in the solver's callback, where every variable is bound to the
-    solution's range; the engine checks each route again before it uses one."""
+    """Hand each solution cheaper than all before to ``on_improvement``, read as ``_extract`` reads the
+    final one but from the variables themselves, each at the least value its range holds (the routes are
+    bound; each break falls after the visits that start before the earliest start it may take there),
+    with the status ``IMPROVEMENT``. The engine checks each route again before it uses one."""
     best: list[int] = []
 
     def seen() -> None:
@@ -189,32 +189,20 @@ def _watch(
         if best and cost >= best[0]:
             return
         best[:] = [cost]
-        routes: list[tuple[int, ...]] = []
-        break_after: list[tuple[int, ...]] = []
-        for v in range(len(instance.vehicles)):
-            jobs: list[int] = []
-            starts: list[int] = []
-            index = routing.NextVar(routing.Start(v)).Value()
-            while not routing.IsEnd(index):
-                job = nodes.job_of(manager.IndexToNode(index))
-                if job is None:  # a depot inside a route: not a plan to hand over
-                    return
-                jobs.append(job)
-                starts.append(time_dim.CumulVar(index).Min())
-                index = routing.NextVar(index).Value()
-            routes.append(tuple(jobs))
-            break_after.append(tuple(sum(1 for s in starts if s < brk.StartMin()) for brk in break_vars[v]))
-        served = {j for jobs in routes for j in jobs}
-        on_improvement(
-            RoutingSolution(
-                routes=tuple(routes),
-                break_after=tuple(break_after),
-                dropped=tuple(j for j in range(len(instance.jobs)) if j not in served),
-                cost=cost,
-                status=IMPROVEMENT,
-                wall_time_s=0.0,
+        try:
+            plan = _read(
+                instance,
+                routing,
+                manager,
+                nodes,
+                time_dim,
+                break_vars,
+                lambda var: var.Min(),
+                lambda brk: brk.StartMin(),
             )
-        )
+        except SolverError:  # a depot inside a route: not a plan to hand over
+            return
+        on_improvement(replace(plan, cost=cost, status=IMPROVEMENT))
 
     routing.AddAtSolutionCallback(seen)
 
@@ -340,29 +328,47 @@ def _extract(
     status: str,
     started: float,
 ) -> RoutingSolution:
+    plan = _read(instance, routing, manager, nodes, time_dim, break_vars, assignment.Value, assignment.StartValue)
+    return replace(
+        plan, cost=int(assignment.ObjectiveValue()), status=status, wall_time_s=time.perf_counter() - started
+    )
+
+
+def _read(
+    instance: RoutingInstance,
+    routing: Any,
+    manager: Any,
+    nodes: _Nodes,
+    time_dim: Any,
+    break_vars: Sequence[Sequence[Any]],
+    value: Callable[[Any], int],
+    break_start: Callable[[Any], int],
+) -> RoutingSolution:
+    """The routes of a solution, ``value`` giving each variable's value and ``break_start`` each break's
+    start: each break after the visits that start before it (cost and status left to the caller)."""
     routes: list[tuple[int, ...]] = []
     break_after: list[tuple[int, ...]] = []
     served: set[int] = set()
     for v in range(len(instance.vehicles)):
         jobs: list[int] = []
         starts: list[int] = []
-        index = assignment.Value(routing.NextVar(routing.Start(v)))
+        index = value(routing.NextVar(routing.Start(v)))
         while not routing.IsEnd(index):
             job = nodes.job_of(manager.IndexToNode(index))
             if job is None:
                 msg = f"route {v} passes through a depot node inside the route"
                 raise SolverError(msg)
             jobs.append(job)
-            starts.append(assignment.Value(time_dim.CumulVar(index)))
-            index = assignment.Value(routing.NextVar(index))
+            starts.append(value(time_dim.CumulVar(index)))
+            index = value(routing.NextVar(index))
         served.update(jobs)
         routes.append(tuple(jobs))
-        break_after.append(tuple(sum(1 for s in starts if s < assignment.StartValue(brk)) for brk in break_vars[v]))
+        break_after.append(tuple(sum(1 for s in starts if s < break_start(brk)) for brk in break_vars[v]))
     return RoutingSolution(
         routes=tuple(routes),
         break_after=tuple(break_after),
         dropped=tuple(j for j in range(len(instance.jobs)) if j not in served),
-        cost=int(assignment.ObjectiveValue()),
-        status=status,
-        wall_time_s=time.perf_counter() - started,
+        cost=0,
+        status="",
+        wall_time_s=0.0,
     )
