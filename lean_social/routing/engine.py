@@ -334,6 +334,11 @@ def _laps(
     return _cheapest(instance, outcomes)
 
 
+#: Of the time a search on the clock has left for its polish, the share spent first recombining the plans
+#: its PyVRP search met near its best (``pyvrp_engine.MET``) with its last; the recombined plan is then the
+#: first polished.
+LANE_RECOMBINE_SHARE = 0.2
+
 #: Checkpoints of a search on the clock (``_timed_laps``): its best is kept at each of this many equal
 #: parts of its time.
 CHECKPOINTS = 8
@@ -365,12 +370,14 @@ def _timed_laps(
         end = min(end, budget.deadline)
     search_s = max(0.01, (end - began) * (1 - budget.polish))
     relax = engine == "pyvrp-relaxed"
+    met: list[RoutingSolution] | None = [] if budget.plans > 1 and LANE_RECOMBINE_SHARE > 0 else None
     seen = search_pyvrp(
         instance,
         time_limit_s=search_s,
         seed=seed,
         checkpoints_s=[search_s * k / CHECKPOINTS for k in range(1, CHECKPOINTS)] if budget.plans > 1 else [],
         relax_breaks=relax,
+        met=met,
     )
     # The search's last plan is always an outcome, handed over before the other plans are repaired (a
     # repair of a long day takes up to a second); repaired once, it is also the first to polish.
@@ -378,6 +385,18 @@ def _timed_laps(
     outcomes = [last]
     report(last)
     froms: list[RoutingSolution] = []
+    if met:
+        # The plans the search met near its best, recombined with its last: the first plan to polish.
+        ranked = _ranked(instance, [("", last), ("", start)])
+        by = time.perf_counter() + LANE_RECOMBINE_SHARE * max(0.0, end - time.perf_counter())
+        mixed = None
+        if ranked:
+            cost, _, plan = ranked[0]
+            mixed = recombine(instance, (cost, plan), [*reversed(seen[:-1]), *reversed(met)], deadline=by)
+        if mixed is not None:
+            froms.append(mixed)
+            outcomes.append(mixed)
+            report(mixed)
     for i in reversed(range(len(seen))):  # the latest first
         plan = seen[i]
         if len(froms) == budget.plans or time.perf_counter() >= end - _HANDOVER_MIN_S:

@@ -34,6 +34,7 @@ for the engine's search whose plans are repaired to keep the breaks.
 
 from __future__ import annotations
 
+import collections
 import math
 import time
 import warnings
@@ -49,9 +50,9 @@ from pyvrp.IteratedLocalSearch import IteratedLocalSearchCallbacks, IteratedLoca
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from lean_social.routing.instance import REQUIRED_PENALTY, Break, RoutingInstance, RoutingSolution
-from lean_social.routing.timing import place_breaks, time_route
+from lean_social.routing.timing import place_breaks, route_is_feasible, time_route
 
-__all__ = ["MAX_LUNCH_CLASSES", "is_exact_for_pyvrp", "is_plain_vrptw", "search_pyvrp", "solve_pyvrp"]
+__all__ = ["MAX_LUNCH_CLASSES", "MET", "is_exact_for_pyvrp", "is_plain_vrptw", "search_pyvrp", "solve_pyvrp"]
 
 #: Most lunch classes given copies of every job; more are merged (see the module docstring).
 MAX_LUNCH_CLASSES = 4
@@ -373,10 +374,12 @@ def search_pyvrp(
     checkpoints: Sequence[int] = (),
     checkpoints_s: Sequence[float] = (),
     relax_breaks: bool = False,
+    met: list[RoutingSolution] | None = None,
 ) -> list[RoutingSolution]:
     """``solve_pyvrp``'s search, with the best routes after each of ``checkpoints`` iterations, or of
     ``checkpoints_s`` seconds of search (those it reaches), before the final best: one search, seen on its
-    way (the engine polishes them, ``engine._laps`` and ``engine._timed_laps``)."""
+    way (the engine polishes them, ``engine._laps`` and ``engine._timed_laps``). ``met``, where given,
+    receives the plans the search met near its best (status ``MET``, see ``_Checkpoints``)."""
     if time_limit_s is None and iterations is None:
         msg = "a search needs a time limit or an iteration count, or it never stops"
         raise ValueError(msg)
@@ -388,7 +391,9 @@ def search_pyvrp(
     if n_jobs == 0 or not instance.vehicles:
         return [RoutingSolution.empty(instance, status="NO_JOBS" if n_jobs == 0 else "NO_VEHICLES")]
     model = _model(instance, relax_breaks=relax_breaks)
-    watch = _Checkpoints(sorted(set(checkpoints_s or checkpoints)), seconds=bool(checkpoints_s))
+    watch = _Checkpoints(
+        sorted(set(checkpoints_s or checkpoints)), seconds=bool(checkpoints_s), keep=MET_KEPT if met is not None else 0
+    )
     with warnings.catch_warnings():
         # PyVRP warns when its penalties hit their bound, i.e. when it finds no feasible solution; the
         # caller checks feasibility itself and keeps its other candidates.
@@ -405,22 +410,47 @@ def search_pyvrp(
             model.data, stop, seed=seed, collect_stats=False, display=False, initial_solution=initial, params=params
         )
     seen = [_read(instance, model, best, cost, started) for best, cost in watch.best]
+    if met is not None:
+        placed: dict[tuple[int, tuple[int, ...]], tuple[int, ...]] = {}
+        met += [_read(instance, model, plan, -1, started, placed=placed) for plan in watch.met]
     return [*seen, _read(instance, model, result.best, _cost(result.cost()), started)]
+
+
+#: Status of a plan PyVRP's search met on its way near its best (``search_pyvrp``'s ``met``): a local
+#: optimum whose routes the recombination may choose from, each checked first; the plan as a whole is not
+#: ranked (with the breaks lifted, a route may have no room for its lunch).
+MET = "MET"
+#: The plans met that are kept: the last ``MET_KEPT`` feasible ones, each of a cost no other had, within
+#: ``MET_SLACK`` of the best at the time. Each iteration of PyVRP's search ends in a local optimum, and its
+#: late acceptance wanders among many near the best, each with routes the best lacks: on six Solomon days
+#: with a lunch (2 s of search) the recombination of the last 300 took the search's plan down 1-17 %
+#: (unpolished, the lunch kept or lifted).
+MET_KEPT = 300
+MET_SLACK = 0.03
 
 
 class _Checkpoints(IteratedLocalSearchCallbacks):
     """Keeps PyVRP's best solution as it stands after each checkpoint: a number of iterations or, with
-    ``seconds``, of seconds since the search began (the first iteration to end past it)."""
+    ``seconds``, of seconds since the search began (the first iteration to end past it); and, with
+    ``keep``, the last ``keep`` plans met near the best (``MET_KEPT``)."""
 
-    def __init__(self, checkpoints: Sequence[float], *, seconds: bool = False) -> None:
+    def __init__(self, checkpoints: Sequence[float], *, seconds: bool = False, keep: int = 0) -> None:
         self.checkpoints = list(checkpoints)
         self.seconds = seconds
         self.iterations = 0
         self.began = time.perf_counter()
         self.best: list[tuple[pyvrp.Solution, int]] = []  # and its cost, as PyVRP's result would say
+        self.keep = keep
+        self.met: collections.deque[pyvrp.Solution] = collections.deque(maxlen=max(1, keep))
+        self._costs: set[float] = set()
 
     def on_iteration(self, current: Any, candidate: Any, best: pyvrp.Solution, cost_evaluator: Any) -> None:
         self.iterations += 1
+        if self.keep and candidate.is_feasible():
+            cost = cost_evaluator.cost(candidate)
+            if cost not in self._costs and cost <= (1 + MET_SLACK) * cost_evaluator.cost(best):
+                self._costs.add(cost)
+                self.met.append(candidate)
         if len(self.best) == len(self.checkpoints):
             return
         reached = time.perf_counter() - self.began if self.seconds else self.iterations
@@ -433,26 +463,63 @@ def _cost(cost: float) -> int:
     return int(cost) if math.isfinite(cost) else -1
 
 
-def _read(instance: RoutingInstance, model: _Model, best: pyvrp.Solution, cost: int, started: float) -> RoutingSolution:
-    """PyVRP's solution as routes of the instance's jobs, each lunch placed (``_breaks_of``)."""
+def _read(
+    instance: RoutingInstance,
+    model: _Model,
+    best: pyvrp.Solution,
+    cost: int,
+    started: float,
+    *,
+    placed: dict[tuple[int, tuple[int, ...]], tuple[int, ...]] | None = None,
+) -> RoutingSolution:
+    """PyVRP's solution as routes of the instance's jobs, each lunch placed (``_breaks_of``); with
+    ``placed`` (the routes' lunches found so far), a plan met on the way (status ``MET``), each lunch where
+    the route holds it (``_breaks_met``)."""
     n_jobs = len(instance.jobs)
     routes: list[tuple[int, ...]] = [() for _ in instance.vehicles]
     breaks: list[tuple[int, ...]] = [tuple(0 for _ in v.breaks) for v in instance.vehicles]
     free = [list(same) for same in model.type_vehicles]
     for route in best.routes():
         vehicle = free[route.vehicle_type()].pop(0)
-        jobs = [model.copies[a.idx].job for a in route if a.is_client()]
-        routes[vehicle] = tuple(j for j in jobs if j is not None)
-        breaks[vehicle] = _breaks_of(instance, vehicle, routes[vehicle])
+        clients = [model.copies[a.idx] for a in route if a.is_client()]
+        routes[vehicle] = tuple(c.job for c in clients if c.job is not None)
+        if placed is None:
+            breaks[vehicle] = _breaks_of(instance, vehicle, routes[vehicle])
+            continue
+        key = (vehicle, routes[vehicle])
+        if key not in placed:
+            placed[key] = _breaks_met(instance, vehicle, clients, routes[vehicle])
+        breaks[vehicle] = placed[key]
     served = {j for r in routes for j in r}
+    status = "SUCCESS" if best.is_feasible() else "INFEASIBLE"
     return RoutingSolution(
         routes=tuple(routes),
         break_after=tuple(breaks),
         dropped=tuple(j for j in range(n_jobs) if j not in served),
         cost=cost if best.is_feasible() else -1,
-        status="SUCCESS" if best.is_feasible() else "INFEASIBLE",
+        status=MET if placed is not None else status,
         wall_time_s=time.perf_counter() - started,
     )
+
+
+def _breaks_met(
+    instance: RoutingInstance, vehicle: int, clients: Sequence[_Client], jobs: tuple[int, ...]
+) -> tuple[int, ...]:
+    """Where a route met on the way takes its lunch, found cheaply, for there are thousands of them
+    (``_breaks_of`` times each gap's day: 0.9 ms a route, 4 s for 300 plans of a Solomon day): where
+    PyVRP put it (a lunch copy, or the office), else, the breaks lifted, the first gap that keeps every
+    rule, which costs what any other does where the worker's day is not paid for (no ``span_cost``);
+    where it is, the best gap (``_breaks_of``). A route with no gap gets the first, and the
+    recombination's check leaves it out."""
+    spec = instance.vehicles[vehicle]
+    if len(spec.breaks) != 1 or spec.span_cost:
+        return _breaks_of(instance, vehicle, jobs)
+    before = 0
+    for client in clients:
+        if client.lunch is not None:
+            return (before,)  # before the visit of a lunch copy, or at the office after ``before`` visits
+        before += client.job is not None
+    return next(((gap,) for gap in range(len(jobs) + 1) if route_is_feasible(instance, vehicle, jobs, (gap,))), (0,))
 
 
 def _breaks_of(instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...]) -> tuple[int, ...]:
