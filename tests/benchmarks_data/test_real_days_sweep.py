@@ -49,6 +49,8 @@ def test_the_gap_is_to_the_best_plan_any_run_found_and_worse_means_worse_on_the_
     ]
     lines = real_days_sweep.summarize(rows, "cmd", "note")
     assert "| C1 | 1 | 3.00 | 4.00 |" in lines
+    # Against the reference runs alone: old (3 + 10) / 2; new leaves a visit out on R201.
+    assert "| all, to the reference runs (2) | | 6.50 | inf |" in lines
     assert "| solomon:C101 | 100 | 3.00 | 4.00 | pyvrp, pyvrp |" in lines
     assert "| solomon:R201 | 200 | 10.00 | inf | pyvrp, pyvrp |" in lines
     assert (

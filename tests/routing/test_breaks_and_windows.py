@@ -13,8 +13,8 @@ from line_instances import MINUTE, job, line_instance, vehicle
 
 from lean_social.routing.construct import construct
 from lean_social.routing.engine import LAP_WORK_PER_JOB, POLISH_SHARE, EngineSettings, evaluate, solve
-from lean_social.routing.instance import Break, Job, RoutingInstance
-from lean_social.routing.pyvrp_engine import solve_pyvrp
+from lean_social.routing.instance import Break, Job, RoutingInstance, RoutingSolution
+from lean_social.routing.pyvrp_engine import MET, MET_SLACK, _Checkpoints, search_pyvrp, solve_pyvrp
 from lean_social.routing.timing import route_is_feasible, time_route
 
 ITERATIONS = 400
@@ -208,3 +208,52 @@ def test_a_lunch_at_the_office_after_the_visits_costs_nothing_and_pyvrp_finds_th
     found = solve_pyvrp(instance, iterations=ITERATIONS, seed=0)
     assert evaluate(instance, found) == (True, best)
     assert found.break_after == ((4,),)
+
+
+def test_every_route_of_a_plan_pyvrp_met_keeps_its_lunch_where_pyvrp_put_it() -> None:
+    # The plans PyVRP's search met near its best lend their routes to the recombination with each lunch
+    # read where PyVRP put it (not placed anew): with the lunch kept exactly, every such route is
+    # feasible in the full model as read. With the lunch lifted, a route gets the first gap that keeps
+    # every rule, or, where none does, one the recombination's check refuses.
+    checked = lifted = 0
+    for seed in range(8):
+        instance = random_day(random.Random(seed))
+        for relax in (False, True):
+            met: list[RoutingSolution] = []
+            search_pyvrp(instance, iterations=300, seed=seed, relax_breaks=relax, met=met)
+            assert all(plan.status == MET for plan in met)
+            for plan in met:
+                for k, route in enumerate(plan.routes):
+                    if not route:
+                        continue
+                    fits = [g for g in range(len(route) + 1) if route_is_feasible(instance, k, route, (g,))]
+                    if relax:
+                        assert plan.break_after[k] == (fits[0] if fits else 0,), (seed, k)
+                        lifted += 1
+                    else:
+                        assert route_is_feasible(instance, k, route, plan.break_after[k]), (seed, k)
+                        checked += 1
+    assert checked >= 50 and lifted >= 50
+
+
+def test_a_search_keeps_the_last_plans_it_met_near_its_best_each_cost_once() -> None:
+    @dataclasses.dataclass
+    class Plan:
+        cost: int
+        feasible: bool = True
+
+        def is_feasible(self) -> bool:
+            return self.feasible
+
+    class Costs:
+        def cost(self, plan: Plan) -> int:
+            return plan.cost
+
+    watch = _Checkpoints([], keep=3)
+    best = Plan(100)
+    for plan in (Plan(102), Plan(110), Plan(101, feasible=False), Plan(103), Plan(102), Plan(101), Plan(100)):
+        watch.on_iteration(None, plan, best, Costs())  # type: ignore[arg-type]
+    # 110 is more than MET_SLACK above the best, the infeasible one and the second 102 are not kept; of
+    # the rest the last three stand.
+    assert MET_SLACK == 0.03
+    assert [plan.cost for plan in watch.met] == [103, 101, 100]

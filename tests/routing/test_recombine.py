@@ -20,6 +20,7 @@ from lean_social.routing import engine
 from lean_social.routing.engine import EngineSettings, evaluate, solve
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.ortools_engine import IMPROVEMENT
+from lean_social.routing.pyvrp_engine import MET
 from lean_social.routing.recombine import RECOMBINED, recombine, worker_classes
 from lean_social.routing.timing import place_breaks
 
@@ -148,3 +149,33 @@ def test_a_polished_plan_stands_though_its_search_met_it_on_the_way(monkeypatch:
     solved = solve(instance, EngineSettings(work=100, seed=0), start=a)
     assert solved.status == "pyvrp+polish"
     assert evaluate(instance, solved) == (True, 22 * MINUTE)
+
+
+def test_a_search_on_the_clock_recombines_the_plans_it_met_and_polishes_that_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # ``_timed_laps``: PyVRP's search (stood in for) ends on plan A and met plan B on its way, near its
+    # best; their routes make the 22-minute plan, which is the first the polish starts from.
+    instance = _day(lunches=(True, True))
+    a = _plan(instance, (X_IN_ORDER, Y_ZIGZAG))
+    b = replace(_plan(instance, (X_ZIGZAG, Y_IN_ORDER)), status=MET)
+
+    def search(*args: object, met: list[RoutingSolution] | None = None, **kwargs: object) -> list[RoutingSolution]:
+        assert met is not None  # the engine asks for the plans met
+        met.append(b)
+        return [a]
+
+    polished_from: list[tuple[tuple[int, ...], ...]] = []
+
+    def polish(instance: RoutingInstance, settings: object, *, initial_routes: object, **_: object) -> RoutingSolution:
+        polished_from.append(initial_routes)  # type: ignore[arg-type]
+        return replace(a, status="SUCCESS")
+
+    monkeypatch.setattr(engine, "search_pyvrp", search)
+    monkeypatch.setattr(engine, "solve_ortools", polish)
+    handed: list[RoutingSolution] = []
+    budget = engine._Budget(seconds=60.0, work=None, polish=0.5, plans=engine.POLISHES)
+    found = engine._timed_laps(("pyvrp", 0), instance, budget, a, "LOCAL_CHEAPEST_INSERTION", handed.append)
+    assert polished_from[0] == (X_IN_ORDER, Y_IN_ORDER)
+    assert found is not None and found.status == RECOMBINED and evaluate(instance, found) == (True, 22 * MINUTE)
+    assert any(plan.status == RECOMBINED for plan in handed)  # the final recombination has its routes too
