@@ -516,10 +516,11 @@ def solve(
     if found and found[0][0] < best_cost:
         best_cost, engine, best = found[0]
     by = None if search_s is None else started + settings.time_limit_s - reserve
-    # The ranked plans first, cheapest first, then what OR-Tools met, the latest (the cheapest) first.
-    met = [plan for pool in pools for plan in reversed(pool) if plan.status == IMPROVEMENT]
-    near = [plan for pool in pools for plan in pool if plan.status == MET]
-    pooled = [*(plan for _, _, plan in found if plan is not best), base, *met, *near]
+    # The ranked plans first, cheapest first, then what OR-Tools improved on, the latest (the cheapest)
+    # first, then the plans PyVRP met near its best.
+    improved = [plan for pool in pools for plan in reversed(pool) if plan.status == IMPROVEMENT]
+    met = [plan for pool in pools for plan in pool if plan.status == MET]
+    pooled = [*(plan for _, _, plan in found if plan is not best), base, *improved, *met]
     mixed = recombine(instance, (best_cost, best), pooled, deadline=by) if mixes else None
     if mixed is not None:
         best, engine = mixed, "recombined"

@@ -141,9 +141,10 @@ def solve_ortools(
     time_callbacks = _register_transits(routing, instance, places, service)
     time_dim = _add_time(routing, manager, instance, order, time_callbacks)
     break_vars = _add_shifts(routing, instance, time_dim, index_node, service)
+    model = _Model(instance, routing, manager, nodes, time_dim, break_vars)
     _add_capacities(routing, instance, order)
     if on_improvement is not None:
-        _watch(instance, routing, manager, nodes, time_dim, break_vars, on_improvement)
+        _watch(model, on_improvement)
     params = _search_parameters(settings)
     routing.CloseModelWithParameters(params)
     if settings.deadline is not None:
@@ -166,18 +167,22 @@ def solve_ortools(
             raise SolverError(msg)
         solution = RoutingSolution.empty(instance, status=status)
         return replace(solution, wall_time_s=time.perf_counter() - started)
-    return _extract(instance, routing, manager, assignment, nodes, time_dim, break_vars, status, started)
+    return _extract(model, assignment, status, started)
 
 
-def _watch(
-    instance: RoutingInstance,
-    routing: Any,
-    manager: Any,
-    nodes: _Nodes,
-    time_dim: Any,
-    break_vars: Sequence[Sequence[Any]],
-    on_improvement: Callable[[RoutingSolution], None],
-) -> None:
+@dataclass(frozen=True, slots=True)
+class _Model:
+    """What reading a solution of the built model takes: the instance and the solver's handles on it."""
+
+    instance: RoutingInstance
+    routing: Any
+    manager: Any
+    nodes: _Nodes
+    time_dim: Any
+    break_vars: Sequence[Sequence[Any]]
+
+
+def _watch(model: _Model, on_improvement: Callable[[RoutingSolution], None]) -> None:
     """Hand each solution cheaper than all before to ``on_improvement``, read as ``_extract`` reads the
     final one but from the variables themselves, each at the least value its range holds (the routes are
     bound; each break falls after the visits that start before the earliest start it may take there),
@@ -185,26 +190,17 @@ def _watch(
     best: list[int] = []
 
     def seen() -> None:
-        cost = routing.CostVar().Value()
+        cost = model.routing.CostVar().Value()
         if best and cost >= best[0]:
             return
         best[:] = [cost]
         try:
-            plan = _read(
-                instance,
-                routing,
-                manager,
-                nodes,
-                time_dim,
-                break_vars,
-                lambda var: var.Min(),
-                lambda brk: brk.StartMin(),
-            )
+            plan = _read(model, lambda var: var.Min(), lambda brk: brk.StartMin())
         except SolverError:  # a depot inside a route: not a plan to hand over
             return
         on_improvement(replace(plan, cost=cost, status=IMPROVEMENT))
 
-    routing.AddAtSolutionCallback(seen)
+    model.routing.AddAtSolutionCallback(seen)
 
 
 #: Status of a plan handed to ``on_improvement`` on the search's way.
@@ -317,35 +313,23 @@ def _search_parameters(settings: SearchSettings) -> Any:
     return params
 
 
-def _extract(
-    instance: RoutingInstance,
-    routing: Any,
-    manager: Any,
-    assignment: Any,
-    nodes: _Nodes,
-    time_dim: Any,
-    break_vars: Sequence[Sequence[Any]],
-    status: str,
-    started: float,
-) -> RoutingSolution:
-    plan = _read(instance, routing, manager, nodes, time_dim, break_vars, assignment.Value, assignment.StartValue)
+def _extract(model: _Model, assignment: Any, status: str, started: float) -> RoutingSolution:
+    plan = _read(model, assignment.Value, assignment.StartValue)
     return replace(
         plan, cost=int(assignment.ObjectiveValue()), status=status, wall_time_s=time.perf_counter() - started
     )
 
 
-def _read(
-    instance: RoutingInstance,
-    routing: Any,
-    manager: Any,
-    nodes: _Nodes,
-    time_dim: Any,
-    break_vars: Sequence[Sequence[Any]],
-    value: Callable[[Any], int],
-    break_start: Callable[[Any], int],
-) -> RoutingSolution:
+def _read(model: _Model, value: Callable[[Any], int], break_start: Callable[[Any], int]) -> RoutingSolution:
     """The routes of a solution, ``value`` giving each variable's value and ``break_start`` each break's
     start: each break after the visits that start before it (cost and status left to the caller)."""
+    instance, routing, manager, nodes, time_dim = (
+        model.instance,
+        model.routing,
+        model.manager,
+        model.nodes,
+        model.time_dim,
+    )
     routes: list[tuple[int, ...]] = []
     break_after: list[tuple[int, ...]] = []
     served: set[int] = set()
@@ -363,7 +347,7 @@ def _read(
             index = value(routing.NextVar(index))
         served.update(jobs)
         routes.append(tuple(jobs))
-        break_after.append(tuple(sum(1 for s in starts if s < break_start(brk)) for brk in break_vars[v]))
+        break_after.append(tuple(sum(1 for s in starts if s < break_start(brk)) for brk in model.break_vars[v]))
     return RoutingSolution(
         routes=tuple(routes),
         break_after=tuple(break_after),
