@@ -225,7 +225,9 @@ def main() -> None:
     p.add_argument("--pickle", type=Path, required=True)
     r = verbs.add_parser("run", help="every engine, instance and seed, --slots at a time")
     r.add_argument("--pickle", type=Path, required=True)
-    r.add_argument("--engine", action="append", required=True, help="LABEL=TREE, a checkout of lean_social")
+    r.add_argument(
+        "--engine", action="append", default=[], help="LABEL=TREE, a checkout of lean_social (none: references alone)"
+    )
     r.add_argument("--budget", type=float, default=5.0, help="seconds a plan")
     r.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     r.add_argument("--reference-s", type=float, default=0.0, help="seconds of this tree's reference runs")
