@@ -43,14 +43,19 @@ def test_the_gap_is_to_the_best_plan_any_run_found_and_worse_means_worse_on_the_
         row("new", "solomon:C101", 1, 107),  # one seed better, the mean worse
         row("old", "solomon:R201", 0, 220),
         row("new", "solomon:R201", 0, 210),
-        row("reference", "solomon:C101", 0, 100),
-        row("reference", "solomon:R201", 0, 200),
+        row("reference", "solomon:C101", 0, 100) | {"budget": 50.0},
+        row("reference", "solomon:R201", 0, 200) | {"budget": 50.0},
+        row("reference", "solomon:C101", 0, 103) | {"budget": 100.0},  # a longer run that found less
+        row("reference", "solomon:R201", 0, 200) | {"budget": 100.0},
         row("new", "solomon:R201", 1, 150, dropped=1),  # cheaper, but a visit left out: no plan
     ]
     lines = real_days_sweep.summarize(rows, "cmd", "note")
     assert "| C1 | 1 | 3.00 | 4.00 |" in lines
-    # Against the reference runs alone: old (3 + 10) / 2; new leaves a visit out on R201.
-    assert "| all, to the reference runs (2) | | 6.50 | inf |" in lines
+    # Against the reference runs alone, each length apart: old (3 + 10) / 2; new leaves a visit out on R201.
+    assert "| all, to the 50 s reference runs (2) | | 6.50 | inf |" in lines
+    assert "| worst instance, to the 50 s reference runs (2) | | 10.00 | inf |" in lines
+    # old on C101: 104 and 102 against the 100 s run's 103, 0 % on the mean; R201 10 % as before.
+    assert "| all, to the 100 s reference runs (2) | | 5.00 | inf |" in lines
     assert "| solomon:C101 | 100 | 3.00 | 4.00 | pyvrp, pyvrp |" in lines
     assert "| solomon:R201 | 200 | 10.00 | inf | pyvrp, pyvrp |" in lines
     assert (
