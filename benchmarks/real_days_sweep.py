@@ -182,8 +182,15 @@ def summarize(rows: list[dict[str, Any]], command: str, note: str) -> list[str]:
     # The measure: the gap to a longer run's plan alone (the reference runs, where there are any),
     # not to the best of everything, which the runs compared here move themselves; one yardstick for each
     # length of reference run (10x and 20x the budget were run on different machines and days).
-    for seconds in sorted({r.get("budget", 0.0) for r in ok if r["engine"] == "reference"}):
+    lengths = sorted({r.get("budget", 0.0) for r in ok if r["engine"] == "reference"})
+    for seconds in lengths:
         lines += _to_references(ok, fewest, engines, seconds)
+    # Each day's reference runs, by length, beside the best plan known (blank where a length has no run).
+    references: dict[tuple[float, str], int] = {}
+    for r in ok:
+        key = (r.get("budget", 0.0), r["instance"])
+        if r["engine"] == "reference" and r["dropped"] == fewest[r["instance"]]:
+            references[key] = min(references.get(key, r["cost"]), r["cost"])
     last, first = engines[-1], engines[0]
     behind = [n for n in names if mean[(last, n)] > mean[(first, n)] + 1e-9]
     lines += [
@@ -192,13 +199,19 @@ def summarize(rows: list[dict[str, Any]], command: str, note: str) -> list[str]:
         + (", ".join(f"{n} ({mean[(last, n)]:.2f} against {mean[(first, n)]:.2f})" for n in behind) or "none")
         + ".",
         "",
-        "| instance | best known | " + " | ".join(f"{e} %" for e in engines) + " | winners of " + last + " |",
-        "|---|---:|" + "---:|" * len(engines) + "---|",
+        "| instance | best known | "
+        + "".join(f"{seconds:g} s reference | " for seconds in lengths)
+        + " | ".join(f"{e} %" for e in engines)
+        + " | winners of "
+        + last
+        + " |",
+        "|---|---:|" + "---:|" * (len(lengths) + len(engines)) + "---|",
     ]
     for n in names:
         won = sorted(r["winner"] for r in ok if r["engine"] == last and r["instance"] == n)
         row = " | ".join(f"{mean[(e, n)]:.2f}" for e in engines)
-        lines.append(f"| {n} | {best[n]} | {row} | {', '.join(won)} |")
+        refs = "".join(f"{references.get((seconds, n), '')} | " for seconds in lengths)
+        lines.append(f"| {n} | {best[n]} | {refs}{row} | {', '.join(won)} |")
     return lines
 
 
