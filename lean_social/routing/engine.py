@@ -32,8 +32,9 @@
    lacks. On the Solomon days with a lunch (5 s, 3 seeds, one 2-core machine, docs/benchmarks.md) that
    took the mean gap to the best plan known from 2.16 % to 1.25 % (63ef71e), and the met plans' routes
    offered to the final recombination too to 1.06 %; more of them (500 within 5 %) and a longer share
-   gave 1.26 %. Against one run of this engine at 100 s (20 times the budget) the 5 s plans stand
-   0.25 % above on average. Reproducible runs (on a count) polish as before: SCIP with no clock took up to 9 s on
+   gave 1.26 %. Against one run of this engine at 100 s (20 times the budget) its 5 s plans on the
+   same, about twice slower, machine stood 5.4 % above on average: at 5 s the plans depend much on the
+   machine's speed. Reproducible runs (on a count) polish as before: SCIP with no clock took up to 9 s on
    such a pool.
 4. **Recombination** (``recombine``), on real days: every plan the searches handed over on their way (the
    repaired checkpoints, each polish, every solution OR-Tools improved on while polishing, the plans
