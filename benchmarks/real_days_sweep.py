@@ -191,6 +191,8 @@ def summarize(rows: list[dict[str, Any]], command: str, note: str) -> list[str]:
         key = (r.get("budget", 0.0), r["instance"])
         if r["engine"] == "reference" and r["dropped"] == fewest[r["instance"]]:
             references[key] = min(references.get(key, r["cost"]), r["cost"])
+    if not engines:  # a run of the reference runs alone: nothing to compare yet
+        return lines
     last, first = engines[-1], engines[0]
     behind = [n for n in names if mean[(last, n)] > mean[(first, n)] + 1e-9]
     lines += [

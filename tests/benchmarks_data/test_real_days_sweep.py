@@ -65,6 +65,12 @@ def test_the_gap_is_to_the_best_plan_any_run_found_and_worse_means_worse_on_the_
     ) in lines
 
 
+def test_a_file_of_reference_runs_alone_summarizes_without_engines() -> None:
+    lines = real_days_sweep.summarize([row("reference", "solomon:C101", 0, 100) | {"budget": 100.0}], "cmd", "note")
+    assert "| C1 | 1 |  |" in lines
+    assert not any(line.startswith("Days where") for line in lines)
+
+
 def test_a_run_plans_in_children_and_costs_their_routes_itself(tmp_path: Path) -> None:
     # Four places on a line a minute apart, three visits of half an hour, two workers 08:00-17:00 with a
     # lunch of 45 minutes starting 12:00-13:00.
