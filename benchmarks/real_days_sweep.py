@@ -182,15 +182,16 @@ def summarize(rows: list[dict[str, Any]], command: str, note: str) -> list[str]:
     # The issue's measure: the gap to a longer run's plan alone (the reference runs, where there are any),
     # not to the best of everything, which the runs compared here move themselves; one yardstick for each
     # length of reference run (10x and 20x the budget were run on different machines and days).
-    lengths = sorted({r.get("budget", 0.0) for r in ok if r["engine"] == "reference"})
-    for seconds in lengths:
-        lines += _to_references(ok, fewest, engines, seconds)
-    # Each day's reference runs, by length, beside the best plan known (blank where a length has no run).
+    # Each day's least reference cost for each length of reference run (a day may lack a length).
     references: dict[tuple[float, str], int] = {}
     for r in ok:
         key = (r.get("budget", 0.0), r["instance"])
         if r["engine"] == "reference" and r["dropped"] == fewest[r["instance"]]:
             references[key] = min(references.get(key, r["cost"]), r["cost"])
+    lengths = sorted({seconds for seconds, _ in references})
+    for seconds in lengths:
+        referenced = {n: cost for (s, n), cost in references.items() if s == seconds}
+        lines += _to_references(ok, fewest, engines, seconds, referenced)
     if not engines:  # a run of the reference runs alone: nothing to compare yet
         return lines
     last, first = engines[-1], engines[0]
@@ -217,13 +218,11 @@ def summarize(rows: list[dict[str, Any]], command: str, note: str) -> list[str]:
     return lines
 
 
-def _to_references(ok: list[dict[str, Any]], fewest: dict[str, int], engines: list[str], seconds: float) -> list[str]:
-    """The rows of the mean and the worst day's gap of each engine to the reference runs of ``seconds``
-    alone (the least cost of them on a day where there are several)."""
-    referenced: dict[str, int] = {}
-    for r in ok:
-        if r["engine"] == "reference" and r.get("budget", 0.0) == seconds and r["dropped"] == fewest[r["instance"]]:
-            referenced[r["instance"]] = min(referenced.get(r["instance"], r["cost"]), r["cost"])
+def _to_references(
+    ok: list[dict[str, Any]], fewest: dict[str, int], engines: list[str], seconds: float, referenced: dict[str, int]
+) -> list[str]:
+    """The rows of the mean and the worst day's gap of each engine to ``referenced``, each day's least cost
+    of the reference runs of ``seconds``."""
     to_reference: dict[tuple[str, str], list[float]] = defaultdict(list)
     for r in ok:
         n = r["instance"]
