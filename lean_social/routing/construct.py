@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.ortools_engine import SearchSettings, solve_ortools
-from lean_social.routing.timing import place_breaks, route_is_feasible
+from lean_social.routing.timing import first_break_gap, place_breaks, route_is_feasible
 
 __all__ = [
     "BlockingRule",
@@ -151,10 +151,8 @@ def _break_gaps(instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...]) 
         return () if route_is_feasible(instance, vehicle, jobs, ()) else None
     if len(breaks) > 1:
         return None
-    for gap in range(len(jobs) + 1):
-        if route_is_feasible(instance, vehicle, jobs, (gap,)):
-            return (gap,)
-    return None
+    gap = first_break_gap(instance, vehicle, jobs)
+    return None if gap is None else (gap,)
 
 
 def _allowed(instance: RoutingInstance, vehicle: int, job: int) -> bool:

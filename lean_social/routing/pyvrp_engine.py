@@ -50,7 +50,7 @@ from pyvrp.IteratedLocalSearch import IteratedLocalSearchCallbacks, IteratedLoca
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from lean_social.routing.instance import REQUIRED_PENALTY, Break, RoutingInstance, RoutingSolution
-from lean_social.routing.timing import place_breaks, route_is_feasible, time_route
+from lean_social.routing.timing import first_break_gap, place_breaks, time_route
 
 __all__ = ["MAX_LUNCH_CLASSES", "MET", "is_exact_for_pyvrp", "is_plain_vrptw", "search_pyvrp", "solve_pyvrp"]
 
@@ -409,11 +409,13 @@ def search_pyvrp(
         result = pyvrp.solve(
             model.data, stop, seed=seed, collect_stats=False, display=False, initial_solution=initial, params=params
         )
-    seen = [_read(instance, model, best, cost, started) for best, cost in watch.best]
+    # A search holds much the same routes at each checkpoint: each route's lunch is placed once.
+    known: dict[tuple[int, tuple[int, ...]], tuple[int, ...]] = {}
+    seen = [_read(instance, model, best, cost, started, known=known) for best, cost in watch.best]
     if met is not None:
         placed: dict[tuple[int, tuple[int, ...]], tuple[int, ...]] = {}
         met += [_read(instance, model, plan, -1, started, placed=placed) for plan in watch.met]
-    return [*seen, _read(instance, model, result.best, _cost(result.cost()), started)]
+    return [*seen, _read(instance, model, result.best, _cost(result.cost()), started, known=known)]
 
 
 #: Status of a plan PyVRP's search met on its way near its best (``search_pyvrp``'s ``met``): a local
@@ -471,10 +473,11 @@ def _read(
     started: float,
     *,
     placed: dict[tuple[int, tuple[int, ...]], tuple[int, ...]] | None = None,
+    known: dict[tuple[int, tuple[int, ...]], tuple[int, ...]] | None = None,
 ) -> RoutingSolution:
     """PyVRP's solution as routes of the instance's jobs, each lunch placed (``_breaks_of``); with
     ``placed`` (the routes' lunches found so far), a plan met on the way (status ``MET``), each lunch where
-    the route holds it (``_breaks_met``)."""
+    the route holds it (``_breaks_met``); ``known``, the lunches placed so far by ``_breaks_of``."""
     n_jobs = len(instance.jobs)
     routes: list[tuple[int, ...]] = [() for _ in instance.vehicles]
     breaks: list[tuple[int, ...]] = [tuple(0 for _ in v.breaks) for v in instance.vehicles]
@@ -484,7 +487,13 @@ def _read(
         clients = [model.copies[a.idx] for a in route if a.is_client()]
         routes[vehicle] = tuple(c.job for c in clients if c.job is not None)
         if placed is None:
-            breaks[vehicle] = _breaks_of(instance, vehicle, routes[vehicle])
+            key = (vehicle, routes[vehicle])
+            if known is None:
+                breaks[vehicle] = _breaks_of(instance, vehicle, routes[vehicle])
+            elif key not in known:
+                breaks[vehicle] = known[key] = _breaks_of(instance, vehicle, routes[vehicle])
+            else:
+                breaks[vehicle] = known[key]
             continue
         key = (vehicle, routes[vehicle])
         if key not in placed:
@@ -519,7 +528,8 @@ def _breaks_met(
         if client.lunch is not None:
             return (before,)  # before the visit of a lunch copy, or at the office after ``before`` visits
         before += client.job is not None
-    return next(((gap,) for gap in range(len(jobs) + 1) if route_is_feasible(instance, vehicle, jobs, (gap,))), (0,))
+    gap = first_break_gap(instance, vehicle, jobs)
+    return (0 if gap is None else gap,)
 
 
 def _breaks_of(instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...]) -> tuple[int, ...]:
