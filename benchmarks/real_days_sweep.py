@@ -39,6 +39,10 @@ from typing import IO, Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results" / "real_days_sweep.jsonl"
+#: The section of docs/benchmarks.md ``summarize --write`` rewrites, and its heading, unless told another:
+#: runs of other machines or days have a section of their own, for gaps of one machine compare.
+SECTION = "real-days-sweep"
+TITLE = "Real-shaped days: every Solomon day with a lunch, engines side by side (issue 15)"
 #: Seconds kept at the end of ``--stop-s`` for a started plan to end and hand back its routes.
 _MARGIN_S = 8.0
 
@@ -265,6 +269,8 @@ def main() -> None:
     s.add_argument("--command", default="`python -m benchmarks.real_days_sweep summarize ...`")
     s.add_argument("--note", default="")
     s.add_argument("--write", action="store_true", help="rewrite the section of docs/benchmarks.md")
+    s.add_argument("--section", default=SECTION, help="the section's marker in docs/benchmarks.md")
+    s.add_argument("--title", default=TITLE, help="the section's heading")
     c = verbs.add_parser("child", help=argparse.SUPPRESS)
     c.add_argument("tree", type=Path)
     c.add_argument("pickle", type=Path)
@@ -286,8 +292,7 @@ def main() -> None:
         if args.write:
             from benchmarks.report import write_section
 
-            title = "## Real-shaped days: every Solomon day with a lunch, engines side by side (issue 15)"
-            write_section("real-days-sweep", "\n".join([title, "", *lines]))
+            write_section(args.section, "\n".join([f"## {args.title}", "", *lines]))
 
 
 if __name__ == "__main__":

@@ -9,9 +9,11 @@ import argparse
 import gzip
 import json
 import pickle
+import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from benchmarks import real_days_sweep
 from lean_social.routing.instance import Break, Job, RoutingInstance, Vehicle
@@ -90,3 +92,20 @@ def test_a_run_plans_in_children_and_costs_their_routes_itself(tmp_path: Path) -
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [(r["engine"], r["instance"], r["seed"]) for r in rows] == [("here", "line:3", 0), ("here", "line:3", 1)]
     assert all(r["feasible"] and r["dropped"] == 0 and r["cost"] > 0 for r in rows), rows
+
+
+def test_summarize_writes_the_section_it_is_told(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Runs of another machine or day go to a section of their own, beside the sweep's, never into it.
+    from benchmarks import report
+
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text("# B\n\n<!-- begin real-days-sweep -->\nthe sweep\n<!-- end real-days-sweep -->\n", encoding="utf-8")
+    runs = tmp_path / "runs.jsonl"
+    runs.write_text(json.dumps(row("new", "solomon:C101", 0, 103)) + "\n", encoding="utf-8")
+    monkeypatch.setattr(report, "DOC", doc)
+    argv = ["real_days_sweep", "summarize", str(runs), "--write", "--section", "slow", "--title", "Slow days"]
+    monkeypatch.setattr(sys, "argv", argv)
+    real_days_sweep.main()
+    text = doc.read_text(encoding="utf-8")
+    assert "<!-- begin real-days-sweep -->\nthe sweep\n<!-- end real-days-sweep -->" in text
+    assert "<!-- begin slow -->\n## Slow days\n" in text and text.rstrip().endswith("<!-- end slow -->")
