@@ -33,6 +33,7 @@ import tempfile
 import time
 import types
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -154,8 +155,10 @@ def family(name: str) -> str:
     return letters + stem[len(letters) : len(letters) + 1]
 
 
-def summarize(rows: list[dict[str, Any]], command: str, note: str) -> list[str]:
-    """The section of docs/benchmarks.md: mean gap to the best plan known, per family and per instance."""
+def summarize(rows: list[dict[str, Any]], command: str, note: str, order: Sequence[str] | None = None) -> list[str]:
+    """The section of docs/benchmarks.md: mean gap to the best plan known, per family and per instance.
+    ``order``: the engines' columns, in that order (default: as they first come in ``rows``); the days
+    where the last is worse than the first are named."""
     ok = [r for r in rows if "error" not in r and r["feasible"]]
     fewest: dict[str, int] = {}  # the fewest visits left out of an instance by any run
     for r in ok:
@@ -165,6 +168,12 @@ def summarize(rows: list[dict[str, Any]], command: str, note: str) -> list[str]:
         if r["dropped"] == fewest[r["instance"]]:
             best[r["instance"]] = min(best.get(r["instance"], r["cost"]), r["cost"])
     engines = list(dict.fromkeys(r["engine"] for r in ok if r["engine"] != "reference"))
+    if order:
+        missing = [e for e in order if e not in engines]
+        if missing:
+            msg = f"no runs of {', '.join(missing)} (the runs have {', '.join(engines)})"
+            raise SystemExit(msg)
+        engines = list(order)
     gaps: dict[tuple[str, str], list[float]] = defaultdict(list)
     for r in ok:
         if r["engine"] != "reference":
@@ -269,6 +278,7 @@ def main() -> None:
     s.add_argument("--command", default="`python -m benchmarks.real_days_sweep summarize ...`")
     s.add_argument("--note", default="")
     s.add_argument("--write", action="store_true", help="rewrite the section of docs/benchmarks.md")
+    s.add_argument("--engines", nargs="+", help="the engines' columns, in this order (default: all, as they come)")
     s.add_argument("--section", default=SECTION, help="the section's marker in docs/benchmarks.md")
     s.add_argument("--title", default=TITLE, help="the section's heading")
     c = verbs.add_parser("child", help=argparse.SUPPRESS)
@@ -287,7 +297,7 @@ def main() -> None:
         run(args)
     else:
         rows = [json.loads(line) for path in args.runs for line in path.read_text().splitlines() if line.strip()]
-        lines = summarize(rows, args.command, args.note)
+        lines = summarize(rows, args.command, args.note, args.engines)
         print("\n".join(lines))
         if args.write:
             from benchmarks.report import write_section

@@ -109,3 +109,12 @@ def test_summarize_writes_the_section_it_is_told(tmp_path: Path, monkeypatch: py
     text = doc.read_text(encoding="utf-8")
     assert "<!-- begin real-days-sweep -->\nthe sweep\n<!-- end real-days-sweep -->" in text
     assert "<!-- begin slow -->\n## Slow days\n" in text and text.rstrip().endswith("<!-- end slow -->")
+
+
+def test_summarize_keeps_the_engines_it_is_told_in_that_order() -> None:
+    rows = [row("a", "solomon:C101", 0, 100), row("b", "solomon:C101", 0, 110), row("c", "solomon:C101", 0, 105)]
+    lines = real_days_sweep.summarize(rows, "cmd", "note", ["c", "a"])
+    assert "| family | n | c mean % | a mean % |" in lines
+    assert "Days where a is worse than c on the mean over the seeds: none." in lines
+    with pytest.raises(SystemExit, match="no runs of d"):
+        real_days_sweep.summarize(rows, "cmd", "note", ["d"])

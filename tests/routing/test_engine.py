@@ -14,6 +14,7 @@ from lean_social.routing import engine
 from lean_social.routing.construct import construct
 from lean_social.routing.engine import EngineSettings, evaluate, lap_plan, place_breaks, solve
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
+from lean_social.routing.ortools_engine import SearchSettings
 
 
 def test_reproducible_engine_ignores_the_clock() -> None:
@@ -66,9 +67,10 @@ def test_on_the_clock_a_search_polishes_its_latest_distinct_plans_and_keeps_the_
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # ``_timed_laps``: the plans PyVRP held on its way are polished from the last, each once (a plan
-    # held at two checkpoints is one plan), never one that breaks the rules, at most ``plans`` of them;
-    # the cheapest of the search's last plan and the polishes comes back. Both engines are stood in for,
-    # so nothing here waits on the clock.
+    # held at two checkpoints is one plan), never one that breaks the rules, at most ``plans`` of them,
+    # each to ``POLISH_SOLUTIONS`` solutions; with time left the best polished plan is polished on to the
+    # end; the cheapest of the search's last plan and the polishes comes back. Both engines are stood in
+    # for, so nothing here waits on the clock.
     instance = line_instance([job(p, 480, 960) for p in (5, 1, 4, 2, 3)], [vehicle(lunch=True), vehicle(lunch=True)], 6)
     early = _plan(instance, ((0, 1, 2), (3, 4)))  # jobs, at places 5 1 4 2 3
     broken = _plan(instance, ((0, 1, 2, 3, 4), ()), status="INFEASIBLE")
@@ -77,20 +79,26 @@ def test_on_the_clock_a_search_polishes_its_latest_distinct_plans_and_keeps_the_
     best = _plan(instance, ((1, 3, 4, 2, 0), ()))
     assert evaluate(instance, best)[1] < min(evaluate(instance, p)[1] for p in (early, middle, last))
     polished_from: list[tuple[tuple[int, ...], ...]] = []
+    limits: list[int | None] = []
 
     def search(*args: object, **kwargs: object) -> list[RoutingSolution]:
         assert len(kwargs["checkpoints_s"]) == engine.CHECKPOINTS - 1  # type: ignore[arg-type]
         return [early, middle, broken, last, last]  # held at two checkpoints: one plan
 
-    def polish(instance: RoutingInstance, settings: object, *, initial_routes: object, **_: object) -> RoutingSolution:
+    def polish(
+        instance: RoutingInstance, settings: SearchSettings, *, initial_routes: object, **_: object
+    ) -> RoutingSolution:
         polished_from.append(initial_routes)  # type: ignore[arg-type]
+        limits.append(settings.solution_limit)
         return best if initial_routes == middle.routes else replace(last, status="SUCCESS")
 
     monkeypatch.setattr(engine, "search_pyvrp", search)
     monkeypatch.setattr(engine, "solve_ortools", polish)
     budget = engine._Budget(seconds=60.0, work=None, polish=0.5, plans=2)
     found = engine._timed_laps(("pyvrp", 0), instance, budget, construct(instance), "LOCAL_CHEAPEST_INSERTION")
-    assert polished_from == [last.routes, middle.routes]  # the latest first; early is past the two
+    # The latest first (early is past the two), then the best of them on to the end.
+    assert polished_from == [last.routes, middle.routes, best.routes]
+    assert limits == [engine.POLISH_SOLUTIONS, engine.POLISH_SOLUTIONS, None]
     assert found is not None and found.routes == best.routes and found.status == engine._POLISHED
     # A search with no plan that keeps the rules: its start is polished.
     polished_from.clear()
