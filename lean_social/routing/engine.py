@@ -470,7 +470,7 @@ def _polish_each(
         left = end - time.perf_counter()
         if left <= _HANDOVER_MIN_S:
             continue
-        limit = POLISH_SOLUTIONS if polishes > 1 else None  # one plan to polish: all the time is its
+        limit = POLISH_SOLUTIONS if polishes > 1 else None  # one plan to polish has all the time
         settings = SearchSettings(
             time_limit_s=left, solution_limit=limit, deadline=end, seed=seed, first_solution=first
         )
