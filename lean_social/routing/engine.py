@@ -456,6 +456,15 @@ def _polish_each(
     seed, first = search
     polished: set[tuple[tuple[int, ...], ...]] = set()
     outcomes: list[RoutingSolution] = []
+
+    def polish(origin: RoutingSolution, left: float, limit: int | None) -> None:
+        settings = SearchSettings(
+            time_limit_s=left, solution_limit=limit, deadline=end, seed=seed, first_solution=first
+        )
+        result = solve_ortools(instance, settings, initial_routes=origin.routes, on_improvement=_watching(report))
+        outcomes.append(result if result.status in NO_SOLUTION else replace(result, status=_POLISHED))
+        report(outcomes[-1])
+
     for origin, lifted in queue:
         if len(polished) == polishes:
             break
@@ -470,21 +479,11 @@ def _polish_each(
         left = end - time.perf_counter()
         if left <= _HANDOVER_MIN_S:
             continue
-        limit = POLISH_SOLUTIONS if polishes > 1 else None  # one plan to polish has all the time
-        settings = SearchSettings(
-            time_limit_s=left, solution_limit=limit, deadline=end, seed=seed, first_solution=first
-        )
-        result = solve_ortools(instance, settings, initial_routes=origin.routes, on_improvement=_watching(report))
-        outcomes.append(result if result.status in NO_SOLUTION else replace(result, status=_POLISHED))
-        report(outcomes[-1])
+        polish(origin, left, POLISH_SOLUTIONS if polishes > 1 else None)  # one plan to polish has all the time
     best = _cheapest(instance, outcomes) if polishes > 1 else None  # one plan alone had all the time
     left = end - time.perf_counter()
     if best is not None and left > _HANDOVER_MIN_S:
-        # Every plan polished before the end (a fast machine): the best of them is polished on to the end.
-        settings = SearchSettings(time_limit_s=left, deadline=end, seed=seed, first_solution=first)
-        result = solve_ortools(instance, settings, initial_routes=best.routes, on_improvement=_watching(report))
-        outcomes.append(result if result.status in NO_SOLUTION else replace(result, status=_POLISHED))
-        report(outcomes[-1])
+        polish(best, left, None)  # every plan polished before the end (a fast machine): the best goes on
     return outcomes
 
 

@@ -478,6 +478,7 @@ def _read(
     """PyVRP's solution as routes of the instance's jobs, each lunch placed (``_breaks_of``); with
     ``placed`` (the routes' lunches found so far), a plan met on the way (status ``MET``), each lunch where
     the route holds it (``_breaks_met``); ``known``, the lunches placed so far by ``_breaks_of``."""
+    known = {} if known is None else known
     n_jobs = len(instance.jobs)
     routes: list[tuple[int, ...]] = [() for _ in instance.vehicles]
     breaks: list[tuple[int, ...]] = [tuple(0 for _ in v.breaks) for v in instance.vehicles]
@@ -486,19 +487,14 @@ def _read(
         vehicle = free[route.vehicle_type()].pop(0)
         clients = [model.copies[a.idx] for a in route if a.is_client()]
         routes[vehicle] = tuple(c.job for c in clients if c.job is not None)
-        if placed is None:
-            key = (vehicle, routes[vehicle])
-            if known is None:
-                breaks[vehicle] = _breaks_of(instance, vehicle, routes[vehicle])
-            elif key not in known:
-                breaks[vehicle] = known[key] = _breaks_of(instance, vehicle, routes[vehicle])
-            else:
-                breaks[vehicle] = known[key]
-            continue
         key = (vehicle, routes[vehicle])
-        if key not in placed:
-            placed[key] = _breaks_met(instance, vehicle, clients, routes[vehicle])
-        breaks[vehicle] = placed[key]
+        lunches = known if placed is None else placed
+        if key not in lunches:
+            if placed is None:
+                lunches[key] = _breaks_of(instance, vehicle, routes[vehicle])
+            else:
+                lunches[key] = _breaks_met(instance, vehicle, clients, routes[vehicle])
+        breaks[vehicle] = lunches[key]
     served = {j for r in routes for j in r}
     status = "SUCCESS" if best.is_feasible() else "INFEASIBLE"
     return RoutingSolution(
