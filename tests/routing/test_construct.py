@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 
-from line_instances import MINUTE, job, line_instance, lunch_fits_in_another_order, vehicle
+from line_instances import MINUTE, job, line_instance, lunch_fits_in_another_order, lunch_splits_the_two_jobs, vehicle
 
-from lean_social.routing.construct import blocking_rule, construct, insert_dropped, make_feasible, reorder_for_breaks
+from lean_social.routing.construct import (
+    blocking_rule,
+    construct,
+    eject_for_breaks,
+    insert_dropped,
+    make_feasible,
+    reorder_for_breaks,
+)
 from lean_social.routing.engine import evaluate
 from lean_social.routing.instance import Break, Job, RoutingSolution
 
@@ -112,3 +119,46 @@ def test_a_route_whose_lunch_fits_no_gap_is_put_in_an_order_where_it_does() -> N
     dropped = insert_dropped(instance, make_feasible(instance, packed))
     assert dropped.routes == ((0, 2), (1,))
     assert evaluate(instance, dropped)[1] - evaluate(instance, reordered)[1] == 6 * MINUTE
+
+
+def test_a_route_whose_lunch_fits_no_gap_loses_the_one_visit_that_makes_room() -> None:
+    # Lunch 45 min starting 12:00-13:00. A (place 1) starts 11:00-11:05 for an hour, X (place 1) 12:00-12:30,
+    # B (place 3) 13:00-13:05, C (place 2) 13:30-14:00, half an hour each. In the order A, X, B, C no gap
+    # holds the lunch: after A it pushes X past 12:30, after X it pushes B to 13:17, after B it starts past
+    # 13:00. Without B (A, X, C: lunch 12:30-13:15, C at 13:30) or without X (A, B, C: lunch 12:00-12:45)
+    # it fits; without B the route walks 4 minutes, without X 6. Dropping from the end takes C and B off.
+    a, x, b, c = job(1, 660, 665, 60), job(1, 720, 750), job(3, 780, 785), job(2, 810, 840)
+    instance = line_instance([a, x, b, c], [vehicle(lunch=True), vehicle(lunch=True)], 4)
+    packed = RoutingSolution(
+        routes=((0, 1, 2, 3), ()), break_after=((0,), (0,)), dropped=(), cost=0, status="x", wall_time_s=0
+    )
+    assert not evaluate(instance, packed)[0]
+    ejected = eject_for_breaks(instance, packed)
+    assert ejected.routes == ((0, 1, 3), ()) and ejected.dropped == (2,)
+    assert ejected.break_after[0] == (2,)  # after X
+    assert evaluate(instance, ejected)[0]
+    assert eject_for_breaks(instance, ejected) is ejected  # nothing left to make room for
+    assert make_feasible(instance, packed).dropped == (2, 3)
+    # B then goes to the other worker, whose lunch fits after it.
+    placed = insert_dropped(instance, ejected)
+    assert placed.routes == ((0, 1, 3), (2,)) and placed.dropped == ()
+    assert evaluate(instance, placed)[0]
+
+
+def test_of_two_visits_that_split_the_lunch_one_is_taken_off() -> None:
+    # ``line_instances.lunch_splits_the_two_jobs`` with both visits on one worker: taking either off leaves a
+    # route of one visit where the lunch fits; the other is left for the other worker.
+    instance = lunch_splits_the_two_jobs()
+    both = RoutingSolution(routes=((0, 1), ()), break_after=((0,), (0,)), dropped=(), cost=0, status="x", wall_time_s=0)
+    ejected = eject_for_breaks(instance, both)
+    assert len(ejected.dropped) == 1 and len(ejected.routes[0]) == 1
+    assert evaluate(instance, ejected)[0]
+
+
+def test_a_route_of_one_visit_the_lunch_never_fits_with_stays_as_it_stands() -> None:
+    # As in ``test_blocking_rule_names_the_lunch_break``: the one visit and the lunch fit in no order; taking
+    # the only visit off is not ejection's to do (``make_feasible`` drops it).
+    lunch = Break(earliest=11 * 60 * MINUTE, latest=(12 * 60 + 5) * MINUTE, duration=60 * MINUTE)
+    instance = line_instance([job(1, 690, 710, service_min=60)], [dataclasses.replace(vehicle(), breaks=(lunch,))], 2)
+    alone = RoutingSolution(routes=((0,),), break_after=((0,),), dropped=(), cost=0, status="x", wall_time_s=0)
+    assert eject_for_breaks(instance, alone) is alone

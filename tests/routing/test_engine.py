@@ -8,7 +8,7 @@ import time
 from dataclasses import replace
 
 import pytest
-from line_instances import job, line_instance, lunch_fits_in_another_order, lunch_splits_the_two_jobs, vehicle
+from line_instances import MINUTE, job, line_instance, lunch_fits_in_another_order, lunch_splits_the_two_jobs, vehicle
 
 from lean_social.routing import engine
 from lean_social.routing.construct import construct
@@ -185,14 +185,31 @@ def test_a_plan_with_the_lunch_lifted_is_repaired_to_keep_it() -> None:
     assert evaluate(instance, solved)[0] and sorted(solved.routes) == [(0,), (1,)]
 
 
-def test_the_repair_keeps_the_cheaper_of_dropping_visits_and_a_new_order() -> None:
-    # ``line_instances.lunch_fits_in_another_order``: from A, C, B (no gap for the lunch) dropping B costs
-    # 6 minutes more than taking the same visits as B, C, A; the repair returns the new order (the test
-    # above: where no order keeps the lunch, the drop).
+def test_the_repair_keeps_the_cheapest_of_dropping_visits_a_new_order_and_ejection() -> None:
+    # ``line_instances.lunch_fits_in_another_order``: from A, C, B (no gap for the lunch) dropping B from
+    # the end sends it to the other worker, 6 minutes more than taking the same visits as B, C, A (8
+    # minutes); taking C off and putting it back first (C, A, B, lunch after B) walks the same 8 minutes,
+    # and wins the tie by its name. Either way every visit stays with the first worker (the test above:
+    # where no order keeps the lunch, the drop).
     instance = lunch_fits_in_another_order()
     relaxed = RoutingSolution(
         routes=((0, 2, 1), ()), break_after=((0,), (0,)), dropped=(), cost=0, status="SUCCESS", wall_time_s=0.0
     )
     repaired = engine._repaired(instance, relaxed)
-    assert evaluate(instance, repaired)[0]
-    assert repaired.routes == ((1, 2, 0), ()) and repaired.dropped == ()
+    assert evaluate(instance, repaired) == (True, 8 * MINUTE)
+    assert repaired.routes == ((2, 0, 1), ()) and repaired.dropped == ()
+
+
+def test_the_fittest_plans_of_a_search_with_the_lunch_lifted_come_first() -> None:
+    # ``line_instances.lunch_fits_in_another_order``: in A, C, B the first worker's lunch fits no gap, in
+    # B, C, A it does; each walks 8 minutes. A plan with the same routes as the search's last is not
+    # offered again, nor is one offered twice.
+    instance = lunch_fits_in_another_order()
+
+    def plan(*routes: tuple[int, ...]) -> RoutingSolution:
+        return RoutingSolution(
+            routes=routes, break_after=((0,), (0,)), dropped=(), cost=0, status="SUCCESS", wall_time_s=0.0
+        )
+
+    packed, roomy, split, last = plan((0, 2, 1), ()), plan((1, 2, 0), ()), plan((1, 2), (0,)), plan((2, 1, 0), ())
+    assert engine._fittest(instance, [packed, roomy, split, roomy, last], last) == [roomy, split, packed]
