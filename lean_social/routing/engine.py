@@ -11,14 +11,17 @@
    PyVRP search under the whole model and one with the breaks lifted, whose plans are repaired to keep
    them (each lunch in its best gap; a route with none losing visits from its end, taking the same
    visits in an order where it fits, or losing the one or two visits that make room, the cheapest kept;
-   visits left out put back in the cheapest gap that fits, ``_repaired``). The two fail in opposite places: PyVRP moves a lunch only through a plan that
-   breaks a rule, so with it kept exactly it is stuck where the construction or its first plan put it;
-   with it lifted the search is PyVRP's plain VRPTW, and where the days have room for a lunch (waiting,
-   a route that ends early) the repair costs nothing, but on a day packed to the shift's end (Solomon's
-   C1 and C2) it moves visits or makes routes longer. Both run on every such day: a probe that sent
-   packed days to OR-Tools' guided local search instead (80dbc38) lost more on the days it misjudged
-   than it won (on the 56 Solomon days with a lunch, 5 s, 3 seeds, docs/benchmarks.md: 2.74 % above the
-   best plan known against 2.49 % without it; 64defb4, before both searches, 5.64 %). Where most visits
+   visits left out put back in the cheapest gap that fits, ``_repaired``). The two fail in opposite
+   places: PyVRP moves a lunch only through a plan that breaks a rule, so with it kept exactly it is
+   stuck where the construction or its first plan put it; with it lifted the search is PyVRP's plain
+   VRPTW, and where the days have room for a lunch (waiting, a route that ends early) the repair costs
+   nothing, but on a day packed to the shift's end (Solomon's C1 and C2), or with tight windows (R1,
+   RC1), it moves visits or makes routes longer, by an amount that varies far more between the plans
+   than their costs do: the search repairs several (``FITTEST``) and polishes the cheapest first. Both
+   run on every such day: a probe that sent packed days to OR-Tools' guided local search instead
+   (80dbc38) lost more on the days it misjudged than it won (on the 56 Solomon days with a lunch, 5 s,
+   3 seeds, docs/benchmarks.md: 2.74 % above the best plan known against 2.49 % without it; 64defb4,
+   before both searches, 5.64 %). Where most visits
    are pinned to their worker (continuity of care: each worker's day is then a route of its own), or
    PyVRP's model is relaxed, PyVRP from its own start beside OR-Tools' guided local search from the
    construction.
