@@ -21,10 +21,9 @@
    run on every such day: a probe that sent packed days to OR-Tools' guided local search instead
    (80dbc38) lost more on the days it misjudged than it won (on the 56 Solomon days with a lunch, 5 s,
    3 seeds, docs/benchmarks.md: 2.74 % above the best plan known against 2.49 % without it; 64defb4,
-   before both searches, 5.64 %). Where most visits
-   are pinned to their worker (continuity of care: each worker's day is then a route of its own), or
-   PyVRP's model is relaxed, PyVRP from its own start beside OR-Tools' guided local search from the
-   construction.
+   before both searches, 5.64 %). Where most visits are pinned to their worker (continuity of care:
+   each worker's day is then a route of its own), or PyVRP's model is relaxed, PyVRP from its own start
+   beside OR-Tools' guided local search from the construction.
 3. **Polish**: OR-Tools under the full model, from plans each PyVRP search held on its way, in the same
    process. On plain VRPTW a tenth of the time polishes the search's last plan; on real days half of it
    (at most ``POLISH_S``) polishes up to ``POLISHES`` of the plans it held at ``CHECKPOINTS`` points: on
@@ -39,8 +38,8 @@
    with the lunch lifted repaired when its turn comes (``_polish_each``), so that a slow machine
    polishes fewer plans further: on one about twice as slow the 5 s plans went from 5.25 % above one
    run of the engine at 100 s (20 times the budget) to 2.00 % at 50 solutions and 1.76 % at 100
-   (docs/benchmarks.md). Reproducible runs
-   (on a count) polish as before: SCIP with no clock took up to 9 s on such a pool.
+   (docs/benchmarks.md). Reproducible runs (on a count) polish as before: SCIP with no clock took up to
+   9 s on such a pool.
 4. **Recombination** (``recombine``), on real days: every plan the searches handed over on their way (the
    repaired checkpoints, each polish, every solution OR-Tools improved on while polishing, the plans
    PyVRP met near its best, the construction) is a set of routes, each checked for its worker, and the
@@ -561,12 +560,14 @@ def _polish_each(
 
 
 def _repaired(instance: RoutingInstance, plan: RoutingSolution) -> RoutingSolution:
-    """A plan of the search with breaks lifted, made to keep them, the cheaper of two repairs: each route's
-    lunch placed in its best gap, a route it fits in none of losing visits from its end; or such a route
-    first taken in another order of the same visits where the lunch fits (``reorder_for_breaks``); then
-    every visit left out put back in the cheapest gap where it fits (``construct``'s repair). On 14
-    Solomon days with a lunch packed to the shift's end (5 s, 4 seeds) the second way took the mean gap
-    to the best plan known from 3.46 % to 2.59 %: the first moves a quarter of a C1 day's visits."""
+    """A plan of the search with breaks lifted, made to keep them, the cheapest of three repairs: each
+    route's lunch placed in its best gap, a route it fits in none of losing visits from its end; or such a
+    route first taken in another order of the same visits where the lunch fits (``reorder_for_breaks``);
+    or first losing the one or two visits that make room (``eject_for_breaks``); then every visit left
+    out put back in the cheapest gap where it fits (``construct``'s repair). On 14 Solomon days with a
+    lunch packed to the shift's end (5 s, 4 seeds) the second way took the mean gap to the best plan known
+    from 3.46 % to 2.59 %: the first moves a quarter of a C1 day's visits. The third, measured on the
+    repair alone, helped on C2 and R2 (``eject_for_breaks``)."""
     if plan.status in NO_SOLUTION:
         return plan
     kept = repair(instance, plan)
