@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
+from lean_social.routing.objective import arc_cost
 from lean_social.routing.ortools_engine import SearchSettings, solve_ortools
 from lean_social.routing.timing import first_break_gap, place_breaks, route_is_feasible
 
@@ -103,7 +104,7 @@ def _construct_alone(instance: RoutingInstance, *, thorough: bool) -> RoutingSol
 
 
 def _routes_cost(instance: RoutingInstance, solution: RoutingSolution) -> int:
-    return sum(_cost(instance, v, jobs) for v, jobs in enumerate(solution.routes))
+    return sum(arc_cost(instance, v, jobs) for v, jobs in enumerate(solution.routes))
 
 
 def _construct(instance: RoutingInstance) -> RoutingSolution:
@@ -267,7 +268,7 @@ def eject_for_breaks(instance: RoutingInstance, solution: RoutingSolution) -> Ro
                 placed = _break_gaps(instance, v, kept)
                 if placed is None:
                     continue
-                cost = _cost(instance, v, kept)
+                cost = arc_cost(instance, v, kept)
                 if best is None or cost < best[0]:
                     best = (cost, kept, placed, tuple(jobs[i] for i in out))
             if best is not None:
@@ -278,13 +279,6 @@ def eject_for_breaks(instance: RoutingInstance, solution: RoutingSolution) -> Ro
         return solution
     dropped = tuple(sorted([*solution.dropped, *ejected]))
     return replace(solution, routes=tuple(routes), break_after=tuple(gaps), dropped=dropped)
-
-
-def _cost(instance: RoutingInstance, vehicle: int, jobs: Sequence[int]) -> int:
-    spec = instance.vehicles[vehicle]
-    places = [spec.start_place, *(instance.jobs[j].place for j in jobs), spec.end_place]
-    cost = instance.cost[spec.profile]
-    return sum(int(cost[a, b]) for a, b in itertools.pairwise(places))
 
 
 def _best_insertion(
@@ -298,10 +292,10 @@ def _best_insertion(
         spec = instance.vehicles[v]
         if spec.max_jobs is not None and len(jobs) + 1 > spec.max_jobs:
             continue
-        base = _cost(instance, v, jobs)
+        base = arc_cost(instance, v, jobs)
         for position in range(len(jobs) + 1):
             trial = (*jobs[:position], job, *jobs[position:])
-            added = _cost(instance, v, trial) - base
+            added = arc_cost(instance, v, trial) - base
             if best is not None and added >= best[0]:
                 continue
             gaps = _break_gaps(instance, v, trial)

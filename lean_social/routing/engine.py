@@ -62,7 +62,6 @@ on what each engine reports.
 from __future__ import annotations
 
 import ctypes
-import itertools
 import logging
 import math
 import multiprocessing
@@ -79,7 +78,7 @@ from typing import Any, Literal
 from lean_social.errors import SolverError
 from lean_social.routing.construct import construct, eject_for_breaks, reorder_for_breaks, repair
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
-from lean_social.routing.objective import evaluate
+from lean_social.routing.objective import arc_cost, evaluate
 from lean_social.routing.ortools_engine import IMPROVEMENT, FirstSolution, SearchSettings, solve_ortools
 from lean_social.routing.pyvrp_engine import MET, is_exact_for_pyvrp, is_plain_vrptw, search_pyvrp
 from lean_social.routing.recombine import recombine
@@ -479,21 +478,14 @@ def _fittest(
             count += not fits[(v, jobs)]
         return count
 
-    def arcs(plan: RoutingSolution) -> int:
-        total = 0
-        for v, jobs in enumerate(plan.routes):
-            spec = instance.vehicles[v]
-            places = [spec.start_place, *(instance.jobs[j].place for j in jobs), spec.end_place]
-            total += sum(int(instance.cost[spec.profile, a, b]) for a, b in itertools.pairwise(places))
-        return total
-
     seen = {last.routes}
     keyed = []
     for i, plan in enumerate(plans):
         if plan.status in NO_SOLUTION or plan.routes in seen:
             continue
         seen.add(plan.routes)
-        keyed.append((short(plan), len(plan.dropped), arcs(plan), i, plan))
+        arcs = sum(arc_cost(instance, v, jobs) for v, jobs in enumerate(plan.routes))
+        keyed.append((short(plan), len(plan.dropped), arcs, i, plan))
     return [plan for *_, plan in sorted(keyed, key=lambda k: k[:4])]
 
 

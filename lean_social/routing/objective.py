@@ -6,11 +6,12 @@ by it, so a plan and the routes it is made of are never costed two ways."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.timing import route_is_feasible, time_route
 
-__all__ = ["evaluate", "route_cost"]
+__all__ = ["arc_cost", "evaluate", "route_cost"]
 
 
 def route_cost(
@@ -29,9 +30,15 @@ def route_cost(
     load = sum(instance.jobs[j].demand for j in jobs)
     feasible &= not instance.has_loads or load <= spec.capacity
     feasible &= all(_may_take(instance, vehicle, j) for j in jobs)
+    return feasible, arc_cost(instance, vehicle, jobs) + span
+
+
+def arc_cost(instance: RoutingInstance, vehicle: int, jobs: Sequence[int]) -> int:
+    """The arc costs of ``vehicle``'s route through ``jobs``, from its start place back to its end place:
+    the part of a route's cost that needs no timing, which insertion and the ranking of plans use alone."""
+    spec = instance.vehicles[vehicle]
     places = [spec.start_place, *(instance.jobs[j].place for j in jobs), spec.end_place]
-    cost = sum(int(instance.cost[spec.profile, a, b]) for a, b in itertools.pairwise(places))
-    return feasible, cost + span
+    return sum(int(instance.cost[spec.profile, a, b]) for a, b in itertools.pairwise(places))
 
 
 def evaluate(instance: RoutingInstance, solution: RoutingSolution) -> tuple[bool, int]:
