@@ -217,8 +217,8 @@ def reorder_for_breaks(instance: RoutingInstance, solution: RoutingSolution) -> 
     does (the reordering search of :func:`insert_dropped`, most urgent visit first), where one is found
     within ``REORDER_NODES``; every other route as it stands. The same in the routes if none is reordered.
 
-    Why: a plan searched with the breaks lifted (the engine's searches of a real day) often has a route packed so
-    that no gap holds the lunch, and :func:`make_feasible` then drops visits from its end, which the
+    Why: a plan searched with the breaks lifted (the engine's searches of a real day) often has a route
+    packed so that no gap holds the lunch, and :func:`make_feasible` then drops visits from its end, which the
     repair must place elsewhere. Taking the same visits in another order keeps them on their worker. On
     the 56 Solomon days with a lunch its repaired plan was the cheaper one on the days packed to the
     shift's end (C1) and the dearer on those with room (a new order is urgent-first, not short); the

@@ -21,12 +21,12 @@
    beside the lifted one its plan stood in 11 of 168 runs on the 56 Solomon days with a lunch (5 s, 3
    seeds, one 2-core machine, docs/benchmarks.md), and a second lifted search in its place took the
    mean gap to the 100 s reference runs from 1.87 % to 0.97 % (1.01 % run again), every family better
-   (R1 3.12 % to 1.99 %, RC1 3.34 % to 1.95 %, C2 1.11 % to 0.14 %). On one core (a pool worker of the
-   nightly job) the lifted search runs alone: so alone, on those days (seed 0), it stood 1.48 % above
-   the references and the exact one 6.89 %, the lifted one worse on 2 days of 56. Where most visits are
-   pinned to their worker (continuity of care: each worker's day is then a route of its own), or
-   PyVRP's model is relaxed, PyVRP from its own start beside OR-Tools' guided local search from the
-   construction.
+   (R1 3.12 % to 1.99 %, RC1 3.34 % to 1.95 %, C2 1.11 % to 0.14 %). On one core (a nightly job's
+   process given a core of its own, a one-core machine) the lifted search runs alone: so alone, on
+   those days (seed 0), it stood 1.48 % above the references and the exact one 6.89 %, the lifted one
+   worse on 2 days of 56. Where most visits are pinned to their worker (continuity of care: each
+   worker's day is then a route of its own), or PyVRP's model is relaxed, PyVRP from its own start
+   beside OR-Tools' guided local search from the construction.
 3. **Polish**: OR-Tools under the full model, from plans each PyVRP search held on its way, in the same
    process. On plain VRPTW a tenth of the time polishes the search's last plan; on real days half of it
    (at most ``POLISH_S``) polishes up to ``POLISHES`` of the plans it held at ``CHECKPOINTS`` points: on
