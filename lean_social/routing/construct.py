@@ -218,11 +218,12 @@ def reorder_for_breaks(instance: RoutingInstance, solution: RoutingSolution) -> 
     within ``REORDER_NODES``; every other route as it stands. The same in the routes if none is reordered.
 
     Why: a plan searched with the breaks lifted (the engine's searches of a real day) often has a route
-    packed so that no gap holds the lunch, and :func:`make_feasible` then drops visits from its end, which the
-    repair must place elsewhere. Taking the same visits in another order keeps them on their worker. On
-    the 56 Solomon days with a lunch its repaired plan was the cheaper one on the days packed to the
-    shift's end (C1) and the dearer on those with room (a new order is urgent-first, not short); the
-    engine repairs both ways and keeps the cheaper (``engine._repaired``)."""
+    packed so that no gap holds the lunch, and :func:`make_feasible` then drops visits from its end,
+    which the repair must place elsewhere. Taking the same visits in another order keeps them on their
+    worker. On the 56 Solomon days with a lunch its repaired plan was the cheaper one on the days packed
+    to the shift's end (C1) and the dearer on those with room (a new order is urgent-first, not short);
+    the engine repairs every way (this, :func:`eject_for_breaks` and the plain repair) and keeps the
+    cheapest (``engine._repaired``)."""
     routes = list(solution.routes)
     gaps = list(solution.break_after)
     budget = _NodeBudget(REORDER_NODES)
