@@ -37,6 +37,7 @@ __all__ = [
     "make_feasible",
     "reorder_for_breaks",
     "repair",
+    "routes_with_room",
 ]
 
 #: The rule that keeps a job out of every route: the vehicles' job limit, the breaks, or time itself
@@ -263,23 +264,75 @@ def eject_for_breaks(instance: RoutingInstance, solution: RoutingSolution) -> Ro
         if not _short_of_room(instance, v, jobs):
             continue
         for size in range(1, min(EJECT_MOST, len(jobs) - 1) + 1):
-            best: tuple[int, tuple[int, ...], tuple[int, ...], tuple[int, ...]] | None = None
-            for out in itertools.combinations(range(len(jobs)), size):
-                kept = tuple(j for i, j in enumerate(jobs) if i not in out)
-                placed = _break_gaps(instance, v, kept)
-                if placed is None:
-                    continue
-                cost = arc_cost(instance, v, kept)
-                if best is None or cost < best[0]:
-                    best = (cost, kept, placed, tuple(jobs[i] for i in out))
+            best = _cheapest_ejection(instance, v, jobs, size)
             if best is not None:
-                _, routes[v], gaps[v], taken = best
+                routes[v], gaps[v], taken = best
                 ejected += taken
                 break
     if not ejected:
         return solution
     dropped = tuple(sorted([*solution.dropped, *ejected]))
     return replace(solution, routes=tuple(routes), break_after=tuple(gaps), dropped=dropped)
+
+
+def _cheapest_ejection(
+    instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...], size: int
+) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]] | None:
+    """The route left by taking ``size`` visits off ``jobs`` that has room for the vehicle's break and the
+    least arc cost, as (visits kept, break gaps, visits taken off); None where no such set makes room."""
+    best: tuple[int, tuple[int, ...], tuple[int, ...], tuple[int, ...]] | None = None
+    for out in itertools.combinations(range(len(jobs)), size):
+        kept = tuple(j for i, j in enumerate(jobs) if i not in out)
+        placed = _break_gaps(instance, vehicle, kept)
+        if placed is None:
+            continue
+        cost = arc_cost(instance, vehicle, kept)
+        if best is None or cost < best[0]:
+            best = (cost, kept, placed, tuple(jobs[i] for i in out))
+    return None if best is None else best[1:]
+
+
+def routes_with_room(instance: RoutingInstance, plans: Sequence[RoutingSolution]) -> list[RoutingSolution]:
+    """For each distinct route of ``plans`` whose break fits no gap, that route less the one visit whose
+    absence leaves the cheapest route with room for it, each as a plan of that one route (status
+    ``WITH_ROOM``), for the recombination to choose from; the visit taken off is served by some other
+    route it chooses. Routes that need two visits off, or have room, give nothing.
+
+    Why: PyVRP's search with the lunch lifted meets hundreds of plans near its best, whose routes the
+    recombination chooses from (``pyvrp_engine.MET``); on a day with tight windows (Solomon's R1 and RC1)
+    most of those routes have no room for the lunch and were left out, the recombination finding nothing.
+    Taken one visit off they keep their order and nearly their cost."""
+    n = len(instance.vehicles)
+    seen: set[tuple[int, tuple[int, ...]]] = set()
+    found: list[RoutingSolution] = []
+    for plan in plans:
+        for v, jobs in enumerate(plan.routes):
+            if (v, jobs) in seen or len(jobs) < 2 or not _short_of_room(instance, v, jobs):
+                continue
+            seen.add((v, jobs))
+            best = _cheapest_ejection(instance, v, jobs, 1)
+            if best is None:
+                continue
+            routes: list[tuple[int, ...]] = [() for _ in range(n)]
+            gaps = [tuple(0 for _ in k.breaks) for k in instance.vehicles]
+            routes[v], gaps[v], _ = best
+            served = set(routes[v])
+            dropped = tuple(j for j in range(len(instance.jobs)) if j not in served)
+            found.append(
+                RoutingSolution(
+                    routes=tuple(routes),
+                    break_after=tuple(gaps),
+                    dropped=dropped,
+                    cost=-1,
+                    status=WITH_ROOM,
+                    wall_time_s=0.0,
+                )
+            )
+    return found
+
+
+#: The status of a plan of ``routes_with_room``: one route, for the recombination only.
+WITH_ROOM = "WITH_ROOM"
 
 
 def _best_insertion(

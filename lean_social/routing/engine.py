@@ -37,8 +37,11 @@
    lacks. On the Solomon days with a lunch (5 s, 3 seeds, one 2-core machine, docs/benchmarks.md) that
    took the mean gap to the best plan known from 2.16 % to 1.25 % (63ef71e), and the met plans' routes
    offered to the final recombination too to 1.06 %; more of them (500 within 5 %) and a longer share
-   gave 1.26 %. The polishes are taken in turn, each to ``POLISH_SOLUTIONS`` solutions, a plan searched
-   with the lunch lifted repaired when its turn comes (``_polish_each``), so that a slow machine
+   gave 1.26 %. With the lunch lifted most routes met on a day of tight windows have no room for it;
+   the routes of the latest ``WITH_ROOM_PLANS`` plans are offered one visit off
+   (``construct.routes_with_room``), with up to ``LANE_RECOMBINE_SHARE`` of the time left. The
+   polishes are taken in turn, each to ``POLISH_SOLUTIONS`` solutions, a plan searched with the lunch
+   lifted repaired when its turn comes (``_polish_each``), so that a slow machine
    polishes fewer plans further: on one about twice as slow the 5 s plans went from 5.25 % above one
    run of the engine at 100 s (20 times the budget) to 2.00 % at 50 solutions and 1.76 % at 100
    (docs/benchmarks.md). Reproducible runs (on a count) polish as before: SCIP with no clock took up to
@@ -79,7 +82,13 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from lean_social.errors import SolverError
-from lean_social.routing.construct import construct, eject_for_breaks, reorder_for_breaks, repair
+from lean_social.routing.construct import (
+    construct,
+    eject_for_breaks,
+    reorder_for_breaks,
+    repair,
+    routes_with_room,
+)
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.objective import arc_cost, evaluate
 from lean_social.routing.ortools_engine import IMPROVEMENT, FirstSolution, SearchSettings, solve_ortools
@@ -353,8 +362,19 @@ def _laps(
 
 #: Of the time a search on the clock has left for its polish, the share spent first recombining the plans
 #: its PyVRP search met near its best (``pyvrp_engine.MET``) with its last; the recombined plan is then the
-#: first polished.
-LANE_RECOMBINE_SHARE = 0.2
+#: first polished. The recombination stops as soon as SCIP has its optimum, so the share is a bound; on a
+#: day with tight windows, where the routes of ``WITH_ROOM_PLANS`` plans are offered one visit off, it is
+#: spent. On the 56 Solomon days with a lunch (5 s, 3 seeds, one 2-core machine, docs/benchmarks.md) the
+#: routes offered with 0.4 in place of 0.2 took the mean gap to the 100 s reference runs from 0.97 %
+#: (1.01 % run again) to 0.86 % (R1 1.99 % to 1.62 %, RC1 1.95 % to 1.40 %; C2 0.14 % to 0.82 %); the
+#: routes offered with 0.2: 1.04 %. (At seeds 0-1, in one run: 0.4 alone 0.67 %, with the routes 0.57 %.)
+LANE_RECOMBINE_SHARE = 0.4
+#: With the lunch lifted, the plans (the search's checkpoints, then those met, the latest first) whose
+#: routes without room for the lunch are offered to its recombination one visit off
+#: (``construct.routes_with_room``): on R1 and RC1 most routes PyVRP meets have no room for it, and
+#: without them the recombination had little to choose from. Thirty kept the pool within what SCIP
+#: solves in the share: all 300 plans of one R110 search gave 2,900 more routes and took SCIP 8 s.
+WITH_ROOM_PLANS = 30
 
 #: Checkpoints of a search on the clock (``_timed_laps``): its best is kept at each of this many equal
 #: parts of its time.
@@ -424,7 +444,10 @@ def _timed_laps(
         mixed = None
         if ranked:
             cost, _, plan = ranked[0]
-            pool = [*fitted, *reversed(seen[:-1]), *reversed(met)]
+            held = [*reversed(seen[:-1]), *reversed(met)]
+            # With the lunch lifted, the latest plans' routes without room for it, one visit off, first.
+            with_room = routes_with_room(instance, held[:WITH_ROOM_PLANS]) if relax else []
+            pool = [*fitted, *with_room, *held]
             mixed = recombine(instance, (cost, plan), pool, deadline=by)
         if mixed is not None:
             froms.append(mixed)

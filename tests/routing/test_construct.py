@@ -14,9 +14,12 @@ from lean_social.routing.construct import (
     insert_dropped,
     make_feasible,
     reorder_for_breaks,
+    routes_with_room,
 )
 from lean_social.routing.engine import evaluate
-from lean_social.routing.instance import Break, Job, RoutingSolution
+from lean_social.routing.instance import Break, Job, RoutingInstance, RoutingSolution
+from lean_social.routing.recombine import recombine
+from lean_social.routing.timing import place_breaks
 
 
 def test_construction_serves_every_job_that_fits_and_is_feasible() -> None:
@@ -143,6 +146,51 @@ def test_a_route_whose_lunch_fits_no_gap_loses_the_one_visit_that_makes_room() -
     placed = insert_dropped(instance, ejected)
     assert placed.routes == ((0, 1, 3), (2,)) and placed.dropped == ()
     assert evaluate(instance, placed)[0]
+
+
+def _packed_a_x_b_c(workers: int = 2) -> tuple[RoutingInstance, RoutingSolution]:
+    """The day of ``test_a_route_whose_lunch_fits_no_gap_loses_the_one_visit_that_makes_room`` (with
+    ``workers`` workers), its first worker's route A, X, B, C with no gap for the lunch."""
+    a, x, b, c = job(1, 660, 665, 60), job(1, 720, 750), job(3, 780, 785), job(2, 810, 840)
+    instance = line_instance([a, x, b, c], [vehicle(lunch=True)] * workers, 4)
+    none = tuple((0,) for _ in range(workers - 1))
+    packed = RoutingSolution(
+        routes=((0, 1, 2, 3), *(() for _ in none)),
+        break_after=((0,), *none),
+        dropped=(),
+        cost=0,
+        status="x",
+        wall_time_s=0,
+    )
+    return instance, packed
+
+
+def test_a_route_without_room_for_the_lunch_is_offered_one_visit_off() -> None:
+    # Without B the route walks 4 minutes and the lunch falls after X (12:30-13:15); without X it walks 6.
+    # The same route in two plans is offered once; the second worker's empty route and a route with room
+    # (A, X, C: the one offered) offer nothing.
+    instance, packed = _packed_a_x_b_c()
+    (offered,) = routes_with_room(instance, [packed, packed])
+    assert offered.routes == ((0, 1, 3), ()) and offered.break_after[0] == (2,)
+    assert offered.dropped == (2,) and offered.status == "WITH_ROOM"
+    assert evaluate(instance, offered)[0]
+    assert routes_with_room(instance, [offered]) == []
+
+
+def test_the_recombination_serves_the_visit_taken_off_by_another_route() -> None:
+    # Three workers; the plan in hand sends B and C out alone (A, X on the first). Offered A, X, C (B
+    # off), the recombination takes it beside the plan's route of B alone: one worker fewer out, 2 minutes
+    # less walked, each lunch where it fits.
+    instance, packed = _packed_a_x_b_c(workers=3)
+    routes = ((0, 1), (2,), (3,))
+    gaps = tuple(place_breaks(instance, v, jobs) or (0,) for v, jobs in enumerate(routes))
+    in_hand = RoutingSolution(routes=routes, break_after=gaps, dropped=(), cost=-1, status="x", wall_time_s=0)
+    ok, cost = evaluate(instance, in_hand)
+    assert ok
+    mixed = recombine(instance, (cost, in_hand), routes_with_room(instance, [packed]))
+    assert mixed is not None and mixed.routes == ((0, 1, 3), (2,), ())
+    ok, mixed_cost = evaluate(instance, mixed)
+    assert ok and cost - mixed_cost == 2 * MINUTE
 
 
 def test_of_two_visits_that_split_the_lunch_one_is_taken_off() -> None:
