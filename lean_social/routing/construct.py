@@ -292,6 +292,10 @@ def _cheapest_ejection(
     return None if best is None else best[1:]
 
 
+#: The status of a plan of ``routes_with_room``: one route, for the recombination only.
+WITH_ROOM = "WITH_ROOM"
+
+
 def routes_with_room(instance: RoutingInstance, plans: Sequence[RoutingSolution]) -> list[RoutingSolution]:
     """For each distinct route of ``plans`` whose break fits no gap, that route less the one visit whose
     absence leaves the cheapest route with room for it, each as a plan of that one route (status
@@ -329,10 +333,6 @@ def routes_with_room(instance: RoutingInstance, plans: Sequence[RoutingSolution]
                 )
             )
     return found
-
-
-#: The status of a plan of ``routes_with_room``: one route, for the recombination only.
-WITH_ROOM = "WITH_ROOM"
 
 
 def _best_insertion(

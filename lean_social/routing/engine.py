@@ -367,7 +367,8 @@ def _laps(
 #: spent. On the 56 Solomon days with a lunch (5 s, 3 seeds, one 2-core machine, docs/benchmarks.md) the
 #: routes offered with 0.4 in place of 0.2 took the mean gap to the 100 s reference runs from 0.97 %
 #: (1.01 % run again) to 0.86 % (R1 1.99 % to 1.62 %, RC1 1.95 % to 1.40 %; C2 0.14 % to 0.82 %); the
-#: routes offered with 0.2: 1.04 %. (At seeds 0-1, in one run: 0.4 alone 0.67 %, with the routes 0.57 %.)
+#: routes offered with 0.2: 1.04 %. (At seeds 0-1, alternating in one run: 0.4 alone 0.67 %, with a first
+#: version of the routes offered 0.57 %; this code at those seeds, run on its own later, 0.81 %.)
 LANE_RECOMBINE_SHARE = 0.4
 #: With the lunch lifted, the plans (the search's checkpoints, then those met, the latest first) whose
 #: routes without room for the lunch are offered to its recombination one visit off
