@@ -124,17 +124,29 @@ def test_a_route_whose_lunch_fits_no_gap_is_put_in_an_order_where_it_does() -> N
     assert evaluate(instance, dropped)[1] - evaluate(instance, reordered)[1] == 6 * MINUTE
 
 
+def _packed_a_x_b_c(workers: int = 2) -> tuple[RoutingInstance, RoutingSolution]:
+    """The day of ``test_a_route_whose_lunch_fits_no_gap_loses_the_one_visit_that_makes_room`` with
+    ``workers`` workers, the first given the route A, X, B, C, where no gap holds the lunch."""
+    a, x, b, c = job(1, 660, 665, 60), job(1, 720, 750), job(3, 780, 785), job(2, 810, 840)
+    instance = line_instance([a, x, b, c], [vehicle(lunch=True)] * workers, 4)
+    packed = RoutingSolution(
+        routes=((0, 1, 2, 3), *[()] * (workers - 1)),
+        break_after=((0,),) * workers,
+        dropped=(),
+        cost=0,
+        status="x",
+        wall_time_s=0,
+    )
+    return instance, packed
+
+
 def test_a_route_whose_lunch_fits_no_gap_loses_the_one_visit_that_makes_room() -> None:
     # Lunch 45 min starting 12:00-13:00. A (place 1) starts 11:00-11:05 for an hour, X (place 1) 12:00-12:30,
     # B (place 3) 13:00-13:05, C (place 2) 13:30-14:00, half an hour each. In the order A, X, B, C no gap
     # holds the lunch: after A it pushes X past 12:30, after X it pushes B to 13:17, after B it starts past
     # 13:00. Without B (A, X, C: lunch 12:30-13:15, C at 13:30) or without X (A, B, C: lunch 12:00-12:45)
     # it fits; without B the route walks 4 minutes, without X 6. Dropping from the end takes C and B off.
-    a, x, b, c = job(1, 660, 665, 60), job(1, 720, 750), job(3, 780, 785), job(2, 810, 840)
-    instance = line_instance([a, x, b, c], [vehicle(lunch=True), vehicle(lunch=True)], 4)
-    packed = RoutingSolution(
-        routes=((0, 1, 2, 3), ()), break_after=((0,), (0,)), dropped=(), cost=0, status="x", wall_time_s=0
-    )
+    instance, packed = _packed_a_x_b_c()
     assert not evaluate(instance, packed)[0]
     ejected = eject_for_breaks(instance, packed)
     assert ejected.routes == ((0, 1, 3), ()) and ejected.dropped == (2,)
@@ -146,23 +158,6 @@ def test_a_route_whose_lunch_fits_no_gap_loses_the_one_visit_that_makes_room() -
     placed = insert_dropped(instance, ejected)
     assert placed.routes == ((0, 1, 3), (2,)) and placed.dropped == ()
     assert evaluate(instance, placed)[0]
-
-
-def _packed_a_x_b_c(workers: int = 2) -> tuple[RoutingInstance, RoutingSolution]:
-    """The day of ``test_a_route_whose_lunch_fits_no_gap_loses_the_one_visit_that_makes_room`` (with
-    ``workers`` workers), its first worker's route A, X, B, C with no gap for the lunch."""
-    a, x, b, c = job(1, 660, 665, 60), job(1, 720, 750), job(3, 780, 785), job(2, 810, 840)
-    instance = line_instance([a, x, b, c], [vehicle(lunch=True)] * workers, 4)
-    none = tuple((0,) for _ in range(workers - 1))
-    packed = RoutingSolution(
-        routes=((0, 1, 2, 3), *(() for _ in none)),
-        break_after=((0,), *none),
-        dropped=(),
-        cost=0,
-        status="x",
-        wall_time_s=0,
-    )
-    return instance, packed
 
 
 def test_a_route_without_room_for_the_lunch_is_offered_one_visit_off() -> None:
