@@ -306,7 +306,7 @@ def routes_with_room(instance: RoutingInstance, plans: Sequence[RoutingSolution]
     recombination chooses from (``pyvrp_engine.MET``); on a day with tight windows (Solomon's R1 and RC1)
     most of those routes have no room for the lunch and were left out, the recombination finding nothing.
     Taken one visit off they keep their order and nearly their cost."""
-    n = len(instance.vehicles)
+    empty = RoutingSolution.empty(instance, status=WITH_ROOM)
     seen: set[tuple[int, tuple[int, ...]]] = set()
     found: list[RoutingSolution] = []
     for plan in plans:
@@ -317,21 +317,12 @@ def routes_with_room(instance: RoutingInstance, plans: Sequence[RoutingSolution]
             best = _cheapest_ejection(instance, v, jobs, 1)
             if best is None:
                 continue
-            routes: list[tuple[int, ...]] = [() for _ in range(n)]
-            gaps = [tuple(0 for _ in k.breaks) for k in instance.vehicles]
-            routes[v], gaps[v], _ = best
-            served = set(routes[v])
-            dropped = tuple(j for j in range(len(instance.jobs)) if j not in served)
-            found.append(
-                RoutingSolution(
-                    routes=tuple(routes),
-                    break_after=tuple(gaps),
-                    dropped=dropped,
-                    cost=-1,
-                    status=WITH_ROOM,
-                    wall_time_s=0.0,
-                )
-            )
+            kept, placed, _ = best
+            routes, gaps = list(empty.routes), list(empty.break_after)
+            routes[v], gaps[v] = kept, placed
+            served = set(kept)
+            dropped = tuple(j for j in empty.dropped if j not in served)
+            found.append(replace(empty, routes=tuple(routes), break_after=tuple(gaps), dropped=dropped, cost=-1))
     return found
 
 
