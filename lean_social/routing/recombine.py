@@ -36,7 +36,7 @@ from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.objective import evaluate, route_cost
 from lean_social.routing.timing import place_breaks
 
-__all__ = ["RECOMBINED", "recombine"]
+__all__ = ["RECOMBINED", "Column", "partition", "plan_of", "recombine", "worker_classes"]
 
 #: Status of a plan made by the recombination (the engine then names the search whose plan stands "recombined").
 RECOMBINED = "RECOMBINED"
@@ -60,7 +60,7 @@ def _before(deadline: float | None) -> float | None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Column:
+class Column:
     """A route of the pool, for any worker of ``workers`` (one class): its jobs, lunch and cost."""
 
     workers: int
@@ -99,7 +99,7 @@ def recombine(
     class_of = {k: c for c, members in enumerate(classes) for k in members}
     # Routes are checked until half the time is gone; SCIP has the rest.
     checked_by = None if deadline is None else time.perf_counter() + (deadline - time.perf_counter()) / 2
-    columns: dict[tuple[int, tuple[int, ...]], _Column] = {}
+    columns: dict[tuple[int, tuple[int, ...]], Column] = {}
     for plan in [best_plan, *plans]:
         if len(columns) >= MAX_ROUTES or (checked_by is not None and time.perf_counter() > checked_by):
             break
@@ -108,27 +108,29 @@ def recombine(
             if jobs and key not in columns:
                 ok, cost = route_cost(instance, v, tuple(jobs), plan.break_after[v])
                 if ok:
-                    columns[key] = _Column(class_of[v], tuple(jobs), plan.break_after[v], cost)
+                    columns[key] = Column(class_of[v], tuple(jobs), plan.break_after[v], cost)
     if len(columns) <= sum(1 for jobs in best_plan.routes if jobs):
         return None  # no route beside the best plan's own
-    chosen = _solve(instance, classes, list(columns.values()), best_plan, class_of, _before(deadline))
+    chosen = partition(instance, classes, list(columns.values()), best_plan, deadline=_before(deadline))
     if chosen is None:
         return None
-    plan = _plan(instance, classes, chosen)
+    plan = plan_of(instance, classes, chosen[0])
     ok, cost = evaluate(instance, plan)
     return plan if ok and cost < best_cost else None
 
 
-def _solve(
+def partition(
     instance: RoutingInstance,
     classes: Sequence[tuple[int, ...]],
-    columns: Sequence[_Column],
+    columns: Sequence[Column],
     best: RoutingSolution,
-    class_of: dict[int, int],
-    deadline: float | None,
-) -> list[_Column] | None:
-    """The cheapest choice of columns: each job served by one column or left out at its penalty, each
-    class given at most as many columns as it has workers; the pool's best plan as the hint."""
+    *,
+    deadline: float | None = None,
+) -> tuple[list[Column], bool] | None:
+    """The cheapest choice of columns, and whether SCIP proved it the cheapest: each job served by one
+    column or left out at its penalty, each class given at most as many columns as it has workers; ``best``
+    (a plan of these classes) as the hint. None where SCIP found no choice within its limits."""
+    class_of = {k: c for c, members in enumerate(classes) for k in members}
     solver = pywraplp.Solver.CreateSolver("SCIP")
     if solver is None:  # pragma: no cover - SCIP ships in OR-Tools' wheels
         return None
@@ -165,10 +167,11 @@ def _solve(
     status = solver.Solve()
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return None
-    return [column for var, column in zip(take, columns, strict=True) if var.solution_value() > 0.5]
+    chosen = [column for var, column in zip(take, columns, strict=True) if var.solution_value() > 0.5]
+    return chosen, status == pywraplp.Solver.OPTIMAL
 
 
-def _plan(instance: RoutingInstance, classes: Sequence[tuple[int, ...]], chosen: Sequence[_Column]) -> RoutingSolution:
+def plan_of(instance: RoutingInstance, classes: Sequence[tuple[int, ...]], chosen: Sequence[Column]) -> RoutingSolution:
     """The chosen columns as a plan: each given the next free worker of its class, in the order of the
     workers (so the same choice gives the same plan), each lunch in its best gap."""
     routes: list[tuple[int, ...]] = [() for _ in instance.vehicles]

@@ -32,6 +32,9 @@ from lean_social.validate import Violation
 
 ROOT = Path(__file__).parent.parent.parent
 TINY = DATA / "tiny"
+#: A department whose days are searched, not solved exactly (tests/data/busy/README.md): a run of it
+#: spends its budget searching, in solver processes, where a run of ``TINY`` ends at once.
+BUSY = DATA / "busy"
 DAY = ["--date", "2026-12-07"]
 WEEK = ["--week", "2026-12-07"]
 DAY_FILES = ["kpis.json", "maps", "maps/2026-12-07.html", "run.json", "schedule.csv", "schedule.json", "unassigned.csv"]
@@ -309,11 +312,12 @@ def test_python_api_refuses_a_bad_option_before_touching_out(tmp_path: Path) -> 
 CLI = [sys.executable, "-c", "import sys; from lean_social.app.cli import main; sys.exit(main())"]
 
 
-def start(out: Path, *extra: str, limit: str = "3") -> subprocess.Popen[bytes]:
-    """The CLI in a process of its own; stderr to a file beside --out, since a pipe would stay open as
-    long as any solver process the run forked lives."""
+def start(out: Path, *extra: str, limit: str = "3", data: Path = BUSY) -> subprocess.Popen[bytes]:
+    """The CLI in a process of its own, on a department it spends its ``limit`` searching (``BUSY``); stderr
+    to a file beside --out, since a pipe would stay open as long as any solver process the run forked
+    lives."""
     env = os.environ | {"PYTHONPATH": str(ROOT)}
-    argv = [*CLI, "-q", "plan", str(TINY), *WEEK, "--out", str(out), "--time-limit", limit, *extra]
+    argv = [*CLI, "-q", "plan", str(data), *WEEK, "--out", str(out), "--time-limit", limit, *extra]
     with (out.parent / f"stderr-{time.monotonic_ns()}.txt").open("wb") as err:
         return subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=err)
 
@@ -404,7 +408,7 @@ def test_two_runs_into_one_folder_one_plans_the_other_is_refused(tmp_path: Path,
     first = start(out, limit="120")
     reap.add((first.pid, ""))
     assert wait_for(lambda: is_locked(out), first)
-    second = start(out, limit="1")
+    second = start(out, limit="1", data=TINY)
     assert second.wait(120) == 5, stderr_of(out)
     assert f"output folder {out} is being written by another lean-social run" in stderr_of(out)
     reap.update(descendants(first.pid))

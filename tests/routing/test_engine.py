@@ -229,6 +229,7 @@ def test_a_real_day_is_searched_with_the_lunch_lifted_on_every_core(
         return [[] for _ in tasks]
 
     monkeypatch.setattr(engine, "_run_all", run_all)
+    monkeypatch.setattr(engine, "optimum", lambda instance, hint: None)  # small enough to solve exactly (``exact``)
     jobs = [job(p, 480, 960) for p in (5, 1, 4, 2, 3)]
     lunch = line_instance(jobs, [vehicle(lunch=True), vehicle(lunch=True)], 6)
     plain = line_instance(jobs, [vehicle(), vehicle()], 6)

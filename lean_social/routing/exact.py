@@ -1,0 +1,207 @@
+"""The optimum of a small day: every route each worker could walk, then the cheapest set of them.
+
+Why: on a day of a few visits the searches have almost nothing to search and can still miss the best
+plan. A reproducible run polishes in laps counted in OR-Tools solutions (``engine.ORTOOLS_SOLUTION_WORK``
+units each), and below about seven visits every lap's polish is one solution, its start: the demo's
+Saturday of one worker and four visits (``demo:D2-sat``) came back at 17700 where 15240 exists, at 25
+and at 100 units a visit. A floor of two solutions is no way out: OR-Tools' guided local search with a
+solution limit and no clock never stops where no second solution exists (``demo:D1-sat``, one visit).
+
+On such a day every order of every set of visits a worker may make is listed, each kept only if it
+keeps the windows, the visit limit, the load and the lunch (in its best gap, ``timing.place_breaks``);
+the cheapest order of each set is a column, and set partitioning (``recombine.partition``) picks the
+cheapest plan. The plan is the optimum of ``objective.evaluate`` once SCIP proves its choice, whatever
+the budget, so more work cannot make it worse. The listing stops on a count (``MAX_ORDERS``), the same
+on any machine: a day with more orders than that is left to the searches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from lean_social.routing.instance import RoutingInstance, RoutingSolution
+from lean_social.routing.objective import route_cost
+from lean_social.routing.recombine import Column, partition, plan_of, worker_classes
+from lean_social.routing.timing import first_break_gap, place_breaks
+
+__all__ = ["EXACT", "MAX_ORDERS", "optimum"]
+
+#: Status of a plan proved the cheapest (the engine then names its search "exact").
+EXACT = "EXACT"
+
+#: Most orders of visits the listing looks at for one class of workers, and for a whole day, before it
+#: gives up: every order of up to seven visits a worker may make (13,699) fits, and with windows far more
+#: visits do. Listing takes 5-12 microseconds an order (one 2-core machine), so a day that does not fit
+#: (a Solomon day: one class of trucks for 100 customers) costs at most about 0.2 s of its budget; the
+#: generated department of 200 visits and 46 workers lists 16,381 orders in all.
+MAX_ORDERS = 20_000
+MAX_DAY_ORDERS = 200_000
+#: Most timings of a route with its lunch in each gap (``timing.place_breaks``, one a gap) a day may
+#: take: the demo's days take about 55, the generated department of 200 visits 249; each is about 0.2 ms.
+MAX_TIMINGS = 5_000
+
+
+class _OverAllowanceError(Exception):
+    """The day has more orders or timings than its ``_Allowance``."""
+
+
+class _Allowance:
+    """What the listing and the timing of one day may still spend (``MAX_ORDERS`` and the rest): counts,
+    not the clock, so that a day is solved exactly or not the same way on any machine."""
+
+    __slots__ = ("class_orders", "day_orders", "timings")
+
+    def __init__(self) -> None:
+        self.day_orders = MAX_DAY_ORDERS
+        self.class_orders = MAX_ORDERS
+        self.timings = MAX_TIMINGS
+
+    def order(self) -> None:
+        self.day_orders -= 1
+        self.class_orders -= 1
+        if self.day_orders < 0 or self.class_orders < 0:
+            raise _OverAllowanceError
+
+    def timing(self, gaps: int) -> None:
+        self.timings -= gaps
+        if self.timings < 0:
+            raise _OverAllowanceError
+
+
+def optimum(instance: RoutingInstance, hint: RoutingSolution) -> RoutingSolution | None:
+    """The cheapest plan of the day by ``objective.evaluate``, proved so, with the status ``EXACT``; None
+    where listing or timing its routes would take more than its allowance (``MAX_ORDERS``, ...), a worker
+    has more than one break, or SCIP stops short of the proof. ``hint`` is a feasible plan of the day
+    (the construction's)."""
+    if not instance.jobs or not instance.vehicles or any(len(v.breaks) > 1 for v in instance.vehicles):
+        return None
+    classes = worker_classes(instance)
+    allowance = _Allowance()
+    columns: list[Column] = []
+    try:
+        for c, members in enumerate(classes):
+            allowance.class_orders = MAX_ORDERS
+            cheapest = _cheapest_orders(instance, members, allowance)
+            columns += [Column(c, jobs, gaps, cost) for jobs, gaps, cost in cheapest]
+    except _OverAllowanceError:
+        return None
+    chosen = partition(instance, classes, columns, hint)
+    if chosen is None or not chosen[1]:
+        return None
+    return replace(plan_of(instance, classes, chosen[0]), status=EXACT)
+
+
+def _cheapest_orders(
+    instance: RoutingInstance, members: tuple[int, ...], allowance: _Allowance
+) -> list[tuple[tuple[int, ...], tuple[int, ...], int]]:
+    """(visits, lunch gaps, cost) of the cheapest feasible order of each set of visits the workers of one
+    class (``members``) can make, by ``objective.route_cost`` with the lunch in its best gap, but for the
+    sets no optimum needs.
+
+    A set is not needed where a larger one costs no more than it plus the penalties of the visits only
+    the larger one makes, those visits being this worker's alone (the worker alone in the class): a plan
+    with the smaller set leaves those visits out, and the larger set in its place is no dearer. With
+    every visit of a department-day tied to its worker and each worth far more than any route, that
+    leaves about one set a worker to time (the demo's days: from seconds to a fraction of one)."""
+    vehicle = members[0]
+    by_set: dict[frozenset[int], list[tuple[int, tuple[int, ...]]]] = {}
+    for bound, jobs in _orders(instance, vehicle, allowance):
+        by_set.setdefault(frozenset(jobs), []).append((bound, jobs))
+    alone = frozenset({vehicle})
+    own = [j for j, job in enumerate(instance.jobs) if len(members) == 1 and job.allowed == alone]
+    # value[S]: the least, over the sets T of S and more of this worker's own visits found so far, of T's
+    # cost less the penalties of T's visits beyond S; S is not needed where it is no more than S's bound.
+    value: dict[frozenset[int], int] = {}
+    cheapest = []
+    for visits in sorted(by_set, key=len, reverse=True):
+        orders = sorted(by_set[visits])  # cheapest bound first
+        above = [value[larger] - instance.jobs[j].penalty for j in own if (larger := visits | {j}) in value]
+        dominated = min(above, default=None)
+        if dominated is not None and dominated <= orders[0][0]:
+            value[visits] = dominated
+            continue
+        best = _cheapest_order(instance, vehicle, orders, allowance)
+        if best is not None:
+            cheapest.append((best[1], best[2], best[0]))
+        costs = [c for c in (dominated, None if best is None else best[0]) if c is not None]
+        if costs:
+            value[visits] = min(costs)
+    return sorted(cheapest)
+
+
+def _cheapest_order(
+    instance: RoutingInstance, vehicle: int, orders: list[tuple[int, tuple[int, ...]]], allowance: _Allowance
+) -> tuple[int, tuple[int, ...], tuple[int, ...]] | None:
+    """(cost, visits, lunch gaps) of the cheapest feasible of ``orders`` (one set's, cheapest bound first,
+    ``_orders``); once the bound reaches the cheapest order timed, no later order can be cheaper."""
+    best: tuple[int, tuple[int, ...], tuple[int, ...]] | None = None
+    breaks = instance.vehicles[vehicle].breaks
+    for bound, jobs in orders:
+        if best is not None and bound >= best[0]:
+            break
+        allowance.timing(len(jobs) + 1 if breaks else 1)
+        if breaks and first_break_gap(instance, vehicle, jobs) is None:
+            continue  # the lunch fits no gap (one quick pass; the best gap takes a timing of every gap)
+        gaps = place_breaks(instance, vehicle, jobs) if breaks else ()
+        if gaps is None:
+            continue
+        ok, cost = route_cost(instance, vehicle, jobs, gaps)
+        if ok and (best is None or cost < best[0]):
+            best = (cost, jobs, gaps)
+    return best
+
+
+def _orders(instance: RoutingInstance, vehicle: int, allowance: _Allowance) -> list[tuple[int, tuple[int, ...]]]:
+    """(bound, visits) of every order of visits ``vehicle`` may make that keeps every window when it leaves
+    at the start of its shift with no lunch: a lunch only delays what follows it and leaving later starts
+    nothing earlier, so an order that misses a window so, or is still out at the shift's end, misses with
+    any extension too. Each order looked at is counted against the ``allowance``.
+
+    The bound is the order's arc cost plus the span cost of the least time it can be out: at least its
+    travel and service, and its lunch too where it cannot be back before the lunch must start (the lunch
+    is then on the road, and the day pays for it); and at least from the latest it may leave (in time for
+    its first visit's last window) to the earliest it can be back (leaving at the shift's start, no
+    lunch). With the lunch on the road the bound of the demo's worker-days came to their cost."""
+    spec = instance.vehicles[vehicle]
+    travel, cost = instance.duration[spec.profile], instance.cost[spec.profile]
+    jobs = instance.jobs
+    mine = [j for j, job in enumerate(jobs) if job.allowed is None or vehicle in job.allowed]
+    longest = len(mine) if spec.max_jobs is None else min(len(mine), spec.max_jobs)
+    capacity = spec.capacity if instance.has_loads and all(job.demand >= 0 for job in jobs) else None
+    # A lunch is out of the day paid for only when the worker is back before it must start.
+    lunch = spec.breaks[0].duration if len(spec.breaks) == 1 else 0
+    found: list[tuple[int, tuple[int, ...]]] = []
+    route: list[int] = []
+    taken = [False] * len(jobs)
+
+    def extend(place: int, clock: int, arcs: int, busy: int, load: int) -> None:
+        if len(route) == longest:
+            return
+        for j in mine:
+            if taken[j]:
+                continue
+            allowance.order()
+            job = jobs[j]
+            arrival = clock + int(travel[place, job.place])
+            start = next((max(arrival, early) for early, late in job.windows if arrival <= late), None)
+            if start is None or start + job.service > spec.shift_end:
+                continue
+            if capacity is not None and load + job.demand > capacity:
+                continue
+            to_here = arcs + int(cost[place, job.place])
+            working = busy + int(travel[place, job.place]) + job.service
+            back = int(travel[job.place, spec.end_place])
+            route.append(j)
+            taken[j] = True
+            first = jobs[route[0]]
+            latest_leave = first.windows[-1][1] - int(travel[spec.start_place, first.place])
+            back_by = start + job.service + back  # the earliest it can be back
+            on_road = lunch if lunch and back_by > spec.breaks[0].latest else 0
+            out = max(working + back + on_road, back_by - max(spec.shift_start, latest_leave))
+            found.append((to_here + int(cost[job.place, spec.end_place]) + spec.span_cost * out, tuple(route)))
+            extend(job.place, start + job.service, to_here, working, load + job.demand)
+            route.pop()
+            taken[j] = False
+
+    extend(spec.start_place, spec.shift_start, 0, 0, 0)
+    return found
