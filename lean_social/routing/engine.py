@@ -6,7 +6,7 @@
 2. **The optimum of a small day** (``exact``): where every route each worker could walk can be listed
    within a count (a department-day whose visits are each tied to a worker, a Saturday of four visits),
    the cheapest set of them is the plan, proved so, and nothing is searched. On the benchmark's demo and
-   generated days (18 and 3) that took 0.05-0.4 s and found each day's best plan known from every
+   generated days (18 and 3) that took 0.01-0.45 s and found each day's best plan known from every
    configuration at 20 times the budget, which the engine missed at 25 units of work a visit on 6 days
    (``demo:D2-sat`` 16 % above it) and at 5 s on ``gen:200``; a day that does not fit (a Solomon day)
    costs it about 0.03 s.
