@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ortools.linear_solver import pywraplp
@@ -174,8 +174,8 @@ def partition(
 def plan_of(instance: RoutingInstance, classes: Sequence[tuple[int, ...]], chosen: Sequence[Column]) -> RoutingSolution:
     """The chosen columns as a plan: each given the next free worker of its class, in the order of the
     workers (so the same choice gives the same plan), each lunch in its best gap."""
-    routes: list[tuple[int, ...]] = [() for _ in instance.vehicles]
-    breaks: list[tuple[int, ...]] = [tuple(0 for _ in v.breaks) for v in instance.vehicles]
+    empty = RoutingSolution.empty(instance, status=RECOMBINED)
+    routes, breaks = list(empty.routes), list(empty.break_after)
     free = [list(members) for members in classes]
     for column in sorted(chosen, key=lambda c: (c.workers, c.jobs)):
         vehicle = free[column.workers].pop(0)
@@ -184,11 +184,5 @@ def plan_of(instance: RoutingInstance, classes: Sequence[tuple[int, ...]], chose
         placed = place_breaks(instance, vehicle, column.jobs) if len(instance.vehicles[vehicle].breaks) == 1 else None
         routes[vehicle], breaks[vehicle] = column.jobs, placed or column.break_after
     served = {j for jobs in routes for j in jobs}
-    return RoutingSolution(
-        routes=tuple(routes),
-        break_after=tuple(breaks),
-        dropped=tuple(j for j in range(len(instance.jobs)) if j not in served),
-        cost=-1,
-        status=RECOMBINED,
-        wall_time_s=0.0,
-    )
+    dropped = tuple(j for j in range(len(instance.jobs)) if j not in served)
+    return replace(empty, routes=tuple(routes), break_after=tuple(breaks), dropped=dropped, cost=-1)
