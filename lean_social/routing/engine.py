@@ -9,7 +9,8 @@
    generated days (18 and 3) that took 0.01-0.45 s and found each day's best plan known from every
    configuration at 20 times the budget, which the engine missed at 25 units of work a visit on 6 days
    (``demo:D2-sat`` 16 % above it) and at 5 s on ``gen:200``; a day that does not fit (a Solomon day)
-   costs it about 0.03 s.
+   costs it about 0.03 s. A worker with eight to eleven visits of their own is proved by the bound of the
+   cheapest tour through them where nothing waits (``tour``).
 3. **Search**, on both cores. PyVRP's model is the whole model (``pyvrp_engine``: a lunch and several
    windows are rewritten into copies of the visits, so its feasible routes are feasible here) unless a
    worker has more than one break. Which searches run follows the real-days benchmark

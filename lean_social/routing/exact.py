@@ -13,6 +13,12 @@ the cheapest order of each set is a column, and set partitioning (``recombine.pa
 cheapest plan. The plan is the optimum of ``objective.evaluate`` once SCIP proves its choice, whatever
 the budget, so more work cannot make it worse. The listing stops on a count (``MAX_ORDERS``), the same
 on any machine: a day with more orders than that is left to the searches.
+
+A worker of ``TOUR_FROM_VISITS`` or more visits, all of them theirs alone, is first tried by the bound of
+the cheapest tour through them (``tour.proved_day``), which lists nothing: where the tour's own order
+keeps every rule at the bound's cost (clients at home all day: nothing waits), it is that worker's one
+column. A worker that waits between visits is listed as any other, and a day with too many orders to
+list is left to the searches.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.objective import route_cost
 from lean_social.routing.recombine import Column, partition, plan_of, worker_classes
 from lean_social.routing.timing import first_break_gap, place_breaks
+from lean_social.routing.tour import proved_day
 
 __all__ = ["EXACT", "MAX_ORDERS", "optimum"]
 
@@ -40,6 +47,12 @@ MAX_DAY_ORDERS = 200_000
 #: a day may take: the demo's days take about 55, the generated department of 200 visits 249; one takes
 #: about 0.5 ms (it looks for the latest start that ends no later), so the bound is about 2 s.
 MAX_TIMINGS = 4_000
+#: Most steps of the tours (``tour.proved_day``) a day may take: a worker of eleven visits takes about
+#: 250,000 (0.1-0.2 s), so this is about a second.
+MAX_TOUR_STEPS = 2_000_000
+#: From this many visits of a worker's own, their day is first tried by the tour's bound
+#: (``tour.proved_day``), which needs no listing: every order of seven visits (13,699) is still listed.
+TOUR_FROM_VISITS = 8
 
 
 class _OverAllowanceError(Exception):
@@ -50,12 +63,13 @@ class _Allowance:
     """What the listing and the timing of one day may still spend (``MAX_ORDERS`` and the rest): counts,
     not the clock, so that a day is solved exactly or not the same way on any machine."""
 
-    __slots__ = ("class_orders", "day_orders", "timings")
+    __slots__ = ("class_orders", "day_orders", "timings", "tour_steps")
 
     def __init__(self) -> None:
         self.day_orders = MAX_DAY_ORDERS
         self.class_orders = MAX_ORDERS
         self.timings = MAX_TIMINGS
+        self.tour_steps = MAX_TOUR_STEPS
 
     def order(self) -> None:
         self.day_orders -= 1
@@ -66,6 +80,11 @@ class _Allowance:
     def timing(self, gaps: int) -> None:
         self.timings -= gaps
         if self.timings < 0:
+            raise _OverAllowanceError
+
+    def tour(self, steps: int) -> None:
+        self.tour_steps -= steps
+        if self.tour_steps < 0:
             raise _OverAllowanceError
 
 
@@ -105,11 +124,17 @@ def _cheapest_orders(
     every visit of a department-day tied to its worker and each worth far more than any route, that
     leaves about one set a worker to time (the demo's days: from seconds to a fraction of one)."""
     vehicle = members[0]
+    alone = frozenset({vehicle})
+    own = [j for j, job in enumerate(instance.jobs) if len(members) == 1 and job.allowed == alone]
+    if len(own) >= TOUR_FROM_VISITS and len(own) == len(_may_make(instance, vehicle)):
+        # Every visit this worker may make is theirs alone: where the tour proves the day with all of
+        # them, and the day costs less than leaving out any one, every smaller set is not needed.
+        day = proved_day(instance, vehicle, own, allowance.tour)
+        if day is not None and day[2] <= min(instance.jobs[j].penalty for j in own):
+            return [day]
     by_set: dict[frozenset[int], list[tuple[int, tuple[int, ...]]]] = {}
     for bound, jobs in _orders(instance, vehicle, allowance):
         by_set.setdefault(frozenset(jobs), []).append((bound, jobs))
-    alone = frozenset({vehicle})
-    own = [j for j, job in enumerate(instance.jobs) if len(members) == 1 and job.allowed == alone]
     # value[S]: the least, over the sets T of S and more of this worker's own visits found so far, of T's
     # cost less the penalties of T's visits beyond S; S is not needed where it is no more than S's bound.
     value: dict[frozenset[int], int] = {}
@@ -166,7 +191,7 @@ def _orders(instance: RoutingInstance, vehicle: int, allowance: _Allowance) -> l
     spec = instance.vehicles[vehicle]
     travel, cost = instance.duration[spec.profile], instance.cost[spec.profile]
     jobs = instance.jobs
-    mine = [j for j, job in enumerate(jobs) if job.allowed is None or vehicle in job.allowed]
+    mine = _may_make(instance, vehicle)
     longest = len(mine) if spec.max_jobs is None else min(len(mine), spec.max_jobs)
     capacity = spec.capacity if instance.has_loads and all(job.demand >= 0 for job in jobs) else None
     # A lunch is out of the day paid for only when the worker is back before it must start.
@@ -206,3 +231,8 @@ def _orders(instance: RoutingInstance, vehicle: int, allowance: _Allowance) -> l
 
     extend(spec.start_place, spec.shift_start, 0, 0, 0)
     return found
+
+
+def _may_make(instance: RoutingInstance, vehicle: int) -> list[int]:
+    """The visits ``vehicle`` may make (any worker's, or those it is among the allowed workers of)."""
+    return [j for j, job in enumerate(instance.jobs) if job.allowed is None or vehicle in job.allowed]
