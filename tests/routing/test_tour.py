@@ -20,6 +20,17 @@ from lean_social.routing.tour import _tour, bound, proved_day
 
 MINUTE = 60
 LUNCH = (Break(earliest=12 * 60 * MINUTE, latest=14 * 60 * MINUTE, duration=45 * MINUTE),)
+#: One worker 08:00-17:00 from place 0, a lunch of 45 minutes starting 12:00-14:00, each second of the day
+#: paid as much as a second walked.
+WORKER = Vehicle(
+    start_place=0,
+    end_place=0,
+    profile=0,
+    shift_start=8 * 60 * MINUTE,
+    shift_end=17 * 60 * MINUTE,
+    breaks=LUNCH,
+    span_cost=1,
+)
 
 
 def _never(steps: int) -> None:
@@ -59,16 +70,7 @@ def _worker_day(seed: int, *, all_day: bool, visits: int = 6) -> RoutingInstance
     minutes = np.asarray(
         [[round(12 * (abs(a[0] - b[0]) + abs(a[1] - b[1]))) * MINUTE for b in points] for a in points], dtype=np.int64
     )[None]
-    worker = Vehicle(
-        start_place=0,
-        end_place=0,
-        profile=0,
-        shift_start=8 * 60 * MINUTE,
-        shift_end=17 * 60 * MINUTE,
-        breaks=LUNCH,
-        span_cost=1,
-    )
-    return RoutingInstance(duration=minutes, cost=minutes, distance=minutes, jobs=tuple(jobs), vehicles=(worker,))
+    return RoutingInstance(duration=minutes, cost=minutes, distance=minutes, jobs=tuple(jobs), vehicles=(WORKER,))
 
 
 def _cheapest_by_trying_every_order(instance: RoutingInstance) -> int | None:
@@ -128,23 +130,15 @@ def test_the_tour_claims_nothing_it_cannot_prove() -> None:
 
 
 def test_a_long_day_on_the_road_through_lunch_is_proved() -> None:
-    # Six visits of an hour and a half from 08:00: back no earlier than 17:00 minus the walks, long after
-    # the lunch must start (14:00), so every order takes its lunch on the road and the bound holds it.
+    # Five visits of 80 minutes from 08:00: back no earlier than 08:00 + 400 minutes of service and the
+    # walks, past 14:00 when the lunch must start, so every order takes its lunch on the road and the
+    # bound holds it.
     jobs = [
         Job(place=p, service=80 * MINUTE, windows=((480 * MINUTE, 1020 * MINUTE),), penalty=10**6) for p in range(1, 6)
     ]
     grid = np.arange(6)
     minutes = (np.abs(grid[:, None] - grid[None, :]) * 2 * MINUTE)[None].astype(np.int64)
-    worker = Vehicle(
-        start_place=0,
-        end_place=0,
-        profile=0,
-        shift_start=480 * MINUTE,
-        shift_end=1020 * MINUTE,
-        breaks=LUNCH,
-        span_cost=1,
-    )
-    instance = RoutingInstance(duration=minutes, cost=minutes, distance=minutes, jobs=tuple(jobs), vehicles=(worker,))
+    instance = RoutingInstance(duration=minutes, cost=minutes, distance=minutes, jobs=tuple(jobs), vehicles=(WORKER,))
     day = proved_day(instance, 0, list(range(5)), _never)
     assert day is not None
     # Out along the line and back: 10 minutes each way, walked and paid as span; five visits of 80
