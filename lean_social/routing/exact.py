@@ -47,8 +47,8 @@ MAX_DAY_ORDERS = 200_000
 #: a day may take: the demo's days take about 55, the generated department of 200 visits 249; one takes
 #: about 0.5 ms (it looks for the latest start that ends no later), so the bound is about 2 s.
 MAX_TIMINGS = 4_000
-#: Most steps of the tours (``tour.proved_day``) a day may take: a worker of eleven visits takes about
-#: 250,000 (0.1-0.2 s), so this is about a second.
+#: Most steps of the tours (``tour.proved_day``) a day may take: a worker of eleven visits and a lunch
+#: takes two tours of 247,808 (about 0.16 s), so this is four such workers, well under a second.
 MAX_TOUR_STEPS = 2_000_000
 #: From this many visits of a worker's own, their day is first tried by the tour's bound
 #: (``tour.proved_day``), which needs no listing: every order of seven visits (13,699) is still listed.
