@@ -24,9 +24,9 @@ import numpy as np
 import numpy.typing as npt
 
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
-from lean_social.routing.objective import arc_cost
+from lean_social.routing.objective import arc_cost, may_take
 from lean_social.routing.ortools_engine import SearchSettings, solve_ortools
-from lean_social.routing.timing import first_break_gap, place_breaks, route_is_feasible
+from lean_social.routing.timing import first_break_gap, place_breaks, route_is_feasible, start_in_windows
 
 __all__ = [
     "BlockingRule",
@@ -158,11 +158,6 @@ def _break_gaps(instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...]) 
     return None if gap is None else (gap,)
 
 
-def _allowed(instance: RoutingInstance, vehicle: int, job: int) -> bool:
-    allowed = instance.jobs[job].allowed
-    return allowed is None or vehicle in allowed
-
-
 def _load_fits(instance: RoutingInstance, vehicle: int, jobs: Sequence[int]) -> bool:
     if not instance.has_loads:
         return True
@@ -177,7 +172,7 @@ def make_feasible(instance: RoutingInstance, solution: RoutingSolution) -> Routi
     dropped = list(solution.dropped)
     for v, jobs in enumerate(solution.routes):
         given = solution.break_after[v]
-        jobs = tuple(j for j in jobs if _allowed(instance, v, j))
+        jobs = tuple(j for j in jobs if may_take(instance, v, j))
         dropped += [j for j in solution.routes[v] if j not in jobs]
         if route_is_feasible(instance, v, jobs, given) and _load_fits(instance, v, jobs):
             routes.append(jobs)
@@ -207,7 +202,7 @@ def _short_of_room(instance: RoutingInstance, vehicle: int, jobs: tuple[int, ...
     return (
         len(instance.vehicles[vehicle].breaks) == 1
         and bool(jobs)
-        and all(_allowed(instance, vehicle, j) for j in jobs)
+        and all(may_take(instance, vehicle, j) for j in jobs)
         and _load_fits(instance, vehicle, jobs)
         and _break_gaps(instance, vehicle, jobs) is None
     )
@@ -332,7 +327,7 @@ def _best_insertion(
     """(added cost, vehicle, new route, break gaps) of the cheapest feasible insertion of ``job``."""
     best: tuple[int, int, tuple[int, ...], tuple[int, ...]] | None = None
     for v, jobs in enumerate(routes):
-        if not _allowed(instance, v, job) or not _load_fits(instance, v, [*jobs, job]):
+        if not may_take(instance, v, job) or not _load_fits(instance, v, [*jobs, job]):
             continue
         spec = instance.vehicles[v]
         if spec.max_jobs is not None and len(jobs) + 1 > spec.max_jobs:
@@ -420,7 +415,7 @@ def _reorder_insertion(
     candidates = [
         v
         for v in range(len(instance.vehicles))
-        if _allowed(instance, v, job)
+        if may_take(instance, v, job)
         and _load_fits(instance, v, [*routes[v], job])
         and (instance.vehicles[v].max_jobs is None or len(routes[v]) < (instance.vehicles[v].max_jobs or 0))
         and len(instance.vehicles[v].breaks) <= 1
@@ -477,7 +472,7 @@ def _feasible_order(
         for j in left:
             spec_j = instance.jobs[j]
             arrival = clock + int(travel[place, spec_j.place])
-            start = next((max(arrival, early) for early, late in spec_j.windows if arrival <= late), None)
+            start = start_in_windows(arrival, spec_j.windows)
             if start is None:
                 continue
             found = search(spec_j.place, start + spec_j.service, [*done, j], gap)
@@ -496,7 +491,7 @@ def _feasible_order(
 def blocking_rule(instance: RoutingInstance, solution: RoutingSolution, job: int) -> BlockingRule:
     """Why a dropped job fits no route of ``solution``: "allowed" when no vehicle may take it, else the
     first relaxation that would let it in: the job limit, then the breaks; "time" when neither would."""
-    if not any(_allowed(instance, v, job) for v in range(len(instance.vehicles))):
+    if not any(may_take(instance, v, job) for v in range(len(instance.vehicles))):
         return "allowed"
     if _best_insertion(_relaxed(instance, ignore_max_jobs=True), job, solution.routes) is not None:
         return "max_jobs"

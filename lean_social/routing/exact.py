@@ -26,9 +26,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
-from lean_social.routing.objective import route_cost
+from lean_social.routing.objective import may_take, route_cost
 from lean_social.routing.recombine import Column, partition, plan_of, worker_classes
-from lean_social.routing.timing import first_break_gap, place_breaks
+from lean_social.routing.timing import first_break_gap, place_breaks, start_in_windows
 from lean_social.routing.tour import proved_day
 
 __all__ = ["EXACT", "MAX_ORDERS", "optimum"]
@@ -209,7 +209,7 @@ def _orders(instance: RoutingInstance, vehicle: int, allowance: _Allowance) -> l
             allowance.order()
             job = jobs[j]
             arrival = clock + int(travel[place, job.place])
-            start = next((max(arrival, early) for early, late in job.windows if arrival <= late), None)
+            start = start_in_windows(arrival, job.windows)
             if start is None or start + job.service > spec.shift_end:
                 continue
             if capacity is not None and load + job.demand > capacity:
@@ -235,4 +235,4 @@ def _orders(instance: RoutingInstance, vehicle: int, allowance: _Allowance) -> l
 
 def _may_make(instance: RoutingInstance, vehicle: int) -> list[int]:
     """The visits ``vehicle`` may make (any worker's, or those it is among the allowed workers of)."""
-    return [j for j, job in enumerate(instance.jobs) if job.allowed is None or vehicle in job.allowed]
+    return [j for j in range(len(instance.jobs)) if may_take(instance, vehicle, j)]

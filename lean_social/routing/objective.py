@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.timing import route_is_feasible, time_route
 
-__all__ = ["arc_cost", "evaluate", "route_cost"]
+__all__ = ["arc_cost", "evaluate", "may_take", "route_cost"]
 
 
 def route_cost(
@@ -29,7 +29,7 @@ def route_cost(
         feasible, span = route_is_feasible(instance, vehicle, jobs, break_after), 0
     load = sum(instance.jobs[j].demand for j in jobs)
     feasible &= not instance.has_loads or load <= spec.capacity
-    feasible &= all(_may_take(instance, vehicle, j) for j in jobs)
+    feasible &= all(may_take(instance, vehicle, j) for j in jobs)
     return feasible, arc_cost(instance, vehicle, jobs) + span
 
 
@@ -56,6 +56,7 @@ def evaluate(instance: RoutingInstance, solution: RoutingSolution) -> tuple[bool
     return feasible, cost
 
 
-def _may_take(instance: RoutingInstance, vehicle: int, job: int) -> bool:
+def may_take(instance: RoutingInstance, vehicle: int, job: int) -> bool:
+    """Whether ``vehicle`` may make ``job``: any worker where the job names none, else one it names."""
     allowed = instance.jobs[job].allowed
     return allowed is None or vehicle in allowed

@@ -22,6 +22,7 @@ __all__ = [
     "first_break_gap",
     "place_breaks",
     "route_is_feasible",
+    "start_in_windows",
     "time_route",
 ]
 
@@ -64,7 +65,9 @@ class TimedRoute:
         return max([self.return_arrival, *(b.end for b in self.breaks)])
 
 
-def _start_in_windows(arrival: int, windows: tuple[tuple[int, int], ...]) -> int | None:
+def start_in_windows(arrival: int, windows: tuple[tuple[int, int], ...]) -> int | None:
+    """When a visit reached at ``arrival`` starts: in the first window that has not closed, waiting for it
+    to open; None where every window has closed."""
     for early, late in windows:
         if arrival <= late:
             return max(arrival, early)
@@ -132,7 +135,7 @@ def first_break_gap(instance: RoutingInstance, vehicle: int, jobs: tuple[int, ..
     # Without the break: when the worker may leave position p (``clock[p]``) and when visit p starts.
     clock, starts = [spec.shift_start], []
     for p in range(len(jobs)):
-        start = _start_in_windows(clock[p] + legs[p], windows[p])
+        start = start_in_windows(clock[p] + legs[p], windows[p])
         if start is None:
             return None
         starts.append(start)
@@ -153,7 +156,7 @@ def first_break_gap(instance: RoutingInstance, vehicle: int, jobs: tuple[int, ..
         arrival = max(clock[gap] + legs[gap] + brk.duration, begin + brk.duration)
         fits = True
         for p in range(gap, n):
-            start = _start_in_windows(arrival, windows[p])
+            start = start_in_windows(arrival, windows[p])
             if start is None:
                 fits = False
                 break
@@ -203,7 +206,7 @@ def _forward(
     for position, job_index in enumerate(jobs):
         job = instance.jobs[job_index]
         travel, arrival = leg(job.place, position)
-        start = _start_in_windows(arrival, job.windows)
+        start = start_in_windows(arrival, job.windows)
         if start is None:
             feasible = False
             start = arrival
