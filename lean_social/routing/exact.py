@@ -14,11 +14,12 @@ cheapest plan. The plan is the optimum of ``objective.evaluate`` once SCIP prove
 the budget, so more work cannot make it worse. The listing stops on a count (``MAX_ORDERS``), the same
 on any machine: a day with more orders than that is left to the searches.
 
-A worker of ``TOUR_FROM_VISITS`` or more visits, all of them theirs alone, is first tried by the bound of
-the cheapest tour through them (``tour.proved_day``), which lists nothing: where the tour's own order
-keeps every rule at the bound's cost (clients at home all day: nothing waits), it is that worker's one
-column. A worker that waits between visits is listed as any other, and a day with too many orders to
-list is left to the searches.
+A worker whose visits are all theirs alone (the week planner ties each client to their worker) has a
+day of their own, whatever the others do, and it is proved without listing: from ``TOUR_FROM_VISITS``
+visits first by the bound of the cheapest tour through them (``tour.proved_day``: clients at home all
+day, nothing waits), then by the programme over sets of their visits (``worker_day.proved_day``: clients
+at home at set hours, the worker waiting between them, up to sixteen visits). Either gives that worker's
+one column. A day with too many orders to list or labels to extend is left to the searches.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from lean_social.routing.objective import may_take, route_cost
 from lean_social.routing.recombine import Column, partition, plan_of, worker_classes
 from lean_social.routing.timing import first_break_gap, place_breaks, start_in_windows
 from lean_social.routing.tour import proved_day
+from lean_social.routing.worker_day import proved_day as proved_worker_day
 
-__all__ = ["EXACT", "MAX_ORDERS", "optimum"]
+__all__ = ["EXACT", "MAX_ORDERS", "optimum", "proved_workers"]
 
 #: Status of a plan proved the cheapest (the engine then names its search "exact").
 EXACT = "EXACT"
@@ -50,6 +52,12 @@ MAX_TIMINGS = 4_000
 #: Most steps of the tours (``tour.proved_day``) a day may take: a worker of eleven visits and a lunch
 #: takes two tours of 247,808 (about 0.16 s), so this is four such workers, well under a second.
 MAX_TOUR_STEPS = 2_000_000
+#: Most extensions of a label the programmes over workers' own visits (``worker_day.proved_day``) may make
+#: in a day: each takes 3-9 microseconds (one 2-core machine), so a day that does not fit costs at most
+#: about a second. The demo's days take up to 6,000, the generated department of 200 visits 29,000, a
+#: worker of 13 visits in a morning and an afternoon about 9,000, one of 12 at home all day (where the
+#: tour's bound proves nothing) 145,000.
+MAX_LABEL_STEPS = 150_000
 #: From this many visits of a worker's own, their day is first tried by the tour's bound
 #: (``tour.proved_day``), which needs no listing: every order of seven visits (13,699) is still listed.
 TOUR_FROM_VISITS = 8
@@ -63,13 +71,14 @@ class _Allowance:
     """What the listing and the timing of one day may still spend (``MAX_ORDERS`` and the rest): counts,
     not the clock, so that a day is solved exactly or not the same way on any machine."""
 
-    __slots__ = ("class_orders", "day_orders", "timings", "tour_steps")
+    __slots__ = ("class_orders", "day_orders", "label_steps", "timings", "tour_steps")
 
     def __init__(self) -> None:
         self.day_orders = MAX_DAY_ORDERS
         self.class_orders = MAX_ORDERS
         self.timings = MAX_TIMINGS
         self.tour_steps = MAX_TOUR_STEPS
+        self.label_steps = MAX_LABEL_STEPS
 
     def order(self) -> None:
         self.day_orders -= 1
@@ -80,6 +89,11 @@ class _Allowance:
     def timing(self, gaps: int) -> None:
         self.timings -= gaps
         if self.timings < 0:
+            raise _OverAllowanceError
+
+    def label(self, steps: int) -> None:
+        self.label_steps -= steps
+        if self.label_steps < 0:
             raise _OverAllowanceError
 
     def tour(self, steps: int) -> None:
@@ -101,7 +115,7 @@ def optimum(instance: RoutingInstance, hint: RoutingSolution) -> RoutingSolution
     try:
         for c, members in enumerate(classes):
             allowance.class_orders = MAX_ORDERS
-            cheapest = _cheapest_orders(instance, members, allowance)
+            cheapest = _cheapest_orders(instance, members, allowance, hint)
             columns += [Column(c, jobs, gaps, cost) for jobs, gaps, cost in cheapest]
     except _OverAllowanceError:
         return None
@@ -112,7 +126,7 @@ def optimum(instance: RoutingInstance, hint: RoutingSolution) -> RoutingSolution
 
 
 def _cheapest_orders(
-    instance: RoutingInstance, members: tuple[int, ...], allowance: _Allowance
+    instance: RoutingInstance, members: tuple[int, ...], allowance: _Allowance, hint: RoutingSolution
 ) -> list[tuple[tuple[int, ...], tuple[int, ...], int]]:
     """(visits, lunch gaps, cost) of the cheapest feasible order of each set of visits the workers of one
     class (``members``) can make, by ``objective.route_cost`` with the lunch in its best gap, but for the
@@ -122,16 +136,15 @@ def _cheapest_orders(
     the larger one makes, those visits being this worker's alone (the worker alone in the class): a plan
     with the smaller set leaves those visits out, and the larger set in its place is no dearer. With
     every visit of a department-day tied to its worker and each worth far more than any route, that
-    leaves about one set a worker to time (the demo's days: from seconds to a fraction of one)."""
+    leaves about one set a worker to time (the demo's days: from seconds to a fraction of one). A worker
+    whose day is their own is first tried without listing (``_own_day``), its optimum the one column."""
     vehicle = members[0]
+    if len(members) == 1 and (theirs := _own_visits(instance, vehicle)) is not None:
+        day = _own_day(instance, vehicle, theirs, hint, allowance)
+        if day is not None:
+            return [day] if day[0] else []
     alone = frozenset({vehicle})
     own = [j for j, job in enumerate(instance.jobs) if len(members) == 1 and job.allowed == alone]
-    if len(own) >= TOUR_FROM_VISITS and len(own) == len(_may_make(instance, vehicle)):
-        # Every visit this worker may make is theirs alone: where the tour proves the day with all of
-        # them, and the day costs less than leaving out any one, every smaller set is not needed.
-        day = proved_day(instance, vehicle, own, allowance.tour)
-        if day is not None and day[2] <= min(instance.jobs[j].penalty for j in own):
-            return [day]
     by_set: dict[frozenset[int], list[tuple[int, tuple[int, ...]]]] = {}
     for bound, jobs in _orders(instance, vehicle, allowance):
         by_set.setdefault(frozenset(jobs), []).append((bound, jobs))
@@ -153,6 +166,56 @@ def _cheapest_orders(
         if costs:
             value[visits] = min(costs)
     return sorted(cheapest)
+
+
+def proved_workers(
+    instance: RoutingInstance, hint: RoutingSolution
+) -> dict[int, tuple[tuple[int, ...], tuple[int, ...], int]]:
+    """The workers whose day is their own (every visit they may make is theirs alone) and proved at its
+    optimum (``_own_day``), with their day: (visits in order, lunch gaps, route cost). Such a day does not
+    depend on the rest of the department's, so a day that is not proved whole keeps these and searches
+    the rest. ``hint`` is a feasible plan of the day (the construction's)."""
+    if any(len(v.breaks) > 1 for v in instance.vehicles):
+        return {}
+    allowance = _Allowance()
+    days = {}
+    for vehicle in range(len(instance.vehicles)):
+        own = _own_visits(instance, vehicle)
+        if own is None:
+            continue
+        try:
+            day = _own_day(instance, vehicle, own, hint, allowance)
+        except _OverAllowanceError:
+            break
+        if day is not None:
+            days[vehicle] = day
+    return days
+
+
+def _own_visits(instance: RoutingInstance, vehicle: int) -> list[int] | None:
+    """The visits of ``vehicle`` where each visit it may make is tied to it alone (None where not, or
+    where it may make none)."""
+    mine = _may_make(instance, vehicle)
+    alone = frozenset({vehicle})
+    return mine if mine and all(instance.jobs[j].allowed == alone for j in mine) else None
+
+
+def _own_day(
+    instance: RoutingInstance, vehicle: int, own: list[int], hint: RoutingSolution, allowance: _Allowance
+) -> tuple[tuple[int, ...], tuple[int, ...], int] | None:
+    """(visits in order, lunch gaps, route cost) of the cheapest day of a worker whose visits are ``own``
+    alone, over every choice of them (those left out at their penalties), where it is proved: first by
+    the tour's bound (``tour.proved_day``, from ``TOUR_FROM_VISITS`` visits: where it serves them all for
+    less than leaving out any one, no smaller set is needed), then by the programme over sets of them
+    (``worker_day.proved_day``, bounded by the construction's day of them). None where neither proves it."""
+    if len(own) >= TOUR_FROM_VISITS:
+        day = proved_day(instance, vehicle, own, allowance.tour)
+        if day is not None and day[2] <= min(instance.jobs[j].penalty for j in own):
+            return day
+    route = hint.routes[vehicle]
+    ok, cost = route_cost(instance, vehicle, route, hint.break_after[vehicle])
+    ceiling = cost + sum(instance.jobs[j].penalty for j in own if j not in route) if ok else None
+    return proved_worker_day(instance, vehicle, own, allowance.label, ceiling)
 
 
 def _cheapest_order(

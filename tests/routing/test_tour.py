@@ -148,7 +148,8 @@ def test_a_long_day_on_the_road_through_lunch_is_proved() -> None:
 
 def test_a_worker_with_more_visits_than_the_listing_takes_is_planned_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
     # Nine visits of one worker, at home all day: 986,409 orders, past what ``exact`` lists, so the tour
-    # proves the day; the searches, given work, find nothing cheaper.
+    # proves the day (the programme over sets of visits too, at more cost); the searches, given work, find
+    # nothing cheaper.
     instance = _worker_day(3, all_day=True, visits=9)
     proved = optimum(instance, construct(instance))
     assert proved is not None
@@ -156,8 +157,12 @@ def test_a_worker_with_more_visits_than_the_listing_takes_is_planned_exactly(mon
     searched = solve(instance, EngineSettings(work=100 * 9, seed=0, strategy="ortools"))
     assert evaluate(instance, proved)[1] <= evaluate(instance, searched)[1]
     assert solve(instance, EngineSettings(work=100 * 9)).status == "exact"
-    # Without the tour the day is too large to list.
+    # Without the tour the programme proves the same plan; without either the day is too large to list.
     monkeypatch.setattr(exact, "TOUR_FROM_VISITS", 10)
+    by_labels = optimum(instance, construct(instance))
+    assert by_labels is not None
+    assert evaluate(instance, by_labels) == evaluate(instance, proved)
+    monkeypatch.setattr(exact, "MAX_LABEL_STEPS", 0)
     assert optimum(instance, construct(instance)) is None
 
 
