@@ -9,8 +9,11 @@
    generated days (18 and 3) that took 0.01-0.45 s and found each day's best plan known from every
    configuration at 20 times the budget, which the engine missed at 25 units of work a visit on 6 days
    (``demo:D2-sat`` 16 % above it) and at 5 s on ``gen:200``; a day that does not fit (a Solomon day)
-   costs it about 0.03 s. A worker with eight to eleven visits of their own is proved by the bound of the
-   cheapest tour through them where nothing waits (``tour``).
+   costs it about 0.03 s. A worker whose visits are all theirs alone has a day of their own: proved by
+   the bound of the cheapest tour through them where nothing waits (``tour``), or by the programme over
+   sets of their visits where they wait between clients at home at set hours (``worker_day``, up to
+   sixteen visits). Where the day is not proved whole, the workers whose own days are keep them and the
+   rest of the department is searched as a day of its own (``_with_days_apart``).
 3. **Search**, on both cores. PyVRP's model is the whole model (``pyvrp_engine``: a lunch and several
    windows are rewritten into copies of the visits, so its feasible routes are feasible here) unless a
    worker has more than one break. Which searches run follows the real-days benchmark
@@ -97,7 +100,7 @@ from lean_social.routing.construct import (
     repair,
     routes_with_room,
 )
-from lean_social.routing.exact import optimum
+from lean_social.routing.exact import optimum, proved_workers
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.objective import arc_cost, evaluate
 from lean_social.routing.ortools_engine import IMPROVEMENT, FirstSolution, SearchSettings, solve_ortools
@@ -611,11 +614,16 @@ def _repaired(instance: RoutingInstance, plan: RoutingSolution) -> RoutingSoluti
 
 
 def solve(
-    instance: RoutingInstance, settings: EngineSettings | None = None, *, start: RoutingSolution | None = None
+    instance: RoutingInstance,
+    settings: EngineSettings | None = None,
+    *,
+    start: RoutingSolution | None = None,
+    prove: bool = True,
 ) -> RoutingSolution:
     """A feasible solution serving every job the construction can place, improved by search within
     ``settings.time_limit_s`` of wall time (or ``settings.work`` iterations). ``start``, a feasible
-    solution (``construct``'s, made earlier), saves building it again."""
+    solution (``construct``'s, made earlier), saves building it again; ``prove`` False skips the proofs
+    of step 2 (the caller has tried them)."""
     settings = settings or EngineSettings()
     started = time.perf_counter()
     base = construct(instance) if start is None else start
@@ -635,10 +643,13 @@ def solve(
     # small day takes up to a few tenths of a second, which such a budget does not have.
     if settings.work == 0 or ((search_s := search_left()) is not None and search_s < MIN_SEARCH_S):
         return _finish(instance, best, engine, started)
-    if settings.strategy == "portfolio":
+    if settings.strategy == "portfolio" and prove:
         proved = optimum(instance, base)
         if proved is not None and _checked_cost(instance, proved, "exact solution") <= best_cost:
             return _finish(instance, proved, "exact", started)  # no search can do better
+        apart = proved_workers(instance, base)
+        if apart:
+            return _with_days_apart(instance, settings, base, apart, started)
     search_s = search_left()
     if search_s is not None and search_s < MIN_SEARCH_S:
         return _finish(instance, best, engine, started)
@@ -698,6 +709,69 @@ def solve(
     if mixed is not None:
         best, engine = mixed, "recombined"
     return _finish(instance, best, engine, started)
+
+
+def _with_days_apart(
+    instance: RoutingInstance,
+    settings: EngineSettings,
+    base: RoutingSolution,
+    apart: dict[int, tuple[tuple[int, ...], tuple[int, ...], int]],
+    started: float,
+) -> RoutingSolution:
+    """The plan of a day whose workers in ``apart`` have days of their own, proved at their optimum
+    (``exact.proved_workers``): those days as they are, and the rest of the department (its other workers
+    and the visits only they may make) searched as a day of its own, from the construction's plan of it,
+    in the time left. A day is proved whole or searched whole otherwise; this way one worker the proofs
+    cannot take (more visits than they list, clients with a second window) no longer puts the routes of
+    the others, proved, back into a search that may not find them again."""
+    theirs = {j for j, job in enumerate(instance.jobs) if job.allowed is not None and job.allowed <= apart.keys()}
+    vehicles = [k for k in range(len(instance.vehicles)) if k not in apart]
+    jobs = [j for j in range(len(instance.jobs)) if j not in theirs]
+    if not vehicles or not jobs:
+        rest = RoutingSolution.empty(instance, status="exact")
+        vehicles, jobs = [], []
+    else:
+        new_vehicle = {k: i for i, k in enumerate(vehicles)}
+        new_job = {j: i for i, j in enumerate(jobs)}
+        day = replace(
+            instance,
+            jobs=tuple(
+                replace(job, allowed=None if job.allowed is None else frozenset(new_vehicle[k] for k in job.allowed))
+                for job in (instance.jobs[j] for j in jobs)
+            ),
+            vehicles=tuple(instance.vehicles[k] for k in vehicles),
+        )
+        start = RoutingSolution(
+            routes=tuple(tuple(new_job[j] for j in base.routes[k]) for k in vehicles),
+            break_after=tuple(base.break_after[k] for k in vehicles),
+            dropped=tuple(new_job[j] for j in base.dropped if j in new_job),
+            cost=0,
+            status=base.status,
+            wall_time_s=base.wall_time_s,
+        )
+        left = replace(settings, time_limit_s=max(0.0, settings.time_limit_s - (time.perf_counter() - started)))
+        rest = solve(day, left, start=start, prove=False)
+    routes = [list(route) for route in base.routes]
+    breaks = list(base.break_after)
+    for k, (route, gaps, _) in apart.items():
+        routes[k] = list(route)
+        breaks[k] = gaps if route else tuple(0 for _ in instance.vehicles[k].breaks)
+    for i, k in enumerate(vehicles):
+        routes[k] = [jobs[j] for j in rest.routes[i]]
+        breaks[k] = rest.break_after[i]
+    served = {j for route in routes for j in route}
+    plan = RoutingSolution(
+        routes=tuple(tuple(route) for route in routes),
+        break_after=tuple(breaks),
+        dropped=tuple(j for j in range(len(instance.jobs)) if j not in served),
+        cost=0,
+        status=rest.status,
+        wall_time_s=0.0,
+    )
+    cost = _checked_cost(instance, plan, "plan of the days apart and the rest")
+    if cost > _checked_cost(instance, base, "construction"):
+        return _finish(instance, base, "construction", started)
+    return _finish(instance, replace(plan, cost=cost), f"exact+{rest.status}" if vehicles else "exact", started)
 
 
 #: Share of a timed search's budget kept for the recombination of its plans (``recombine``), at most

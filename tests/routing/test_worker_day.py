@@ -266,3 +266,41 @@ def test_the_workers_whose_day_is_their_own_are_proved_apart() -> None:
 def replace_allowed(job: Job, allowed: frozenset[int]) -> Job:
     return Job(place=job.place, service=job.service, windows=job.windows, penalty=job.penalty, allowed=allowed)
 
+
+def test_the_rest_of_a_day_is_searched_beside_the_days_proved_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Worker 0's twelve visits are theirs alone; workers 1 and 2 share sixteen visits at home all day,
+    # far more orders than the listing takes, so the day is not proved whole. Worker 0 keeps the proved
+    # day, the rest is searched (status "exact+" and the search), and the plan keeps every rule.
+    day = _morning_and_afternoon(12)
+    worker = day.vehicles[0]
+    all_day = ((8 * 60 * MINUTE, 17 * 60 * MINUTE),)
+    shared = tuple(
+        Job(place=1 + i % 12, service=15 * MINUTE, windows=all_day, penalty=10**7, allowed=frozenset({1, 2}))
+        for i in range(16)
+    )
+    instance = RoutingInstance(
+        duration=day.duration,
+        cost=day.cost,
+        distance=day.distance,
+        jobs=(*day.jobs, *shared),
+        vehicles=(worker, worker, worker),
+    )
+    base = construct(instance)
+    assert optimum(instance, base) is None
+    alone = optimum(day, construct(day))
+    assert alone is not None
+    settings = EngineSettings(work=25 * len(instance.jobs))
+    plan = solve(instance, settings, start=base)
+    assert plan.status.startswith("exact+")
+    assert plan.routes[0] == alone.routes[0]
+    feasible, cost = evaluate(instance, plan)
+    assert feasible
+    assert not plan.dropped
+    assert cost <= evaluate(instance, base)[1]
+    # The same work on the day searched whole: worker 0's day is no better there.
+    monkeypatch.setattr("lean_social.routing.engine.proved_workers", lambda *_: {})
+    whole = solve(instance, settings, start=base)
+    assert not whole.status.startswith("exact")
+    assert evaluate(instance, whole)[0]
+    mine = route_cost(instance, 0, whole.routes[0], whole.break_after[0])[1]
+    assert route_cost(instance, 0, plan.routes[0], plan.break_after[0])[1] <= mine
