@@ -100,7 +100,7 @@ from lean_social.routing.construct import (
     repair,
     routes_with_room,
 )
-from lean_social.routing.exact import optimum, proved_workers
+from lean_social.routing.exact import Day, prove
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.objective import arc_cost, evaluate
 from lean_social.routing.ortools_engine import IMPROVEMENT, FirstSolution, SearchSettings, solve_ortools
@@ -618,11 +618,11 @@ def solve(
     settings: EngineSettings | None = None,
     *,
     start: RoutingSolution | None = None,
-    prove: bool = True,
+    proofs: bool = True,
 ) -> RoutingSolution:
     """A feasible solution serving every job the construction can place, improved by search within
     ``settings.time_limit_s`` of wall time (or ``settings.work`` iterations). ``start``, a feasible
-    solution (``construct``'s, made earlier), saves building it again; ``prove`` False skips the proofs
+    solution (``construct``'s, made earlier), saves building it again; ``proofs`` False skips the proofs
     of step 2 (the caller has tried them)."""
     settings = settings or EngineSettings()
     started = time.perf_counter()
@@ -643,13 +643,12 @@ def solve(
     # small day takes up to a few tenths of a second, which such a budget does not have.
     if settings.work == 0 or ((search_s := search_left()) is not None and search_s < MIN_SEARCH_S):
         return _finish(instance, best, engine, started)
-    if settings.strategy == "portfolio" and prove:
-        proved = optimum(instance, base)
-        if proved is not None and _checked_cost(instance, proved, "exact solution") <= best_cost:
-            return _finish(instance, proved, "exact", started)  # no search can do better
-        apart = proved_workers(instance, base)
-        if apart:
-            return _with_days_apart(instance, settings, base, apart, started)
+    if settings.strategy == "portfolio" and proofs:
+        proof = prove(instance, base)
+        if proof.plan is not None and _checked_cost(instance, proof.plan, "exact solution") <= best_cost:
+            return _finish(instance, proof.plan, "exact", started)  # no search can do better
+        if proof.apart:
+            return _with_days_apart(instance, settings, base, proof.apart, started)
     search_s = search_left()
     if search_s is not None and search_s < MIN_SEARCH_S:
         return _finish(instance, best, engine, started)
@@ -715,11 +714,11 @@ def _with_days_apart(
     instance: RoutingInstance,
     settings: EngineSettings,
     base: RoutingSolution,
-    apart: dict[int, tuple[tuple[int, ...], tuple[int, ...], int]],
+    apart: dict[int, Day],
     started: float,
 ) -> RoutingSolution:
     """The plan of a day whose workers in ``apart`` have days of their own, proved at their optimum
-    (``exact.proved_workers``): those days as they are, and the rest of the department (its other workers
+    (``exact.prove``): those days as they are, and the rest of the department (its other workers
     and the visits only they may make) searched as a day of its own, from the construction's plan of it,
     in the time left. A day is proved whole or searched whole otherwise; this way one worker the proofs
     cannot take (more visits than they list, clients with a second window) no longer puts the routes of
@@ -750,7 +749,7 @@ def _with_days_apart(
             wall_time_s=base.wall_time_s,
         )
         left = replace(settings, time_limit_s=max(0.0, settings.time_limit_s - (time.perf_counter() - started)))
-        rest = solve(day, left, start=start, prove=False)
+        rest = solve(day, left, start=start, proofs=False)
     routes = [list(route) for route in base.routes]
     breaks = list(base.break_after)
     for k, (route, gaps, _) in apart.items():

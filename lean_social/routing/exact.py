@@ -24,16 +24,16 @@ one column. A day with too many orders to list or labels to extend is left to th
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from lean_social.routing import worker_day
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.objective import may_take, route_cost
 from lean_social.routing.recombine import Column, partition, plan_of, worker_classes
 from lean_social.routing.timing import first_break_gap, place_breaks, start_in_windows
 from lean_social.routing.tour import proved_day
-from lean_social.routing.worker_day import proved_day as proved_worker_day
 
-__all__ = ["EXACT", "MAX_ORDERS", "optimum", "proved_workers"]
+__all__ = ["EXACT", "MAX_ORDERS", "Day", "Proof", "optimum", "prove"]
 
 #: Status of a plan proved the cheapest (the engine then names its search "exact").
 EXACT = "EXACT"
@@ -52,12 +52,14 @@ MAX_TIMINGS = 4_000
 #: Most steps of the tours (``tour.proved_day``) a day may take: a worker of eleven visits and a lunch
 #: takes two tours of 247,808 (about 0.16 s), so this is four such workers, well under a second.
 MAX_TOUR_STEPS = 2_000_000
-#: Most extensions of a label the programmes over workers' own visits (``worker_day.proved_day``) may make
-#: in a day: each takes 3-9 microseconds (one 2-core machine), so a day that does not fit costs at most
-#: about a second. The demo's days take up to 6,000, the generated department of 200 visits 29,000, a
-#: worker of 13 visits in a morning and an afternoon about 9,000, one of 12 at home all day (where the
-#: tour's bound proves nothing) 145,000.
-MAX_LABEL_STEPS = 150_000
+#: Most extensions of a label the programme over one worker's own visits (``worker_day.proved_day``) may
+#: make, and all of a day's workers together: each takes 4-8 microseconds (one 2-core machine), so a
+#: worker that does not fit costs at most about a fifth of a second and a day about half a second. The
+#: demo's days take up to 6,000 in all, the generated department of 200 visits 29,000, a worker of 13
+#: visits in a morning and an afternoon about 9,000, one of 10 at home all day (where the tour's bound
+#: proves nothing) 47,000.
+MAX_LABEL_STEPS = 30_000
+MAX_DAY_LABEL_STEPS = 100_000
 #: From this many visits of a worker's own, their day is first tried by the tour's bound
 #: (``tour.proved_day``), which needs no listing: every order of seven visits (13,699) is still listed.
 TOUR_FROM_VISITS = 8
@@ -71,7 +73,7 @@ class _Allowance:
     """What the listing and the timing of one day may still spend (``MAX_ORDERS`` and the rest): counts,
     not the clock, so that a day is solved exactly or not the same way on any machine."""
 
-    __slots__ = ("class_orders", "day_orders", "label_steps", "timings", "tour_steps")
+    __slots__ = ("class_orders", "day_label_steps", "day_orders", "label_steps", "timings", "tour_steps")
 
     def __init__(self) -> None:
         self.day_orders = MAX_DAY_ORDERS
@@ -79,6 +81,7 @@ class _Allowance:
         self.timings = MAX_TIMINGS
         self.tour_steps = MAX_TOUR_STEPS
         self.label_steps = MAX_LABEL_STEPS
+        self.day_label_steps = MAX_DAY_LABEL_STEPS
 
     def order(self) -> None:
         self.day_orders -= 1
@@ -93,7 +96,8 @@ class _Allowance:
 
     def label(self, steps: int) -> None:
         self.label_steps -= steps
-        if self.label_steps < 0:
+        self.day_label_steps -= steps
+        if self.label_steps < 0 or self.day_label_steps < 0:
             raise _OverAllowanceError
 
     def tour(self, steps: int) -> None:
@@ -102,31 +106,68 @@ class _Allowance:
             raise _OverAllowanceError
 
 
+#: A worker's day of their own, proved: (visits in order, lunch gaps, route cost).
+Day = tuple[tuple[int, ...], tuple[int, ...], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Proof:
+    """What could be proved of a day: the whole plan (``None`` where not), and the days of the workers
+    whose visits are all theirs alone, each proved at its optimum whatever the rest of the plan."""
+
+    plan: RoutingSolution | None
+    apart: dict[int, Day]
+
+
 def optimum(instance: RoutingInstance, hint: RoutingSolution) -> RoutingSolution | None:
-    """The cheapest plan of the day by ``objective.evaluate``, proved so, with the status ``EXACT``; None
-    where listing or timing its routes would take more than its allowance (``MAX_ORDERS``, ...), a worker
-    has more than one break, or SCIP stops short of the proof. ``hint`` is a feasible plan of the day
-    (the construction's)."""
+    """The cheapest plan of the day, proved so (``prove``), or None."""
+    return prove(instance, hint).plan
+
+
+def prove(instance: RoutingInstance, hint: RoutingSolution) -> Proof:
+    """The cheapest plan of the day by ``objective.evaluate``, proved so, with the status ``EXACT`` (None
+    where listing or timing its routes would take more than its allowance, ``MAX_ORDERS`` and the rest, a
+    worker has more than one break, or SCIP stops short of the proof); and the days of the workers whose
+    days are their own that could be proved (``_own_day``), whether the whole plan was or not. ``hint`` is
+    a feasible plan of the day (the construction's)."""
     if not instance.jobs or not instance.vehicles or any(len(v.breaks) > 1 for v in instance.vehicles):
-        return None
-    classes = worker_classes(instance)
+        return Proof(None, {})
     allowance = _Allowance()
+    apart: dict[int, Day] = {}
+    for vehicle in range(len(instance.vehicles)):
+        own = _own_visits(instance, vehicle)
+        if own is None:
+            continue
+        allowance.label_steps = MAX_LABEL_STEPS
+        try:
+            day = _own_day(instance, vehicle, own, hint, allowance)
+        except _OverAllowanceError:
+            if allowance.day_label_steps < 0:
+                return Proof(None, apart)
+            continue
+        if day is not None:
+            apart[vehicle] = day
+    classes = worker_classes(instance)
     columns: list[Column] = []
     try:
         for c, members in enumerate(classes):
+            if members[0] in apart:  # a class of one: a worker with visits of their own
+                jobs, gaps, cost = apart[members[0]]
+                columns += [Column(c, jobs, gaps, cost)] if jobs else []
+                continue
             allowance.class_orders = MAX_ORDERS
-            cheapest = _cheapest_orders(instance, members, allowance, hint)
+            cheapest = _cheapest_orders(instance, members, allowance)
             columns += [Column(c, jobs, gaps, cost) for jobs, gaps, cost in cheapest]
     except _OverAllowanceError:
-        return None
+        return Proof(None, apart)
     chosen = partition(instance, classes, columns, hint)
     if chosen is None or not chosen[1]:
-        return None
-    return replace(plan_of(instance, classes, chosen[0]), status=EXACT)
+        return Proof(None, apart)
+    return Proof(replace(plan_of(instance, classes, chosen[0]), status=EXACT), apart)
 
 
 def _cheapest_orders(
-    instance: RoutingInstance, members: tuple[int, ...], allowance: _Allowance, hint: RoutingSolution
+    instance: RoutingInstance, members: tuple[int, ...], allowance: _Allowance
 ) -> list[tuple[tuple[int, ...], tuple[int, ...], int]]:
     """(visits, lunch gaps, cost) of the cheapest feasible order of each set of visits the workers of one
     class (``members``) can make, by ``objective.route_cost`` with the lunch in its best gap, but for the
@@ -136,13 +177,8 @@ def _cheapest_orders(
     the larger one makes, those visits being this worker's alone (the worker alone in the class): a plan
     with the smaller set leaves those visits out, and the larger set in its place is no dearer. With
     every visit of a department-day tied to its worker and each worth far more than any route, that
-    leaves about one set a worker to time (the demo's days: from seconds to a fraction of one). A worker
-    whose day is their own is first tried without listing (``_own_day``), its optimum the one column."""
+    leaves about one set a worker to time (the demo's days: from seconds to a fraction of one)."""
     vehicle = members[0]
-    if len(members) == 1 and (theirs := _own_visits(instance, vehicle)) is not None:
-        day = _own_day(instance, vehicle, theirs, hint, allowance)
-        if day is not None:
-            return [day] if day[0] else []
     alone = frozenset({vehicle})
     own = [j for j, job in enumerate(instance.jobs) if len(members) == 1 and job.allowed == alone]
     by_set: dict[frozenset[int], list[tuple[int, tuple[int, ...]]]] = {}
@@ -168,30 +204,6 @@ def _cheapest_orders(
     return sorted(cheapest)
 
 
-def proved_workers(
-    instance: RoutingInstance, hint: RoutingSolution
-) -> dict[int, tuple[tuple[int, ...], tuple[int, ...], int]]:
-    """The workers whose day is their own (every visit they may make is theirs alone) and proved at its
-    optimum (``_own_day``), with their day: (visits in order, lunch gaps, route cost). Such a day does not
-    depend on the rest of the department's, so a day that is not proved whole keeps these and searches
-    the rest. ``hint`` is a feasible plan of the day (the construction's)."""
-    if any(len(v.breaks) > 1 for v in instance.vehicles):
-        return {}
-    allowance = _Allowance()
-    days = {}
-    for vehicle in range(len(instance.vehicles)):
-        own = _own_visits(instance, vehicle)
-        if own is None:
-            continue
-        try:
-            day = _own_day(instance, vehicle, own, hint, allowance)
-        except _OverAllowanceError:
-            break
-        if day is not None:
-            days[vehicle] = day
-    return days
-
-
 def _own_visits(instance: RoutingInstance, vehicle: int) -> list[int] | None:
     """The visits of ``vehicle`` where each visit it may make is tied to it alone (None where not, or
     where it may make none)."""
@@ -202,7 +214,7 @@ def _own_visits(instance: RoutingInstance, vehicle: int) -> list[int] | None:
 
 def _own_day(
     instance: RoutingInstance, vehicle: int, own: list[int], hint: RoutingSolution, allowance: _Allowance
-) -> tuple[tuple[int, ...], tuple[int, ...], int] | None:
+) -> Day | None:
     """(visits in order, lunch gaps, route cost) of the cheapest day of a worker whose visits are ``own``
     alone, over every choice of them (those left out at their penalties), where it is proved: first by
     the tour's bound (``tour.proved_day``, from ``TOUR_FROM_VISITS`` visits: where it serves them all for
@@ -215,7 +227,7 @@ def _own_day(
     route = hint.routes[vehicle]
     ok, cost = route_cost(instance, vehicle, route, hint.break_after[vehicle])
     ceiling = cost + sum(instance.jobs[j].penalty for j in own if j not in route) if ok else None
-    return proved_worker_day(instance, vehicle, own, allowance.label, ceiling)
+    return worker_day.proved_day(instance, vehicle, own, allowance.label, ceiling)
 
 
 def _cheapest_order(

@@ -190,56 +190,40 @@ class _Programme:
 
     def extend(self, mask: int, label: _Label | None, lunch_taken: bool) -> None:
         """Every visit not in ``mask`` after ``label`` (None: from home), straight or after the lunch, in
-        each of its windows for the departures that reach it after the one before has closed (as
-        ``timing.start_in_windows`` takes them)."""
+        each of its windows for the departures that reach it there and not in a window before (as
+        ``timing.start_in_windows`` takes them): reached at ``max(arrive, t + busy)`` leaving at ``t``."""
         if label is None:
             a, d, e, lo, hi, last = 0, 0, self.start, self.start, self.end, -1
         else:
             a, d, e, lo, hi, _, last = label
         if self.hopeless(mask, a, d, e, last):
             return
-        capacity, demand, lunch = self.capacity, self.demand, self.lunch
+        capacity, demand, lunch, add, end = self.capacity, self.demand, self.lunch, self.add, self.end
         load = sum(demand[i] for i in range(self.n) if mask >> i & 1) if capacity is not None else 0
+        steps = 0
         for k in range(self.n):
             if mask >> k & 1 or (capacity is not None and load + demand[k] > capacity):
                 continue
             tau = self.out[k] if last < 0 else self.duration[last][k]
             step = a + (self.out_cost[k] if last < 0 else self.costs[last][k])
-            # reached at max(arrive, t + busy) leaving home at t, for t up to leave_by
+            service, back = self.service[k], self.back[k]
             ways = [(e + tau, d + tau, hi, lunch_taken)]
             if lunch is not None and not lunch_taken and e <= lunch.latest:
                 # the lunch in this gap: it starts when the last visit ends (or its window opens)
                 arrive = max(e + tau, lunch.earliest) + lunch.duration
                 ways.append((arrive, d + tau + lunch.duration, min(hi, lunch.latest - d), True))
             for arrive, busy, leave_by, taken in ways:
-                self.into_windows(mask, label, k, step, arrive, busy, lo, leave_by, taken)
-
-    def into_windows(
-        self,
-        mask: int,
-        label: _Label | None,
-        k: int,
-        step: int,
-        arrive: int,
-        busy: int,
-        lo: int,
-        leave_by: int,
-        taken: bool,
-    ) -> None:
-        """The labels of visit ``k`` reached at ``max(arrive, t + busy)`` leaving at ``t`` in ``[lo,
-        leave_by]``, one a window: the departures that reach it in that window and not in one before."""
-        closed = None  # when the window before closed
-        for early, late in self.windows[k]:
-            self.spend(1)
-            if arrive > late:
-                closed = late
-                continue
-            first = lo if closed is None or arrive > closed else max(lo, closed - busy + 1)
-            last_leave = min(leave_by, late - busy)
-            done = max(arrive, early, first + busy) + self.service[k]
-            if first <= last_leave and done + self.back[k] <= self.end:
-                self.add((mask | 1 << k, k, taken), (step, busy + self.service[k], done, first, last_leave, label, k))
-            closed = late
+                closed = None  # when the window before closed
+                for early, late in self.windows[k]:
+                    steps += 1
+                    if arrive <= late:
+                        first = lo if closed is None or arrive > closed else max(lo, closed - busy + 1)
+                        latest = min(leave_by, late - busy)
+                        done = max(arrive, early, first + busy) + service
+                        if first <= latest and done + back <= end:
+                            add((mask | 1 << k, k, taken), (step, busy + service, done, first, latest, label, k))
+                    closed = late
+        self.spend(steps)
 
     def closing(self, label: _Label, lunch_taken: bool) -> int | None:
         """The least the way home and the day's span add to ``label``'s arcs (None: it cannot get home)."""

@@ -13,6 +13,7 @@ from line_instances import MINUTE, job, line_instance, lunch_fits_in_another_ord
 from lean_social.routing import engine
 from lean_social.routing.construct import construct
 from lean_social.routing.engine import EngineSettings, evaluate, lap_plan, place_breaks, solve
+from lean_social.routing.exact import Proof
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.ortools_engine import SearchSettings
 
@@ -229,7 +230,7 @@ def test_a_real_day_is_searched_with_the_lunch_lifted_on_every_core(
         return [[] for _ in tasks]
 
     monkeypatch.setattr(engine, "_run_all", run_all)
-    monkeypatch.setattr(engine, "optimum", lambda instance, hint: None)  # small enough to solve exactly (``exact``)
+    monkeypatch.setattr(engine, "prove", lambda instance, hint: Proof(None, {}))  # small enough for ``exact``
     jobs = [job(p, 480, 960) for p in (5, 1, 4, 2, 3)]
     lunch = line_instance(jobs, [vehicle(lunch=True), vehicle(lunch=True)], 6)
     plain = line_instance(jobs, [vehicle(), vehicle()], 6)

@@ -18,6 +18,7 @@ from line_instances import MINUTE, job, line_instance, vehicle
 
 from lean_social.routing import engine
 from lean_social.routing.engine import EngineSettings, evaluate, solve
+from lean_social.routing.exact import Proof
 from lean_social.routing.instance import RoutingInstance, RoutingSolution
 from lean_social.routing.ortools_engine import IMPROVEMENT
 from lean_social.routing.pyvrp_engine import MET
@@ -117,7 +118,7 @@ def test_the_engine_recombines_every_plan_its_searches_handed_over(monkeypatch: 
     a = _plan(instance, (X_IN_ORDER, Y_ZIGZAG))
     b = _plan(instance, (X_ZIGZAG, Y_IN_ORDER))
     monkeypatch.setattr(engine, "_run_all", lambda tasks, *args: [[b] for _ in tasks])
-    monkeypatch.setattr(engine, "optimum", lambda instance, hint: None)  # small enough to solve exactly (``exact``)
+    monkeypatch.setattr(engine, "prove", lambda instance, hint: Proof(None, {}))  # small enough for ``exact``
     solved = solve(instance, EngineSettings(work=100, seed=0), start=a)
     assert solved.status == "recombined"
     assert evaluate(instance, solved) == (True, 22 * MINUTE)
@@ -147,7 +148,7 @@ def test_a_polished_plan_stands_though_its_search_met_it_on_the_way(monkeypatch:
     polished = replace(_plan(instance, (X_IN_ORDER, Y_IN_ORDER)), status="POLISHED")
     met = replace(polished, status=IMPROVEMENT)
     monkeypatch.setattr(engine, "_run_all", lambda tasks, *args: [[met, polished], *([] for _ in tasks[1:])])
-    monkeypatch.setattr(engine, "optimum", lambda instance, hint: None)  # small enough to solve exactly (``exact``)
+    monkeypatch.setattr(engine, "prove", lambda instance, hint: Proof(None, {}))  # small enough for ``exact``
     solved = solve(instance, EngineSettings(work=100, seed=0), start=a)
     assert solved.status == "pyvrp-relaxed+polish"  # a real day's first search: PyVRP with the lunch lifted
     assert evaluate(instance, solved) == (True, 22 * MINUTE)

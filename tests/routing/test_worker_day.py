@@ -14,7 +14,7 @@ from line_instances import MINUTE
 from lean_social.routing import exact, worker_day
 from lean_social.routing.construct import construct
 from lean_social.routing.engine import EngineSettings, solve
-from lean_social.routing.exact import optimum, proved_workers
+from lean_social.routing.exact import optimum, prove
 from lean_social.routing.instance import Break, Job, RoutingInstance, Vehicle
 from lean_social.routing.objective import evaluate, route_cost
 from lean_social.routing.timing import time_route
@@ -243,7 +243,8 @@ def test_a_worker_who_cannot_make_every_visit_leaves_out_the_cheapest_to_leave()
 
 def test_the_workers_whose_day_is_their_own_are_proved_apart() -> None:
     # Worker 0 has twelve visits of a morning and an afternoon, all theirs; worker 1 may make visits that
-    # worker 2 may make too. Only worker 0's day is their own.
+    # worker 2 may make too. Only worker 0's day is their own; the two shared visits are listed, and the
+    # day is proved whole as well.
     day = _morning_and_afternoon(12)
     shared = Job(place=3, service=20 * MINUTE, windows=((8 * 60 * MINUTE, 17 * 60 * MINUTE),), penalty=10**7)
     worker = day.vehicles[0]
@@ -255,7 +256,10 @@ def test_the_workers_whose_day_is_their_own_are_proved_apart() -> None:
         vehicles=(worker, worker, worker),
     )
     base = construct(instance)
-    proved = proved_workers(instance, base)
+    proof = prove(instance, base)
+    assert proof.plan is not None
+    assert proof.plan.routes[0] == proof.apart[0][0]
+    proved = proof.apart
     assert set(proved) == {0}
     alone = optimum(day, construct(day))
     assert alone is not None
@@ -298,7 +302,7 @@ def test_the_rest_of_a_day_is_searched_beside_the_days_proved_apart(monkeypatch:
     assert not plan.dropped
     assert cost <= evaluate(instance, base)[1]
     # The same work on the day searched whole: worker 0's day is no better there.
-    monkeypatch.setattr("lean_social.routing.engine.proved_workers", lambda *_: {})
+    monkeypatch.setattr("lean_social.routing.engine.prove", lambda *_: exact.Proof(None, {}))
     whole = solve(instance, settings, start=base)
     assert not whole.status.startswith("exact")
     assert evaluate(instance, whole)[0]
