@@ -48,7 +48,7 @@ REFERENCES = HERE / "real_days_references.json"
 RESULTS = HERE / "results" / "real_days.jsonl"
 DEFAULT_BUDGET_S = EngineSettings().time_limit_s
 CONFIGS = ("portfolio", "ortools")
-KINDS = ("solomon", "demo", "generated")
+KINDS = ("solomon", "demo", "generated", "hours")
 
 
 def run(
@@ -159,7 +159,8 @@ def reference(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--instances", nargs="*", help="names or groups: solomon, solomon-25, solomon-50, demo, gen")
+    groups = "solomon, solomon-25, solomon-50, demo, gen, hours"
+    parser.add_argument("--instances", nargs="*", help=f"names or groups: {groups}")
     parser.add_argument("--budgets", type=float, nargs="*", default=[5.0, 10.0, 30.0], help="seconds")
     parser.add_argument(
         "--work-per-visit",
@@ -268,8 +269,9 @@ def render(
     if not full:
         lines += [
             "The full run: `python -m benchmarks.real_days --write` (the 56 Solomon instances, the demo's 18",
-            "department-days, the generated departments of 40, 100 and 200 visits; 5, 10 and 30 s; references by",
-            "both configurations at 100 s each): 77 instances of about 245 s each, some 5 h 15 min on 2 cores.",
+            "department-days, the generated departments of 40, 100 and 200 visits, the four days of clients at",
+            "set hours; 5, 10 and 30 s; references by both configurations at 100 s each): 81 instances of about",
+            "245 s each, some 5 h 30 min on 2 cores.",
             "",
         ]
     lines += [
@@ -277,12 +279,13 @@ def render(
         "in a 2-3 h window around 13:00 of a 08:00-17:00 day scaled onto the instance's horizon) and a second",
         "window, 3 h apart on the other side of midday, for up to 30 % of the clients; the demo's department-days",
         "(data/volgodonsk, week of 2026-12-07) as `plan_week` compiles them; generated town departments of about",
-        "40, 100 and 200 visits a day. Cost: the routing core's objective (`routing.engine.evaluate`). Reference:",
+        "40, 100 and 200 visits a day; days of three workers of fourteen visits of their own, each client at home",
+        "two set hours (`hours`). Cost: the routing core's objective (`routing.engine.evaluate`). Reference:",
         f"the least cost found by {' or '.join(args.reference_configs)} at {ref_s:g} s "
         f"({args.reference_factor:g} x the default {DEFAULT_BUDGET_S:g} s), cached in",
         "`benchmarks/real_days_references.json`. Gap = (cost - reference) / reference; negative where the",
         "measured run beat its reference; in brackets, the difference in the objective's units: seconds of worker",
-        "time for the demo and generated days (travel, plus each worker's day from leaving to coming back, so a",
+        "time for the demo, generated and hours days (travel, plus each worker's day from leaving to coming back, so a",
         "second walked counts twice), tenths of a distance unit for Solomon (distance only). Winner: the",
         "engine's `status`, the search whose plan was returned (`+polish`: OR-Tools' polish improved it).",
         "Budgets in seconds are wall-clock, on a shared machine: expect noise; budgets in work a visit are",

@@ -2,7 +2,7 @@
 
 A real department-day differs from Solomon's VRPTW in two ways that change how the engine searches it
 (``routing.pyvrp_engine.is_plain_vrptw``): every worker has a lunch break, and some clients can be
-visited in either of two windows. Three kinds of instance, each named so a benchmark can select it:
+visited in either of two windows. Four kinds of instance, each named so a benchmark can select it:
 
 ``solomon:C101`` / ``solomon:R201-50``
     A Solomon instance (its first 25 or 50 customers with a suffix, as the 25- and 50-customer Solomon
@@ -40,6 +40,16 @@ visited in either of two windows. Three kinds of instance, each named so a bench
     (the demo's 100 clients make about 44 visits a day), its week covered as the planner does; the
     instance is its weekday department-day with the number of visits nearest the one asked for.
 
+``hours:0`` ... ``hours:3``
+    A department-day of workers whose clients are each at home at a set time: three workers, fourteen
+    visits each, every client tied to their worker (as the week planner ties them), at home for two hours
+    starting on the hour between 08:00 and 14:00 (clients "visited at about the same time by schedule",
+    cso-aksay.ru in ../shared/DOMAIN.md), short visits of 10-30 minutes (the long-term-care package's
+    daily visits, ibid.), homes uniform within a kilometre of the office and walked straight at 4 km/h;
+    the demo's shift (08:00-17:00), lunch (12:00-14:00, 45 minutes), span cost and penalty. A worker
+    waits between clients there, and has more visits than ``routing/exact.py`` lists: the days of the
+    programme over sets of visits (``routing/worker_day.py``).
+
 Every instance is a plain ``RoutingInstance``; the same name and seed always give the same instance
 (``digest`` checks it, so cached references of another instance are never reused).
 """
@@ -61,9 +71,10 @@ import numpy as np
 from benchmarks.region_data import TOWN_STREETS, _problem, _town_workers
 from lean_social import read_folder
 from lean_social.domain.model import Problem
+from lean_social.planning.compile import DROP_PENALTY, SPAN_COST
 from lean_social.planning.day import build_department_days
 from lean_social.planning.week import cover_week
-from lean_social.routing.instance import Break, RoutingInstance
+from lean_social.routing.instance import Break, Job, RoutingInstance, Vehicle
 from lean_social.routing.solomon import read_solomon
 from lean_social.travel import GeodesicTravel
 
@@ -246,11 +257,53 @@ def generated_day(visits: int, seed: int = SEED) -> Named:
     return Named(name=f"gen:{visits}", kind="generated", instance=best.instance)
 
 
+HOURS_SEEDS = (0, 1, 2, 3)
+HOURS_WORKERS, HOURS_VISITS = 3, 14
+#: Walking at 4 km/h, in seconds a kilometre (straight lines: the homes are drawn, not geocoded).
+WALK_S_PER_KM = 900
+
+
+@cache
+def hours_day(seed: int) -> Named:
+    """The department-day ``hours:<seed>`` (see the module docstring)."""
+    rng = _rng(f"hours:{seed}", SEED)
+    points = [(0.0, 0.0)]
+    jobs = []
+    for worker in range(HOURS_WORKERS):
+        for _ in range(HOURS_VISITS):
+            points.append((rng.uniform(-1, 1), rng.uniform(-1, 1)))
+            start = rng.randrange(8, 15) * 3600
+            jobs.append(
+                Job(
+                    place=len(points) - 1,
+                    service=rng.choice((10, 15, 20, 30)) * 60,
+                    windows=((start, start + 2 * 3600),),
+                    penalty=DROP_PENALTY,
+                    allowed=frozenset({worker}),
+                )
+            )
+    xy = np.asarray(points)
+    walk = (np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(-1)) * WALK_S_PER_KM).astype(np.int64)[None]
+    worker_day = Vehicle(
+        start_place=0,
+        end_place=0,
+        profile=0,
+        shift_start=8 * 3600,
+        shift_end=17 * 3600,
+        breaks=(Break(earliest=12 * 3600, latest=14 * 3600, duration=45 * 60),),
+        span_cost=SPAN_COST,
+    )
+    day = RoutingInstance(
+        duration=walk, cost=walk, distance=walk, jobs=tuple(jobs), vehicles=(worker_day,) * HOURS_WORKERS
+    )
+    return Named(name=f"hours:{seed}", kind="hours", instance=day)
+
+
 def names(groups: list[str] | None = None) -> list[str]:
     """Instance names for ``--instances``: a group (``solomon``, ``solomon-25``, ``solomon-50``,
-    ``demo``, ``gen``) expands to its members, any other word is a name as it stands."""
+    ``demo``, ``gen``, ``hours``) expands to its members, any other word is a name as it stands."""
     out: list[str] = []
-    for word in groups or ["solomon", "demo", "gen"]:
+    for word in groups or ["solomon", "demo", "gen", "hours"]:
         if word in ("solomon", "solomon-25", "solomon-50"):
             suffix = word.removeprefix("solomon")
             out += [f"solomon:{p.stem.upper()}{suffix}" for p in sorted(SOLOMON.glob("*.txt"))]
@@ -258,6 +311,8 @@ def names(groups: list[str] | None = None) -> list[str]:
             out += [d.name for d in demo_days()]
         elif word == "gen":
             out += [f"gen:{n}" for n in GENERATED_SIZES]
+        elif word == "hours":
+            out += [f"hours:{n}" for n in HOURS_SEEDS]
         else:
             out.append(word)
     return list(dict.fromkeys(out))
@@ -278,7 +333,9 @@ def instance(name: str, seed: int = SEED) -> Named:
                 return day
     if kind == "gen" and rest.isdigit():
         return generated_day(int(rest), seed)
-    msg = f"unknown instance {name!r}: solomon:C101[-25|-50], demo:D1-mon, gen:100"
+    if kind == "hours" and rest.isdigit():
+        return hours_day(int(rest))
+    msg = f"unknown instance {name!r}: solomon:C101[-25|-50], demo:D1-mon, gen:100, hours:0"
     raise ValueError(msg)
 
 

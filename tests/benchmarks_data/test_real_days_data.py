@@ -18,6 +18,7 @@ from benchmarks.real_days_data import (
     Named,
     digest,
     generated_day,
+    hours_day,
     instance,
     names,
     solomon_day,
@@ -122,6 +123,16 @@ def test_generated_departments_are_real_department_days() -> None:
     assert 30 <= len(day.instance.jobs) <= 50
     assert all(v.breaks and v.max_jobs for v in day.instance.vehicles)  # lunches and visit limits, as the demo
     assert digest(generated_day.__wrapped__(40).instance) == digest(day.instance)  # made again: the same day
+
+
+def test_a_day_of_set_hours_ties_each_client_to_their_worker() -> None:
+    day = instance("hours:1")
+    assert day.kind == "hours" and names(["hours"]) == ["hours:0", "hours:1", "hours:2", "hours:3"]
+    jobs = day.instance.jobs
+    assert len(jobs) == 42 and len(day.instance.vehicles) == 3
+    assert sorted(sum(job.allowed == frozenset({v}) for job in jobs) for v in range(3)) == [14, 14, 14]
+    assert all(len(job.windows) == 1 and job.windows[0][1] - job.windows[0][0] == 2 * 3600 for job in jobs)
+    assert digest(hours_day.__wrapped__(1).instance) == digest(day.instance)  # made again: the same day
 
 
 def test_names_expand_groups_and_unknown_names_are_refused() -> None:
