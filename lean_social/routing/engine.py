@@ -720,9 +720,9 @@ def _with_days_apart(
     """The plan of a day whose workers in ``apart`` have days of their own, proved at their optimum
     (``exact.prove``): those days as they are, and the rest of the department (its other workers
     and the visits only they may make) searched as a day of its own, from the construction's plan of it,
-    in the time left. A day is proved whole or searched whole otherwise; this way one worker the proofs
-    cannot take (more visits than they list, clients with a second window) no longer puts the routes of
-    the others, proved, back into a search that may not find them again."""
+    in the time left. Before, a day was proved whole or searched whole: one worker the proofs could not
+    take (more visits than they list, clients with a second window) put the others' proved routes back
+    into a search that might not find them again."""
     theirs = {j for j, job in enumerate(instance.jobs) if job.allowed is not None and job.allowed <= apart.keys()}
     vehicles = [k for k in range(len(instance.vehicles)) if k not in apart]
     jobs = [j for j in range(len(instance.jobs)) if j not in theirs]

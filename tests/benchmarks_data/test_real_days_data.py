@@ -24,6 +24,7 @@ from benchmarks.real_days_data import (
     solomon_day,
 )
 from conftest import DATA
+from lean_social.routing.construct import construct
 from lean_social.routing.engine import EngineSettings, evaluate, solve
 from lean_social.routing.instance import RoutingInstance
 from lean_social.routing.solomon import read_solomon
@@ -133,6 +134,7 @@ def test_a_day_of_set_hours_ties_each_client_to_their_worker() -> None:
     assert sorted(sum(job.allowed == frozenset({v}) for job in jobs) for v in range(3)) == [14, 14, 14]
     assert all(len(job.windows) == 1 and job.windows[0][1] - job.windows[0][0] == 2 * 3600 for job in jobs)
     assert digest(hours_day.__wrapped__(1).instance) == digest(day.instance)  # made again: the same day
+    assert not construct(day.instance).dropped  # the planted day fits every visit, and so a plan does
 
 
 def test_names_expand_groups_and_unknown_names_are_refused() -> None:
