@@ -37,6 +37,19 @@ def vehicle(*, max_jobs: int | None = None, lunch: bool = False) -> Vehicle:
     )
 
 
+#: One worker 08:00-17:00 from place 0, a lunch of 45 minutes starting 12:00-14:00 (the demo's), each
+#: second of the day paid as much as a second walked.
+LUNCH_WORKER = Vehicle(
+    start_place=0,
+    end_place=0,
+    profile=0,
+    shift_start=8 * 60 * MINUTE,
+    shift_end=17 * 60 * MINUTE,
+    breaks=(Break(earliest=12 * 60 * MINUTE, latest=14 * 60 * MINUTE, duration=45 * MINUTE),),
+    span_cost=1,
+)
+
+
 def lunch_splits_the_two_jobs() -> RoutingInstance:
     """A (place 1) starts 11:30-11:35 for an hour, B (place 2) 12:40-12:45: one worker doing both has no
     gap for a lunch starting 12:00-13:00 (before A it is not noon, between them B would start after 12:45,

@@ -8,29 +8,18 @@ import random
 
 import numpy as np
 import pytest
+from line_instances import LUNCH_WORKER, MINUTE
 
 from lean_social.routing import exact
 from lean_social.routing.construct import construct
 from lean_social.routing.engine import EngineSettings, solve
 from lean_social.routing.exact import optimum
-from lean_social.routing.instance import Break, Job, RoutingInstance, Vehicle
+from lean_social.routing.instance import Job, RoutingInstance
 from lean_social.routing.objective import evaluate, route_cost
 from lean_social.routing.timing import place_breaks
 from lean_social.routing.tour import _tour, bound, proved_day
 
-MINUTE = 60
-LUNCH = (Break(earliest=12 * 60 * MINUTE, latest=14 * 60 * MINUTE, duration=45 * MINUTE),)
-#: One worker 08:00-17:00 from place 0, a lunch of 45 minutes starting 12:00-14:00, each second of the day
-#: paid as much as a second walked.
-WORKER = Vehicle(
-    start_place=0,
-    end_place=0,
-    profile=0,
-    shift_start=8 * 60 * MINUTE,
-    shift_end=17 * 60 * MINUTE,
-    breaks=LUNCH,
-    span_cost=1,
-)
+WORKER = LUNCH_WORKER
 
 
 def _never(steps: int) -> None:

@@ -9,7 +9,7 @@ import random
 
 import numpy as np
 import pytest
-from line_instances import MINUTE
+from line_instances import LUNCH_WORKER, MINUTE
 
 from lean_social.routing import exact, worker_day
 from lean_social.routing.construct import construct
@@ -159,16 +159,7 @@ def _morning_and_afternoon(visits: int) -> RoutingInstance:
         )
         for i in range(visits)
     ]
-    worker = Vehicle(
-        start_place=0,
-        end_place=0,
-        profile=0,
-        shift_start=8 * 60 * MINUTE,
-        shift_end=17 * 60 * MINUTE,
-        breaks=(Break(earliest=12 * 60 * MINUTE, latest=14 * 60 * MINUTE, duration=45 * MINUTE),),
-        span_cost=1,
-    )
-    return RoutingInstance(duration=minutes, cost=minutes, distance=minutes, jobs=tuple(jobs), vehicles=(worker,))
+    return RoutingInstance(duration=minutes, cost=minutes, distance=minutes, jobs=tuple(jobs), vehicles=(LUNCH_WORKER,))
 
 
 def test_a_day_of_a_morning_and_an_afternoon_is_proved_where_the_tour_and_the_listing_are_not(
