@@ -4,28 +4,33 @@ Why: a department-day whose visits are each tied to their worker (the week plann
 their worker) falls apart into one day a worker, and ``exact`` proves such a day by listing every order
 (up to about seven visits at home all day) or by the bound of the cheapest tour (``tour``: eight to
 eleven visits, where nothing waits). A worker whose clients are at home at set hours (a morning, an
-afternoon) has far more visits than the listing takes, and waits between them, so the tour's bound is
-below every order: such a day was searched, and the search's plan of it moved from run to run.
+afternoon, two hours each) has more visits than the listing takes and waits between them, so the tour's
+bound is below every order: such a day was searched for the whole budget, with no proof.
 
-This is the programme over sets of visits that exact TSP-with-windows solvers use (labels, as in
-Desrosiers, Dumas and Soumis' dynamic programming for routes with time windows): a label is a way to
-have made a set of visits ending at one of them, held as what its times are as a function of when the
-worker leaves, so the cost of leaving later is known exactly without fixing the departure. Windows cut
-the sets a worker can make in order far more than they cut orders: a morning of six visits and an
-afternoon of six is a few thousand labels, against 12! orders.
+This is the programme over sets of visits that exact solvers of routes with time windows use (labels, as
+in Desrosiers, Dumas and Soumis' dynamic programming): a label is a way to have made a set of visits
+ending at one of them, held as what its times are as a function of when the worker leaves, so the cost
+of leaving later is known exactly without fixing the departure. Windows cut the sets a worker can make
+in order far more than they cut orders: a worker of thirteen visits, a morning's and an afternoon's,
+takes about 9,000 extensions of a label (0.07 s), where 13! orders exist.
 
-A label of a route leaving at ``t`` (from the shift's start to ``L``) has finished its last visit at
-``max(E, t + D)``: ``D`` the time walking, in service and at lunch, ``E`` the earliest it can be done
-(waiting included). A visit in window ``[a, b]`` reached after travel ``τ`` gives ``E' = max(E + τ, a)
-+ service``, ``D' = D + τ + service`` and ``L' = min(L, b - D - τ)``; a lunch in the gap is taken as
-``timing`` takes it (it starts as soon as the previous visit ends or its window opens, the walk goes
-round it). The day out, from leaving to being back, is then at least ``max(D, E - L)`` with the way
-home, which a departure reaches: the span the objective pays for. A label no cheaper in arcs, no shorter
-in ``D`` or ``E`` and no later in ``L`` than another of the same set, last visit and lunch cannot end
-a cheaper day and is dropped. A client with several windows is tried in each: a later window than the
-first open one only adds waiting, so the programme's least cost is a lower bound on every order's
-(``objective.route_cost`` with the lunch in its best gap) and, where the order it ends on costs exactly
-that, the worker's day is proved. Visits may be left out at their penalties.
+A label of a route leaving at ``t`` (from its earliest departure ``T`` to its latest ``L``) has finished
+its last visit at ``max(E, t + D)``: ``D`` the time walking, in service and at lunch, ``E`` the earliest
+it can be done (waiting included). A visit in window ``[a, b]`` reached after travel ``τ`` gives ``E' =
+max(E + τ, a) + service``, ``D' = D + τ + service`` and ``L' = min(L, b - D - τ)``; a lunch in the gap
+is taken as ``timing`` takes it (it starts as soon as the previous visit ends or its window opens, the
+walk goes round it; back at the office after the last visit, off the road). The day out, from leaving
+to being back, is then at least ``max(D, E - L)`` with the way home, which a departure reaches: the span
+the objective pays for. A label no cheaper in arcs, no shorter in ``D`` or ``E`` and holding for no
+wider a range of departures than another of the same set, last visit and lunch cannot end a cheaper day
+and is dropped; one that must cost more than a day known to exist (the construction's) is not extended.
+A client with several windows is tried in each, for the departures that reach it after the window before
+has closed (``T`` raised), as ``timing.start_in_windows`` takes them. The programme's least cost over
+every departure is a lower bound on every order's (``objective.route_cost`` with the lunch in its best
+gap), and where the order it ends on costs exactly that, the worker's day is proved. The canonical
+timing leaves as late as it can without finishing later, which with a second window is not always the
+departure of the shortest day: the order then costs more than the bound, and nothing is claimed. Visits
+may be left out at their penalties.
 """
 
 from __future__ import annotations
