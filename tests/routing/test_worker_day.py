@@ -210,8 +210,6 @@ def test_more_visits_than_the_programme_takes_are_left_alone() -> None:
 def test_a_worker_who_cannot_make_every_visit_leaves_out_the_cheapest_to_leave() -> None:
     # Two clients at home only 09:00-09:20 (the worker's shift starts 08:00) for 30 minutes: one fits.
     # The worker makes the one whose penalty is larger.
-    instance = _random_day(0, 1)
-    worker = instance.vehicles[0]
     jobs = (
         Job(
             place=2, service=30 * MINUTE, windows=((540 * MINUTE, 560 * MINUTE),), penalty=10**4, allowed=frozenset({0})
@@ -223,7 +221,7 @@ def test_a_worker_who_cannot_make_every_visit_leaves_out_the_cheapest_to_leave()
     grid = np.arange(8)
     minutes = (np.abs(grid[:, None] - grid[None, :]) * 5 * MINUTE)[None].astype(np.int64)
     free = Vehicle(
-        start_place=0, end_place=0, profile=0, shift_start=worker.shift_start, shift_end=17 * 60 * MINUTE, span_cost=1
+        start_place=0, end_place=0, profile=0, shift_start=8 * 60 * MINUTE, shift_end=17 * 60 * MINUTE, span_cost=1
     )
     instance = RoutingInstance(duration=minutes, cost=minutes, distance=minutes, jobs=jobs, vehicles=(free,))
     day = worker_day.proved_day(instance, 0, range(2), _free)
