@@ -315,9 +315,7 @@ def routes_with_room(instance: RoutingInstance, plans: Sequence[RoutingSolution]
             kept, placed, _ = best
             routes, gaps = list(empty.routes), list(empty.break_after)
             routes[v], gaps[v] = kept, placed
-            served = set(kept)
-            dropped = tuple(j for j in empty.dropped if j not in served)
-            found.append(replace(empty, routes=tuple(routes), break_after=tuple(gaps), dropped=dropped, cost=-1))
+            found.append(RoutingSolution.of_routes(instance, routes, gaps, status=WITH_ROOM, cost=-1))
     return found
 
 

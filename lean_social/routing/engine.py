@@ -758,15 +758,7 @@ def _with_days_apart(
     for i, k in enumerate(vehicles):
         routes[k] = [jobs[j] for j in rest.routes[i]]
         breaks[k] = rest.break_after[i]
-    served = {j for route in routes for j in route}
-    plan = RoutingSolution(
-        routes=tuple(tuple(route) for route in routes),
-        break_after=tuple(breaks),
-        dropped=tuple(j for j in range(len(instance.jobs)) if j not in served),
-        cost=0,
-        status=rest.status,
-        wall_time_s=0.0,
-    )
+    plan = RoutingSolution.of_routes(instance, [tuple(route) for route in routes], breaks, status=rest.status)
     cost = _checked_cost(instance, plan, "plan of the days apart and the rest")
     if cost > _checked_cost(instance, base, "construction"):
         return _finish(instance, base, "construction", started)

@@ -157,13 +157,34 @@ class RoutingSolution:
 
     @classmethod
     def empty(cls, instance: RoutingInstance, *, status: str) -> RoutingSolution:
-        return cls(
-            routes=tuple(() for _ in instance.vehicles),
-            break_after=tuple(tuple(0 for _ in v.breaks) for v in instance.vehicles),
-            dropped=tuple(range(len(instance.jobs))),
-            cost=0,
+        return cls.of_routes(
+            instance,
+            tuple(() for _ in instance.vehicles),
+            tuple(tuple(0 for _ in v.breaks) for v in instance.vehicles),
             status=status,
-            wall_time_s=0.0,
+        )
+
+    @classmethod
+    def of_routes(
+        cls,
+        instance: RoutingInstance,
+        routes: Sequence[tuple[int, ...]],
+        break_after: Sequence[tuple[int, ...]],
+        *,
+        status: str,
+        cost: int = 0,
+        wall_time_s: float = 0.0,
+    ) -> RoutingSolution:
+        """A solution of these routes, every job on none of them left out (in job order): every engine
+        and every plan made of routes says what it drops the same way."""
+        served = {j for route in routes for j in route}
+        return cls(
+            routes=tuple(routes),
+            break_after=tuple(break_after),
+            dropped=tuple(j for j in range(len(instance.jobs)) if j not in served),
+            cost=cost,
+            status=status,
+            wall_time_s=wall_time_s,
         )
 
 

@@ -332,7 +332,6 @@ def _read(model: _Model, value: Callable[[Any], int], break_start: Callable[[Any
     )
     routes: list[tuple[int, ...]] = []
     break_after: list[tuple[int, ...]] = []
-    served: set[int] = set()
     for v in range(len(instance.vehicles)):
         jobs: list[int] = []
         starts: list[int] = []
@@ -345,14 +344,6 @@ def _read(model: _Model, value: Callable[[Any], int], break_start: Callable[[Any
             jobs.append(job)
             starts.append(value(time_dim.CumulVar(index)))
             index = value(routing.NextVar(index))
-        served.update(jobs)
         routes.append(tuple(jobs))
         break_after.append(tuple(sum(1 for s in starts if s < break_start(brk)) for brk in model.break_vars[v]))
-    return RoutingSolution(
-        routes=tuple(routes),
-        break_after=tuple(break_after),
-        dropped=tuple(j for j in range(len(instance.jobs)) if j not in served),
-        cost=0,
-        status="",
-        wall_time_s=0.0,
-    )
+    return RoutingSolution.of_routes(instance, routes, break_after, status="")

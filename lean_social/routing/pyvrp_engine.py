@@ -479,7 +479,6 @@ def _read(
     ``placed`` (the routes' lunches found so far), a plan met on the way (status ``MET``), each lunch where
     the route holds it (``_breaks_met``); ``known``, the lunches placed so far by ``_breaks_of``."""
     known = {} if known is None else known
-    n_jobs = len(instance.jobs)
     routes: list[tuple[int, ...]] = [() for _ in instance.vehicles]
     breaks: list[tuple[int, ...]] = [tuple(0 for _ in v.breaks) for v in instance.vehicles]
     free = [list(same) for same in model.type_vehicles]
@@ -495,14 +494,13 @@ def _read(
             else:
                 lunches[key] = _breaks_met(instance, vehicle, clients, routes[vehicle])
         breaks[vehicle] = lunches[key]
-    served = {j for r in routes for j in r}
     status = "SUCCESS" if best.is_feasible() else "INFEASIBLE"
-    return RoutingSolution(
-        routes=tuple(routes),
-        break_after=tuple(breaks),
-        dropped=tuple(j for j in range(n_jobs) if j not in served),
-        cost=cost if best.is_feasible() else -1,
+    return RoutingSolution.of_routes(
+        instance,
+        routes,
+        breaks,
         status=MET if placed is not None else status,
+        cost=cost if best.is_feasible() else -1,
         wall_time_s=time.perf_counter() - started,
     )
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ortools.linear_solver import pywraplp
@@ -183,6 +183,4 @@ def plan_of(instance: RoutingInstance, classes: Sequence[tuple[int, ...]], chose
         # (``pyvrp_engine._breaks_met``): the plan gets the best gap, at no cost, as every other plan does.
         placed = place_breaks(instance, vehicle, column.jobs) if len(instance.vehicles[vehicle].breaks) == 1 else None
         routes[vehicle], breaks[vehicle] = column.jobs, placed or column.break_after
-    served = {j for jobs in routes for j in jobs}
-    dropped = tuple(j for j in range(len(instance.jobs)) if j not in served)
-    return replace(empty, routes=tuple(routes), break_after=tuple(breaks), dropped=dropped, cost=-1)
+    return RoutingSolution.of_routes(instance, routes, breaks, status=RECOMBINED, cost=-1)
