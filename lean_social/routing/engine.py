@@ -648,7 +648,7 @@ def solve(
         if proof.plan is not None and _checked_cost(instance, proof.plan, "exact solution") <= best_cost:
             return _finish(instance, proof.plan, "exact", started)  # no search can do better
         if proof.apart:
-            return _with_days_apart(instance, settings, base, proof.apart, started)
+            return _with_days_apart(instance, settings, (best_cost, base), proof.apart, started)
     search_s = search_left()
     if search_s is not None and search_s < MIN_SEARCH_S:
         return _finish(instance, best, engine, started)
@@ -713,7 +713,7 @@ def solve(
 def _with_days_apart(
     instance: RoutingInstance,
     settings: EngineSettings,
-    base: RoutingSolution,
+    construction: tuple[int, RoutingSolution],
     apart: dict[int, Day],
     started: float,
 ) -> RoutingSolution:
@@ -722,7 +722,9 @@ def _with_days_apart(
     and the visits only they may make) searched as a day of its own, from the construction's plan of it,
     in the time left. Before, a day was proved whole or searched whole: one worker the proofs could not
     take (more visits than they list, clients with a second window) put the others' proved routes back
-    into a search that might not find them again."""
+    into a search that might not find them again. ``construction`` is the construction's plan and its
+    cost."""
+    base_cost, base = construction
     theirs = {j for j, job in enumerate(instance.jobs) if job.allowed is not None and job.allowed <= apart.keys()}
     vehicles = [k for k in range(len(instance.vehicles)) if k not in apart]
     jobs = [j for j in range(len(instance.jobs)) if j not in theirs]
@@ -760,7 +762,7 @@ def _with_days_apart(
         breaks[k] = rest.break_after[i]
     plan = RoutingSolution.of_routes(instance, [tuple(route) for route in routes], breaks, status=rest.status)
     cost = _checked_cost(instance, plan, "plan of the days apart and the rest")
-    if cost > _checked_cost(instance, base, "construction"):
+    if cost > base_cost:
         return _finish(instance, base, "construction", started)
     return _finish(instance, replace(plan, cost=cost), f"exact+{rest.status}" if vehicles else "exact", started)
 
