@@ -330,12 +330,17 @@ def _best_insertion(
         spec = instance.vehicles[v]
         if spec.max_jobs is not None and len(jobs) + 1 > spec.max_jobs:
             continue
-        base = arc_cost(instance, v, jobs)
+        # What the visit adds between each pair of neighbours, the arc between them taken out: the
+        # difference of the two routes' arc costs (``arc_cost``), without summing each route again.
+        cost = instance.cost[spec.profile]
+        places = [spec.start_place, *(instance.jobs[j].place for j in jobs), spec.end_place]
+        here = instance.jobs[job].place
         for position in range(len(jobs) + 1):
-            trial = (*jobs[:position], job, *jobs[position:])
-            added = arc_cost(instance, v, trial) - base
+            before, after = places[position], places[position + 1]
+            added = int(cost[before, here]) + int(cost[here, after]) - int(cost[before, after])
             if best is not None and added >= best[0]:
                 continue
+            trial = (*jobs[:position], job, *jobs[position:])
             gaps = _break_gaps(instance, v, trial)
             if gaps is not None:
                 best = (added, v, trial, gaps)
