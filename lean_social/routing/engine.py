@@ -336,28 +336,41 @@ def _laps(
     The laps depend on the instance alone, and each search stops on a count (PyVRP's iterations, OR-Tools'
     solutions) whose run with a larger count passes through the run with a smaller one. So a run given
     more work passes through every plan of the run given less, and returns one no worse: more work never
-    makes a reproducible plan worse, by construction. (The one seam: PyVRP keeps its best plan by its own
-    measure, which places a lunch as its model does; ``place_breaks`` then places it again. The tests and
-    the benchmark check the whole.) The recombination keeps to it: a polish given fewer units passes
-    through the same improvements as a longer one, so the larger run's pool holds the smaller's but for
-    its last PyVRP plan, and SCIP stops on a count of nodes, not the clock. One long search, not a
+    makes a reproducible plan worse, by construction. PyVRP keeps its best plan by its own measure, which
+    places a lunch as its model does (or lifts it), so every plan that was its best is weighed by the
+    engine's measure (``search_pyvrp``'s ``bests``): the run given less stopped at one of them. The
+    recombination keeps to it: a polish given fewer units passes through the same improvements as a
+    longer one, so the larger run's pool holds the smaller's, and on a count the pool is not cut short
+    and SCIP stops on a count of nodes, not the clock (``recombine``). One long search, not a
     restart a lap: PyVRP's penalties take thousands of iterations to settle, and a restart every lap lost
     most of what 100 units a visit found."""
     engine, seed = task
     iterations, polishes = lap_plan(work, len(instance.jobs), polish)
     relax = engine == "pyvrp-relaxed"
+    bests: list[RoutingSolution] = []
     *seen, final = search_pyvrp(
         instance,
         iterations=iterations,
         seed=seed,
         checkpoints=[i for i, _ in polishes],
         relax_breaks=relax,
+        bests=bests,
     )
     if relax:
-        seen, final = [_repaired(instance, plan) for plan in seen], _repaired(instance, final)
-    for plan in [*seen, final]:
+        repaired: dict[tuple[tuple[int, ...], ...], RoutingSolution] = {}
+
+        def kept(plan: RoutingSolution) -> RoutingSolution:
+            if plan.routes not in repaired:
+                repaired[plan.routes] = _repaired(instance, plan)
+            return repaired[plan.routes]
+
+        seen, final, bests = [kept(plan) for plan in seen], kept(final), [kept(plan) for plan in bests]
+    for plan in [*seen, *bests, final]:
         report(plan)
-    outcomes = [final]
+    # Every plan that was PyVRP's best, not its last alone: PyVRP ranks them by its own measure, the
+    # engine by its own (the lunch in its best gap, a plan searched with the lunch lifted repaired), and
+    # a run given fewer iterations stopped at one of them, which the longer run must not pass over.
+    outcomes = [_cheapest(instance, [*bests, final]) or final]
     for i, (_, units) in enumerate(polishes):
         plan = seen[i] if i < len(seen) else final  # every checkpoint is reached on a count of iterations
         origin = plan if evaluate(instance, plan)[0] else start

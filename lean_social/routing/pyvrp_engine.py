@@ -375,11 +375,15 @@ def search_pyvrp(
     checkpoints_s: Sequence[float] = (),
     relax_breaks: bool = False,
     met: list[RoutingSolution] | None = None,
+    bests: list[RoutingSolution] | None = None,
 ) -> list[RoutingSolution]:
     """``solve_pyvrp``'s search, with the best routes after each of ``checkpoints`` iterations, or of
     ``checkpoints_s`` seconds of search (those it reaches), before the final best: one search, seen on its
     way (the engine polishes them, ``engine._laps`` and ``engine._timed_laps``). ``met``, where given,
-    receives the plans the search met near its best (status ``MET``, see ``_Checkpoints``)."""
+    receives the plans the search met near its best (status ``MET``, see ``_Checkpoints``); ``bests``
+    every plan that was the search's best by PyVRP's measure, in the order it found them (PyVRP counts a
+    lunch where its model puts it, the engine where the lunch is best, so its last best need not be the
+    engine's: ``engine._laps``)."""
     if time_limit_s is None and iterations is None:
         msg = "a search needs a time limit or an iteration count, or it never stops"
         raise ValueError(msg)
@@ -392,7 +396,10 @@ def search_pyvrp(
         return [RoutingSolution.empty(instance, status="NO_JOBS" if n_jobs == 0 else "NO_VEHICLES")]
     model = _model(instance, relax_breaks=relax_breaks)
     watch = _Checkpoints(
-        sorted(set(checkpoints_s or checkpoints)), seconds=bool(checkpoints_s), keep=MET_KEPT if met is not None else 0
+        sorted(set(checkpoints_s or checkpoints)),
+        seconds=bool(checkpoints_s),
+        keep=MET_KEPT if met is not None else 0,
+        bests=bests is not None,
     )
     with warnings.catch_warnings():
         # PyVRP warns when its penalties hit their bound, i.e. when it finds no feasible solution; the
@@ -415,6 +422,8 @@ def search_pyvrp(
     if met is not None:
         placed: dict[tuple[int, tuple[int, ...]], tuple[int, ...]] = {}
         met += [_read(instance, model, plan, -1, started, placed=placed) for plan in watch.met]
+    if bests is not None:
+        bests += [_read(instance, model, best, cost, started, known=known) for best, cost in watch.bests]
     return [*seen, _read(instance, model, result.best, _cost(result.cost()), started, known=known)]
 
 
@@ -433,10 +442,12 @@ MET_SLACK = 0.03
 
 class _Checkpoints(IteratedLocalSearchCallbacks):
     """Keeps PyVRP's best solution as it stands after each checkpoint: a number of iterations or, with
-    ``seconds``, of seconds since the search began (the first iteration to end past it); and, with
-    ``keep``, the last ``keep`` plans met near the best (``MET_KEPT``)."""
+    ``seconds``, of seconds since the search began (the first iteration to end past it); with ``keep``,
+    the last ``keep`` plans met near the best (``MET_KEPT``); with ``bests``, every new best."""
 
-    def __init__(self, checkpoints: Sequence[float], *, seconds: bool = False, keep: int = 0) -> None:
+    def __init__(
+        self, checkpoints: Sequence[float], *, seconds: bool = False, keep: int = 0, bests: bool = False
+    ) -> None:
         self.checkpoints = list(checkpoints)
         self.seconds = seconds
         self.iterations = 0
@@ -445,9 +456,15 @@ class _Checkpoints(IteratedLocalSearchCallbacks):
         self.keep = keep
         self.met: collections.deque[pyvrp.Solution] = collections.deque(maxlen=max(1, keep))
         self._costs: set[float] = set()
+        self.keep_bests = bests
+        self.bests: list[tuple[pyvrp.Solution, int]] = []
 
     def on_iteration(self, current: Any, candidate: Any, best: pyvrp.Solution, cost_evaluator: Any) -> None:
         self.iterations += 1
+        # The best as it stands after each iteration, each once: the search's first solution (before
+        # its first iteration improved on it, a search stopped there ends on it) and every new best.
+        if self.keep_bests and (not self.bests or best is not self.bests[-1][0]) and best.is_feasible():
+            self.bests.append((best, _cost(cost_evaluator.cost(best))))
         if self.keep and candidate.is_feasible():
             cost = cost_evaluator.cost(candidate)
             if cost not in self._costs and cost <= (1 + MET_SLACK) * cost_evaluator.cost(best):

@@ -25,6 +25,7 @@ on every truck made ten times the columns for a worse plan in the same time.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ from lean_social.routing.timing import place_breaks
 
 __all__ = ["RECOMBINED", "Column", "partition", "plan_of", "recombine", "worker_classes"]
 
+log = logging.getLogger(__name__)
+
 #: Status of a plan made by the recombination (the engine then names the search whose plan stands "recombined").
 RECOMBINED = "RECOMBINED"
 
@@ -46,8 +49,10 @@ RECOMBINED = "RECOMBINED"
 NODE_LIMIT = 2000
 
 
-#: Most distinct routes one recombination checks and chooses from; past this many the rest are left out
-#: (the engine gives the plans it ranked first, then OR-Tools' improvements, the latest first).
+#: Most distinct routes one recombination on the clock checks and chooses from; past this many the rest
+#: are left out (the engine gives the plans it ranked first, then OR-Tools' improvements, the latest
+#: first). On a count of work every route is: the pool of a run given more work holds the pool of the
+#: run given less, and cut short by an order that follows the costs it might not (``engine._laps``).
 MAX_ROUTES = 3000
 #: A recombination with less time than this left is not started.
 MIN_S = 0.02
@@ -90,8 +95,8 @@ def recombine(
     """The cheapest plan made of routes of ``best`` (a feasible plan and its cost by ``evaluate``) and of
     ``plans``, if it is cheaper than ``best``; None where it is not, where there is nothing to recombine,
     or no time. Each route of ``plans`` is checked for its worker before it is used (a plan may break a
-    rule elsewhere), the first ``MAX_ROUTES`` distinct ones in the order given; ``deadline`` (a
-    ``time.perf_counter()`` reading) bounds a timed run, the node limit any run."""
+    rule elsewhere); ``deadline`` (a ``time.perf_counter()`` reading) bounds a timed run, which checks
+    the first ``MAX_ROUTES`` distinct routes in the order given; the node limit bounds any run."""
     if deadline is not None and deadline - time.perf_counter() < MIN_S:
         return None
     best_cost, best_plan = best
@@ -101,7 +106,7 @@ def recombine(
     checked_by = None if deadline is None else time.perf_counter() + (deadline - time.perf_counter()) / 2
     columns: dict[tuple[int, tuple[int, ...]], Column] = {}
     for plan in [best_plan, *plans]:
-        if len(columns) >= MAX_ROUTES or (checked_by is not None and time.perf_counter() > checked_by):
+        if checked_by is not None and (len(columns) >= MAX_ROUTES or time.perf_counter() > checked_by):
             break
         for v, jobs in enumerate(plan.routes):
             key = (class_of[v], tuple(jobs))
@@ -114,6 +119,9 @@ def recombine(
     chosen = partition(instance, classes, list(columns.values()), best_plan, deadline=_before(deadline))
     if chosen is None:
         return None
+    if not chosen[1]:
+        # Then a run given more work, whose pool holds this one's, may choose no better (``engine._laps``).
+        log.info("the recombination of %d routes stopped short of proving its choice the cheapest", len(columns))
     plan = plan_of(instance, classes, chosen[0])
     ok, cost = evaluate(instance, plan)
     return plan if ok and cost < best_cost else None

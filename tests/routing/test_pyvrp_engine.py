@@ -7,11 +7,12 @@ on the clock."""
 from __future__ import annotations
 
 import dataclasses
+import random
 
 import pytest
 from line_instances import MINUTE, job, line_instance, lunch_splits_the_two_jobs, vehicle
 
-from lean_social.routing.instance import Break, Job, RoutingInstance
+from lean_social.routing.instance import Break, Job, RoutingInstance, RoutingSolution
 from lean_social.routing.pyvrp_engine import is_exact_for_pyvrp, is_plain_vrptw, search_pyvrp, solve_pyvrp
 from lean_social.routing.timing import time_route
 
@@ -144,6 +145,26 @@ def test_the_best_seen_at_a_checkpoint_is_where_a_shorter_search_ends() -> None:
     for iterations, plan in zip((40, 150), seen, strict=False):
         short = solve_pyvrp(instance, iterations=iterations, seed=5)
         assert (plan.routes, plan.cost, plan.status) == (short.routes, short.cost, short.status)
+
+
+def test_every_best_of_the_search_is_handed_over_and_a_shorter_search_ends_on_one_of_them() -> None:
+    # The engine weighs each plan that was PyVRP's best by its own measure (``engine._laps``): that is
+    # only sound if the plan a shorter search ends on is among the bests of the longer one.
+    rng = random.Random(2)
+    jobs = []
+    for _ in range(24):  # visits of 30 min to 2 h windows along a line of 40 places, seven a worker at most
+        opens = rng.randrange(480, 900, 10)
+        jobs.append(job(rng.randrange(1, 40), opens, opens + rng.choice((30, 60, 120))))
+    instance = line_instance(jobs, [vehicle(max_jobs=7) for _ in range(5)], 40)
+    bests: list[RoutingSolution] = []
+    final = search_pyvrp(instance, iterations=400, seed=5, bests=bests)[-1]
+    assert len(bests) >= 4 and bests[-1].routes == final.routes
+    costs = [plan.cost for plan in bests]
+    assert all(cost >= 0 for cost in costs) and costs == sorted(costs, reverse=True) and len(set(costs)) == len(costs)
+    found = [plan.routes for plan in bests]
+    for iterations in (1, 5, 20, 60, 150):
+        short = solve_pyvrp(instance, iterations=iterations, seed=5)
+        assert short.routes in found, iterations
 
 
 def test_checkpoints_in_seconds_keep_the_best_the_search_held_then() -> None:
