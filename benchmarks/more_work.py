@@ -25,7 +25,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.report import machine, write_section
+from benchmarks.real_days_against import commit
+from benchmarks.report import append_row, machine, results_rows, write_section
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -100,11 +101,6 @@ class _ShortCounter(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.count += "stopped short" in record.getMessage()
-
-
-def commit(tree: Path) -> str:
-    out = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    return out.stdout.strip() or str(tree)
 
 
 def measure(tree: Path, name: str, grid: list[int], seed: int) -> list[dict[str, Any]]:
@@ -192,14 +188,7 @@ def main() -> None:
     if args.earlier is not None:
         engines.insert(0, ("earlier", commit(args.earlier)))
         trees.insert(0, args.earlier)
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    rows = (
-        [json.loads(line) for line in args.results.read_text().splitlines()]
-        if args.resume and args.results.exists()
-        else []
-    )
-    if not args.resume:
-        args.results.write_text("")
+    rows = results_rows(args.results, resume=args.resume)
     done = {r["instance"] for r in rows if r["engine"] == "now"}
     for name in args.instances:
         if name in done:
@@ -208,8 +197,7 @@ def main() -> None:
             for row in measure(tree, name, args.grid, args.seed):
                 row["engine"], row["rev"] = label, rev
                 rows.append(row)
-                with args.results.open("a", encoding="utf-8") as handle:
-                    handle.write(json.dumps(row) + "\n")
+                append_row(args.results, row)
         print(name, [(r["engine"], r["cost"]) for r in rows if r["instance"] == name], flush=True)
     # The commits that planned the rows (a run resumed after a commit keeps the engine that ran).
     engines = [

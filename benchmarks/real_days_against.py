@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.report import machine, write_section
+from benchmarks.report import append_row, machine, results_rows, write_section
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -145,14 +145,7 @@ def main() -> None:
 
     refs = load_references(HERE / "real_days_references.json")
     wanted = [n for n in names(args.instances) if n in refs]
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    rows = (
-        [json.loads(line) for line in args.results.read_text().splitlines()]
-        if args.resume and args.results.exists()
-        else []
-    )
-    if not args.resume:
-        args.results.write_text("")
+    rows = results_rows(args.results, resume=args.resume)
     done = {r["instance"] for r in rows if r["engine"] == "now"}
     for name in wanted:
         if name in done:
@@ -161,8 +154,7 @@ def main() -> None:
             for row in measure(tree, name, args.budget, args.seeds):
                 row["engine"] = engine
                 rows.append(row)
-                with args.results.open("a", encoding="utf-8") as handle:
-                    handle.write(json.dumps(row) + "\n")
+                append_row(args.results, row)
         print(name, [(r["engine"], r["cost"]) for r in rows if r["instance"] == name], flush=True)
     lines = render(rows, refs, args)
     print("\n".join(lines))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import platform
 import subprocess
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = "# Benchmarks\n\nEach section is written by the script named in it; re-run that script to refresh it.\n"
@@ -50,3 +52,19 @@ def write_section(name: str, body: str) -> Path:
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(DOC)
     return DOC
+
+
+def results_rows(path: Path, *, resume: bool) -> list[dict[str, Any]]:
+    """The rows of a results file (JSON lines) a run resumes from (``--resume``); without it none, and the
+    file emptied for the new run."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not resume:
+        path.write_text("")
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def append_row(path: Path, row: dict[str, Any]) -> None:
+    """One row more in a results file, written as it comes, so that a run stopped halfway can resume."""
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(row) + "\n")

@@ -120,8 +120,13 @@ def recombine(
     if chosen is None:
         return None
     if not chosen[1]:
-        # Then a run given more work, whose pool holds this one's, may choose no better (``engine._laps``).
-        log.info("the recombination of %d routes stopped short of proving its choice the cheapest", len(columns))
+        # On a count of work, a run given more work, whose pool holds this one's, may then choose no better
+        # (``engine._laps``): worth a line in the log. On the clock, stopping short is the deadline's job.
+        log.log(
+            logging.INFO if deadline is None else logging.DEBUG,
+            "the recombination of %d routes stopped short of proving its choice the cheapest",
+            len(columns),
+        )
     plan = plan_of(instance, classes, chosen[0])
     ok, cost = evaluate(instance, plan)
     return plan if ok and cost < best_cost else None
