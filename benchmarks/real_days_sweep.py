@@ -180,7 +180,8 @@ def summarize(rows: list[dict[str, Any]], command: str, note: str, order: Sequen
             ref = best[r["instance"]]
             served = r["dropped"] == fewest[r["instance"]]  # a plan that leaves more out counts as none
             gaps[(r["engine"], r["instance"])].append(100 * (r["cost"] - ref) / ref if served else float("inf"))
-    names = sorted(best)
+    # The days every engine ran (a run of some families alone leaves the references' other days out).
+    names = sorted(set(best).intersection(*({r["instance"] for r in ok if r["engine"] == e} for e in engines)))
     mean = {(e, n): statistics.fmean(gaps[(e, n)]) for e in engines for n in names if gaps[(e, n)]}
     lines = [f"Command: {command}", "", f"**{note}**", ""]
     lines += ["| family | n | " + " | ".join(f"{e} mean %" for e in engines) + " |"]
@@ -203,7 +204,7 @@ def summarize(rows: list[dict[str, Any]], command: str, note: str, order: Sequen
             references[key] = min(references.get(key, r["cost"]), r["cost"])
     lengths = sorted({seconds for seconds, _ in references})
     for seconds in lengths:
-        referenced = {n: cost for (s, n), cost in references.items() if s == seconds}
+        referenced = {n: cost for (s, n), cost in references.items() if s == seconds and n in names}
         lines += _to_references(ok, fewest, engines, seconds, referenced)
     if not engines:  # a run of the reference runs alone: nothing to compare yet
         return lines

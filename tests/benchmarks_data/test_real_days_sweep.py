@@ -67,6 +67,23 @@ def test_the_gap_is_to_the_best_plan_any_run_found_and_worse_means_worse_on_the_
     ) in lines
 
 
+def test_runs_of_some_days_are_compared_on_the_days_every_engine_ran() -> None:
+    # A probe of one family against the reference runs of every day: the other days are left out, not a
+    # missing mean (the summary once failed there), and the references count only the days compared.
+    rows = [
+        row("a", "solomon:C201", 0, 102),
+        row("b", "solomon:C201", 0, 101),
+        row("b", "solomon:R101", 0, 300),  # b alone ran R101: no comparison there
+        row("reference", "solomon:C201", 0, 100) | {"budget": 100.0},
+        row("reference", "solomon:R101", 0, 300) | {"budget": 100.0},
+        row("reference", "solomon:RC101", 0, 400) | {"budget": 100.0},
+    ]
+    lines = real_days_sweep.summarize(rows, "cmd", "note")
+    assert "| all | 1 | 2.00 | 1.00 |" in lines
+    assert "| all, to the 100 s reference runs (1) | | 2.00 | 1.00 |" in lines
+    assert not any("R101" in line for line in lines)
+
+
 def test_a_file_of_reference_runs_alone_summarizes_without_engines() -> None:
     lines = real_days_sweep.summarize([row("reference", "solomon:C101", 0, 100) | {"budget": 100.0}], "cmd", "note")
     assert "| C1 | 1 |  |" in lines
