@@ -20,6 +20,7 @@
    (``benchmarks/real_days.py``, docs/benchmarks.md): on plain VRPTW (Solomon) two PyVRP searches from
    PyVRP's own start with different seeds; on real days whose visits may move between workers, two
    PyVRP searches with the breaks lifted (different seeds), whose plans are repaired to keep them (each
+   route first given to a worker whose lunch it has room for, where workers' lunches differ; each
    lunch in its best gap; a route with none losing visits from its end, taking the same visits in an
    order where it fits, or losing the one or two visits that make room, the cheapest kept; visits left
    out put back in the cheapest gap that fits, ``_repaired``). With a lunch lifted the search is PyVRP's
@@ -96,6 +97,7 @@ from lean_social.errors import SolverError
 from lean_social.routing.construct import (
     construct,
     eject_for_breaks,
+    reassign_for_breaks,
     reorder_for_breaks,
     repair,
     routes_with_room,
@@ -604,16 +606,19 @@ def _polish_each(
 
 
 def _repaired(instance: RoutingInstance, plan: RoutingSolution) -> RoutingSolution:
-    """A plan of the search with breaks lifted, made to keep them, the cheapest of three repairs: each
-    route's lunch placed in its best gap, a route it fits in none of losing visits from its end; or such a
-    route first taken in another order of the same visits where the lunch fits (``reorder_for_breaks``);
-    or first losing the one or two visits that make room (``eject_for_breaks``); then every visit left
-    out put back in the cheapest gap where it fits (``construct``'s repair). On 14 Solomon days with a
-    lunch packed to the shift's end (5 s, 4 seeds) the second way took the mean gap to the best plan known
-    from 3.46 % to 2.59 %: the first moves a quarter of a C1 day's visits. The third, measured on the
-    repair alone, helped on C2 and R2 (``eject_for_breaks``)."""
+    """A plan of the search with breaks lifted, made to keep them: its routes first given to the workers
+    whose lunch they have room for (``reassign_for_breaks``: the search saw workers whose lunches differ
+    as one), then the cheapest of three repairs: each route's lunch placed in its best gap, a route it
+    fits in none of losing visits from its end; or such a route first taken in another order of the same
+    visits where the lunch fits (``reorder_for_breaks``); or first losing the one or two visits that make
+    room (``eject_for_breaks``); then every visit left out put back in the cheapest gap where it fits
+    (``construct``'s repair). On 14 Solomon days with a lunch packed to the shift's end (5 s, 4 seeds)
+    the second way took the mean gap to the best plan known from 3.46 % to 2.59 %: the first moves a
+    quarter of a C1 day's visits. The third, measured on the repair alone, helped on C2 and R2
+    (``eject_for_breaks``)."""
     if plan.status in NO_SOLUTION:
         return plan
+    plan = reassign_for_breaks(instance, plan)
     kept = repair(instance, plan)
     ways = [("kept", kept)]
     reordered = reorder_for_breaks(instance, plan)

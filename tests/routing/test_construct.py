@@ -13,6 +13,7 @@ from lean_social.routing.construct import (
     eject_for_breaks,
     insert_dropped,
     make_feasible,
+    reassign_for_breaks,
     reorder_for_breaks,
     routes_with_room,
 )
@@ -158,6 +159,34 @@ def test_a_route_whose_lunch_fits_no_gap_loses_the_one_visit_that_makes_room() -
     placed = insert_dropped(instance, ejected)
     assert placed.routes == ((0, 1, 3), (2,)) and placed.dropped == ()
     assert evaluate(instance, placed)[0]
+
+
+def test_a_route_without_room_for_its_workers_lunch_goes_to_a_worker_whose_lunch_it_has_room_for() -> None:
+    # The day above, the second worker lunching later (45 min starting 14:00-15:00): A, X, B, C ends at
+    # 14:00, so the second worker walks it as it stands and lunches after it; the first has no gap. A
+    # search with the lunch lifted sees the two as one; the repair would cut the route.
+    instance, packed = _packed_a_x_b_c()
+    late = Break(earliest=14 * 60 * MINUTE, latest=15 * 60 * MINUTE, duration=45 * MINUTE)
+    first, second = instance.vehicles
+    instance = dataclasses.replace(instance, vehicles=(first, dataclasses.replace(second, breaks=(late,))))
+    assert not evaluate(instance, packed)[0]
+    moved = reassign_for_breaks(instance, packed)
+    assert moved.routes == ((), (0, 1, 2, 3)) and moved.dropped == ()
+    assert moved.break_after[1] == (4,)  # after C
+    ok, cost = evaluate(instance, moved)
+    assert ok and cost == 6 * MINUTE  # the route's own walk: 0 -> 1 -> 1 -> 3 -> 2 -> 0
+    assert reassign_for_breaks(instance, moved) is moved  # every route has room: nothing moves
+    # Where both workers could take it, it stays with its own (the day of the same lunches).
+    alike, fits = _packed_a_x_b_c()
+    fits = dataclasses.replace(fits, routes=((0, 1, 3), ()), break_after=((2,), (0,)))
+    assert reassign_for_breaks(alike, fits) is fits
+
+
+def test_a_route_no_worker_has_room_for_stays_with_its_own() -> None:
+    # The same route, both workers lunching 12:00-13:00: no worker walks it as it stands, so it stays
+    # where it was, for the repair's other ways (taking a visit off, another order).
+    instance, packed = _packed_a_x_b_c()
+    assert reassign_for_breaks(instance, packed) is packed
 
 
 def test_a_route_without_room_for_the_lunch_is_offered_one_visit_off() -> None:
