@@ -26,7 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.real_days_against import commit
-from benchmarks.report import append_row, machine, results_rows, write_section
+from benchmarks.report import (
+    NOT_A_CHECKOUT,
+    is_checkout,
+    machine,
+    results_rows,
+    run_arguments,
+    run_instances,
+    write_section,
+)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -171,34 +179,25 @@ def main() -> None:
     parser.add_argument("--instances", nargs="*", default=INSTANCES, help="names, as benchmarks.real_days takes")
     parser.add_argument("--grid", type=int, nargs="+", default=GRID, help="units of work a visit, rising")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--results", type=Path, default=RESULTS)
-    parser.add_argument("--resume", action="store_true", help="skip instances already in the results file")
-    parser.add_argument("--write", action="store_true", help="rewrite the section of docs/benchmarks.md")
-    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    run_arguments(parser, RESULTS)
     args = parser.parse_args()
     if args.worker is not None:
         worker(args.worker, args.instances, args.grid, args.seed)
         return
     if args.grid != sorted(set(args.grid)):
         parser.error("--grid must rise")
-    if args.earlier is not None and not (args.earlier / "lean_social").is_dir():
-        parser.error("--earlier must name a checkout of lean_social (git worktree add --detach PATH COMMIT)")
+    if args.earlier is not None and not is_checkout(args.earlier):
+        parser.error(NOT_A_CHECKOUT)
     engines = [("now", commit(ROOT))]
     trees = [ROOT]
     if args.earlier is not None:
         engines.insert(0, ("earlier", commit(args.earlier)))
         trees.insert(0, args.earlier)
     rows = results_rows(args.results, resume=args.resume)
-    done = {r["instance"] for r in rows if r["engine"] == "now"}
-    for name in args.instances:
-        if name in done:
-            continue
-        for (label, rev), tree in zip(engines, trees, strict=True):
-            for row in measure(tree, name, args.grid, args.seed):
-                row["engine"], row["rev"] = label, rev
-                rows.append(row)
-                append_row(args.results, row)
-        print(name, [(r["engine"], r["cost"]) for r in rows if r["instance"] == name], flush=True)
+    labelled = [({"engine": label, "rev": rev}, tree) for (label, rev), tree in zip(engines, trees, strict=True)]
+    run_instances(
+        args.results, rows, args.instances, labelled, lambda tree, name: measure(tree, name, args.grid, args.seed)
+    )
     # The commits that planned the rows (a run resumed after a commit keeps the engine that ran).
     engines = [
         (label, next((r["rev"] for r in rows if r["engine"] == label and "rev" in r), rev)) for label, rev in engines

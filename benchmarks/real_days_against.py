@@ -23,7 +23,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.report import append_row, machine, results_rows, write_section
+from benchmarks.report import (
+    NOT_A_CHECKOUT,
+    is_checkout,
+    machine,
+    results_rows,
+    run_arguments,
+    run_instances,
+    write_section,
+)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -128,16 +136,13 @@ def main() -> None:
     parser.add_argument("--instances", nargs="*", help="names or groups, as benchmarks.real_days takes them")
     parser.add_argument("--budget", type=float, default=5.0, help="seconds a plan")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--results", type=Path, default=RESULTS)
-    parser.add_argument("--resume", action="store_true", help="skip instances already in the results file")
-    parser.add_argument("--write", action="store_true", help="rewrite the section of docs/benchmarks.md")
-    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    run_arguments(parser, RESULTS)
     args = parser.parse_args()
     if args.worker is not None:
         worker(args.worker, args.instances, args.budget, args.seeds)
         return
-    if args.earlier is None or not (args.earlier / "lean_social").is_dir():
-        parser.error("--earlier must name a checkout of lean_social (git worktree add --detach PATH COMMIT)")
+    if args.earlier is None or not is_checkout(args.earlier):
+        parser.error(NOT_A_CHECKOUT)
 
     # Not at the top: they import lean_social, which a worker must take from its own tree.
     from benchmarks.real_days import load_references
@@ -146,16 +151,8 @@ def main() -> None:
     refs = load_references(HERE / "real_days_references.json")
     wanted = [n for n in names(args.instances) if n in refs]
     rows = results_rows(args.results, resume=args.resume)
-    done = {r["instance"] for r in rows if r["engine"] == "now"}
-    for name in wanted:
-        if name in done:
-            continue
-        for engine, tree in (("earlier", args.earlier), ("now", ROOT)):
-            for row in measure(tree, name, args.budget, args.seeds):
-                row["engine"] = engine
-                rows.append(row)
-                append_row(args.results, row)
-        print(name, [(r["engine"], r["cost"]) for r in rows if r["instance"] == name], flush=True)
+    engines = [({"engine": "earlier"}, args.earlier), ({"engine": "now"}, ROOT)]
+    run_instances(args.results, rows, wanted, engines, lambda tree, name: measure(tree, name, args.budget, args.seeds))
     lines = render(rows, refs, args)
     print("\n".join(lines))
     if args.write:

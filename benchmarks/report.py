@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import platform
 import subprocess
+from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -68,3 +70,44 @@ def append_row(path: Path, row: dict[str, Any]) -> None:
     """One row more in a results file, written as it comes, so that a run stopped halfway can resume."""
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(row) + "\n")
+
+
+def run_arguments(parser: argparse.ArgumentParser, results: Path) -> None:
+    """The options of a benchmark that runs engines instance by instance into a results file it can resume
+    (``run_instances``), and ``--worker``, the run of one engine inside its own tree."""
+    parser.add_argument("--results", type=Path, default=results)
+    parser.add_argument("--resume", action="store_true", help="skip instances already in the results file")
+    parser.add_argument("--write", action="store_true", help="rewrite the section of docs/benchmarks.md")
+    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+
+
+#: What a benchmark says of an ``--earlier`` that is not a checkout of the project (``is_checkout``).
+NOT_A_CHECKOUT = "--earlier must name a checkout of lean_social (git worktree add --detach PATH COMMIT)"
+
+
+def is_checkout(tree: Path) -> bool:
+    """Whether ``tree`` holds the project, for an engine to be run from it."""
+    return (tree / "lean_social").is_dir()
+
+
+def run_instances(
+    path: Path,
+    rows: list[dict[str, Any]],
+    names: Sequence[str],
+    engines: Sequence[tuple[dict[str, Any], Path]],
+    measure: Callable[[Path, str], Iterable[dict[str, Any]]],
+) -> None:
+    """Each instance of ``names`` that ``rows`` lacks a run of the engine labelled "now" for, measured by
+    each engine in turn (``measure`` on its tree); each row is given that engine's labels, added to
+    ``rows`` and written to the results file at ``path`` as it comes, so a run stopped halfway resumes
+    (``results_rows``)."""
+    done = {r["instance"] for r in rows if r["engine"] == "now"}
+    for name in names:
+        if name in done:
+            continue
+        for labels, tree in engines:
+            for row in measure(tree, name):
+                row.update(labels)
+                rows.append(row)
+                append_row(path, row)
+        print(name, [(r["engine"], r["cost"]) for r in rows if r["instance"] == name], flush=True)
